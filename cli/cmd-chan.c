@@ -1,0 +1,369 @@
+/*
+ * Channels: create and destroy them, and interpose on them (tap, filter,
+ * balance) -- the advantages of message passing: because every message
+ * crosses a boundary the kernel controls, it can be logged, validated or
+ * redirected without the processes knowing.
+ */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipcplay.h"
+
+static char **
+split_names(struct ctx *ctx, struct word *w, size_t *n)
+{
+	char	*s, *tok, *save = NULL, **v = NULL;
+
+	*n = 0;
+	s = xstrdup(w->s);
+	for (tok = strtok_r(s, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		v = xreallocarray(v, *n + 1, sizeof(*v));
+		v[(*n)++] = xstrdup(tok);
+	}
+	free(s);
+	if (*n == 0)
+		cmd_fail(ctx, w, "empty list of processes");
+	return (v);
+}
+
+static void
+free_names(char **v, size_t n)
+{
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+}
+
+static int
+prob(struct ctx *ctx, struct word *w, const char *val, double *out)
+{
+	char	*end;
+
+	*out = strtod(val, &end);
+	if (*val == '\0' || *end != '\0' || isnan(*out) || *out < 0 ||
+	    *out > 1) {
+		cmd_fail(ctx, w, "%s: a probability is a number from 0 to 1",
+		    w->s);
+		return (-1);
+	}
+	return (0);
+}
+
+static enum cmd_result
+cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct chan_config	 cf;
+	enum cmd_result		 r = CMD_FAIL;
+	long long		 v;
+	size_t			 i = 3;
+	char			*cause, *val;
+	bool			 lossy_opt = false;
+
+	memset(&cf, 0, sizeof(cf));
+	if (!name_valid(w[1].s)) {
+		return (cmd_fail(ctx, &w[1], "bad channel name '%s': a letter, "
+		    "then up to 15 letters, digits, _ or -", w[1].s));
+	}
+	if (cmd_is_reserved(w[1].s))
+		return (cmd_fail(ctx, &w[1], "'%s' is a command word and cannot "
+		    "name a channel", w[1].s));
+	if (strcmp(w[2].s, "unbounded") == 0)
+		cf.buffering = BUF_UNBOUNDED;
+	else if (strcmp(w[2].s, "bounded") == 0) {
+		cf.buffering = BUF_BOUNDED;
+		if (n < 4)
+			return (cmd_fail(ctx, &w[2], "bounded needs a capacity: "
+			    "channel %s bounded N", w[1].s));
+		if (parse_uint(ctx, &w[3], 1, CHAN_CAP_MAX, "capacity", &v)
+		    == -1)
+			return (CMD_FAIL);
+		cf.capacity = (size_t)v;
+		i = 4;
+	} else if (strcmp(w[2].s, "register") == 0)
+		cf.buffering = BUF_REGISTER;
+	else if (strcmp(w[2].s, "rendezvous") == 0)
+		cf.buffering = BUF_RENDEZVOUS;
+	else
+		return (cmd_fail(ctx, &w[2], "unknown buffering '%s' (unbounded, "
+		    "bounded N, register, rendezvous)", w[2].s));
+
+	for (; i < n; i++) {
+		if (strcmp(w[i].s, "from") == 0 || strcmp(w[i].s, "to") == 0) {
+			if (i + 1 >= n) {
+				cmd_fail(ctx, &w[i], "%s needs a list of "
+				    "processes, like A,B", w[i].s);
+				goto out;
+			}
+			if (w[i].s[0] == 'f') {
+				if (cf.from != NULL) {
+					cmd_fail(ctx, &w[i], "from given twice");
+					goto out;
+				}
+				cf.from = split_names(ctx, &w[i + 1],
+				    &cf.nfrom);
+				if (cf.nfrom == 0)
+					goto out;
+			} else {
+				if (cf.to != NULL) {
+					cmd_fail(ctx, &w[i], "to given twice");
+					goto out;
+				}
+				cf.to = split_names(ctx, &w[i + 1], &cf.nto);
+				if (cf.nto == 0)
+					goto out;
+			}
+			i++;
+			continue;
+		}
+		if ((val = strchr(w[i].s, '=')) == NULL) {
+			cmd_fail(ctx, &w[i], "unexpected '%s' (from P,..., to "
+			    "P,..., format=, delivery=, drop=, dup=, reorder=, "
+			    "max=)", w[i].s);
+			goto out;
+		}
+		val++;
+		if (strncmp(w[i].s, "format=", 7) == 0) {
+			if (strcmp(val, "datagram") == 0)
+				cf.format = FMT_DATAGRAM;
+			else if (strcmp(val, "stream") == 0)
+				cf.format = FMT_STREAM;
+			else if (strcmp(val, "cap") == 0)
+				cf.format = FMT_CAP;
+			else if (strncmp(val, "fixed:", 6) == 0) {
+				struct word tw = w[i];
+
+				tw.s = val + 6;
+				if (parse_uint(ctx, &tw, 1, MSG_LEN_MAX,
+				    "fixed size", &v) == -1)
+					goto out;
+				cf.format = FMT_FIXED;
+				cf.fixed_len = (size_t)v;
+			} else {
+				cmd_fail(ctx, &w[i], "unknown format '%s' "
+				    "(datagram, stream, fixed:N, cap)", val);
+				goto out;
+			}
+		} else if (strncmp(w[i].s, "delivery=", 9) == 0) {
+			if (strcmp(val, "fifo") == 0)
+				cf.delivery = DEL_FIFO;
+			else if (strcmp(val, "unordered") == 0)
+				cf.delivery = DEL_UNORDERED;
+			else if (strcmp(val, "lossy") == 0)
+				cf.delivery = DEL_LOSSY;
+			else {
+				cmd_fail(ctx, &w[i], "unknown delivery '%s' "
+				    "(fifo, unordered, lossy)", val);
+				goto out;
+			}
+		} else if (strncmp(w[i].s, "drop=", 5) == 0) {
+			if (prob(ctx, &w[i], val, &cf.drop) == -1)
+				goto out;
+			lossy_opt = true;
+		} else if (strncmp(w[i].s, "dup=", 4) == 0) {
+			if (prob(ctx, &w[i], val, &cf.dup) == -1)
+				goto out;
+			lossy_opt = true;
+		} else if (strncmp(w[i].s, "reorder=", 8) == 0) {
+			if (prob(ctx, &w[i], val, &cf.reorder) == -1)
+				goto out;
+			lossy_opt = true;
+		} else if (strncmp(w[i].s, "max=", 4) == 0) {
+			struct word tw = w[i];
+
+			tw.s = val;
+			if (parse_uint(ctx, &tw, 1, MEM_CAP_DEFAULT, "max",
+			    &v) == -1)
+				goto out;
+			if (cf.buffering != BUF_UNBOUNDED) {
+				cmd_fail(ctx, &w[i], "max= is for unbounded "
+				    "channels");
+				goto out;
+			}
+			cf.max_bytes = (size_t)v;
+		} else {
+			cmd_fail(ctx, &w[i], "unknown option '%s'", w[i].s);
+			goto out;
+		}
+	}
+	if (lossy_opt && cf.delivery != DEL_LOSSY) {
+		cmd_fail(ctx, &w[1], "drop=, dup= and reorder= need "
+		    "delivery=lossy");
+		goto out;
+	}
+	if (cf.delivery != DEL_FIFO && (cf.buffering == BUF_REGISTER ||
+	    cf.buffering == BUF_RENDEZVOUS)) {
+		cmd_fail(ctx, &w[1], "delivery=%s needs a buffer to act on "
+		    "(unbounded or bounded)", delivery_name(cf.delivery));
+		goto out;
+	}
+	if (cf.format == FMT_STREAM && (cf.buffering == BUF_REGISTER ||
+	    cf.buffering == BUF_RENDEZVOUS)) {
+		cmd_fail(ctx, &w[1], "format=stream needs a byte buffer "
+		    "(unbounded or bounded)");
+		goto out;
+	}
+	if (engine_channel(ctx->e, w[1].s, &cf, &cause) == -1) {
+		cmd_fail(ctx, &w[1], "channel: %s", cause);
+		free(cause);
+		goto out;
+	}
+	r = CMD_OK;
+out:
+	free_names(cf.from, cf.nfrom);
+	free_names(cf.to, cf.nto);
+	return (r);
+}
+
+const struct cmd_entry cmd_channel_entry = {
+	.name = "channel",
+	.usage = "channel NAME BUFFERING [from P,...] [to P,...] [OPTION...]",
+	.help = "Create a channel.  BUFFERING is unbounded, bounded N, "
+	    "register or rendezvous.  from/to limit who may send/receive.  "
+	    "OPTION: format=datagram|stream|fixed:N|cap, "
+	    "delivery=fifo|unordered|lossy, drop=P dup=P reorder=P (lossy), "
+	    "max=BYTES (unbounded).",
+	.example = "channel c1 bounded 2 from A to B",
+	.min_args = 2, .max_args = -1,
+	.exec = cmd_channel_exec,
+};
+
+static enum cmd_result
+chan_simple(struct ctx *ctx, struct word *w,
+    int (*fn)(struct engine *, const char *, char **), const char *what)
+{
+	char	*cause;
+
+	if (fn(ctx->e, w[1].s, &cause) == -1) {
+		cmd_fail(ctx, &w[1], "%s: %s", what, cause);
+		free(cause);
+		return (CMD_FAIL);
+	}
+	return (CMD_OK);
+}
+
+static enum cmd_result
+cmd_close_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	(void)n;
+	return (chan_simple(ctx, w, engine_close, "close"));
+}
+
+const struct cmd_entry cmd_close_entry = {
+	.name = "close",
+	.usage = "close NAME",
+	.help = "Destroy channel NAME.  Processes waiting on it get \"channel "
+	    "closed\"; later use is \"no such channel\".",
+	.example = "close c1",
+	.min_args = 1, .max_args = 1,
+	.exec = cmd_close_exec,
+};
+
+static int
+tap_on(struct engine *e, const char *name, char **cause)
+{
+	return (engine_tap(e, name, true, cause));
+}
+
+static int
+tap_off(struct engine *e, const char *name, char **cause)
+{
+	return (engine_tap(e, name, false, cause));
+}
+
+static enum cmd_result
+cmd_tap_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	(void)n;
+	return (chan_simple(ctx, w, tap_on, "tap"));
+}
+
+static enum cmd_result
+cmd_untap_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	(void)n;
+	return (chan_simple(ctx, w, tap_off, "untap"));
+}
+
+const struct cmd_entry cmd_tap_entry = {
+	.name = "tap",
+	.usage = "tap CHAN",
+	.help = "Log every message delivered through CHAN: who sent it, who "
+	    "got it, what it said.  Interposition costs the processes "
+	    "nothing and needs no change to them.",
+	.example = "tap c1",
+	.min_args = 1, .max_args = 1,
+	.exec = cmd_tap_exec,
+};
+
+const struct cmd_entry cmd_untap_entry = {
+	.name = "untap",
+	.usage = "untap CHAN",
+	.help = "Stop logging CHAN.",
+	.example = "untap c1",
+	.min_args = 1, .max_args = 1,
+	.exec = cmd_untap_exec,
+};
+
+static enum cmd_result
+cmd_filter_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	char	*cause;
+
+	(void)n;
+	if (engine_filter(ctx->e, w[1].s, w[2].s, &cause) == -1) {
+		cmd_fail(ctx, w[1].s[0] != '\0' && engine_is_chan(ctx->e,
+		    w[1].s) ? &w[2] : &w[1], "filter: %s", cause);
+		free(cause);
+		return (CMD_FAIL);
+	}
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_filter_entry = {
+	.name = "filter",
+	.usage = "filter CHAN REGEX",
+	.help = "Reject every message sent on CHAN that does not match REGEX "
+	    "(POSIX extended): the sender gets \"rejected by filter\".  "
+	    "Validation at the message boundary.",
+	.example = "filter c1 '^[0-9]+$'",
+	.min_args = 2, .max_args = 2,
+	.exec = cmd_filter_exec,
+};
+
+static enum cmd_result
+cmd_balance_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	char		**to;
+	char		 *cause;
+	size_t		  i, nto;
+	enum cmd_result	  r = CMD_OK;
+
+	if (strcmp(w[2].s, "->") != 0)
+		return (cmd_fail(ctx, &w[2], "expected '->' after %s: balance "
+		    "CHAN -> CHAN2 CHAN3...", w[1].s));
+	nto = n - 3;
+	to = xcalloc(nto + 1, sizeof(*to));
+	for (i = 0; i < nto; i++)
+		to[i] = w[3 + i].s;
+	if (engine_balance(ctx->e, w[1].s, to, nto, &cause) == -1) {
+		r = cmd_fail(ctx, &w[1], "balance: %s", cause);
+		free(cause);
+	}
+	free(to);
+	return (r);
+}
+
+const struct cmd_entry cmd_balance_entry = {
+	.name = "balance",
+	.usage = "balance CHAN -> CHAN2 CHAN3...",
+	.help = "Forward each message sent on CHAN to CHAN2, CHAN3, ... in "
+	    "turn (round-robin): a load-balancing proxy the senders never "
+	    "see.  With no targets, stop balancing.",
+	.example = "balance jobs -> w1 w2",
+	.min_args = 2, .max_args = -1,
+	.exec = cmd_balance_exec,
+};

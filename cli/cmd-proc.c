@@ -1,0 +1,472 @@
+/*
+ * Processes and what they do: spawn, kill, and the operations written
+ * "PROC op ...": send, recv, poll, signal, mask, unmask, exit.
+ *
+ * An operation is handed to the engine, which passes it through the
+ * process's agent; the command then waits for the system to settle and
+ * fails if the operation's own event came back with status "error".
+ * Blocking, would-block and timeouts are outcomes, not failures.
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipcplay.h"
+
+static const char send_usage[] =
+    "PROC send CHAN[,CHAN...] MSG [-n] [--timeout MS] [--atomic]";
+
+static enum cmd_result
+cmd_spawn_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	char	*cause;
+	size_t	 i;
+
+	for (i = 1; i < n; i++) {
+		if (!name_valid(w[i].s))
+			return (cmd_fail(ctx, &w[i], "bad process name '%s': "
+			    "a letter, then up to 15 letters, digits, _ or -",
+			    w[i].s));
+		if (cmd_is_reserved(w[i].s))
+			return (cmd_fail(ctx, &w[i], "'%s' is a command word "
+			    "and cannot name a process", w[i].s));
+	}
+	for (i = 1; i < n; i++) {
+		if (engine_spawn(ctx->e, w[i].s, &cause) == -1) {
+			cmd_fail(ctx, &w[i], "spawn: %s", cause);
+			free(cause);
+			return (CMD_FAIL);
+		}
+	}
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_spawn_entry = {
+	.name = "spawn",
+	.usage = "spawn NAME...",
+	.help = "Fork a real process for each NAME.  Each gets a mailbox @NAME.",
+	.example = "spawn A B C",
+	.min_args = 1, .max_args = -1,
+	.exec = cmd_spawn_exec,
+};
+
+static int
+signal_word(struct ctx *ctx, const struct word *w, int *sig)
+{
+	if ((*sig = sig_parse(w->s)) == -1) {
+		cmd_fail(ctx, w, "unknown signal '%s' (e.g. TERM, USR1, "
+		    "RTMIN+1, 15)", w->s);
+		return (-1);
+	}
+	return (0);
+}
+
+static enum cmd_result
+cmd_kill_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	char	*cause;
+	int	 sig = SIGTERM;
+
+	if (n > 2 && signal_word(ctx, &w[2], &sig) == -1)
+		return (CMD_FAIL);
+	if (engine_kill(ctx->e, w[1].s, sig, &cause) == -1) {
+		cmd_fail(ctx, &w[1], "kill: %s", cause);
+		free(cause);
+		return (CMD_FAIL);
+	}
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_kill_entry = {
+	.name = "kill",
+	.usage = "kill NAME [SIGNAL]",
+	.help = "Send SIGNAL (default TERM) to process NAME from ipcplay "
+	    "itself, as kill(1) would.",
+	.example = "kill B KILL",
+	.min_args = 1, .max_args = 2,
+	.exec = cmd_kill_exec,
+};
+
+/*
+ * Run an operation for w[0] and report its failure.  The command fails
+ * only if the operation's own event says "error".
+ */
+static enum cmd_result
+op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
+{
+	char		*cause;
+	enum cmd_result	 r = CMD_OK;
+
+	ctx->watch_proc = w[0].s;
+	ctx->watch_failed = false;
+	if (engine_submit(ctx->e, w[0].s, rq, &cause) == -1) {
+		ctx->watch_proc = NULL;
+		cmd_fail(ctx, &w[0], "%s", cause);
+		free(cause);
+		return (CMD_FAIL);
+	}
+	engine_settle(ctx->e);
+	if (ctx->watch_failed) {
+		r = cmd_fail(ctx, &w[1], "%s %s%s%s: %s", w[0].s, w[1].s,
+		    rq->chanspec != NULL ? " " : "",
+		    rq->chanspec != NULL ? rq->chanspec : "",
+		    ctx->watch_error);
+		free(ctx->watch_error);
+		ctx->watch_error = NULL;
+	}
+	ctx->watch_proc = NULL;
+	ctx->watch_failed = false;
+	return (r);
+}
+
+#define F_N	0x01
+#define F_TIME	0x02
+#define F_ATOM	0x04
+#define F_MAX	0x08
+#define F_W	0x10
+
+/*
+ * Options of an operation, anywhere after the operation word.  A quoted
+ * word is never an option, so a message may begin with '-' when quoted.
+ */
+static int
+op_options(struct ctx *ctx, struct word *w, size_t n, int allowed,
+    struct op_request *rq, struct word **pos, size_t *npos)
+{
+	size_t		i;
+	long long	v;
+
+	*npos = 0;
+	rq->timeout_ms = -1;
+	for (i = 2; i < n; i++) {
+		if (w[i].quoted || w[i].s[0] != '-' || w[i].s[1] == '\0') {
+			pos[(*npos)++] = &w[i];
+			continue;
+		}
+		if (strcmp(w[i].s, "-n") == 0 && (allowed & F_N))
+			rq->nonblock = true;
+		else if (strcmp(w[i].s, "--atomic") == 0 && (allowed & F_ATOM))
+			rq->atomic = true;
+		else if (strcmp(w[i].s, "-w") == 0 && (allowed & F_W))
+			rq->writable = true;
+		else if (strcmp(w[i].s, "--timeout") == 0 &&
+		    (allowed & F_TIME)) {
+			if (i + 1 >= n) {
+				cmd_fail(ctx, &w[i], "--timeout needs a number "
+				    "of milliseconds");
+				return (-1);
+			}
+			if (parse_uint(ctx, &w[++i], 0, 3600000, "timeout",
+			    &v) == -1)
+				return (-1);
+			rq->timeout_ms = (int)v;
+		} else if (strcmp(w[i].s, "--max") == 0 && (allowed & F_MAX)) {
+			if (i + 1 >= n) {
+				cmd_fail(ctx, &w[i], "--max needs a number of "
+				    "bytes");
+				return (-1);
+			}
+			if (parse_uint(ctx, &w[++i], 1, MSG_LEN_MAX, "--max",
+			    &v) == -1)
+				return (-1);
+			rq->max = (size_t)v;
+		} else {
+			cmd_fail(ctx, &w[i], "unknown option '%s' for %s (quote "
+			    "a message that starts with '-')", w[i].s, w[1].s);
+			return (-1);
+		}
+	}
+	if (rq->nonblock && rq->timeout_ms >= 0) {
+		cmd_fail(ctx, &w[1], "-n and --timeout do not go together");
+		return (-1);
+	}
+	return (0);
+}
+
+/* "c1,c2,c3" into names; each must be a name or @name. */
+static int
+split_chans(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
+{
+	char	*s, *tok, *save = NULL, **v = NULL;
+	size_t	 n = 0;
+
+	s = xstrdup(w->s);
+	for (tok = strtok_r(s, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (!name_valid(tok[0] == '@' ? tok + 1 : tok)) {
+			cmd_fail(ctx, w, "bad channel name '%s'", tok);
+			while (n > 0)
+				free(v[--n]);
+			free(v);
+			free(s);
+			return (-1);
+		}
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = xstrdup(tok);
+	}
+	free(s);
+	if (n == 0) {
+		cmd_fail(ctx, w, "no channel named");
+		return (-1);
+	}
+	*out = v;
+	*nout = n;
+	return (0);
+}
+
+static void
+free_chans(char **v, size_t n)
+{
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+}
+
+static enum cmd_result
+cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	 rq;
+	struct word		*pos[8];
+	size_t			 npos;
+	enum cmd_result		 r;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = OP_SEND;
+	if (n > 10)
+		return (cmd_fail(ctx, &w[10], "send: too many arguments"));
+	if (op_options(ctx, w, n, F_N | F_TIME | F_ATOM, &rq, pos, &npos)
+	    == -1)
+		return (CMD_FAIL);
+	if (npos != 2)
+		return (cmd_fail(ctx, npos > 2 ? pos[2] : &w[1], "send needs a "
+		    "channel and one message (quote a message with blanks): "
+		    "%s", send_usage));
+	if (pos[1]->len > MSG_LEN_MAX)
+		return (cmd_fail(ctx, pos[1], "message too long (%zu bytes, "
+		    "at most %d)", pos[1]->len, MSG_LEN_MAX));
+	if (split_chans(ctx, pos[0], &rq.chans, &rq.nchans) == -1)
+		return (CMD_FAIL);
+	if (rq.atomic && rq.nchans < 2) {
+		free_chans(rq.chans, rq.nchans);
+		return (cmd_fail(ctx, pos[0], "--atomic needs several channels "
+		    "(c1,c2,...)"));
+	}
+	rq.chanspec = pos[0]->s;
+	rq.msg = (const unsigned char *)pos[1]->s;
+	rq.len = pos[1]->len;
+	r = op_run(ctx, w, &rq);
+	free_chans(rq.chans, rq.nchans);
+	return (r);
+}
+
+const struct cmd_entry cmd_send_entry = {
+	.name = "send",
+	.usage = send_usage,
+	.help = "PROC sends MSG on CHAN (a channel or a mailbox @NAME); it "
+	    "blocks while CHAN cannot take it.  -n returns at once instead; "
+	    "--timeout gives up after MS milliseconds.  Several channels get "
+	    "the message in turn; with --atomic all or none.",
+	.example = "A send c1 \"hello\"",
+	.min_args = 2, .max_args = 7, .proc_op = true,
+	.exec = cmd_send_exec,
+};
+
+static enum cmd_result
+cmd_recv_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	 rq;
+	struct word		*pos[8];
+	size_t			 npos;
+	enum cmd_result		 r;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = OP_RECV;
+	if (n > 9)
+		return (cmd_fail(ctx, &w[9], "recv: too many arguments"));
+	if (op_options(ctx, w, n, F_N | F_TIME | F_MAX, &rq, pos, &npos) == -1)
+		return (CMD_FAIL);
+	if (npos > 1)
+		return (cmd_fail(ctx, pos[1], "recv takes one channel"));
+	if (npos == 1) {
+		if (split_chans(ctx, pos[0], &rq.chans, &rq.nchans) == -1)
+			return (CMD_FAIL);
+		if (rq.nchans > 1) {
+			free_chans(rq.chans, rq.nchans);
+			return (cmd_fail(ctx, pos[0], "recv takes one channel; "
+			    "use poll to wait on several"));
+		}
+		rq.chanspec = pos[0]->s;
+	}
+	r = op_run(ctx, w, &rq);
+	free_chans(rq.chans, rq.nchans);
+	return (r);
+}
+
+const struct cmd_entry cmd_recv_entry = {
+	.name = "recv",
+	.usage = "PROC recv [CHAN] [-n] [--timeout MS] [--max N]",
+	.help = "PROC receives from CHAN (default: its own mailbox); it "
+	    "blocks while there is nothing to take.  --max N takes at most N "
+	    "bytes (a longer datagram is truncated, and says so).",
+	.example = "B recv c1",
+	.min_args = 0, .max_args = 6, .proc_op = true,
+	.exec = cmd_recv_exec,
+};
+
+static enum cmd_result
+cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	 rq;
+	struct word		*pos[32];
+	size_t			 npos, i, j, k;
+	enum cmd_result		 r;
+	char			**v, *spec, *t;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = OP_POLL;
+	if (n > 32)
+		return (cmd_fail(ctx, &w[32], "poll: too many arguments"));
+	if (op_options(ctx, w, n, F_N | F_TIME | F_W, &rq, pos, &npos) == -1)
+		return (CMD_FAIL);
+	if (npos == 0)
+		return (cmd_fail(ctx, &w[1], "poll needs at least one "
+		    "channel"));
+	spec = xstrdup("");
+	for (i = 0; i < npos; i++) {
+		if (split_chans(ctx, pos[i], &v, &k) == -1) {
+			free_chans(rq.chans, rq.nchans);
+			free(spec);
+			return (CMD_FAIL);
+		}
+		for (j = 0; j < k; j++) {
+			rq.chans = xreallocarray(rq.chans, rq.nchans + 1,
+			    sizeof(*rq.chans));
+			rq.chans[rq.nchans++] = v[j];
+			xasprintf(&t, "%s%s%s", spec, *spec ? "," : "", v[j]);
+			free(spec);
+			spec = t;
+		}
+		free(v);
+	}
+	rq.chanspec = spec;
+	r = op_run(ctx, w, &rq);
+	free_chans(rq.chans, rq.nchans);
+	free(spec);
+	return (r);
+}
+
+const struct cmd_entry cmd_poll_entry = {
+	.name = "poll",
+	.usage = "PROC poll CHAN... [-w] [-n] [--timeout MS]",
+	.help = "PROC waits until any CHAN is readable (with -w: writable) "
+	    "and reports the ready set; it never takes a message.  The heart "
+	    "of an event loop.",
+	.example = "S poll c1 c2 c3",
+	.min_args = 1, .max_args = 31, .proc_op = true,
+	.exec = cmd_poll_exec,
+};
+
+static enum cmd_result
+cmd_signal_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	rq;
+	int			sig = SIGUSR1;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = OP_SIGNAL;
+	rq.timeout_ms = -1;
+	if (n > 3 && signal_word(ctx, &w[3], &sig) == -1)
+		return (CMD_FAIL);
+	if (!engine_is_proc(ctx->e, w[2].s))
+		return (cmd_fail(ctx, &w[2], "no such process: %s", w[2].s));
+	rq.sig = sig;
+	rq.target = w[2].s;
+	return (op_run(ctx, w, &rq));
+}
+
+const struct cmd_entry cmd_signal_entry = {
+	.name = "signal",
+	.usage = "PROC signal TARGET [SIG]",
+	.help = "PROC sends a real signal (default USR1) to TARGET's pid with "
+	    "kill(2): addressing a process directly.  TARGET reports what it "
+	    "caught and from whom.",
+	.example = "A signal B USR1",
+	.min_args = 1, .max_args = 2, .proc_op = true,
+	.exec = cmd_signal_exec,
+};
+
+static enum cmd_result
+mask_exec(struct ctx *ctx, struct word *w, enum op_kind k)
+{
+	struct op_request	rq;
+	int			sig;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = k;
+	rq.timeout_ms = -1;
+	if (signal_word(ctx, &w[2], &sig) == -1)
+		return (CMD_FAIL);
+	rq.sig = sig;
+	return (op_run(ctx, w, &rq));
+}
+
+static enum cmd_result
+cmd_mask_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	(void)n;
+	return (mask_exec(ctx, w, OP_MASK));
+}
+
+static enum cmd_result
+cmd_unmask_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	(void)n;
+	return (mask_exec(ctx, w, OP_UNMASK));
+}
+
+const struct cmd_entry cmd_mask_entry = {
+	.name = "mask",
+	.usage = "PROC mask SIG",
+	.help = "Block SIG in PROC (sigprocmask): it stays pending.  A "
+	    "standard signal sent twice meanwhile is delivered once; a "
+	    "real-time one (RTMIN+N) is queued each time.",
+	.example = "B mask USR1",
+	.min_args = 1, .max_args = 1, .proc_op = true,
+	.exec = cmd_mask_exec,
+};
+
+const struct cmd_entry cmd_unmask_entry = {
+	.name = "unmask",
+	.usage = "PROC unmask SIG",
+	.help = "Unblock SIG in PROC; pending signals are delivered now.",
+	.example = "B unmask USR1",
+	.min_args = 1, .max_args = 1, .proc_op = true,
+	.exec = cmd_unmask_exec,
+};
+
+static enum cmd_result
+cmd_exit_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	rq;
+	long long		code = 0;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = OP_EXIT;
+	rq.timeout_ms = -1;
+	if (n > 2 && parse_uint(ctx, &w[2], 0, 255, "exit code", &code) == -1)
+		return (CMD_FAIL);
+	rq.code = (int)code;
+	return (op_run(ctx, w, &rq));
+}
+
+const struct cmd_entry cmd_exit_entry = {
+	.name = "exit",
+	.usage = "PROC exit [CODE]",
+	.help = "PROC calls _exit(CODE) (default 0).  Its peers see the "
+	    "consequences: broken channel, end of channel.",
+	.example = "B exit 3",
+	.min_args = 0, .max_args = 1, .proc_op = true,
+	.exec = cmd_exit_exec,
+};

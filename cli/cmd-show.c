@@ -1,0 +1,613 @@
+/*
+ * Looking inside: ps, channels, chan, status, deadlock, graph, trace.
+ * Each prints a table for people or, under --json, one object whose type
+ * is the command's name.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipcplay.h"
+#include "sb.h"
+
+static const char *
+kstate_word(char k)
+{
+	switch (k) {
+	case 'S':
+		return ("S (sleeping)");
+	case 'R':
+		return ("R (running)");
+	case 'D':
+		return ("D (disk sleep)");
+	case 'Z':
+		return ("Z (zombie)");
+	case 'T':
+		return ("T (stopped)");
+	default:
+		return ("-");
+	}
+}
+
+static void
+json_proc(struct sb *b, const struct proc_info *pi)
+{
+	char	*s, sbuf[32];
+
+	sb_printf(b, "{\"name\":\"%s\",\"pid\":%ld,\"state\":\"%s\"",
+	    pi->name, (long)pi->pid, proc_state_name(pi->state));
+	if (pi->op != OP_NONE && pi->state != PS_EXITED)
+		sb_printf(b, ",\"op\":\"%s\",\"chan\":\"%s\"", op_name(pi->op),
+		    pi->chan != NULL ? pi->chan : "");
+	sb_printf(b, ",\"kstate\":\"%c\"", pi->kstate);
+	if (pi->state == PS_EXITED) {
+		if (pi->exit_code == -1)
+			sb_printf(b, ",\"signal\":\"%s\"", sig_name(pi->exit_sig,
+			    sbuf, sizeof(sbuf)));
+		else
+			sb_printf(b, ",\"code\":%d", pi->exit_code);
+	}
+	if (pi->has_last) {
+		s = json_str(pi->last, pi->last_len);
+		sb_printf(b, ",\"last\":%s", s);
+		free(s);
+	}
+	sb_puts(b, "}");
+}
+
+static void
+show_ps(struct ctx *ctx, struct sb *jb)
+{
+	struct proc_info	pi;
+	size_t			i;
+	char			what[64], sbuf[32];
+
+	if (jb == NULL)
+		out_printf(ctx, "%-16s %7s  %-8s %-20s %s\n", "NAME", "PID",
+		    "STATE", "WAITING ON", "KERNEL");
+	else
+		sb_puts(jb, ",\"procs\":[");
+	for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+		if (jb != NULL) {
+			if (i > 0)
+				sb_puts(jb, ",");
+			json_proc(jb, &pi);
+			continue;
+		}
+		what[0] = '\0';
+		if (pi.state == PS_BLOCKED || pi.state == PS_BUSY)
+			snprintf(what, sizeof(what), "%s %s", op_name(pi.op),
+			    pi.chan != NULL ? pi.chan : "");
+		else if (pi.state == PS_EXITED) {
+			if (pi.exit_code == -1)
+				snprintf(what, sizeof(what), "killed by %s",
+				    sig_name(pi.exit_sig, sbuf, sizeof(sbuf)));
+			else
+				snprintf(what, sizeof(what), "code %d",
+				    pi.exit_code);
+		}
+		out_printf(ctx, "%-16s %7ld  %-8s %-20s %s\n", pi.name,
+		    (long)pi.pid, proc_state_name(pi.state),
+		    what[0] != '\0' ? what : "-", kstate_word(pi.kstate));
+	}
+	if (jb != NULL)
+		sb_puts(jb, "]");
+}
+
+static void
+names_text(struct sb *b, const char **v, size_t n)
+{
+	size_t	i;
+
+	if (n == 0) {
+		sb_puts(b, "-");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		sb_printf(b, "%s%s", i > 0 ? "," : "", v[i]);
+}
+
+static void
+names_json(struct sb *b, const char *key, const char **v, size_t n)
+{
+	size_t	i;
+
+	sb_printf(b, ",\"%s\":[", key);
+	for (i = 0; i < n; i++)
+		sb_printf(b, "%s\"%s\"", i > 0 ? "," : "", v[i]);
+	sb_puts(b, "]");
+}
+
+static void
+json_chan(struct sb *b, const struct chan_info *ci)
+{
+	char	 fbuf[32], *s;
+	size_t	 i;
+
+	sb_printf(b, "{\"chan\":\"%s\",\"buffering\":\"%s\"", ci->name,
+	    buffering_name(ci->buffering));
+	if (ci->capacity < 0)
+		sb_puts(b, ",\"capacity\":null");
+	else
+		sb_printf(b, ",\"capacity\":%ld", ci->capacity);
+	sb_printf(b, ",\"format\":\"%s\",\"delivery\":\"%s\",\"fill\":%zu,"
+	    "\"bytes\":%zu", format_name(ci->format, ci->fixed_len, fbuf,
+	    sizeof(fbuf)), delivery_name(ci->delivery), ci->fill, ci->bytes);
+	sb_puts(b, ",\"msgs\":[");
+	for (i = 0; i < ci->nmsgs; i++) {
+		s = json_str(ci->msgs[i].data, ci->msgs[i].len);
+		sb_printf(b, "%s%s", i > 0 ? "," : "", s);
+		free(s);
+	}
+	sb_puts(b, "]");
+	if (ci->buffering == BUF_REGISTER)
+		sb_printf(b, ",\"version\":%llu",
+		    (unsigned long long)ci->version);
+	names_json(b, "senders", ci->senders, ci->nsenders);
+	names_json(b, "receivers", ci->receivers, ci->nreceivers);
+	names_json(b, "pollers", ci->pollers, ci->npollers);
+	if (ci->nfrom > 0)
+		names_json(b, "from", ci->from, ci->nfrom);
+	if (ci->nto > 0)
+		names_json(b, "to", ci->to, ci->nto);
+	sb_printf(b, ",\"messages\":%llu,\"bytes_total\":%llu,\"copies\":%llu,"
+	    "\"wakeups\":%llu,\"drops\":%llu,\"dups\":%llu,\"reorders\":%llu",
+	    (unsigned long long)ci->c_messages,
+	    (unsigned long long)ci->c_bytes,
+	    (unsigned long long)ci->c_copies,
+	    (unsigned long long)ci->c_wakeups,
+	    (unsigned long long)ci->c_drops, (unsigned long long)ci->c_dups,
+	    (unsigned long long)ci->c_reorders);
+	sb_printf(b, ",\"tapped\":%s", ci->tapped ? "true" : "false");
+	if (ci->filter != NULL) {
+		s = json_str((const unsigned char *)ci->filter,
+		    strlen(ci->filter));
+		sb_printf(b, ",\"filter\":%s", s);
+		free(s);
+	}
+	if (ci->nbalance > 0)
+		names_json(b, "balance", ci->balance, ci->nbalance);
+	sb_puts(b, "}");
+}
+
+/* "bounded 2/2", "unbounded 3", "register v4", "rendezvous". */
+static void
+chan_kind(struct sb *b, const struct chan_info *ci)
+{
+	switch (ci->buffering) {
+	case BUF_BOUNDED:
+		sb_printf(b, "bounded %zu/%ld", ci->fill, ci->capacity);
+		break;
+	case BUF_UNBOUNDED:
+		sb_printf(b, "unbounded %zu", ci->fill);
+		break;
+	case BUF_REGISTER:
+		sb_printf(b, "register v%llu", (unsigned long long)ci->version);
+		break;
+	case BUF_RENDEZVOUS:
+		sb_puts(b, "rendezvous");
+		break;
+	}
+}
+
+static void
+chan_contents(struct sb *b, const struct chan_info *ci)
+{
+	size_t	 i;
+	char	*q;
+
+	sb_puts(b, "[");
+	for (i = 0; i < ci->nmsgs; i++) {
+		q = word_quote(ci->msgs[i].data, ci->msgs[i].len);
+		sb_printf(b, "%s%s", i > 0 ? " " : "", q);
+		free(q);
+	}
+	sb_puts(b, "]");
+}
+
+static bool
+chan_interesting(const struct chan_info *ci)
+{
+	return (!ci->mailbox || ci->nmsgs > 0 || ci->nreceivers > 0 ||
+	    ci->npollers > 0 || ci->c_messages > 0);
+}
+
+static void
+show_channels(struct ctx *ctx, struct sb *jb)
+{
+	struct chan_info	ci;
+	struct sb		b;
+	size_t			i, shown = 0;
+	char			fbuf[32];
+
+	if (jb != NULL)
+		sb_puts(jb, ",\"chans\":[");
+	else
+		out_printf(ctx, "%-17s %-16s %-9s %-20s %-8s %-8s %s\n",
+		    "CHANNEL", "BUFFER", "FORMAT", "CONTENTS", "SENDERS",
+		    "RECVRS", "COUNTERS");
+	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
+		if (!chan_interesting(&ci)) {
+			chan_info_free(&ci);
+			continue;
+		}
+		if (jb != NULL) {
+			if (shown++ > 0)
+				sb_puts(jb, ",");
+			json_chan(jb, &ci);
+			chan_info_free(&ci);
+			continue;
+		}
+		sb_init(&b);
+		sb_printf(&b, "%-17s ", ci.name);
+		{
+			struct sb k;
+
+			sb_init(&k);
+			chan_kind(&k, &ci);
+			sb_printf(&b, "%-16s ", k.s);
+			sb_free(&k);
+		}
+		sb_printf(&b, "%-9s ", format_name(ci.format, ci.fixed_len,
+		    fbuf, sizeof(fbuf)));
+		{
+			struct sb k;
+
+			sb_init(&k);
+			chan_contents(&k, &ci);
+			sb_printf(&b, "%-20s ", k.s);
+			sb_free(&k);
+			sb_init(&k);
+			names_text(&k, ci.senders, ci.nsenders);
+			sb_printf(&b, "%-8s ", k.s);
+			sb_free(&k);
+			sb_init(&k);
+			names_text(&k, ci.receivers, ci.nreceivers);
+			sb_printf(&b, "%-8s ", k.s);
+			sb_free(&k);
+		}
+		sb_printf(&b, "msgs %llu copies %llu wakeups %llu",
+		    (unsigned long long)ci.c_messages,
+		    (unsigned long long)ci.c_copies,
+		    (unsigned long long)ci.c_wakeups);
+		out_printf(ctx, "%s\n", b.s);
+		sb_free(&b);
+		chan_info_free(&ci);
+	}
+	if (jb != NULL)
+		sb_puts(jb, "]");
+}
+
+static void
+json_begin(struct ctx *ctx, struct sb *b, const char *type)
+{
+	sb_init(b);
+	sb_printf(b, "{\"type\":\"%s\",\"seq\":%llu", type,
+	    (unsigned long long)engine_next_seq(ctx->e));
+}
+
+static void
+json_end(struct ctx *ctx, struct sb *b)
+{
+	sb_puts(b, "}");
+	out_printf(ctx, "%s\n", b->s);
+	sb_free(b);
+	fflush(ctx->out);
+}
+
+static enum cmd_result
+cmd_ps_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct sb	b;
+
+	(void)w;
+	(void)n;
+	if (ctx->json) {
+		json_begin(ctx, &b, "ps");
+		show_ps(ctx, &b);
+		json_end(ctx, &b);
+	} else
+		show_ps(ctx, NULL);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_ps_entry = {
+	.name = "ps",
+	.usage = "ps",
+	.help = "List the processes: name, pid, state, what each waits on, "
+	    "and the kernel's own state letter from /proc (S = asleep in "
+	    "read(), really blocked).",
+	.example = "ps",
+	.min_args = 0, .max_args = 0,
+	.exec = cmd_ps_exec,
+};
+
+static enum cmd_result
+cmd_channels_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct sb	b;
+
+	(void)w;
+	(void)n;
+	if (ctx->json) {
+		json_begin(ctx, &b, "channels");
+		show_channels(ctx, &b);
+		json_end(ctx, &b);
+	} else
+		show_channels(ctx, NULL);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_channels_entry = {
+	.name = "channels",
+	.usage = "channels",
+	.help = "List the channels (and mailboxes in use): buffer fill, "
+	    "contents, waiting senders and receivers, counters.",
+	.example = "channels",
+	.min_args = 0, .max_args = 0,
+	.exec = cmd_channels_exec,
+};
+
+static enum cmd_result
+cmd_chan_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct chan_info	ci;
+	struct sb		b;
+	char			fbuf[32];
+
+	(void)n;
+	if (!engine_chan_find(ctx->e, w[1].s, &ci))
+		return (cmd_fail(ctx, &w[1], "no such channel: %s", w[1].s));
+	if (ctx->json) {
+		json_begin(ctx, &b, "chan");
+		sb_puts(&b, ",\"info\":");
+		json_chan(&b, &ci);
+		json_end(ctx, &b);
+		chan_info_free(&ci);
+		return (CMD_OK);
+	}
+	sb_init(&b);
+	sb_printf(&b, "%s: ", ci.name);
+	chan_kind(&b, &ci);
+	sb_printf(&b, ", %s, %s", format_name(ci.format, ci.fixed_len, fbuf,
+	    sizeof(fbuf)), delivery_name(ci.delivery));
+	if (ci.delivery == DEL_LOSSY)
+		sb_printf(&b, " (drop %g, dup %g, reorder %g)", ci.drop,
+		    ci.dup, ci.reorder);
+	if (ci.buffering == BUF_UNBOUNDED)
+		sb_printf(&b, ", max %zu bytes", ci.max_bytes);
+	sb_puts(&b, "\n  from:      ");
+	if (ci.mailbox)
+		sb_puts(&b, "anyone");
+	else if (ci.nfrom == 0)
+		sb_puts(&b, "anyone");
+	else
+		names_text(&b, ci.from, ci.nfrom);
+	sb_puts(&b, "\n  to:        ");
+	if (ci.mailbox)
+		sb_puts(&b, ci.name + 1);
+	else if (ci.nto == 0)
+		sb_puts(&b, "anyone");
+	else
+		names_text(&b, ci.to, ci.nto);
+	sb_puts(&b, "\n  contents:  ");
+	chan_contents(&b, &ci);
+	sb_printf(&b, " (%zu bytes)", ci.bytes);
+	sb_puts(&b, "\n  senders:   ");
+	names_text(&b, ci.senders, ci.nsenders);
+	sb_puts(&b, "\n  receivers: ");
+	names_text(&b, ci.receivers, ci.nreceivers);
+	sb_puts(&b, "\n  pollers:   ");
+	names_text(&b, ci.pollers, ci.npollers);
+	sb_printf(&b, "\n  counters:  messages %llu, bytes %llu, copies %llu, "
+	    "wakeups %llu, drops %llu, dups %llu, reorders %llu",
+	    (unsigned long long)ci.c_messages, (unsigned long long)ci.c_bytes,
+	    (unsigned long long)ci.c_copies, (unsigned long long)ci.c_wakeups,
+	    (unsigned long long)ci.c_drops, (unsigned long long)ci.c_dups,
+	    (unsigned long long)ci.c_reorders);
+	if (ci.tapped || ci.filter != NULL || ci.nbalance > 0) {
+		sb_puts(&b, "\n  interposed:");
+		if (ci.tapped)
+			sb_puts(&b, " tapped");
+		if (ci.filter != NULL)
+			sb_printf(&b, " filter /%s/", ci.filter);
+		if (ci.nbalance > 0) {
+			sb_puts(&b, " balance -> ");
+			names_text(&b, ci.balance, ci.nbalance);
+		}
+	}
+	out_printf(ctx, "%s\n", b.s);
+	sb_free(&b);
+	chan_info_free(&ci);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_chan_entry = {
+	.name = "chan",
+	.usage = "chan NAME",
+	.help = "Show one channel in detail: its kind, who may use it, its "
+	    "contents, its queues of waiting processes, and its counters.",
+	.example = "chan c1",
+	.min_args = 1, .max_args = 1,
+	.exec = cmd_chan_exec,
+};
+
+static enum cmd_result
+cmd_status_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct sb	b;
+
+	(void)w;
+	(void)n;
+	if (ctx->json) {
+		json_begin(ctx, &b, "status");
+		show_ps(ctx, &b);
+		show_channels(ctx, &b);
+		json_end(ctx, &b);
+		return (CMD_OK);
+	}
+	show_ps(ctx, NULL);
+	out_printf(ctx, "\n");
+	show_channels(ctx, NULL);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.usage = "status",
+	.help = "Show ps and channels together.",
+	.example = "status",
+	.min_args = 0, .max_args = 0,
+	.exec = cmd_status_exec,
+};
+
+static enum cmd_result
+cmd_deadlock_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct deadlock	*dl;
+	struct event	 ev;
+	struct sb	 b;
+	size_t		 nd, i;
+	char		*h;
+
+	(void)w;
+	(void)n;
+	nd = engine_deadlocks(ctx->e, &dl);
+	if (ctx->json) {
+		json_begin(ctx, &b, "deadlock_check");
+		sb_printf(&b, ",\"deadlocked\":%s,\"count\":%zu}",
+		    nd > 0 ? "true" : "false", nd);
+		out_printf(ctx, "%s\n", b.s);
+		sb_free(&b);
+	}
+	for (i = 0; i < nd; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = EV_DEADLOCK;
+		ev.deadlock = &dl[i];
+		if (ctx->json) {
+			engine_emit(ctx->e, &ev);
+			continue;
+		}
+		h = event_human(&ev);
+		out_printf(ctx, "%s\n", h);
+		free(h);
+	}
+	if (nd == 0 && !ctx->json)
+		out_printf(ctx, "no deadlock\n");
+	deadlocks_free(dl, nd);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_deadlock_entry = {
+	.name = "deadlock",
+	.usage = "deadlock",
+	.help = "Check for deadlock now and print each one (the processes, "
+	    "what each waits for, a cycle), or \"no deadlock\".  The engine "
+	    "also checks after every step by itself.",
+	.example = "deadlock",
+	.min_args = 0, .max_args = 0,
+	.exec = cmd_deadlock_exec,
+};
+
+static enum cmd_result
+cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct wfg_edge	*v;
+	struct proc_info pi;
+	struct sb	 b;
+	size_t		 ne, i;
+	bool		 dot = false;
+	char		*s;
+
+	if (n > 1) {
+		if (strcmp(w[1].s, "--dot") != 0)
+			return (cmd_fail(ctx, &w[1], "unknown option '%s' "
+			    "(graph [--dot])", w[1].s));
+		dot = true;
+	}
+	ne = engine_wfg(ctx->e, &v);
+	sb_init(&b);
+	if (dot || ctx->json) {
+		sb_puts(&b, "digraph waitfor {\n");
+		for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+			if (pi.state == PS_EXITED)
+				continue;
+			sb_printf(&b, "  \"%s\" [shape=box%s];\n", pi.name,
+			    pi.state == PS_BLOCKED ? ",style=dashed" : "");
+		}
+		for (i = 0; i < ne; i++) {
+			sb_printf(&b, "  \"%s\" -> \"%s\" [label=\"%s %s\"%s];"
+			    "\n", v[i].from, v[i].to != NULL ? v[i].to :
+			    "nobody", op_name(v[i].op), v[i].chan,
+			    v[i].deadlocked ? ",color=red" : "");
+		}
+		sb_puts(&b, "}\n");
+	}
+	if (ctx->json) {
+		struct sb j;
+
+		json_begin(ctx, &j, "graph");
+		sb_puts(&j, ",\"edges\":[");
+		for (i = 0; i < ne; i++) {
+			sb_printf(&j, "%s{\"from\":\"%s\",\"to\":", i > 0 ?
+			    "," : "", v[i].from);
+			if (v[i].to != NULL)
+				sb_printf(&j, "\"%s\"", v[i].to);
+			else
+				sb_puts(&j, "null");
+			sb_printf(&j, ",\"op\":\"%s\",\"chan\":\"%s\","
+			    "\"deadlocked\":%s}", op_name(v[i].op), v[i].chan,
+			    v[i].deadlocked ? "true" : "false");
+		}
+		sb_puts(&j, "]");
+		s = json_str((const unsigned char *)b.s, b.len);
+		sb_printf(&j, ",\"dot\":%s", s);
+		free(s);
+		json_end(ctx, &j);
+	} else if (dot)
+		out_printf(ctx, "%s", b.s);
+	else if (ne == 0)
+		out_printf(ctx, "nobody waits\n");
+	else {
+		for (i = 0; i < ne; i++)
+			out_printf(ctx, "%s \xe2\x94\x80%s %s\xe2\x86\x92 %s%s\n",
+			    v[i].from, op_name(v[i].op), v[i].chan,
+			    v[i].to != NULL ? v[i].to : "(nobody)",
+			    v[i].deadlocked ? "  DEADLOCK" : "");
+	}
+	sb_free(&b);
+	wfg_edges_free(v, ne);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_graph_entry = {
+	.name = "graph",
+	.usage = "graph [--dot]",
+	.help = "Print the wait-for graph: an arrow from each blocked process "
+	    "to each process that could unblock it, marked DEADLOCK where "
+	    "both are deadlocked.  --dot prints Graphviz DOT.",
+	.example = "graph --dot | dot -Tpng > g.png",
+	.min_args = 0, .max_args = 1,
+	.exec = cmd_graph_exec,
+};
+
+static enum cmd_result
+cmd_trace_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	long long	v = 20;
+
+	if (n > 1 && parse_uint(ctx, &w[1], 1, 1000, "count", &v) == -1)
+		return (CMD_FAIL);
+	trace_print(ctx, (size_t)v);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_trace_entry = {
+	.name = "trace",
+	.usage = "trace [N]",
+	.help = "Print the last N events (default 20, at most 1000).",
+	.example = "trace 5",
+	.min_args = 0, .max_args = 1,
+	.exec = cmd_trace_exec,
+};

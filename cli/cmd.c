@@ -1,0 +1,347 @@
+/*
+ * The command table and the one path every command takes.
+ *
+ * The table drives parsing, help, completion and the man page check.  A
+ * command word is looked up by exact name, then by unique prefix (an
+ * ambiguous prefix names the candidates).  A line whose first word is not
+ * a command is a process operation, "A send c1 hi": the process comes
+ * first, then one of the operation words.
+ *
+ * Failure accounting follows the spec: a failed command makes the exit
+ * status 1 unless the very next command is "expect error", which holds
+ * and absorbs it; with --bail the run stops at the first failure that is
+ * not absorbed.
+ */
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipcplay.h"
+
+extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
+    cmd_channel_entry, cmd_close_entry, cmd_ps_entry, cmd_channels_entry,
+    cmd_chan_entry, cmd_status_entry, cmd_deadlock_entry, cmd_graph_entry,
+    cmd_trace_entry, cmd_tap_entry, cmd_untap_entry, cmd_filter_entry,
+    cmd_balance_entry, cmd_sleep_entry, cmd_repeat_entry, cmd_expect_entry,
+    cmd_say_entry, cmd_pause_entry, cmd_help_entry, cmd_quit_entry,
+    cmd_send_entry, cmd_recv_entry, cmd_poll_entry, cmd_signal_entry,
+    cmd_mask_entry, cmd_unmask_entry, cmd_exit_entry;
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_spawn_entry, &cmd_kill_entry, &cmd_channel_entry,
+	&cmd_close_entry, &cmd_send_entry, &cmd_recv_entry, &cmd_poll_entry,
+	&cmd_signal_entry, &cmd_mask_entry, &cmd_unmask_entry,
+	&cmd_exit_entry, &cmd_ps_entry, &cmd_channels_entry, &cmd_chan_entry,
+	&cmd_status_entry, &cmd_deadlock_entry, &cmd_graph_entry,
+	&cmd_trace_entry, &cmd_tap_entry, &cmd_untap_entry,
+	&cmd_filter_entry, &cmd_balance_entry, &cmd_sleep_entry,
+	&cmd_repeat_entry, &cmd_expect_entry, &cmd_say_entry,
+	&cmd_pause_entry, &cmd_help_entry, &cmd_quit_entry, NULL
+};
+
+const struct cmd_entry *
+op_lookup(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (cmd_table[i]->proc_op &&
+		    strcmp(cmd_table[i]->name, name) == 0)
+			return (cmd_table[i]);
+	}
+	return (NULL);
+}
+
+/* Words a process may not be called, so a line is never ambiguous. */
+bool
+cmd_is_reserved(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (strcasecmp(cmd_table[i]->name, name) == 0)
+			return (true);
+	}
+	return (strcasecmp(name, "lesson") == 0 ||
+	    strcasecmp(name, "dashboard") == 0 ||
+	    strcasecmp(name, "check") == 0 ||
+	    strcasecmp(name, "predict") == 0);
+}
+
+/* Exact name, then unique prefix.  *amb gets the candidates if ambiguous. */
+const struct cmd_entry *
+cmd_lookup(const char *name, char **amb)
+{
+	const struct cmd_entry	*found = NULL;
+	size_t			 i, n = 0, len = strlen(name);
+	char			*s = NULL, *t;
+
+	*amb = NULL;
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (!cmd_table[i]->proc_op &&
+		    strcmp(cmd_table[i]->name, name) == 0)
+			return (cmd_table[i]);
+	}
+	if (len == 0)
+		return (NULL);
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (cmd_table[i]->proc_op ||
+		    strncmp(cmd_table[i]->name, name, len) != 0)
+			continue;
+		found = cmd_table[i];
+		n++;
+		if (s == NULL)
+			s = xstrdup(found->name);
+		else {
+			xasprintf(&t, "%s, %s", s, found->name);
+			free(s);
+			s = t;
+		}
+	}
+	if (n == 1) {
+		free(s);
+		return (found);
+	}
+	*amb = s;
+	return (NULL);
+}
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+
+	if (la > 32 || lb > 32)
+		return (99);
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return (best);
+}
+
+/* The nearest command or operation word, or NULL if none is close. */
+const char *
+cmd_suggest(const char *word)
+{
+	const char	*best = NULL;
+	size_t		 i, d, bestd = 3;
+
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		d = edit_distance(word, cmd_table[i]->name);
+		if (d < bestd) {
+			bestd = d;
+			best = cmd_table[i]->name;
+		}
+	}
+	return (best);
+}
+
+/*
+ * Report a failed command: "ipcplay: FILE:LINE: message" on stderr (the
+ * interactive shell adds a caret under the offending word), and an
+ * "error" event for --json.
+ */
+enum cmd_result
+cmd_fail(struct ctx *ctx, const struct word *w, const char *fmt, ...)
+{
+	struct event	 ev;
+	va_list		 ap;
+	char		*msg;
+	int		 i;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	if (msg == NULL)
+		return (CMD_FAIL);
+	fflush(ctx->out);
+	if (ctx->interactive) {
+		if (w != NULL && w->col > 0 && ctx->linebuf != NULL &&
+		    strchr(ctx->linebuf, '\n') == NULL) {
+			fprintf(stderr, "  %s\n  ", ctx->linebuf);
+			for (i = 1; i < w->col; i++)
+				fputc(ctx->linebuf[i - 1] == '\t' ? '\t' : ' ',
+				    stderr);
+			fprintf(stderr, "^\n");
+		}
+		fprintf(stderr, "error: %s\n", msg);
+	} else
+		fprintf(stderr, "%s: %s:%d: %s\n", getprogname(), ctx->file,
+		    ctx->line, msg);
+	fflush(stderr);
+	if (ctx->json) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = EV_ERROR;
+		ev.text = msg;
+		ev.file = ctx->file;
+		ev.line = ctx->line;
+		engine_emit(ctx->e, &ev);
+	}
+	free(msg);
+	return (CMD_FAIL);
+}
+
+int
+parse_uint(struct ctx *ctx, const struct word *w, long long min,
+    long long max, const char *what, long long *out)
+{
+	const char	*errstr;
+
+	*out = strtonum(w->s, min, max, &errstr);
+	if (errstr != NULL) {
+		cmd_fail(ctx, w, "%s '%s' is %s (%lld to %lld)", what, w->s,
+		    errstr, min, max);
+		return (-1);
+	}
+	return (0);
+}
+
+static enum cmd_result
+cmd_exec(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
+    size_t n, size_t skip)
+{
+	int	nargs = (int)(n - skip);
+
+	if (nargs < ce->min_args)
+		return (cmd_fail(ctx, &w[0], "%s: too few arguments; usage: "
+		    "%s", ce->name, ce->usage));
+	if (ce->max_args >= 0 && nargs > ce->max_args)
+		return (cmd_fail(ctx, &w[skip + ce->max_args], "%s: too many "
+		    "arguments (a message with blanks needs quotes); usage: "
+		    "%s", ce->name, ce->usage));
+	return (ce->exec(ctx, w, n));
+}
+
+enum cmd_result
+cmd_run(struct ctx *ctx, struct word *w, size_t n)
+{
+	const struct cmd_entry	*ce;
+	const char		*sugg;
+	char			*amb;
+	enum cmd_result		 r;
+
+	if (!w[0].quoted) {
+		for (size_t i = 0; cmd_table[i] != NULL; i++) {
+			if (!cmd_table[i]->proc_op &&
+			    strcmp(cmd_table[i]->name, w[0].s) == 0)
+				return (cmd_exec(ctx, cmd_table[i], w, n, 1));
+		}
+	}
+	if (n >= 2 && (ce = op_lookup(w[1].s)) != NULL && !w[1].quoted) {
+		if (!engine_is_proc(ctx->e, w[0].s))
+			return (cmd_fail(ctx, &w[0], "no such process: %s",
+			    w[0].s));
+		return (cmd_exec(ctx, ce, w, n, 2));
+	}
+	if (engine_is_proc(ctx->e, w[0].s)) {
+		if (n == 1)
+			return (cmd_fail(ctx, &w[0], "what should %s do? "
+			    "(send, recv, poll, signal, mask, unmask, exit)",
+			    w[0].s));
+		sugg = cmd_suggest(w[1].s);
+		if (sugg != NULL && op_lookup(sugg) != NULL)
+			return (cmd_fail(ctx, &w[1], "unknown operation '%s'; "
+			    "did you mean '%s'?", w[1].s, sugg));
+		return (cmd_fail(ctx, &w[1], "unknown operation '%s' (send, "
+		    "recv, poll, signal, mask, unmask, exit)", w[1].s));
+	}
+	if ((ce = cmd_lookup(w[0].s, &amb)) != NULL)
+		return (cmd_exec(ctx, ce, w, n, 1));
+	if (amb != NULL) {
+		r = cmd_fail(ctx, &w[0], "ambiguous command '%s': %s", w[0].s,
+		    amb);
+		free(amb);
+		return (r);
+	}
+	if ((sugg = cmd_suggest(w[0].s)) != NULL)
+		return (cmd_fail(ctx, &w[0], "unknown command '%s'; did you "
+		    "mean '%s'?", w[0].s, sugg));
+	return (cmd_fail(ctx, &w[0], "unknown command '%s' (try 'help')",
+	    w[0].s));
+}
+
+/* A failure that nothing absorbed: it counts. */
+void
+cmd_failure(struct ctx *ctx, enum cmd_result r)
+{
+	(void)r;
+	ctx->status = 1;
+	if (ctx->bail)
+		ctx->stop = true;
+}
+
+static bool
+is_expect_error(const struct words *c)
+{
+	return (c->n == 2 && strcmp(c->v[0].s, "expect") == 0 &&
+	    strcmp(c->v[1].s, "error") == 0);
+}
+
+/*
+ * Run one line.  Returns -1 when the session should end (quit, or
+ * --bail after a failure).
+ */
+int
+run_line(struct ctx *ctx, const char *line)
+{
+	struct words	*cmds;
+	size_t		 ncmds, i;
+	char		*err;
+	int		 col;
+	enum cmd_result	 r;
+	struct word	 w;
+
+	ctx->linebuf = line;
+	if (lex_line(line, &cmds, &ncmds, &err, &col) == -1) {
+		if (ctx->fail_pending) {
+			ctx->fail_pending = false;
+			cmd_failure(ctx, CMD_FAIL);
+		}
+		memset(&w, 0, sizeof(w));
+		w.col = col;
+		cmd_fail(ctx, &w, "%s (column %d)", err, col);
+		free(err);
+		ctx->fail_pending = true;
+		return (ctx->stop ? -1 : 0);
+	}
+	for (i = 0; i < ncmds && !ctx->stop; i++) {
+		if (ctx->fail_pending && !is_expect_error(&cmds[i])) {
+			ctx->fail_pending = false;
+			cmd_failure(ctx, CMD_FAIL);
+			if (ctx->stop)
+				break;
+		}
+		r = cmd_run(ctx, cmds[i].v, cmds[i].n);
+		engine_settle(ctx->e);
+		fflush(ctx->out);
+		if (r == CMD_QUIT) {
+			words_free(cmds, ncmds);
+			return (-1);
+		}
+		if (r == CMD_FAIL)
+			ctx->fail_pending = true;
+	}
+	words_free(cmds, ncmds);
+	return (ctx->stop ? -1 : 0);
+}

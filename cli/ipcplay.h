@@ -1,0 +1,111 @@
+/*
+ * The front end's shared declarations: words, the command table, the
+ * context a command runs in, and the printers.
+ *
+ * One path runs every command, whatever its source (a script file, -c,
+ * standard input, the readline prompt): lex a line into commands, look
+ * each up in the table, run it, then let the engine settle so that every
+ * consequence has been printed before the next command.
+ */
+
+#ifndef IPCPLAY_H
+#define IPCPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ipccore.h"
+
+struct word {
+	char	*s;		/* NUL-terminated; may hold NULs (see len) */
+	size_t	 len;
+	bool	 quoted;
+	int	 col;		/* 1-based column in the line */
+};
+
+struct words {
+	struct word	*v;
+	size_t		 n;
+};
+
+enum cmd_result {
+	CMD_OK,
+	CMD_FAIL,
+	CMD_QUIT
+};
+
+struct ctx;
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;
+	const char	*help;
+	const char	*example;
+	int		 min_args;
+	int		 max_args;	/* -1: any */
+	bool		 proc_op;	/* written "PROC name ..." */
+	enum cmd_result	(*exec)(struct ctx *, struct word *, size_t);
+};
+
+struct trace_ring;
+
+struct ctx {
+	struct engine	*e;
+	const char	*file;		/* "-c", "stdin", a path */
+	int		 line;
+	const char	*linebuf;	/* the line being run, for carets */
+	bool		 json;
+	bool		 bail;
+	bool		 color;
+	bool		 interactive;
+	int		 status;	/* exit status so far */
+	bool		 fail_pending;	/* the last command failed */
+	bool		 stop;		/* --bail tripped */
+	FILE		*out;
+	/* The op being watched for its own event's status. */
+	const char	*watch_proc;
+	enum op_kind	 watch_op;
+	bool		 watch_failed;
+	char		*watch_error;
+	struct trace_ring *trace;
+	void		(*async_begin)(struct ctx *);
+	void		(*async_end)(struct ctx *);
+};
+
+/* lex.c */
+int	 lex_line(const char *, struct words **, size_t *, char **, int *);
+void	 words_free(struct words *, size_t);
+char	*word_quote(const unsigned char *, size_t);
+
+/* cmd.c */
+extern const struct cmd_entry *const cmd_table[];
+const struct cmd_entry *cmd_lookup(const char *, char **);
+const struct cmd_entry *op_lookup(const char *);
+bool	 cmd_is_reserved(const char *);
+enum cmd_result cmd_run(struct ctx *, struct word *, size_t);
+enum cmd_result cmd_fail(struct ctx *, const struct word *, const char *,
+	    ...) __attribute__((format(printf, 3, 4)));
+void	 cmd_failure(struct ctx *, enum cmd_result);
+int	 run_line(struct ctx *, const char *);
+const char *cmd_suggest(const char *);
+int	 parse_uint(struct ctx *, const struct word *, long long, long long,
+	    const char *, long long *);
+
+/* output.c */
+void	 out_init(struct ctx *);
+void	 out_event(const struct event *, void *);
+void	 out_printf(struct ctx *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+char	*json_str(const unsigned char *, size_t);
+char	*event_human(const struct event *);
+void	 trace_print(struct ctx *, size_t);
+void	 trace_free(struct ctx *);
+
+/* batch.c */
+int	 batch_file(struct ctx *, const char *);
+int	 batch_string(struct ctx *, const char *);
+int	 batch_stream(struct ctx *, FILE *, const char *);
+int	 batch_finish(struct ctx *);
+
+#endif

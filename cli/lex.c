@@ -1,0 +1,229 @@
+/*
+ * The lexer: one line of the language into commands, each a vector of
+ * words.  Blanks separate words; "..." and '...' quote; inside double
+ * quotes \n \t \\ \" \0 and \xHH escape; # outside quotes starts a
+ * comment; ; outside quotes ends a command.  Parsing never prints: a
+ * problem comes back as a message and the column it was found at.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipcplay.h"
+
+struct buf {
+	char	*s;
+	size_t	 len, cap;
+};
+
+static void
+buf_add(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap) {
+		b->cap = b->cap == 0 ? 32 : b->cap * 2;
+		b->s = xreallocarray(b->s, b->cap, 1);
+	}
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+static void
+push_word(struct words *cmd, struct buf *b, bool quoted, int col)
+{
+	cmd->v = xreallocarray(cmd->v, cmd->n + 1, sizeof(*cmd->v));
+	cmd->v[cmd->n].s = b->s != NULL ? b->s : xstrdup("");
+	cmd->v[cmd->n].len = b->len;
+	cmd->v[cmd->n].quoted = quoted;
+	cmd->v[cmd->n].col = col;
+	cmd->n++;
+	memset(b, 0, sizeof(*b));
+}
+
+void
+words_free(struct words *cmds, size_t n)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < cmds[i].n; j++)
+			free(cmds[i].v[j].s);
+		free(cmds[i].v);
+	}
+	free(cmds);
+}
+
+/*
+ * Split line into commands.  Returns 0, or -1 with *err (to free) and
+ * *errcol set.  Empty commands are dropped.
+ */
+int
+lex_line(const char *line, struct words **out, size_t *nout, char **err,
+    int *errcol)
+{
+	struct words	*cmds = NULL;
+	size_t		 ncmds = 0;
+	struct words	 cur = { NULL, 0 };
+	struct buf	 b = { NULL, 0, 0 };
+	const char	*p = line;
+	bool		 inword = false, quoted = false;
+	int		 col = 0, h1, h2;
+	char		 q;
+
+	*err = NULL;
+	for (;;) {
+		if (*p == '\0' || *p == '\n' || *p == '#' || *p == ';' ||
+		    *p == ' ' || *p == '\t' || *p == '\r') {
+			if (inword)
+				push_word(&cur, &b, quoted, col);
+			inword = quoted = false;
+			if (*p == '\0' || *p == '\n' || *p == '#' ||
+			    *p == ';') {
+				if (cur.n > 0) {
+					cmds = xreallocarray(cmds, ncmds + 1,
+					    sizeof(*cmds));
+					cmds[ncmds++] = cur;
+				}
+				cur.v = NULL;
+				cur.n = 0;
+				if (*p != ';')
+					break;
+			}
+			p++;
+			continue;
+		}
+		if (!inword) {
+			inword = true;
+			col = (int)(p - line) + 1;
+		}
+		if (*p != '"' && *p != '\'') {
+			buf_add(&b, *p++);
+			continue;
+		}
+		q = *p++;
+		quoted = true;
+		while (*p != q) {
+			if (*p == '\0' || *p == '\n') {
+				xasprintf(err, "unterminated %s quote",
+				    q == '"' ? "double" : "single");
+				*errcol = col;
+				goto fail;
+			}
+			if (q == '"' && *p == '\\') {
+				p++;
+				switch (*p) {
+				case 'n':
+					buf_add(&b, '\n');
+					break;
+				case 't':
+					buf_add(&b, '\t');
+					break;
+				case 'r':
+					buf_add(&b, '\r');
+					break;
+				case '0':
+					buf_add(&b, '\0');
+					break;
+				case '\\':
+				case '"':
+				case '\'':
+				case '$':
+					buf_add(&b, *p);
+					break;
+				case 'x':
+					if ((h1 = hexval((unsigned char)p[1])) ==
+					    -1 || (h2 = hexval((unsigned char)
+					    p[2])) == -1) {
+						xasprintf(err, "\\x needs two "
+						    "hex digits");
+						*errcol = (int)(p - line);
+						goto fail;
+					}
+					buf_add(&b, (char)(h1 * 16 + h2));
+					p += 2;
+					break;
+				default:
+					xasprintf(err, "unknown escape \\%c",
+					    *p != '\0' ? *p : ' ');
+					*errcol = (int)(p - line);
+					goto fail;
+				}
+				p++;
+				continue;
+			}
+			buf_add(&b, *p++);
+		}
+		p++;
+	}
+	free(b.s);
+	*out = cmds;
+	*nout = ncmds;
+	return (0);
+fail:
+	free(b.s);
+	for (size_t i = 0; i < cur.n; i++)
+		free(cur.v[i].s);
+	free(cur.v);
+	words_free(cmds, ncmds);
+	*out = NULL;
+	*nout = 0;
+	return (-1);
+}
+
+/* A message as the transcript shows it: "..." with C escapes. */
+char *
+word_quote(const unsigned char *s, size_t len)
+{
+	struct buf	b = { NULL, 0, 0 };
+	size_t		i;
+	char		hex[8];
+
+	buf_add(&b, '"');
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '"':
+			buf_add(&b, '\\');
+			buf_add(&b, '"');
+			break;
+		case '\\':
+			buf_add(&b, '\\');
+			buf_add(&b, '\\');
+			break;
+		case '\n':
+			buf_add(&b, '\\');
+			buf_add(&b, 'n');
+			break;
+		case '\t':
+			buf_add(&b, '\\');
+			buf_add(&b, 't');
+			break;
+		case '\0':
+			buf_add(&b, '\\');
+			buf_add(&b, '0');
+			break;
+		default:
+			if (s[i] < 0x20 || s[i] == 0x7f) {
+				snprintf(hex, sizeof(hex), "\\x%02x", s[i]);
+				buf_add(&b, hex[0]);
+				buf_add(&b, hex[1]);
+				buf_add(&b, hex[2]);
+				buf_add(&b, hex[3]);
+			} else
+				buf_add(&b, (char)s[i]);
+		}
+	}
+	buf_add(&b, '"');
+	return (b.s);
+}

@@ -1,0 +1,670 @@
+/*
+ * The printers: events into the human transcript (one line per event, in
+ * words a student reads aloud) or into JSON lines (spec section 5; the
+ * field names are a contract).  Both are observers of the engine.  The
+ * trace keeps the last events' lines for "trace N".
+ *
+ * Output is flushed per event on a terminal and under --json, so a
+ * reader of the pipe sees each event as it happens.
+ */
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipcplay.h"
+#include "sb.h"
+
+#define TRACE_MAX	1000
+
+struct trace_ring {
+	char	*lines[TRACE_MAX];
+	size_t	 next, count;
+};
+
+#define C_RESET	"\033[0m"
+#define C_RED	"\033[1;31m"
+#define C_YEL	"\033[33m"
+#define C_GRN	"\033[32m"
+#define C_DIM	"\033[2m"
+#define C_CYAN	"\033[36m"
+
+static const char *
+msgq(struct sb *b, const struct event *ev)
+{
+	char	*q;
+
+	q = word_quote(ev->msg != NULL ? ev->msg : (const unsigned char *)"",
+	    ev->len);
+	sb_puts(b, q);
+	free(q);
+	return ("");
+}
+
+static void
+fillnote(struct sb *b, const struct event *ev, const char *chan)
+{
+	if (chan == NULL)
+		return;
+	switch (ev->capacity) {
+	case -1:
+		sb_printf(b, " [%s %zu]", chan, ev->fill);
+		break;
+	case 0:
+		break;
+	default:
+		if (ev->version > 0)
+			sb_printf(b, " [%s version %llu]", chan,
+			    (unsigned long long)ev->version);
+		else if (ev->capacity == 1 && ev->type != EV_SEND &&
+		    ev->type != EV_RECV && ev->type != EV_UNBLOCK)
+			sb_printf(b, " [%s %zu/1]", chan, ev->fill);
+		else
+			sb_printf(b, " [%s %zu/%ld]", chan, ev->fill,
+			    ev->capacity);
+	}
+}
+
+static void
+list(struct sb *b, const char *const *v, size_t n, const char *sep)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		sb_printf(b, "%s%s", i > 0 ? sep : "", v[i]);
+}
+
+static void
+human_op(struct sb *b, const struct event *ev, enum op_kind k)
+{
+	const char	*chan = ev->chan;
+
+	switch (ev->status) {
+	case ST_OK:
+		if (k == OP_SEND) {
+			sb_printf(b, "%s%s ", ev->proc,
+			    ev->type == EV_UNBLOCK ? " unblocked: sent" :
+			    " sent");
+			msgq(b, ev);
+			sb_printf(b, " on %s", chan);
+			if (ev->nchans <= 1)
+				fillnote(b, ev, chan);
+		} else if (k == OP_RECV) {
+			sb_printf(b, "%s%s ", ev->proc,
+			    ev->type == EV_UNBLOCK ? " unblocked: received" :
+			    " received");
+			msgq(b, ev);
+			sb_printf(b, " from %s", chan);
+			if (ev->truncated)
+				sb_printf(b, " (truncated to %zu bytes)",
+				    ev->len);
+			if (ev->version > 0) {
+				sb_printf(b, " [%s version %llu", chan,
+				    (unsigned long long)ev->version);
+				if (ev->missed > 0)
+					sb_printf(b, ", missed %llu",
+					    (unsigned long long)ev->missed);
+				sb_puts(b, "]");
+			} else
+				fillnote(b, ev, chan);
+		} else {
+			sb_printf(b, "%s%s ", ev->proc,
+			    ev->type == EV_UNBLOCK ? " unblocked: poll" :
+			    " poll");
+			list(b, ev->chans, ev->nchans, ",");
+			sb_puts(b, ": ready ");
+			list(b, ev->ready, ev->nready, ", ");
+		}
+		break;
+	case ST_BLOCKED:
+	case ST_WOULD_BLOCK:
+		sb_printf(b, "%s %s: %s on %s", ev->proc,
+		    ev->status == ST_BLOCKED ? "blocked" : "would block",
+		    op_name(k), chan);
+		if (ev->reason != NULL)
+			sb_printf(b, " (%s)", ev->reason);
+		if (ev->status == ST_BLOCKED && ev->timeout_ms >= 0 &&
+		    ev->timeout_ms != 0)
+			sb_printf(b, ", timeout %d ms", ev->timeout_ms);
+		break;
+	case ST_TIMEOUT:
+		sb_printf(b, "%s timed out: %s on %s", ev->proc, op_name(k),
+		    chan);
+		if (ev->timeout_ms > 0)
+			sb_printf(b, " after %d ms", ev->timeout_ms);
+		break;
+	case ST_ERROR:
+		sb_printf(b, "%s%s %s on %s failed: %s", ev->proc,
+		    ev->type == EV_UNBLOCK ? " unblocked:" : "", op_name(k),
+		    chan, ev->error);
+		break;
+	}
+}
+
+/* One event in words; NULL for events the transcript does not show. */
+char *
+event_human(const struct event *ev)
+{
+	struct sb	 b;
+	char		 sbuf[32], fbuf[32];
+	size_t		 i;
+	const struct deadlock *d;
+
+	sb_init(&b);
+	switch (ev->type) {
+	case EV_SPAWN:
+		sb_printf(&b, "%s spawned", ev->proc);
+		break;
+	case EV_CHANNEL:
+		sb_printf(&b, "%s created: %s", ev->chan,
+		    buffering_name(ev->buffering));
+		if (ev->buffering == BUF_BOUNDED)
+			sb_printf(&b, " %ld", ev->capacity);
+		sb_printf(&b, ", %s, %s", format_name(ev->format,
+		    ev->fixed_len, fbuf, sizeof(fbuf)),
+		    delivery_name(ev->delivery));
+		break;
+	case EV_CLOSE:
+		sb_printf(&b, "%s closed", ev->chan);
+		if (ev->fill > 0)
+			sb_printf(&b, " (%zu message%s discarded)", ev->fill,
+			    ev->fill == 1 ? "" : "s");
+		break;
+	case EV_SEND:
+	case EV_RECV:
+	case EV_POLL:
+		human_op(&b, ev, ev->type == EV_SEND ? OP_SEND :
+		    ev->type == EV_RECV ? OP_RECV : OP_POLL);
+		break;
+	case EV_UNBLOCK:
+		human_op(&b, ev, ev->op);
+		break;
+	case EV_DROP:
+	case EV_DUP:
+	case EV_REORDER:
+		sb_printf(&b, "%s %s ", ev->chan, ev->type == EV_DROP ?
+		    "dropped" : ev->type == EV_DUP ? "duplicated" :
+		    "reordered");
+		msgq(&b, ev);
+		break;
+	case EV_SIGNAL:
+		sb_printf(&b, "%s sent %s to %s", ev->peer,
+		    sig_name(ev->sig, sbuf, sizeof(sbuf)), ev->proc);
+		if (ev->status == ST_ERROR)
+			sb_printf(&b, " failed: %s", ev->error);
+		break;
+	case EV_CAUGHT:
+		sb_printf(&b, "%s caught %s from %s", ev->proc,
+		    sig_name(ev->sig, sbuf, sizeof(sbuf)), ev->peer);
+		break;
+	case EV_MASK:
+		sb_printf(&b, "%s %s %s", ev->proc, ev->op == OP_MASK ?
+		    "masked" : "unmasked", sig_name(ev->sig, sbuf,
+		    sizeof(sbuf)));
+		if (ev->status == ST_ERROR)
+			sb_printf(&b, " failed: %s", ev->error);
+		break;
+	case EV_EXIT:
+		if (ev->code == -1)
+			sb_printf(&b, "%s killed by %s", ev->proc,
+			    sig_name(ev->sig, sbuf, sizeof(sbuf)));
+		else
+			sb_printf(&b, "%s exited (code %d)", ev->proc,
+			    ev->code);
+		break;
+	case EV_DEADLOCK:
+		d = ev->deadlock;
+		sb_puts(&b, "DEADLOCK: ");
+		list(&b, (const char *const *)d->procs, d->nprocs, ", ");
+		sb_puts(&b, " \xe2\x80\x94 ");
+		for (i = 0; i < d->nprocs; i++) {
+			sb_printf(&b, "%s%s waits to %s %s %s for %s",
+			    i > 0 ? "; " : "", d->waits[i].proc,
+			    op_name(d->waits[i].op),
+			    d->waits[i].op == OP_SEND ? "on" : "on",
+			    d->waits[i].chan, d->waits[i].helpers);
+		}
+		if (d->ncycle > 0) {
+			sb_puts(&b, " (cycle ");
+			for (i = 0; i < d->ncycle; i++)
+				sb_printf(&b, "%s \xe2\x86\x92 ", d->cycle[i]);
+			sb_printf(&b, "%s)", d->cycle[0]);
+		}
+		break;
+	case EV_TAP:
+		sb_printf(&b, "tap %s: %s \xe2\x86\x92 %s ", ev->chan,
+		    ev->peer, ev->proc);
+		msgq(&b, ev);
+		break;
+	case EV_NOTE:
+		if (ev->forward != NULL) {
+			sb_printf(&b, "%s forwarded ", ev->chan);
+			msgq(&b, ev);
+			sb_printf(&b, " from %s to %s", ev->proc,
+			    ev->forward);
+		} else
+			sb_printf(&b, "note: %s", ev->text);
+		break;
+	case EV_SAY:
+		sb_puts(&b, ev->text);
+		break;
+	case EV_EXPECT:
+		sb_printf(&b, "%s", ev->text);
+		break;
+	case EV_ERROR:
+	default:
+		sb_free(&b);
+		return (NULL);
+	}
+	return (sb_take(&b));
+}
+
+static void
+json_msg(struct sb *b, const struct event *ev)
+{
+	char	*s;
+
+	if (!ev->has_msg)
+		return;
+	s = json_str(ev->msg, ev->len);
+	sb_printf(b, ",\"msg\":%s", s);
+	free(s);
+}
+
+static void
+json_names(struct sb *b, const char *key, const char *const *v, size_t n)
+{
+	size_t	i;
+	char	*s;
+
+	sb_printf(b, ",\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		s = json_str((const unsigned char *)v[i], strlen(v[i]));
+		sb_printf(b, "%s%s", i > 0 ? "," : "", s);
+		free(s);
+	}
+	sb_puts(b, "]");
+}
+
+static void
+json_kv(struct sb *b, const char *key, const char *val)
+{
+	char	*s;
+
+	if (val == NULL) {
+		sb_printf(b, ",\"%s\":null", key);
+		return;
+	}
+	s = json_str((const unsigned char *)val, strlen(val));
+	sb_printf(b, ",\"%s\":%s", key, s);
+	free(s);
+}
+
+static void
+json_op(struct sb *b, const struct event *ev)
+{
+	json_kv(b, "proc", ev->proc);
+	if (ev->type == EV_UNBLOCK)
+		json_kv(b, "op", op_name(ev->op));
+	json_kv(b, "chan", ev->chan);
+	if (ev->nchans > 0 && (ev->type != EV_POLL &&
+	    !(ev->type == EV_UNBLOCK && ev->op == OP_POLL)))
+		json_names(b, "chans", ev->chans, ev->nchans);
+	if (ev->type == EV_POLL || (ev->type == EV_UNBLOCK &&
+	    ev->op == OP_POLL)) {
+		json_names(b, "chans", ev->chans, ev->nchans);
+		json_names(b, "ready", ev->ready, ev->nready);
+	} else {
+		json_msg(b, ev);
+		sb_printf(b, ",\"size\":%zu,\"fill\":%zu", ev->size, ev->fill);
+		if (ev->capacity < 0)
+			sb_puts(b, ",\"capacity\":null");
+		else
+			sb_printf(b, ",\"capacity\":%ld", ev->capacity);
+	}
+	json_kv(b, "status", status_name(ev->status));
+	if (ev->status == ST_ERROR)
+		json_kv(b, "error", ev->error);
+	if (ev->reason != NULL)
+		json_kv(b, "reason", ev->reason);
+	if (ev->peer != NULL)
+		json_kv(b, "from", ev->peer);
+	if (ev->truncated)
+		sb_puts(b, ",\"truncated\":true");
+	if (ev->version > 0)
+		sb_printf(b, ",\"version\":%llu,\"missed\":%llu",
+		    (unsigned long long)ev->version,
+		    (unsigned long long)ev->missed);
+	if (ev->status == ST_TIMEOUT || (ev->status == ST_BLOCKED &&
+	    ev->timeout_ms > 0))
+		sb_printf(b, ",\"timeout\":%d", ev->timeout_ms);
+}
+
+static char *
+event_json(const struct event *ev)
+{
+	struct sb	 b;
+	char		 sbuf[32], fbuf[32];
+	size_t		 i;
+	const struct deadlock *d;
+
+	sb_init(&b);
+	sb_printf(&b, "{\"type\":\"%s\",\"seq\":%llu", event_name(ev->type),
+	    (unsigned long long)ev->seq);
+	switch (ev->type) {
+	case EV_SPAWN:
+		json_kv(&b, "proc", ev->proc);
+		sb_printf(&b, ",\"pid\":%ld", (long)ev->pid);
+		break;
+	case EV_CHANNEL:
+		json_kv(&b, "chan", ev->chan);
+		json_kv(&b, "buffering", buffering_name(ev->buffering));
+		if (ev->capacity < 0)
+			sb_puts(&b, ",\"capacity\":null");
+		else
+			sb_printf(&b, ",\"capacity\":%ld", ev->capacity);
+		json_kv(&b, "format", format_name(ev->format, ev->fixed_len,
+		    fbuf, sizeof(fbuf)));
+		json_kv(&b, "delivery", delivery_name(ev->delivery));
+		break;
+	case EV_CLOSE:
+		json_kv(&b, "chan", ev->chan);
+		sb_printf(&b, ",\"discarded\":%zu", ev->fill);
+		break;
+	case EV_SEND:
+	case EV_RECV:
+	case EV_POLL:
+	case EV_UNBLOCK:
+		json_op(&b, ev);
+		break;
+	case EV_DROP:
+	case EV_DUP:
+	case EV_REORDER:
+		json_kv(&b, "chan", ev->chan);
+		json_msg(&b, ev);
+		break;
+	case EV_SIGNAL:
+		json_kv(&b, "from", ev->peer);
+		json_kv(&b, "proc", ev->proc);
+		json_kv(&b, "signal", sig_name(ev->sig, sbuf, sizeof(sbuf)));
+		json_kv(&b, "status", status_name(ev->status));
+		if (ev->status == ST_ERROR)
+			json_kv(&b, "error", ev->error);
+		break;
+	case EV_CAUGHT:
+		json_kv(&b, "proc", ev->proc);
+		json_kv(&b, "signal", sig_name(ev->sig, sbuf, sizeof(sbuf)));
+		json_kv(&b, "from", ev->peer);
+		break;
+	case EV_MASK:
+		json_kv(&b, "proc", ev->proc);
+		json_kv(&b, "op", op_name(ev->op));
+		json_kv(&b, "signal", sig_name(ev->sig, sbuf, sizeof(sbuf)));
+		json_kv(&b, "status", status_name(ev->status));
+		if (ev->status == ST_ERROR)
+			json_kv(&b, "error", ev->error);
+		break;
+	case EV_EXIT:
+		json_kv(&b, "proc", ev->proc);
+		if (ev->code == -1)
+			json_kv(&b, "signal", sig_name(ev->sig, sbuf,
+			    sizeof(sbuf)));
+		else
+			sb_printf(&b, ",\"code\":%d", ev->code);
+		break;
+	case EV_DEADLOCK:
+		d = ev->deadlock;
+		json_names(&b, "procs", (const char *const *)d->procs,
+		    d->nprocs);
+		json_names(&b, "cycle", (const char *const *)d->cycle,
+		    d->ncycle);
+		sb_puts(&b, ",\"waits\":[");
+		for (i = 0; i < d->nprocs; i++) {
+			sb_puts(&b, i > 0 ? ",{" : "{");
+			sb_printf(&b, "\"proc\":\"%s\",\"op\":\"%s\"",
+			    d->waits[i].proc, op_name(d->waits[i].op));
+			json_kv(&b, "chan", d->waits[i].chan);
+			json_kv(&b, "for", d->waits[i].helpers);
+			sb_puts(&b, "}");
+		}
+		sb_puts(&b, "]");
+		break;
+	case EV_TAP:
+		json_kv(&b, "chan", ev->chan);
+		json_kv(&b, "from", ev->peer);
+		json_kv(&b, "to", ev->proc);
+		json_msg(&b, ev);
+		break;
+	case EV_NOTE:
+		if (ev->chan != NULL)
+			json_kv(&b, "chan", ev->chan);
+		if (ev->forward != NULL) {
+			json_kv(&b, "proc", ev->proc);
+			json_kv(&b, "to", ev->forward);
+			json_msg(&b, ev);
+		}
+		json_kv(&b, "text", ev->text);
+		break;
+	case EV_SAY:
+		json_kv(&b, "text", ev->text);
+		break;
+	case EV_EXPECT:
+		json_kv(&b, "status", ev->status == ST_OK ? "ok" : "fail");
+		json_kv(&b, "text", ev->text);
+		break;
+	case EV_ERROR:
+		json_kv(&b, "message", ev->text);
+		json_kv(&b, "file", ev->file);
+		sb_printf(&b, ",\"line\":%d", ev->line);
+		break;
+	default:
+		break;
+	}
+	sb_puts(&b, "}");
+	return (sb_take(&b));
+}
+
+static const char *
+event_color(const struct event *ev)
+{
+	switch (ev->type) {
+	case EV_DEADLOCK:
+		return (C_RED);
+	case EV_EXIT:
+		return (C_DIM);
+	case EV_SAY:
+	case EV_NOTE:
+		return (C_CYAN);
+	case EV_EXPECT:
+		return (ev->status == ST_OK ? C_GRN : C_RED);
+	case EV_DROP:
+	case EV_DUP:
+	case EV_REORDER:
+		return (C_YEL);
+	default:
+		break;
+	}
+	switch (ev->status) {
+	case ST_BLOCKED:
+	case ST_WOULD_BLOCK:
+	case ST_TIMEOUT:
+		return (C_YEL);
+	case ST_ERROR:
+		return (C_RED);
+	default:
+		return (NULL);
+	}
+}
+
+static void
+trace_add(struct ctx *ctx, char *line)
+{
+	struct trace_ring	*t;
+
+	if (ctx->trace == NULL)
+		ctx->trace = xcalloc(1, sizeof(*ctx->trace));
+	t = ctx->trace;
+	free(t->lines[t->next]);
+	t->lines[t->next] = line;
+	t->next = (t->next + 1) % TRACE_MAX;
+	if (t->count < TRACE_MAX)
+		t->count++;
+}
+
+void
+trace_print(struct ctx *ctx, size_t n)
+{
+	struct trace_ring	*t = ctx->trace;
+	size_t			 i, start;
+
+	if (t == NULL)
+		return;
+	if (n == 0 || n > t->count)
+		n = t->count;
+	start = (t->next + TRACE_MAX - n) % TRACE_MAX;
+	for (i = 0; i < n; i++)
+		fprintf(ctx->out, "  %s\n", t->lines[(start + i) % TRACE_MAX]);
+}
+
+void
+trace_free(struct ctx *ctx)
+{
+	size_t	i;
+
+	if (ctx->trace == NULL)
+		return;
+	for (i = 0; i < TRACE_MAX; i++)
+		free(ctx->trace->lines[i]);
+	free(ctx->trace);
+	ctx->trace = NULL;
+}
+
+/* Remember the first error status of the command being run. */
+static void
+watch(struct ctx *ctx, const struct event *ev)
+{
+	const char	*who;
+
+	if (ctx->watch_proc == NULL || ev->status != ST_ERROR)
+		return;
+	switch (ev->type) {
+	case EV_SEND:
+	case EV_RECV:
+	case EV_POLL:
+	case EV_MASK:
+		who = ev->proc;
+		break;
+	case EV_SIGNAL:
+		who = ev->peer;
+		break;
+	default:
+		return;
+	}
+	if (who == NULL || strcmp(who, ctx->watch_proc) != 0 ||
+	    ctx->watch_failed)
+		return;
+	ctx->watch_failed = true;
+	ctx->watch_error = xstrdup(ev->error != NULL ? ev->error : "error");
+}
+
+void
+out_event(const struct event *ev, void *arg)
+{
+	struct ctx	*ctx = arg;
+	char		*line, *h;
+	const char	*col;
+
+	watch(ctx, ev);
+	h = event_human(ev);
+	if (h != NULL && ev->type != EV_SAY && ev->type != EV_EXPECT)
+		trace_add(ctx, xstrdup(h));
+	if (ctx->async_begin != NULL)
+		ctx->async_begin(ctx);
+	if (ctx->json) {
+		line = event_json(ev);
+		fprintf(ctx->out, "%s\n", line);
+		free(line);
+		fflush(ctx->out);
+	} else if (h != NULL) {
+		col = ctx->color ? event_color(ev) : NULL;
+		if (col != NULL)
+			fprintf(ctx->out, "%s%s%s\n", col, h, C_RESET);
+		else
+			fprintf(ctx->out, "%s\n", h);
+		if (ctx->interactive)
+			fflush(ctx->out);
+	}
+	if (ctx->async_end != NULL)
+		ctx->async_end(ctx);
+	free(h);
+}
+
+void
+out_printf(struct ctx *ctx, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vfprintf(ctx->out, fmt, ap);
+	va_end(ap);
+}
+
+void
+out_init(struct ctx *ctx)
+{
+	const char	*nc;
+
+	nc = getenv("NO_COLOR");
+	ctx->color = isatty(fileno(ctx->out)) && !ctx->json &&
+	    (nc == NULL || *nc == '\0');
+	engine_observe(ctx->e, out_event, ctx);
+}
+
+/* A JSON string; invalid UTF-8 bytes become \u00XX. */
+char *
+json_str(const unsigned char *s, size_t len)
+{
+	struct sb	b;
+	size_t		i, k, need;
+	unsigned char	c;
+
+	sb_init(&b);
+	sb_puts(&b, "\"");
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		if (c == '"' || c == '\\')
+			sb_printf(&b, "\\%c", c);
+		else if (c == '\n')
+			sb_puts(&b, "\\n");
+		else if (c == '\t')
+			sb_puts(&b, "\\t");
+		else if (c == '\r')
+			sb_puts(&b, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			sb_printf(&b, "\\u%04x", c);
+		else if (c < 0x80)
+			sb_putc(&b, (char)c);
+		else {
+			need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 :
+			    c >= 0xc2 ? 1 : 0;
+			if (c >= 0xf5)
+				need = 0;
+			for (k = 1; k <= need; k++) {
+				if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+					break;
+			}
+			if (need == 0 || k <= need)
+				sb_printf(&b, "\\u%04x", c);
+			else {
+				for (k = 0; k <= need; k++)
+					sb_putc(&b, (char)s[i + k]);
+				i += need;
+			}
+		}
+	}
+	sb_puts(&b, "\"");
+	return (sb_take(&b));
+}

@@ -1,0 +1,266 @@
+/*
+ * The interactive shell.  readline runs through its callback interface so
+ * that one poll() loop serves the keyboard and the engine together: a
+ * timeout firing or a process killed from outside is printed above the
+ * prompt at once, and the half-typed line is drawn again below it.
+ *
+ * History lives in ${XDG_STATE_HOME:-~/.local/state}/ipcplay/history
+ * (IPCPLAY_HISTORY overrides).  Ctrl-C abandons the line, never the
+ * playground; Ctrl-D or quit ends the session.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "ipcplay.h"
+#include "repl.h"
+
+#define PROMPT "ipcplay> "
+
+static struct ctx	*repl_ctx;
+static bool		 repl_done;
+static int		 sig_pipe[2] = { -1, -1 };
+static char		*hist_path;
+static bool		 in_command;
+
+static void
+repl_sigint(int sig)
+{
+	int	saved = errno;
+	char	c = (char)sig;
+
+	if (sig_pipe[1] != -1)
+		(void)write(sig_pipe[1], &c, 1);
+	errno = saved;
+}
+
+static char *
+history_file(void)
+{
+	const char	*s, *home;
+	char		*dir, *path;
+
+	if ((s = getenv("IPCPLAY_HISTORY")) != NULL && *s != '\0')
+		return (xstrdup(s));
+	if ((s = getenv("XDG_STATE_HOME")) != NULL && *s != '\0')
+		xasprintf(&dir, "%s/ipcplay", s);
+	else {
+		if ((home = getenv("HOME")) == NULL || *home == '\0')
+			return (NULL);
+		xasprintf(&dir, "%s/.local/state/ipcplay", home);
+		{
+			char *parent;
+
+			xasprintf(&parent, "%s/.local", home);
+			(void)mkdir(parent, 0700);
+			free(parent);
+			xasprintf(&parent, "%s/.local/state", home);
+			(void)mkdir(parent, 0700);
+			free(parent);
+		}
+	}
+	(void)mkdir(dir, 0700);
+	xasprintf(&path, "%s/history", dir);
+	free(dir);
+	return (path);
+}
+
+/* Print an event above the prompt without losing the typed line. */
+static char	*saved_line;
+static int	 saved_point;
+
+static void
+async_begin(struct ctx *ctx)
+{
+	(void)ctx;
+	if (in_command)
+		return;
+	saved_line = rl_copy_text(0, rl_end);
+	saved_point = rl_point;
+	rl_save_prompt();
+	rl_replace_line("", 0);
+	rl_redisplay();
+	fputs("\r\033[K", stdout);
+}
+
+static void
+async_end(struct ctx *ctx)
+{
+	(void)ctx;
+	if (in_command)
+		return;
+	fflush(stdout);
+	rl_restore_prompt();
+	rl_replace_line(saved_line != NULL ? saved_line : "", 0);
+	rl_point = saved_point;
+	free(saved_line);
+	saved_line = NULL;
+	rl_forced_update_display();
+}
+
+static void
+repl_line(char *line)
+{
+	char	*s;
+
+	if (line == NULL) {
+		repl_done = true;
+		rl_callback_handler_remove();
+		fputc('\n', stdout);
+		return;
+	}
+	s = line + strspn(line, " \t");
+	if (*s != '\0') {
+		add_history(line);
+		if (hist_path != NULL)
+			(void)append_history(1, hist_path);
+	}
+	repl_ctx->line++;
+	in_command = true;
+	if (run_line(repl_ctx, line) == -1)
+		repl_done = true;
+	if (repl_ctx->fail_pending)
+		repl_ctx->fail_pending = false;
+	in_command = false;
+	free(line);
+	if (repl_done)
+		rl_callback_handler_remove();
+}
+
+/* Completion: command words, process and channel names, op words. */
+static const char	**comp_words;
+static size_t		  comp_n;
+
+static void
+comp_add(const char *w)
+{
+	comp_words = xreallocarray(comp_words, comp_n + 1,
+	    sizeof(*comp_words));
+	comp_words[comp_n++] = w;
+}
+
+static char *
+comp_gen(const char *text, int state)
+{
+	static size_t	i;
+	size_t		len = strlen(text);
+
+	if (state == 0)
+		i = 0;
+	while (i < comp_n) {
+		const char *w = comp_words[i++];
+
+		if (strncmp(w, text, len) == 0)
+			return (xstrdup(w));
+	}
+	return (NULL);
+}
+
+
+static char **
+repl_complete(const char *text, int start, int end)
+{
+	rl_attempted_completion_over = 1;
+	return (repl_completions(repl_ctx, text, start, end));
+}
+
+/* Fill the candidate list for the word at start; see complete.c. */
+void
+repl_comp_reset(void)
+{
+	comp_n = 0;
+}
+
+void
+repl_comp_add(const char *w)
+{
+	comp_add(w);
+}
+
+char **
+repl_comp_match(const char *text)
+{
+	return (rl_completion_matches(text, comp_gen));
+}
+
+void
+repl_run(struct ctx *ctx)
+{
+	struct sigaction	 sa;
+	struct pollfd		*pfd = NULL;
+	size_t			 cap = 0, n, need;
+	int			 t;
+	char			 c;
+
+	repl_ctx = ctx;
+	ctx->interactive = true;
+	ctx->file = "stdin";
+	ctx->async_begin = async_begin;
+	ctx->async_end = async_end;
+	rl_readline_name = "ipcplay";
+	rl_attempted_completion_function = repl_complete;
+	rl_catch_signals = 0;
+	rl_change_environment = 0;
+	using_history();
+	if ((hist_path = history_file()) != NULL)
+		(void)read_history(hist_path);
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		sig_pipe[0] = sig_pipe[1] = -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = repl_sigint;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	printf("ipcplay %s: an IPC playground.  Type 'help' for the "
+	    "commands, Tab to complete, Ctrl-D to quit.\n", IPCPLAY_VERSION);
+	rl_callback_handler_install(PROMPT, repl_line);
+	while (!repl_done) {
+		need = engine_nprocs(ctx->e) + 4;
+		if (need > cap) {
+			pfd = xreallocarray(pfd, need, sizeof(*pfd));
+			cap = need;
+		}
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = sig_pipe[0];
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		n = 2 + engine_pollfds(ctx->e, pfd + 2, cap - 2);
+		t = engine_poll_timeout(ctx->e);
+		if (poll(pfd, n, t) == -1 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN) {
+			while (read(sig_pipe[0], &c, 1) == 1)
+				continue;
+			/* Ctrl-C: abandon the line, keep the playground. */
+			rl_replace_line("", 0);
+			rl_crlf();
+			rl_on_new_line();
+			rl_redisplay();
+		}
+		engine_dispatch(ctx->e, pfd + 2, n - 2);
+		if (engine_quiet(ctx->e))
+			engine_after_step(ctx->e);
+		if (pfd[0].revents & (POLLIN | POLLHUP))
+			rl_callback_read_char();
+	}
+	rl_callback_handler_remove();
+	free(pfd);
+	free(hist_path);
+	free(comp_words);
+	if (sig_pipe[0] != -1) {
+		close(sig_pipe[0]);
+		close(sig_pipe[1]);
+	}
+}

@@ -1,0 +1,16 @@
+/*
+ * The interactive shell (GNU readline).
+ */
+
+#ifndef REPL_H
+#define REPL_H
+
+struct ctx;
+
+void	 repl_run(struct ctx *);
+void	 repl_comp_reset(void);
+void	 repl_comp_add(const char *);
+char	**repl_comp_match(const char *);
+char	**repl_completions(struct ctx *, const char *, int, int);
+
+#endif

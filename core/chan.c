@@ -1,0 +1,653 @@
+/*
+ * Channels and their semantics.
+ *
+ * A channel is a buffer (a queue of messages, one register value, or
+ * nothing at all for rendezvous) plus three FIFO queues of waiting
+ * processes: senders, receivers and pollers.  Operations first try to
+ * complete at once (op.c); whatever changes a channel marks it dirty, and
+ * chan_progress() then repeatedly matches waiters against the buffer until
+ * nothing more can move.  Events therefore come out in causal order: the
+ * operation that made progress possible first, then the processes it woke.
+ *
+ * The costs are counted where they happen: a buffered message is copied
+ * twice (into and out of the buffer), a rendezvous hand-off once, and a
+ * rendezvous message of at most RDV_REG_BYTES not at all, since an L4
+ * kernel passes it in registers.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct chan *
+chan_new(struct engine *e, const char *name, const struct chan_config *cf,
+    struct proc *owner)
+{
+	struct chan	*c;
+	size_t		 i;
+
+	c = xcalloc(1, sizeof(*c));
+	if (owner != NULL)
+		snprintf(c->name, sizeof(c->name), "@%s", name);
+	else
+		strlcpy(c->name, name, sizeof(c->name));
+	c->owner = owner;
+	c->buffering = cf->buffering;
+	c->capacity = cf->capacity;
+	c->format = cf->format;
+	c->fixed_len = cf->fixed_len;
+	c->delivery = cf->delivery;
+	c->drop = cf->drop;
+	c->dup = cf->dup;
+	c->reorder = cf->reorder;
+	c->max_bytes = cf->max_bytes != 0 ? cf->max_bytes : CHAN_MAX_DEFAULT;
+	if (cf->nfrom > 0) {
+		c->from = xcalloc(cf->nfrom, sizeof(*c->from));
+		for (i = 0; i < cf->nfrom; i++)
+			c->from[i] = proc_find(e, cf->from[i]);
+		c->nfrom = cf->nfrom;
+	}
+	if (cf->nto > 0) {
+		c->to = xcalloc(cf->nto, sizeof(*c->to));
+		for (i = 0; i < cf->nto; i++)
+			c->to[i] = proc_find(e, cf->to[i]);
+		c->nto = cf->nto;
+	}
+	TAILQ_INIT(&c->msgs);
+	TAILQ_INIT(&c->senders);
+	TAILQ_INIT(&c->receivers);
+	TAILQ_INIT(&c->pollers);
+	TAILQ_INSERT_TAIL(&e->chans, c, entry);
+	e->nchans++;
+	return (c);
+}
+
+void
+msg_free_all(struct engine *e, struct chan *c)
+{
+	struct msg	*m;
+
+	while ((m = TAILQ_FIRST(&c->msgs)) != NULL) {
+		TAILQ_REMOVE(&c->msgs, m, entry);
+		e->mem_used -= m->len;
+		free(m);
+	}
+	c->nmsgs = 0;
+	c->bytes = 0;
+}
+
+/* The channel must already be off the engine's list and have no waiters. */
+void
+chan_destroy(struct engine *e, struct chan *c)
+{
+	struct waiter	*w;
+
+	while ((w = TAILQ_FIRST(&c->senders)) != NULL)
+		waiter_remove(w);
+	while ((w = TAILQ_FIRST(&c->receivers)) != NULL)
+		waiter_remove(w);
+	while ((w = TAILQ_FIRST(&c->pollers)) != NULL)
+		waiter_remove(w);
+	if (c->dirty)
+		TAILQ_REMOVE(&e->dirtyq, c, dirty_entry);
+	msg_free_all(e, c);
+	if (c->filter_src != NULL) {
+		regfree(&c->filter);
+		free(c->filter_src);
+	}
+	free(c->balance);
+	free(c->from);
+	free(c->to);
+	free(c->seen);
+	free(c);
+}
+
+void
+chan_mark(struct engine *e, struct chan *c)
+{
+	if (!c->dirty) {
+		c->dirty = true;
+		TAILQ_INSERT_TAIL(&e->dirtyq, c, dirty_entry);
+	}
+}
+
+struct waiter *
+waiter_add(struct chan *c, struct proc *p, enum wait_role role)
+{
+	struct waiter	*w;
+
+	w = xcalloc(1, sizeof(*w));
+	w->proc = p;
+	w->chan = c;
+	w->role = role;
+	switch (role) {
+	case W_SEND:
+		TAILQ_INSERT_TAIL(&c->senders, w, entry);
+		c->nsenders++;
+		break;
+	case W_RECV:
+		TAILQ_INSERT_TAIL(&c->receivers, w, entry);
+		c->nreceivers++;
+		break;
+	case W_POLL:
+		TAILQ_INSERT_TAIL(&c->pollers, w, entry);
+		c->npollers++;
+		break;
+	}
+	return (w);
+}
+
+void
+waiter_remove(struct waiter *w)
+{
+	struct chan	*c = w->chan;
+
+	switch (w->role) {
+	case W_SEND:
+		TAILQ_REMOVE(&c->senders, w, entry);
+		c->nsenders--;
+		break;
+	case W_RECV:
+		TAILQ_REMOVE(&c->receivers, w, entry);
+		c->nreceivers--;
+		break;
+	case W_POLL:
+		TAILQ_REMOVE(&c->pollers, w, entry);
+		c->npollers--;
+		break;
+	}
+	free(w);
+}
+
+size_t
+chan_fill(const struct chan *c)
+{
+	switch (c->buffering) {
+	case BUF_REGISTER:
+		return (c->version > 0 ? 1 : 0);
+	case BUF_RENDEZVOUS:
+		return (0);
+	default:
+		return (c->format == FMT_STREAM ? c->bytes : c->nmsgs);
+	}
+}
+
+long
+chan_capacity(const struct chan *c)
+{
+	switch (c->buffering) {
+	case BUF_BOUNDED:
+		return ((long)c->capacity);
+	case BUF_REGISTER:
+		return (1);
+	case BUF_RENDEZVOUS:
+		return (0);
+	default:
+		return (-1);
+	}
+}
+
+static bool
+proc_in(struct proc *const *v, size_t n, const struct proc *p)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == p)
+			return (true);
+	}
+	return (false);
+}
+
+bool
+chan_may_send(const struct chan *c, const struct proc *p)
+{
+	return (c->nfrom == 0 || proc_in(c->from, c->nfrom, p));
+}
+
+bool
+chan_may_recv(const struct chan *c, const struct proc *p)
+{
+	if (c->owner != NULL)
+		return (p == c->owner);
+	return (c->nto == 0 || proc_in(c->to, c->nto, p));
+}
+
+static bool
+all_exited(struct proc *const *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i]->state != PS_EXITED)
+			return (false);
+	}
+	return (true);
+}
+
+/* Every process allowed to receive has exited: like EPIPE. */
+bool
+chan_broken(const struct engine *e, const struct chan *c)
+{
+	(void)e;
+	if (c->owner != NULL)
+		return (c->owner->state == PS_EXITED);
+	return (c->nto > 0 && all_exited(c->to, c->nto));
+}
+
+/* Every allowed sender has exited and nothing is left: like EOF. */
+bool
+chan_ended(const struct engine *e, const struct chan *c)
+{
+	(void)e;
+	if (c->nfrom == 0 || !all_exited(c->from, c->nfrom))
+		return (false);
+	switch (c->buffering) {
+	case BUF_REGISTER:
+		return (c->version == 0);
+	case BUF_RENDEZVOUS:
+		return (c->nsenders == 0);
+	default:
+		return (c->nmsgs == 0);
+	}
+}
+
+uint64_t
+seen_get(const struct chan *c, const struct proc *p)
+{
+	return (p->idx < c->nseen ? c->seen[p->idx] : 0);
+}
+
+void
+seen_set(struct chan *c, const struct proc *p, uint64_t v)
+{
+	size_t	i;
+
+	if (p->idx >= c->nseen) {
+		c->seen = xreallocarray(c->seen, p->idx + 1, sizeof(*c->seen));
+		for (i = c->nseen; i <= p->idx; i++)
+			c->seen[i] = 0;
+		c->nseen = p->idx + 1;
+	}
+	c->seen[p->idx] = v;
+}
+
+bool
+chan_readable(const struct engine *e, const struct chan *c,
+    const struct proc *p)
+{
+	if (chan_ended(e, c))
+		return (true);
+	switch (c->buffering) {
+	case BUF_REGISTER:
+		return (c->version > seen_get(c, p));
+	case BUF_RENDEZVOUS:
+		return (c->nsenders > 0);
+	default:
+		return (c->nmsgs > 0);
+	}
+}
+
+/* Could a send of len bytes complete now, nobody being ahead of it? */
+bool
+chan_writable(const struct engine *e, const struct chan *c, size_t len)
+{
+	if (chan_broken(e, c))
+		return (true);	/* it would not block: it would fail */
+	switch (c->buffering) {
+	case BUF_REGISTER:
+		return (true);
+	case BUF_RENDEZVOUS:
+		return (c->nreceivers > 0);
+	case BUF_BOUNDED:
+		if (c->format == FMT_STREAM)
+			return (c->bytes < c->capacity);
+		return (c->nmsgs < c->capacity);
+	case BUF_UNBOUNDED:
+		(void)len;
+		return (true);
+	}
+	return (false);
+}
+
+/*
+ * Can p's message of len bytes go into c right now?  For a bounded
+ * channel the queue of waiting senders is FIFO: only its head (or anyone,
+ * when it is empty) may go in.
+ */
+bool
+chan_can_take(const struct engine *e, const struct chan *c,
+    const struct proc *p, size_t len)
+{
+	struct waiter	*w;
+
+	if (chan_broken(e, c))
+		return (false);
+	switch (c->buffering) {
+	case BUF_UNBOUNDED:
+		return (c->bytes + len <= c->max_bytes &&
+		    e->mem_used + len <= e->mem_cap);
+	case BUF_REGISTER:
+		return (true);
+	case BUF_RENDEZVOUS:
+		return (c->nreceivers > 0);
+	case BUF_BOUNDED:
+		w = TAILQ_FIRST(&c->senders);
+		if (w != NULL && w->proc != p)
+			return (false);
+		return (chan_writable(e, c, len));
+	}
+	return (false);
+}
+
+static void
+chan_event_msg(struct engine *e, enum event_type t, struct chan *c,
+    const unsigned char *data, size_t len)
+{
+	struct event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.chan = c->name;
+	ev.msg = data;
+	ev.len = len;
+	ev.has_msg = true;
+	ev.fill = chan_fill(c);
+	ev.capacity = chan_capacity(c);
+	engine_event(e, &ev);
+}
+
+static void
+chan_append(struct engine *e, struct chan *c, const char *from,
+    const unsigned char *data, size_t len, bool before_last)
+{
+	struct msg	*m, *last;
+
+	m = xmalloc(sizeof(*m) + len + 1);
+	strlcpy(m->from, from != NULL ? from : "", sizeof(m->from));
+	m->len = len;
+	if (len > 0)
+		memcpy(m->data, data, len);
+	m->data[len] = '\0';
+	last = TAILQ_LAST(&c->msgs, msgq);
+	if (before_last && last != NULL)
+		TAILQ_INSERT_BEFORE(last, m, entry);
+	else
+		TAILQ_INSERT_TAIL(&c->msgs, m, entry);
+	c->nmsgs++;
+	c->bytes += len;
+	e->mem_used += len;
+}
+
+/*
+ * Put a message into a buffered channel (a register keeps only the
+ * latest), applying the delivery mode.  A lossy channel may drop the
+ * message (the sender is not told), duplicate it, or slip it in front of
+ * the one before it; every random choice comes from the seeded PRNG, so
+ * a run replays identically.
+ */
+void
+chan_put(struct engine *e, struct chan *c, const char *from,
+    const unsigned char *data, size_t len)
+{
+	bool	dup = false, reorder = false;
+
+	c->c_messages++;
+	c->c_bytes += len;
+	c->c_copies++;
+	chan_mark(e, c);
+	if (c->buffering == BUF_REGISTER) {
+		msg_free_all(e, c);
+		chan_append(e, c, from, data, len, false);
+		c->version++;
+		return;
+	}
+	if (c->delivery == DEL_LOSSY) {
+		if (c->drop > 0 && rng_unit(e) < c->drop) {
+			c->c_drops++;
+			chan_event_msg(e, EV_DROP, c, data, len);
+			return;
+		}
+		dup = c->dup > 0 && rng_unit(e) < c->dup;
+		reorder = c->reorder > 0 && c->nmsgs > 0 &&
+		    rng_unit(e) < c->reorder;
+	}
+	chan_append(e, c, from, data, len, reorder);
+	if (reorder) {
+		c->c_reorders++;
+		chan_event_msg(e, EV_REORDER, c, data, len);
+	}
+	if (dup) {
+		chan_append(e, c, from, data, len, false);
+		c->c_dups++;
+		c->c_copies++;
+		chan_event_msg(e, EV_DUP, c, data, len);
+	}
+}
+
+/* Take a message out of a buffered channel; the caller frees it. */
+struct msg *
+chan_take(struct engine *e, struct chan *c)
+{
+	struct msg	*m;
+	size_t		 i, k;
+
+	if (c->nmsgs == 0)
+		return (NULL);
+	m = TAILQ_FIRST(&c->msgs);
+	if (c->delivery == DEL_UNORDERED && c->nmsgs > 1) {
+		k = (size_t)(rng_next(e) % c->nmsgs);
+		for (i = 0; i < k; i++)
+			m = TAILQ_NEXT(m, entry);
+	}
+	TAILQ_REMOVE(&c->msgs, m, entry);
+	c->nmsgs--;
+	c->bytes -= m->len;
+	e->mem_used -= m->len;
+	c->c_copies++;
+	chan_mark(e, c);
+	return (m);
+}
+
+/* Does the message pass the channel's filter (POSIX extended regex)? */
+bool
+chan_filter_ok(const struct chan *c, const unsigned char *data, size_t len)
+{
+	regmatch_t	rm;
+
+	if (c->filter_src == NULL)
+		return (true);
+	rm.rm_so = 0;
+	rm.rm_eo = (regoff_t)len;
+	return (regexec(&c->filter, (const char *)data, 1, &rm,
+	    REG_STARTEND) == 0);
+}
+
+static void
+chan_fail_all(struct engine *e, struct chan *c, struct waitq *q,
+    const char *why)
+{
+	struct waiter	*w;
+	struct event	 ev;
+
+	while ((w = TAILQ_FIRST(q)) != NULL) {
+		memset(&ev, 0, sizeof(ev));
+		op_finish(e, w->proc, ST_ERROR, why, &ev);
+	}
+	(void)c;
+}
+
+/* One round of matching on one channel; true if anything moved. */
+static bool
+chan_match(struct engine *e, struct chan *c)
+{
+	struct waiter	*w, *r;
+	struct proc	*rp;
+	struct msg	*m;
+	const char	*from;
+
+	if (c->nsenders > 0 && chan_broken(e, c)) {
+		chan_fail_all(e, c, &c->senders, "broken channel");
+		return (true);
+	}
+	switch (c->buffering) {
+	case BUF_UNBOUNDED:
+	case BUF_BOUNDED:
+		if ((r = TAILQ_FIRST(&c->receivers)) != NULL &&
+		    c->nmsgs > 0) {
+			rp = op_claim(r);
+			m = chan_take(e, c);
+			op_recv_complete(e, rp, c, m->data, m->len, m->from);
+			free(m);
+			return (true);
+		}
+		TAILQ_FOREACH(w, &c->senders, entry) {
+			if (op_send_retry(e, w->proc))
+				return (true);
+			if (c->buffering == BUF_BOUNDED)
+				break;	/* FIFO: nobody overtakes the head */
+		}
+		break;
+	case BUF_RENDEZVOUS:
+		if (c->nreceivers == 0)
+			break;
+		TAILQ_FOREACH(w, &c->senders, entry) {
+			if (op_send_ready_via(e, w->proc, c)) {
+				op_send_via(e, w->proc, c);
+				return (true);
+			}
+		}
+		break;
+	case BUF_REGISTER:
+		if (c->version > 0 && c->nreceivers > 0) {
+			m = TAILQ_FIRST(&c->msgs);
+			from = m->from;
+			while ((r = TAILQ_FIRST(&c->receivers)) != NULL) {
+				rp = op_claim(r);
+				op_recv_complete(e, rp, c, m->data, m->len,
+				    from);
+			}
+			return (true);
+		}
+		break;
+	}
+	if (c->nreceivers > 0 && chan_ended(e, c)) {
+		chan_fail_all(e, c, &c->receivers, "end of channel");
+		return (true);
+	}
+	return (false);
+}
+
+/*
+ * Let every dirty channel make all the progress it can.  Each match wakes
+ * at least one waiter, so this ends.
+ */
+void
+chan_progress(struct engine *e)
+{
+	struct chan	*c;
+	struct waiter	*w;
+	bool		 again;
+
+	while ((c = TAILQ_FIRST(&e->dirtyq)) != NULL) {
+		TAILQ_REMOVE(&e->dirtyq, c, dirty_entry);
+		c->dirty = false;
+		while (chan_match(e, c))
+			continue;
+		do {
+			again = false;
+			TAILQ_FOREACH(w, &c->pollers, entry) {
+				if (op_poll_retry(e, w->proc)) {
+					again = true;
+					break;
+				}
+			}
+		} while (again);
+	}
+}
+
+/* A process is gone: every channel may now be broken or ended. */
+void
+chan_proc_gone(struct engine *e, struct proc *p)
+{
+	struct chan	*c;
+
+	(void)p;
+	TAILQ_FOREACH(c, &e->chans, entry)
+		chan_mark(e, c);
+}
+
+int
+engine_tap(struct engine *e, const char *name, bool on, char **cause)
+{
+	struct chan	*c;
+
+	if ((c = chan_find(e, name)) == NULL) {
+		xasprintf(cause, "no such channel: %s", name);
+		return (-1);
+	}
+	c->tapped = on;
+	return (0);
+}
+
+int
+engine_filter(struct engine *e, const char *name, const char *re,
+    char **cause)
+{
+	struct chan	*c;
+	regex_t		 rx;
+	char		 buf[256];
+	int		 r;
+
+	if ((c = chan_find(e, name)) == NULL) {
+		xasprintf(cause, "no such channel: %s", name);
+		return (-1);
+	}
+	if ((r = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(r, &rx, buf, sizeof(buf));
+		xasprintf(cause, "bad regular expression '%s': %s", re, buf);
+		return (-1);
+	}
+	if (c->filter_src != NULL) {
+		regfree(&c->filter);
+		free(c->filter_src);
+	}
+	c->filter = rx;
+	c->filter_src = xstrdup(re);
+	return (0);
+}
+
+int
+engine_balance(struct engine *e, const char *name, char **to, size_t nto,
+    char **cause)
+{
+	struct chan	*c, **v;
+	size_t		 i;
+
+	if ((c = chan_find(e, name)) == NULL) {
+		xasprintf(cause, "no such channel: %s", name);
+		return (-1);
+	}
+	v = xcalloc(nto + 1, sizeof(*v));
+	for (i = 0; i < nto; i++) {
+		if ((v[i] = chan_find(e, to[i])) == NULL ||
+		    v[i] == c || v[i]->nbalance > 0) {
+			if (v[i] == NULL)
+				xasprintf(cause, "no such channel: %s", to[i]);
+			else
+				xasprintf(cause, "cannot balance %s onto %s",
+				    name, to[i]);
+			free(v);
+			return (-1);
+		}
+	}
+	free(c->balance);
+	c->balance = nto > 0 ? v : NULL;
+	if (nto == 0)
+		free(v);
+	c->nbalance = nto;
+	c->balance_next = 0;
+	return (0);
+}

@@ -1,0 +1,828 @@
+/*
+ * The broker: the playground's kernel.  It owns the process table and the
+ * channels, runs the one poll() loop over the agents' sockets and the
+ * SIGCHLD self-pipe, fires timeouts, and hands every event to the
+ * observers.
+ *
+ * Quiescence is known, not guessed.  Every message the broker sends to an
+ * agent that needs an answer (a command, a signal, a ping) increments the
+ * process's "pending" count and every answer decrements it; a process
+ * being killed is "dying" until it is reaped.  The system is quiet when no
+ * live process has anything pending and none is dying; only then is the
+ * wait-for graph examined, so a deadlock report never races a process
+ * that is about to act.
+ */
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static int	chld_write_fd = -1;
+
+static void
+engine_sigchld(int sig)
+{
+	int	saved = errno;
+	char	c = 0;
+
+	(void)sig;
+	if (chld_write_fd != -1)
+		(void)write(chld_write_fd, &c, 1);
+	errno = saved;
+}
+
+uint64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* splitmix64: small, seedable, and identical on every machine. */
+uint64_t
+rng_next(struct engine *e)
+{
+	uint64_t	z;
+
+	z = (e->rng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31));
+}
+
+double
+rng_unit(struct engine *e)
+{
+	return ((double)(rng_next(e) >> 11) / (double)(1ULL << 53));
+}
+
+struct engine *
+engine_new(const struct engine_config *cf)
+{
+	struct engine		*e;
+	struct sigaction	 sa;
+	int			 i;
+
+	e = xcalloc(1, sizeof(*e));
+	TAILQ_INIT(&e->procs);
+	TAILQ_INIT(&e->chans);
+	TAILQ_INIT(&e->dirtyq);
+	e->rng = cf != NULL ? cf->seed : 0;
+	e->mem_cap = cf != NULL && cf->mem_cap != 0 ? cf->mem_cap :
+	    MEM_CAP_DEFAULT;
+	e->self = getpid();
+	if (pipe2(e->chld_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+		e->chld_pipe[0] = e->chld_pipe[1] = -1;
+	}
+	for (i = 0; i < 2; i++)
+		(void)i;
+	chld_write_fd = e->chld_pipe[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = engine_sigchld;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGCHLD, &sa, NULL);
+	return (e);
+}
+
+void
+engine_free(struct engine *e)
+{
+	struct proc	*p, *tp;
+	struct chan	*c, *tc;
+	struct sigaction sa;
+	size_t		 i;
+	int		 status;
+
+	if (e == NULL)
+		return;
+	/* No child outlives the playground. */
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->state != PS_EXITED)
+			(void)kill(p->pid, SIGKILL);
+	}
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->state == PS_EXITED)
+			continue;
+		while (waitpid(p->pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+		if (p->fd != -1)
+			close(p->fd);
+		p->fd = -1;
+		p->state = PS_EXITED;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	(void)sigaction(SIGCHLD, &sa, NULL);
+	chld_write_fd = -1;
+	TAILQ_FOREACH_SAFE(p, &e->procs, entry, tp) {
+		if (p->op != NULL) {
+			op_unwait(p);
+			op_free(p->op);
+		}
+		free(p->last);
+		free(p);
+	}
+	TAILQ_FOREACH_SAFE(c, &e->chans, entry, tc)
+		chan_destroy(e, c);
+	for (i = 0; i < e->ndl_prev; i++)
+		free(e->dl_prev[i]);
+	free(e->dl_prev);
+	if (e->chld_pipe[0] != -1) {
+		close(e->chld_pipe[0]);
+		close(e->chld_pipe[1]);
+	}
+	free(e->pfds);
+	free(e->pfd_procs);
+	free(e->obs);
+	free(e);
+}
+
+void
+engine_observe(struct engine *e, event_fn fn, void *arg)
+{
+	e->obs = xreallocarray(e->obs, e->nobs + 1, sizeof(*e->obs));
+	e->obs[e->nobs].fn = fn;
+	e->obs[e->nobs].arg = arg;
+	e->nobs++;
+}
+
+uint64_t
+engine_next_seq(struct engine *e)
+{
+	return (++e->seq);
+}
+
+void
+engine_event(struct engine *e, struct event *ev)
+{
+	size_t	i;
+
+	ev->seq = ++e->seq;
+	for (i = 0; i < e->nobs; i++)
+		e->obs[i].fn(ev, e->obs[i].arg);
+}
+
+void
+engine_emit(struct engine *e, struct event *ev)
+{
+	engine_event(e, ev);
+}
+
+struct proc *
+proc_find(const struct engine *e, const char *name)
+{
+	struct proc	*p;
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (strcmp(p->name, name) == 0)
+			return (p);
+	}
+	return (NULL);
+}
+
+struct chan *
+chan_find(const struct engine *e, const char *name)
+{
+	struct chan	*c;
+	struct proc	*p;
+
+	if (name[0] == '@') {
+		if ((p = proc_find(e, name + 1)) == NULL)
+			return (NULL);
+		return (p->mailbox);
+	}
+	TAILQ_FOREACH(c, &e->chans, entry) {
+		if (c->owner == NULL && strcmp(c->name, name) == 0)
+			return (c);
+	}
+	return (NULL);
+}
+
+bool
+engine_is_proc(const struct engine *e, const char *name)
+{
+	return (proc_find(e, name) != NULL);
+}
+
+bool
+engine_is_chan(const struct engine *e, const char *name)
+{
+	return (chan_find(e, name) != NULL);
+}
+
+int
+engine_spawn(struct engine *e, const char *name, char **cause)
+{
+	struct proc		*p;
+	struct chan_config	 cf;
+	struct event		 ev;
+
+	if (!name_valid(name)) {
+		xasprintf(cause, "bad process name '%s'", name);
+		return (-1);
+	}
+	if (proc_find(e, name) != NULL) {
+		xasprintf(cause, "process %s already exists", name);
+		return (-1);
+	}
+	if (chan_find(e, name) != NULL) {
+		xasprintf(cause, "%s is already a channel", name);
+		return (-1);
+	}
+	p = xcalloc(1, sizeof(*p));
+	strlcpy(p->name, name, sizeof(p->name));
+	p->fd = -1;
+	p->idx = e->nprocs;
+	if (proc_fork(e, p, cause) == -1) {
+		free(p);
+		return (-1);
+	}
+	TAILQ_INSERT_TAIL(&e->procs, p, entry);
+	e->nprocs++;
+	e->nlive++;
+	memset(&cf, 0, sizeof(cf));
+	cf.buffering = BUF_UNBOUNDED;
+	p->mailbox = chan_new(e, name, &cf, p);
+	e->wfg_dirty = true;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_SPAWN;
+	ev.proc = p->name;
+	ev.pid = p->pid;
+	engine_event(e, &ev);
+	return (0);
+}
+
+static int
+sig_check(int sig, char **cause)
+{
+	char	buf[32];
+
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	    sig == SIGTTOU) {
+		xasprintf(cause, "signal %s would stop the process, which "
+		    "ipcplay does not model", sig_name(sig, buf, sizeof(buf)));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+engine_kill(struct engine *e, const char *name, int sig, char **cause)
+{
+	struct proc	*p;
+	struct event	 ev;
+
+	if ((p = proc_find(e, name)) == NULL) {
+		xasprintf(cause, "no such process: %s", name);
+		return (-1);
+	}
+	if (p->state == PS_EXITED || p->dying) {
+		xasprintf(cause, "%s has exited", name);
+		return (-1);
+	}
+	if (sig_check(sig, cause) == -1)
+		return (-1);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_SIGNAL;
+	ev.peer = "ipcplay";
+	ev.proc = p->name;
+	ev.sig = sig;
+	if (kill(p->pid, sig) == -1) {
+		ev.status = ST_ERROR;
+		ev.error = strerror(errno);
+		engine_event(e, &ev);
+		xasprintf(cause, "kill %s: %s", name, strerror(errno));
+		return (-1);
+	}
+	engine_event(e, &ev);
+	proc_signalled(e, p, sig);
+	return (0);
+}
+
+int
+engine_channel(struct engine *e, const char *name,
+    const struct chan_config *cf, char **cause)
+{
+	struct chan	*c;
+	struct event	 ev;
+	size_t		 i;
+
+	if (!name_valid(name)) {
+		xasprintf(cause, "bad channel name '%s'", name);
+		return (-1);
+	}
+	if (chan_find(e, name) != NULL) {
+		xasprintf(cause, "channel %s already exists", name);
+		return (-1);
+	}
+	if (proc_find(e, name) != NULL) {
+		xasprintf(cause, "%s is already a process", name);
+		return (-1);
+	}
+	for (i = 0; i < cf->nfrom; i++) {
+		if (proc_find(e, cf->from[i]) == NULL) {
+			xasprintf(cause, "no such process: %s", cf->from[i]);
+			return (-1);
+		}
+	}
+	for (i = 0; i < cf->nto; i++) {
+		if (proc_find(e, cf->to[i]) == NULL) {
+			xasprintf(cause, "no such process: %s", cf->to[i]);
+			return (-1);
+		}
+	}
+	c = chan_new(e, name, cf, NULL);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_CHANNEL;
+	ev.chan = c->name;
+	ev.buffering = c->buffering;
+	ev.capacity = chan_capacity(c);
+	ev.format = c->format;
+	ev.fixed_len = c->fixed_len;
+	ev.delivery = c->delivery;
+	engine_event(e, &ev);
+	return (0);
+}
+
+int
+engine_close(struct engine *e, const char *name, char **cause)
+{
+	struct chan	*c;
+	struct event	 ev;
+	struct waiter	*w;
+	struct proc	*p;
+	struct event	 uev;
+
+	if ((c = chan_find(e, name)) == NULL) {
+		xasprintf(cause, "no such channel: %s", name);
+		return (-1);
+	}
+	if (c->owner != NULL) {
+		xasprintf(cause, "%s is a mailbox; it closes when %s exits",
+		    name, c->owner->name);
+		return (-1);
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_CLOSE;
+	ev.chan = c->name;
+	ev.fill = chan_fill(c);
+	engine_event(e, &ev);
+	/* Every waiter ends with "channel closed". */
+	for (;;) {
+		if ((w = TAILQ_FIRST(&c->senders)) == NULL &&
+		    (w = TAILQ_FIRST(&c->receivers)) == NULL &&
+		    (w = TAILQ_FIRST(&c->pollers)) == NULL)
+			break;
+		p = w->proc;
+		memset(&uev, 0, sizeof(uev));
+		op_finish(e, p, ST_ERROR, "channel closed", &uev);
+	}
+	TAILQ_REMOVE(&e->chans, c, entry);
+	e->nchans--;
+	chan_destroy(e, c);
+	e->wfg_dirty = true;
+	return (0);
+}
+
+/*
+ * Start a user operation: check that the process can take a command, then
+ * hand the command to its agent.  The rest happens when the agent's
+ * request arrives (op_start).
+ */
+int
+engine_submit(struct engine *e, const char *name,
+    const struct op_request *rq, char **cause)
+{
+	struct proc	*p;
+	struct op	*op;
+	size_t		 i;
+	int32_t		 v[2];
+	char		 buf[32];
+	int		 r;
+
+	if ((p = proc_find(e, name)) == NULL) {
+		xasprintf(cause, "no such process: %s", name);
+		return (-1);
+	}
+	if (p->state == PS_EXITED || p->dying) {
+		xasprintf(cause, "%s has exited", name);
+		return (-1);
+	}
+	if (p->state == PS_BLOCKED && p->op != NULL) {
+		xasprintf(cause, "%s is blocked in %s on %s", name,
+		    op_name(p->op->kind), p->op->spec);
+		return (-1);
+	}
+	if (p->state == PS_BUSY) {
+		xasprintf(cause, "%s is busy", name);
+		return (-1);
+	}
+	if (rq->kind == OP_SIGNAL || rq->kind == OP_MASK ||
+	    rq->kind == OP_UNMASK) {
+		if (rq->sig == SIGKILL || rq->sig == SIGSTOP) {
+			if (rq->kind != OP_SIGNAL) {
+				xasprintf(cause, "%s cannot be masked",
+				    sig_name(rq->sig, buf, sizeof(buf)));
+				return (-1);
+			}
+		}
+		if (rq->kind == OP_SIGNAL && sig_check(rq->sig, cause) == -1)
+			return (-1);
+	}
+	if (rq->kind == OP_SIGNAL && proc_find(e, rq->target) == NULL) {
+		xasprintf(cause, "no such process: %s", rq->target);
+		return (-1);
+	}
+
+	op = xcalloc(1, sizeof(*op));
+	op->kind = rq->kind;
+	op->id = ++p->next_id;
+	op->nnames = rq->nchans;
+	op->names = xcalloc(rq->nchans + 1, sizeof(*op->names));
+	for (i = 0; i < rq->nchans; i++)
+		op->names[i] = xstrdup(rq->chans[i]);
+	if (rq->kind == OP_RECV && rq->nchans == 0) {
+		op->mailbox = true;
+		op->nnames = 1;
+		xasprintf(&op->names[0], "@%s", p->name);
+	}
+	if (rq->chanspec != NULL)
+		op->spec = xstrdup(rq->chanspec);
+	else if (op->nnames > 0)
+		op->spec = xstrdup(op->names[0]);
+	else
+		op->spec = xstrdup("");
+	op->msg = xmemdup(rq->msg != NULL ? rq->msg : (const unsigned char *)
+	    "", rq->len);
+	op->len = rq->len;
+	op->nonblock = rq->nonblock;
+	op->atomic = rq->atomic;
+	op->writable = rq->writable;
+	op->timeout_ms = rq->timeout_ms;
+	op->max = rq->max;
+	op->sig = rq->sig;
+	op->code = rq->code;
+	if (rq->target != NULL)
+		op->target = xstrdup(rq->target);
+	p->op = op;
+	p->state = PS_BUSY;
+
+	switch (op->kind) {
+	case OP_SEND:
+	case OP_RECV:
+	case OP_POLL:
+		r = proc_write(p, WIRE_CMD, op->id, op->msg, op->len);
+		break;
+	case OP_SIGNAL:
+		v[0] = proc_find(e, op->target)->pid;
+		v[1] = op->sig;
+		r = proc_write(p, WIRE_KILL, op->id, v, sizeof(v));
+		break;
+	case OP_MASK:
+	case OP_UNMASK:
+		v[0] = op->sig;
+		r = proc_write(p, op->kind == OP_MASK ? WIRE_MASK :
+		    WIRE_UNMASK, op->id, v, sizeof(v[0]));
+		break;
+	case OP_EXIT:
+		v[0] = op->code;
+		r = proc_write(p, WIRE_EXIT, op->id, v, sizeof(v[0]));
+		if (r == 0) {
+			p->dying = true;
+			return (0);
+		}
+		break;
+	default:
+		r = -1;
+		break;
+	}
+	if (r == -1) {
+		/* The agent is gone; its reaping will explain. */
+		p->dying = true;
+		return (0);
+	}
+	p->pending++;
+	return (0);
+}
+
+bool
+engine_quiet(const struct engine *e)
+{
+	struct proc	*p;
+
+	if (!TAILQ_EMPTY(&e->dirtyq))
+		return (false);
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->state == PS_EXITED)
+			continue;
+		if (p->pending > 0 || p->dying)
+			return (false);
+	}
+	return (true);
+}
+
+size_t
+engine_pollfds(struct engine *e, struct pollfd *pfd, size_t max)
+{
+	struct proc	*p;
+	size_t		 n = 0;
+
+	if (n < max && e->chld_pipe[0] != -1) {
+		pfd[n].fd = e->chld_pipe[0];
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		n++;
+	}
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->fd == -1 || n >= max)
+			continue;
+		pfd[n].fd = p->fd;
+		pfd[n].events = POLLIN;
+		pfd[n].revents = 0;
+		n++;
+	}
+	return (n);
+}
+
+int
+engine_poll_timeout(struct engine *e)
+{
+	uint64_t	d, now;
+
+	if ((d = op_next_deadline(e)) == 0)
+		return (-1);
+	now = now_ms();
+	if (d <= now)
+		return (0);
+	return ((int)(d - now > 60000 ? 60000 : d - now));
+}
+
+void
+engine_dispatch(struct engine *e, const struct pollfd *pfd, size_t n)
+{
+	struct proc	*p;
+	size_t		 i;
+	char		 buf[64];
+
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		if (pfd[i].fd == e->chld_pipe[0]) {
+			while (read(e->chld_pipe[0], buf, sizeof(buf)) > 0)
+				continue;
+			continue;
+		}
+		TAILQ_FOREACH(p, &e->procs, entry) {
+			if (p->fd == pfd[i].fd) {
+				proc_read(e, p);
+				break;
+			}
+		}
+	}
+	proc_reap(e);
+	op_timeouts(e);
+	chan_progress(e);
+}
+
+/* One round of the loop: wait for something, then handle it. */
+static void
+engine_step(struct engine *e, int timeout)
+{
+	size_t	n, need;
+	int	t;
+
+	need = e->nprocs + 1;
+	if (need > e->pfd_cap) {
+		e->pfds = xreallocarray(e->pfds, need, sizeof(*e->pfds));
+		e->pfd_cap = need;
+	}
+	n = engine_pollfds(e, e->pfds, e->pfd_cap);
+	t = engine_poll_timeout(e);
+	if (t == -1 || (timeout >= 0 && timeout < t))
+		t = timeout;
+	if (poll(e->pfds, n, t) == -1 && errno != EINTR)
+		return;
+	engine_dispatch(e, e->pfds, n);
+}
+
+/* Called when the system is quiet: look for new deadlocks. */
+void
+engine_after_step(struct engine *e)
+{
+	if (e->wfg_dirty) {
+		e->wfg_dirty = false;
+		wfg_check(e);
+	}
+}
+
+void
+engine_settle(struct engine *e)
+{
+	chan_progress(e);
+	while (!engine_quiet(e))
+		engine_step(e, -1);
+	engine_after_step(e);
+}
+
+/* Let real time pass, serving timeouts and agents meanwhile. */
+void
+engine_sleep(struct engine *e, int ms)
+{
+	uint64_t	end, now;
+
+	end = now_ms() + (uint64_t)ms;
+	for (;;) {
+		now = now_ms();
+		if (now >= end)
+			break;
+		engine_step(e, (int)(end - now));
+		if (engine_quiet(e))
+			engine_after_step(e);
+	}
+	engine_settle(e);
+}
+
+size_t
+engine_nprocs(const struct engine *e)
+{
+	return (e->nprocs);
+}
+
+size_t
+engine_nchans(const struct engine *e)
+{
+	return (e->nchans);
+}
+
+static void
+proc_fill_info(struct proc *p, struct proc_info *pi)
+{
+	memset(pi, 0, sizeof(*pi));
+	pi->name = p->name;
+	pi->pid = p->pid;
+	pi->state = p->state;
+	if (p->op != NULL && p->state != PS_EXITED) {
+		pi->op = p->op->kind;
+		pi->chan = p->op->spec;
+		if (p->op->kind == OP_SEND && !p->op->atomic &&
+		    p->op->nnames > 1 && p->op->next < p->op->nnames)
+			pi->chan = p->op->names[p->op->next];
+	}
+	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate(p->pid);
+	pi->exit_code = p->exit_code;
+	pi->exit_sig = p->exit_sig;
+	pi->has_last = p->has_last;
+	pi->last = p->last;
+	pi->last_len = p->last_len;
+	pi->caught = p->caught;
+}
+
+bool
+engine_proc_info(struct engine *e, size_t i, struct proc_info *pi)
+{
+	struct proc	*p;
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (i-- == 0) {
+			proc_fill_info(p, pi);
+			return (true);
+		}
+	}
+	return (false);
+}
+
+bool
+engine_proc_find(struct engine *e, const char *name, struct proc_info *pi)
+{
+	struct proc	*p;
+
+	if ((p = proc_find(e, name)) == NULL)
+		return (false);
+	proc_fill_info(p, pi);
+	return (true);
+}
+
+static const char **
+waitq_names(struct waitq *q, size_t n)
+{
+	const char	**v;
+	struct waiter	 *w;
+	size_t		  i = 0;
+
+	v = xcalloc(n + 1, sizeof(*v));
+	TAILQ_FOREACH(w, q, entry) {
+		if (i < n)
+			v[i++] = w->proc->name;
+	}
+	return (v);
+}
+
+static void
+chan_fill_info(struct engine *e, struct chan *c, struct chan_info *ci)
+{
+	struct msg	*m;
+	size_t		 i;
+
+	(void)e;
+	memset(ci, 0, sizeof(*ci));
+	ci->name = c->name;
+	ci->mailbox = c->owner != NULL;
+	ci->buffering = c->buffering;
+	ci->capacity = chan_capacity(c);
+	ci->format = c->format;
+	ci->fixed_len = c->fixed_len;
+	ci->delivery = c->delivery;
+	ci->drop = c->drop;
+	ci->dup = c->dup;
+	ci->reorder = c->reorder;
+	ci->max_bytes = c->max_bytes;
+	ci->fill = chan_fill(c);
+	ci->bytes = c->bytes;
+	ci->nmsgs = c->nmsgs;
+	ci->msgs = xcalloc(c->nmsgs + 1, sizeof(*ci->msgs));
+	i = 0;
+	TAILQ_FOREACH(m, &c->msgs, entry) {
+		ci->msgs[i].data = m->data;
+		ci->msgs[i].len = m->len;
+		i++;
+	}
+	ci->version = c->version;
+	ci->nsenders = c->nsenders;
+	ci->nreceivers = c->nreceivers;
+	ci->npollers = c->npollers;
+	ci->senders = waitq_names(&c->senders, c->nsenders);
+	ci->receivers = waitq_names(&c->receivers, c->nreceivers);
+	ci->pollers = waitq_names(&c->pollers, c->npollers);
+	ci->nfrom = c->nfrom;
+	ci->from = xcalloc(c->nfrom + 1, sizeof(*ci->from));
+	for (i = 0; i < c->nfrom; i++)
+		ci->from[i] = c->from[i]->name;
+	ci->nto = c->nto;
+	ci->to = xcalloc(c->nto + 1, sizeof(*ci->to));
+	for (i = 0; i < c->nto; i++)
+		ci->to[i] = c->to[i]->name;
+	ci->c_messages = c->c_messages;
+	ci->c_bytes = c->c_bytes;
+	ci->c_copies = c->c_copies;
+	ci->c_wakeups = c->c_wakeups;
+	ci->c_drops = c->c_drops;
+	ci->c_dups = c->c_dups;
+	ci->c_reorders = c->c_reorders;
+	ci->tapped = c->tapped;
+	ci->filter = c->filter_src;
+	ci->nbalance = c->nbalance;
+	ci->balance = xcalloc(c->nbalance + 1, sizeof(*ci->balance));
+	for (i = 0; i < c->nbalance; i++)
+		ci->balance[i] = c->balance[i]->name;
+}
+
+void
+chan_info_free(struct chan_info *ci)
+{
+	free(ci->msgs);
+	free(ci->senders);
+	free(ci->receivers);
+	free(ci->pollers);
+	free(ci->from);
+	free(ci->to);
+	free(ci->balance);
+	memset(ci, 0, sizeof(*ci));
+}
+
+bool
+engine_chan_info(struct engine *e, size_t i, struct chan_info *ci)
+{
+	struct chan	*c;
+
+	TAILQ_FOREACH(c, &e->chans, entry) {
+		if (i-- == 0) {
+			chan_fill_info(e, c, ci);
+			return (true);
+		}
+	}
+	return (false);
+}
+
+bool
+engine_chan_find(struct engine *e, const char *name, struct chan_info *ci)
+{
+	struct chan	*c;
+
+	if ((c = chan_find(e, name)) == NULL)
+		return (false);
+	chan_fill_info(e, c, ci);
+	return (true);
+}

@@ -1,0 +1,250 @@
+/*
+ * The engine's private structures, shared by the files of core/ only.
+ *
+ * Ownership: the engine owns its processes and channels (tail queues in
+ * creation order).  A process owns its current operation (struct op) and
+ * the waiter records that put it on channels' queues.  A channel owns
+ * its buffered messages.  Names are copied, never borrowed.
+ */
+
+#ifndef IPCCORE_INTERNAL_H
+#define IPCCORE_INTERNAL_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <regex.h>
+
+#include "ipccore.h"
+
+struct proc;
+struct chan;
+
+struct msg {
+	TAILQ_ENTRY(msg) entry;
+	char		 from[NAME_LEN + 1];	/* the sender, for tap */
+	size_t		 len;
+	unsigned char	 data[];
+};
+TAILQ_HEAD(msgq, msg);
+
+enum wait_role {
+	W_SEND,
+	W_RECV,
+	W_POLL
+};
+
+/* A process waiting on one channel; a poll makes one per channel. */
+struct waiter {
+	TAILQ_ENTRY(waiter) entry;	/* on the channel's queue */
+	struct proc	*proc;
+	struct chan	*chan;
+	enum wait_role	 role;
+};
+TAILQ_HEAD(waitq, waiter);
+
+struct op {
+	enum op_kind	 kind;
+	uint32_t	 id;
+	char		**names;	/* channel names as resolved */
+	size_t		 nnames;
+	char		*spec;		/* as written */
+	unsigned char	*msg;
+	size_t		 len;
+	bool		 nonblock, atomic, writable, mailbox;
+	int		 timeout_ms;
+	uint64_t	 deadline;	/* 0: none */
+	size_t		 max;
+	int		 sig;
+	char		*target;
+	int		 code;
+	bool		 blocked;	/* a "blocked" event was given */
+	size_t		 next;		/* multi-send: next channel */
+	size_t		 sent;		/* stream: bytes written so far */
+	struct chan	**chans;	/* resolved at request time */
+	struct waiter	**waits;	/* one per channel while blocked */
+	size_t		 nwaits;
+};
+
+struct proc {
+	TAILQ_ENTRY(proc) entry;
+	char		 name[NAME_LEN + 1];
+	size_t		 idx;		/* dense, for the wait-for graph */
+	pid_t		 pid;
+	int		 fd;		/* broker's end of the socket */
+	enum proc_state	 state;
+	int		 pending;	/* agent answers still expected */
+	bool		 dying;		/* waiting to be reaped */
+	bool		 hup;		/* socket closed */
+	struct op	*op;
+	struct chan	*mailbox;
+	int		 exit_code;
+	int		 exit_sig;
+	unsigned char	*last;
+	size_t		 last_len;
+	bool		 has_last;
+	size_t		 caught;
+	uint32_t	 next_id;
+	/* deadlock scratch */
+	bool		 in_d;
+	size_t		 unsat;
+	int		 comp;
+};
+TAILQ_HEAD(procq, proc);
+
+struct chan {
+	TAILQ_ENTRY(chan) entry;
+	char		 name[NAME_LEN + 2];	/* room for '@' */
+	struct proc	*owner;		/* mailbox owner, else NULL */
+	enum buffering	 buffering;
+	size_t		 capacity;
+	enum format	 format;
+	size_t		 fixed_len;
+	enum delivery	 delivery;
+	double		 drop, dup, reorder;
+	size_t		 max_bytes;
+	struct proc	**from;		/* NULL: anyone */
+	size_t		 nfrom;
+	struct proc	**to;
+	size_t		 nto;
+	struct msgq	 msgs;
+	size_t		 nmsgs;
+	size_t		 bytes;
+	uint64_t	 version;	/* register: latest version */
+	uint64_t	*seen;		/* register: version each proc read */
+	size_t		 nseen;
+	struct waitq	 senders;
+	struct waitq	 receivers;
+	struct waitq	 pollers;
+	size_t		 nsenders, nreceivers, npollers;
+	uint64_t	 c_messages, c_bytes, c_copies, c_wakeups, c_drops,
+			 c_dups, c_reorders;
+	bool		 tapped;
+	char		*filter_src;
+	regex_t		 filter;
+	struct chan	**balance;
+	size_t		 nbalance, balance_next;
+	bool		 dirty;
+	TAILQ_ENTRY(chan) dirty_entry;
+};
+TAILQ_HEAD(chanq, chan);
+
+struct observer {
+	event_fn	 fn;
+	void		*arg;
+};
+
+struct engine {
+	struct procq	 procs;
+	size_t		 nprocs;
+	size_t		 nlive;
+	struct chanq	 chans;
+	size_t		 nchans;
+	struct chanq	 dirtyq;
+	struct observer	*obs;
+	size_t		 nobs;
+	uint64_t	 seq;
+	uint64_t	 rng;
+	size_t		 mem_cap;
+	size_t		 mem_used;
+	int		 chld_pipe[2];
+	pid_t		 self;
+	bool		 wfg_dirty;
+	bool		 rdv_note_given;
+	char		**dl_prev;	/* deadlocks reported, as name lists */
+	size_t		 ndl_prev;
+	struct pollfd	*pfds;
+	struct proc	**pfd_procs;
+	size_t		 pfd_cap;
+};
+
+/* engine.c */
+void	 engine_event(struct engine *, struct event *);
+uint64_t now_ms(void);
+struct proc *proc_find(const struct engine *, const char *);
+struct chan *chan_find(const struct engine *, const char *);
+uint64_t rng_next(struct engine *);
+double	 rng_unit(struct engine *);
+
+/* proc.c */
+int	 proc_fork(struct engine *, struct proc *, char **);
+int	 proc_write(struct proc *, int, uint32_t, const void *, size_t);
+void	 proc_read(struct engine *, struct proc *);
+void	 proc_reap(struct engine *);
+void	 proc_gone(struct engine *, struct proc *, int);
+char	 proc_kstate(pid_t);
+void	 proc_ping(struct engine *, struct proc *);
+void	 proc_signalled(struct engine *, struct proc *, int);
+
+/* op.c */
+void	 op_free(struct op *);
+void	 op_start(struct engine *, struct proc *);
+void	 op_finish(struct engine *, struct proc *, enum op_status,
+	    const char *, struct event *);
+void	 op_unwait(struct proc *);
+void	 op_timeouts(struct engine *);
+uint64_t op_next_deadline(struct engine *);
+bool	 op_send_retry(struct engine *, struct proc *);
+bool	 op_send_ready_via(struct engine *, struct proc *, struct chan *);
+void	 op_send_via(struct engine *, struct proc *, struct chan *);
+void	 op_recv_complete(struct engine *, struct proc *, struct chan *,
+	    const unsigned char *, size_t, const char *);
+bool	 op_poll_retry(struct engine *, struct proc *);
+struct proc *op_claim(struct waiter *);
+
+/* chan.c */
+struct chan *chan_new(struct engine *, const char *, const struct chan_config *,
+	    struct proc *);
+void	 chan_destroy(struct engine *, struct chan *);
+void	 chan_mark(struct engine *, struct chan *);
+void	 chan_progress(struct engine *);
+void	 chan_put(struct engine *, struct chan *, const char *,
+	    const unsigned char *, size_t);
+struct msg *chan_take(struct engine *, struct chan *);
+bool	 chan_filter_ok(const struct chan *, const unsigned char *, size_t);
+bool	 chan_can_take(const struct engine *, const struct chan *,
+	    const struct proc *, size_t);
+bool	 chan_may_send(const struct chan *, const struct proc *);
+bool	 chan_may_recv(const struct chan *, const struct proc *);
+bool	 chan_broken(const struct engine *, const struct chan *);
+bool	 chan_ended(const struct engine *, const struct chan *);
+bool	 chan_readable(const struct engine *, const struct chan *,
+	    const struct proc *);
+bool	 chan_writable(const struct engine *, const struct chan *, size_t);
+size_t	 chan_fill(const struct chan *);
+uint64_t seen_get(const struct chan *, const struct proc *);
+void	 seen_set(struct chan *, const struct proc *, uint64_t);
+long	 chan_capacity(const struct chan *);
+void	 chan_proc_gone(struct engine *, struct proc *);
+struct waiter *waiter_add(struct chan *, struct proc *, enum wait_role);
+void	 waiter_remove(struct waiter *);
+void	 msg_free_all(struct engine *, struct chan *);
+
+/* wfg.c */
+void	 wfg_check(struct engine *);
+
+/* Wire protocol between broker and agent (SOCK_SEQPACKET messages). */
+enum wire_type {
+	/* broker -> agent */
+	WIRE_CMD = 1,	/* perform an operation: u32 id + message bytes */
+	WIRE_REPLY,	/* the answer to a request: i32 status + bytes */
+	WIRE_BLOCKED,	/* your request waits: the title to show */
+	WIRE_KILL,	/* send a signal: i32 pid, i32 sig */
+	WIRE_MASK,	/* i32 sig */
+	WIRE_UNMASK,	/* i32 sig */
+	WIRE_EXIT,	/* i32 code */
+	WIRE_PING,
+	/* agent -> broker */
+	WIRE_REQ = 32,	/* the request itself: u32 id + message bytes */
+	WIRE_KILLED,	/* i32 errno of kill(2) */
+	WIRE_CAUGHT,	/* i32 sig, i32 sender pid */
+	WIRE_ACK,	/* mask/unmask done */
+	WIRE_PONG
+};
+
+struct wire_hdr {
+	uint32_t	 type;
+	uint32_t	 id;
+};
+
+#endif

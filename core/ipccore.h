@@ -1,0 +1,330 @@
+/*
+ * The public face of the ipcplay engine.  cli/ sees only this header.
+ *
+ * The engine plays the kernel of a small message-passing system.  It forks
+ * real processes ("agents"), each connected to the engine (the broker) by
+ * its own SOCK_SEQPACKET socket.  A user operation such as "A send c1 hi"
+ * is handed to A's agent, which performs it as a real request on its
+ * socket and sleeps in read() until the broker answers; the broker applies
+ * the channel's semantics and answers at once, or later when a partner
+ * arrives, a timeout fires or the channel breaks.
+ *
+ * Nothing here prints.  Everything that happens is an event (struct
+ * event) handed to the observers registered with engine_observe(); the
+ * command-line printers, the JSON writer, the trace and the dashboard are
+ * all observers.  Functions that can fail return -1 and store a cause
+ * string, which the caller frees.
+ */
+
+#ifndef IPCCORE_H
+#define IPCCORE_H
+
+#include <sys/types.h>
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NAME_LEN	16		/* longest process or channel name */
+#define MSG_LEN_MAX	(64 * 1024)	/* longest message one op carries */
+#define CHAN_CAP_MAX	100000		/* largest bounded capacity */
+#define CHAN_MAX_DEFAULT (1024 * 1024)	/* default max= of unbounded */
+#define MEM_CAP_DEFAULT	(64 * 1024 * 1024) /* playground-wide buffer cap */
+#define RDV_REG_BYTES	16		/* L4: register-sized messages */
+
+enum buffering {
+	BUF_UNBOUNDED,
+	BUF_BOUNDED,
+	BUF_REGISTER,
+	BUF_RENDEZVOUS
+};
+
+enum format {
+	FMT_DATAGRAM,
+	FMT_STREAM,
+	FMT_FIXED,
+	FMT_CAP
+};
+
+enum delivery {
+	DEL_FIFO,
+	DEL_UNORDERED,
+	DEL_LOSSY
+};
+
+enum op_kind {
+	OP_NONE,
+	OP_SEND,
+	OP_RECV,
+	OP_POLL,
+	OP_SIGNAL,
+	OP_MASK,
+	OP_UNMASK,
+	OP_EXIT
+};
+
+enum op_status {
+	ST_OK,
+	ST_BLOCKED,
+	ST_WOULD_BLOCK,
+	ST_TIMEOUT,
+	ST_ERROR
+};
+
+enum proc_state {
+	PS_IDLE,	/* waiting for a command */
+	PS_BUSY,	/* a command is on its way through the agent */
+	PS_BLOCKED,	/* its request waits in the broker */
+	PS_EXITED
+};
+
+enum event_type {
+	EV_SPAWN,
+	EV_CHANNEL,
+	EV_CLOSE,
+	EV_SEND,
+	EV_RECV,
+	EV_POLL,
+	EV_UNBLOCK,
+	EV_DROP,
+	EV_DUP,
+	EV_REORDER,
+	EV_SIGNAL,
+	EV_CAUGHT,
+	EV_MASK,
+	EV_EXIT,
+	EV_DEADLOCK,
+	EV_TAP,
+	EV_NOTE,
+	EV_SAY,
+	EV_EXPECT,
+	EV_ERROR,
+	EV__COUNT
+};
+
+/* One process's wait inside a deadlock. */
+struct dl_wait {
+	const char	*proc;
+	enum op_kind	 op;
+	const char	*chan;		/* as written */
+	char		*helpers;	/* "B", "B or C", "nobody" */
+};
+
+struct deadlock {
+	size_t		  nprocs;
+	char		**procs;	/* spawn order */
+	struct dl_wait	 *waits;	/* one per process */
+	size_t		  ncycle;
+	char		**cycle;	/* empty when no cycle exists */
+};
+
+/*
+ * An event.  Pointers are valid only during the observer call.  Unused
+ * fields are zero/NULL; capacity is -1 for "none" (unbounded).
+ */
+struct event {
+	enum event_type	 type;
+	uint64_t	 seq;
+	const char	*proc;
+	const char	*peer;		/* from (signal, caught, tap), to (tap) */
+	const char	*chan;		/* as written: "c1" or "c1,c2" */
+	const char	*forward;	/* balance: where it really went */
+	const char *const *chans;
+	size_t		 nchans;
+	const char *const *ready;
+	size_t		 nready;
+	const unsigned char *msg;
+	size_t		 len;
+	bool		 has_msg;
+	enum op_kind	 op;
+	enum op_status	 status;
+	const char	*error;		/* reason when status is ST_ERROR */
+	const char	*reason;	/* why it blocked: "full 2/2", "empty" */
+	size_t		 size;
+	size_t		 fill;
+	long		 capacity;
+	int		 sig;
+	int		 code;		/* exit code, -1 if killed by a signal */
+	pid_t		 pid;
+	const char	*text;		/* note, say, expect, error */
+	const char	*file;		/* error */
+	int		 line;		/* error */
+	bool		 truncated;
+	uint64_t	 version;	/* register */
+	uint64_t	 missed;	/* register */
+	int		 timeout_ms;
+	enum buffering	 buffering;	/* channel */
+	enum format	 format;
+	size_t		 fixed_len;
+	enum delivery	 delivery;
+	const struct deadlock *deadlock;
+};
+
+typedef void (*event_fn)(const struct event *, void *);
+
+struct engine_config {
+	uint64_t	 seed;
+	size_t		 mem_cap;	/* 0: MEM_CAP_DEFAULT */
+};
+
+struct chan_config {
+	enum buffering	 buffering;
+	size_t		 capacity;	/* bounded only */
+	enum format	 format;
+	size_t		 fixed_len;	/* fixed:N */
+	enum delivery	 delivery;
+	double		 drop, dup, reorder;
+	size_t		 max_bytes;	/* 0: CHAN_MAX_DEFAULT (unbounded) */
+	char		**from;		/* NULL: anyone may send */
+	size_t		 nfrom;
+	char		**to;		/* NULL: anyone may receive */
+	size_t		 nto;
+};
+
+/* A user operation, as parsed by cli/. */
+struct op_request {
+	enum op_kind	 kind;
+	char		**chans;	/* send/recv/poll; recv: 0 = mailbox */
+	size_t		 nchans;
+	const char	*chanspec;	/* as written */
+	const unsigned char *msg;
+	size_t		 len;
+	bool		 nonblock;
+	bool		 atomic;
+	bool		 writable;	/* poll -w */
+	int		 timeout_ms;	/* -1: none */
+	size_t		 max;		/* recv --max; 0: none */
+	int		 sig;		/* signal, mask, unmask */
+	const char	*target;	/* signal */
+	int		 code;		/* exit */
+};
+
+struct proc_info {
+	const char	*name;
+	pid_t		 pid;
+	enum proc_state	 state;
+	enum op_kind	 op;		/* busy or blocked */
+	const char	*chan;		/* what it waits on, as written */
+	char		 kstate;	/* from /proc: 'S', 'R', ... or '-' */
+	int		 exit_code;	/* -1 if killed */
+	int		 exit_sig;
+	bool		 has_last;
+	const unsigned char *last;	/* last completed receive */
+	size_t		 last_len;
+	size_t		 caught;	/* signals caught so far */
+};
+
+struct msg_view {
+	const unsigned char *data;
+	size_t		 len;
+};
+
+struct chan_info {
+	const char	*name;
+	bool		 mailbox;
+	enum buffering	 buffering;
+	long		 capacity;	/* -1: unbounded */
+	enum format	 format;
+	size_t		 fixed_len;
+	enum delivery	 delivery;
+	double		 drop, dup, reorder;
+	size_t		 max_bytes;
+	size_t		 fill;		/* messages (bytes for stream) */
+	size_t		 bytes;		/* payload bytes held */
+	size_t		 nmsgs;
+	struct msg_view	*msgs;		/* buffer contents, oldest first */
+	uint64_t	 version;	/* register */
+	size_t		 nsenders, nreceivers, npollers;
+	const char	**senders;	/* waiting, FIFO order */
+	const char	**receivers;
+	const char	**pollers;
+	const char	**from;
+	size_t		 nfrom;
+	const char	**to;
+	size_t		 nto;
+	uint64_t	 c_messages, c_bytes, c_copies, c_wakeups, c_drops,
+			 c_dups, c_reorders;
+	bool		 tapped;
+	const char	*filter;
+	const char	**balance;
+	size_t		 nbalance;
+};
+
+struct wfg_edge {
+	const char	*from;		/* the blocked process */
+	const char	*to;		/* one that could unblock it */
+	enum op_kind	 op;
+	const char	*chan;
+	bool		 deadlocked;
+};
+
+struct engine;
+
+/* Life. */
+struct engine	*engine_new(const struct engine_config *);
+void		 engine_free(struct engine *);
+void		 engine_observe(struct engine *, event_fn, void *);
+void		 engine_emit(struct engine *, struct event *);
+uint64_t	 engine_next_seq(struct engine *);
+
+/* Commands. */
+int	 engine_spawn(struct engine *, const char *, char **);
+int	 engine_kill(struct engine *, const char *, int, char **);
+int	 engine_channel(struct engine *, const char *,
+	    const struct chan_config *, char **);
+int	 engine_close(struct engine *, const char *, char **);
+int	 engine_submit(struct engine *, const char *,
+	    const struct op_request *, char **);
+int	 engine_tap(struct engine *, const char *, bool, char **);
+int	 engine_filter(struct engine *, const char *, const char *, char **);
+int	 engine_balance(struct engine *, const char *, char **, size_t,
+	    char **);
+
+/* Driving the broker. */
+void	 engine_settle(struct engine *);
+void	 engine_sleep(struct engine *, int);
+bool	 engine_quiet(const struct engine *);
+size_t	 engine_pollfds(struct engine *, struct pollfd *, size_t);
+int	 engine_poll_timeout(struct engine *);
+void	 engine_dispatch(struct engine *, const struct pollfd *, size_t);
+void	 engine_after_step(struct engine *);
+void	 engine_set_fatal_hook(void (*)(void));
+
+/* Looking inside. */
+size_t	 engine_nprocs(const struct engine *);
+bool	 engine_proc_info(struct engine *, size_t, struct proc_info *);
+bool	 engine_proc_find(struct engine *, const char *, struct proc_info *);
+size_t	 engine_nchans(const struct engine *);
+bool	 engine_chan_info(struct engine *, size_t, struct chan_info *);
+bool	 engine_chan_find(struct engine *, const char *, struct chan_info *);
+void	 chan_info_free(struct chan_info *);
+size_t	 engine_deadlocks(struct engine *, struct deadlock **);
+void	 deadlocks_free(struct deadlock *, size_t);
+size_t	 engine_wfg(struct engine *, struct wfg_edge **);
+void	 wfg_edges_free(struct wfg_edge *, size_t);
+bool	 engine_is_proc(const struct engine *, const char *);
+bool	 engine_is_chan(const struct engine *, const char *);
+
+/* Names and words. */
+const char	*buffering_name(enum buffering);
+const char	*format_name(enum format, size_t, char *, size_t);
+const char	*delivery_name(enum delivery);
+const char	*op_name(enum op_kind);
+const char	*status_name(enum op_status);
+const char	*event_name(enum event_type);
+const char	*proc_state_name(enum proc_state);
+int		 sig_parse(const char *);
+const char	*sig_name(int, char *, size_t);
+bool		 name_valid(const char *);
+
+/* Memory that never fails (core/xmalloc.c). */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+void	*xmemdup(const void *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,828 @@
+/*
+ * Operations: what happens when an agent's request reaches the broker.
+ *
+ * op_start() runs when the request arrives.  It resolves the channels,
+ * checks rights, and either completes the operation at once (one event:
+ * ok, would_block or error), or parks the process on the channels' wait
+ * queues (one event: blocked).  A parked operation ends exactly once,
+ * through op_finish(), with one "unblock" event: completed by a partner
+ * (chan.c), timed out, failed because its channel broke, ended or closed.
+ * Ending an operation answers the agent's read(), so the child wakes up
+ * when, and only when, the operation is over.
+ *
+ * A send to "c1,c2" goes to each channel in turn, blocking where one is
+ * full; with --atomic it goes to all or none, waiting until every channel
+ * can take it at the same moment.
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void	send_continue(struct engine *, struct proc *, struct chan *);
+
+void
+op_free(struct op *op)
+{
+	size_t	i;
+
+	if (op == NULL)
+		return;
+	for (i = 0; i < op->nnames; i++)
+		free(op->names[i]);
+	free(op->names);
+	free(op->spec);
+	free(op->msg);
+	free(op->target);
+	free(op->chans);
+	free(op->waits);
+	free(op);
+}
+
+/* Take p off every wait queue. */
+void
+op_unwait(struct proc *p)
+{
+	struct op	*op = p->op;
+	size_t		 i;
+
+	if (op == NULL)
+		return;
+	for (i = 0; i < op->nwaits; i++) {
+		if (op->waits[i] != NULL)
+			waiter_remove(op->waits[i]);
+		op->waits[i] = NULL;
+	}
+	op->nwaits = 0;
+}
+
+/* A partner takes this waiter: off the queue, and forgotten by its op. */
+struct proc *
+op_claim(struct waiter *w)
+{
+	struct proc	*p = w->proc;
+	size_t		 i;
+
+	if (p->op != NULL) {
+		for (i = 0; i < p->op->nwaits; i++) {
+			if (p->op->waits[i] == w)
+				p->op->waits[i] = NULL;
+		}
+	}
+	waiter_remove(w);
+	return (p);
+}
+
+static void
+op_wait_on(struct proc *p, struct chan *c, enum wait_role role)
+{
+	struct op	*op = p->op;
+
+	op->waits = xreallocarray(op->waits, op->nwaits + 1,
+	    sizeof(*op->waits));
+	op->waits[op->nwaits++] = waiter_add(c, p, role);
+}
+
+static void
+ev_chan(struct event *ev, struct chan *c)
+{
+	ev->fill = chan_fill(c);
+	ev->capacity = chan_capacity(c);
+}
+
+/*
+ * End p's operation: one event (its own, or "unblock" if it had blocked),
+ * the answer to the agent, and p is ready again.
+ */
+void
+op_finish(struct engine *e, struct proc *p, enum op_status st,
+    const char *err, struct event *ev)
+{
+	struct op	*op = p->op;
+	struct chan	*c;
+	size_t		 i;
+	int32_t		 code;
+	unsigned char	 *reply;
+
+	if (op == NULL)
+		return;
+	if (op->kind == OP_SEND || op->kind == OP_RECV ||
+	    op->kind == OP_POLL) {
+		ev->type = op->blocked ? EV_UNBLOCK : op->kind == OP_SEND ?
+		    EV_SEND : op->kind == OP_RECV ? EV_RECV : EV_POLL;
+		ev->proc = p->name;
+		ev->op = op->kind;
+		if (ev->chan == NULL)
+			ev->chan = op->spec;
+		if (op->nnames > 1 || op->kind == OP_POLL) {
+			ev->chans = (const char *const *)op->names;
+			ev->nchans = op->nnames;
+		}
+		if (op->kind == OP_SEND && !ev->has_msg) {
+			ev->msg = op->msg;
+			ev->len = op->len;
+			ev->has_msg = true;
+		}
+		if (op->kind == OP_SEND && st == ST_OK && ev->size == 0)
+			ev->size = op->len;
+		if (ev->capacity == 0 && ev->fill == 0 && op->chans != NULL &&
+		    op->chans[0] != NULL)
+			ev_chan(ev, op->chans[0]);
+	}
+	ev->status = st;
+	ev->error = err;
+	if (op->blocked && st == ST_OK && op->chans != NULL) {
+		for (i = 0; i < op->nnames; i++) {
+			if ((c = op->chans[i]) != NULL)
+				c->c_wakeups++;
+		}
+	}
+	op_unwait(p);
+	engine_event(e, ev);
+	if (op->kind == OP_SEND || op->kind == OP_RECV ||
+	    op->kind == OP_POLL) {
+		code = (int32_t)st;
+		reply = xmalloc(sizeof(code) + ev->len);
+		memcpy(reply, &code, sizeof(code));
+		if (op->kind == OP_RECV && ev->len > 0)
+			memcpy(reply + sizeof(code), ev->msg, ev->len);
+		(void)proc_write(p, WIRE_REPLY, op->id, reply, sizeof(code) +
+		    (op->kind == OP_RECV ? ev->len : 0));
+		free(reply);
+	}
+	op_free(op);
+	p->op = NULL;
+	if (p->state != PS_EXITED)
+		p->state = PS_IDLE;
+	e->wfg_dirty = true;
+}
+
+static void
+op_fail(struct engine *e, struct proc *p, const char *err)
+{
+	struct event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	op_finish(e, p, ST_ERROR, err, &ev);
+}
+
+/* Park p: one "blocked" event; the agent's title says why. */
+static void
+op_block(struct engine *e, struct proc *p, const char *reason,
+    struct chan *c)
+{
+	struct op	*op = p->op;
+	struct event	 ev;
+	char		 title[128];
+	size_t		 i;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = op->kind == OP_SEND ? EV_SEND : op->kind == OP_RECV ?
+	    EV_RECV : EV_POLL;
+	ev.proc = p->name;
+	ev.op = op->kind;
+	ev.chan = op->spec;
+	if (op->nnames > 1 || op->kind == OP_POLL) {
+		ev.chans = (const char *const *)op->names;
+		ev.nchans = op->nnames;
+	}
+	if (op->kind == OP_SEND) {
+		ev.msg = op->msg;
+		ev.len = op->len;
+		ev.has_msg = true;
+	}
+	ev.status = ST_BLOCKED;
+	ev.reason = reason;
+	ev.timeout_ms = op->timeout_ms;
+	if (c != NULL)
+		ev_chan(&ev, c);
+	op->blocked = true;
+	p->state = PS_BLOCKED;
+	if (op->timeout_ms >= 0)
+		op->deadline = now_ms() + (uint64_t)op->timeout_ms;
+	engine_event(e, &ev);
+	snprintf(title, sizeof(title), "blocked %s %s", op_name(op->kind),
+	    c != NULL && op->kind == OP_SEND && !op->atomic ? c->name :
+	    op->spec);
+	(void)proc_write(p, WIRE_BLOCKED, op->id, title, strlen(title));
+	for (i = 0; i < op->nwaits; i++) {
+		if (op->waits[i] != NULL)
+			chan_mark(e, op->waits[i]->chan);
+	}
+	e->wfg_dirty = true;
+}
+
+static void
+op_would_block(struct engine *e, struct proc *p, const char *reason,
+    struct chan *c)
+{
+	struct event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.reason = reason;
+	if (c != NULL)
+		ev_chan(&ev, c);
+	op_finish(e, p, ST_WOULD_BLOCK, NULL, &ev);
+}
+
+/*
+ * The first non-blocking use of a rendezvous channel gets a note: with no
+ * buffer, a non-blocking operation can only meet a partner that is
+ * already waiting, so it nearly always fails.
+ */
+static void
+rdv_note(struct engine *e, struct chan *c)
+{
+	struct event	ev;
+
+	if (e->rdv_note_given || c->buffering != BUF_RENDEZVOUS)
+		return;
+	e->rdv_note_given = true;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_NOTE;
+	ev.chan = c->name;
+	ev.text = "a non-blocking operation on a rendezvous channel succeeds "
+	    "only if a partner is already waiting; with no buffer there is "
+	    "nothing to leave behind, so it almost always would block";
+	engine_event(e, &ev);
+}
+
+static void
+blocked_reason(struct chan *c, enum op_kind k, char *buf, size_t len)
+{
+	switch (c->buffering) {
+	case BUF_BOUNDED:
+		if (k == OP_SEND)
+			snprintf(buf, len, "full %zu/%zu", chan_fill(c),
+			    c->capacity);
+		else
+			snprintf(buf, len, "empty");
+		break;
+	case BUF_UNBOUNDED:
+		snprintf(buf, len, k == OP_SEND ? "over its limit" : "empty");
+		break;
+	case BUF_REGISTER:
+		snprintf(buf, len, "never written");
+		break;
+	case BUF_RENDEZVOUS:
+		snprintf(buf, len, k == OP_SEND ? "no receiver waiting" :
+		    "no sender waiting");
+		break;
+	}
+}
+
+/* Resolve the op's channel names; fail the op and return -1 if one is bad. */
+static int
+op_resolve(struct engine *e, struct proc *p)
+{
+	struct op	*op = p->op;
+	struct chan	*c;
+	size_t		 i, j;
+	bool		 send;
+
+	op->chans = xcalloc(op->nnames + 1, sizeof(*op->chans));
+	for (i = 0; i < op->nnames; i++) {
+		if ((c = chan_find(e, op->names[i])) == NULL) {
+			op_fail(e, p, "no such channel");
+			return (-1);
+		}
+		for (j = 0; j < i; j++) {
+			if (op->chans[j] == c) {
+				op_fail(e, p, "channel named twice");
+				return (-1);
+			}
+		}
+		op->chans[i] = c;
+	}
+	for (i = 0; i < op->nnames; i++) {
+		c = op->chans[i];
+		send = op->kind == OP_SEND ||
+		    (op->kind == OP_POLL && op->writable);
+		if (send ? !chan_may_send(c, p) : !chan_may_recv(c, p)) {
+			op_fail(e, p, "permission denied");
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Hand a message to a receiver that was waiting on a rendezvous channel. */
+static void
+rdv_handoff(struct engine *e, struct chan *c, struct proc *r,
+    const char *from, const unsigned char *data, size_t len)
+{
+	c->c_messages++;
+	c->c_bytes += len;
+	if (len > RDV_REG_BYTES)
+		c->c_copies++;
+	op_recv_complete(e, r, c, data, len, from);
+}
+
+/*
+ * Send to chans[next..]: each channel in turn.  Rendezvous receivers
+ * found waiting are completed after the sender's own event, so the
+ * transcript reads in causal order.
+ */
+static void
+send_continue(struct engine *e, struct proc *p, struct chan *via)
+{
+	struct op	*op = p->op;
+	struct chan	*c;
+	struct proc	**hand = NULL;
+	struct chan	**handc = NULL;
+	size_t		 nhand = 0, i, len = op->len;
+	struct event	 ev;
+	char		 reason[64], name[NAME_LEN + 1];
+	unsigned char	*msg;
+
+	/* Saved: the op is freed when it finishes, before the handoffs. */
+	msg = xmemdup(op->msg, op->len);
+	strlcpy(name, p->name, sizeof(name));
+	while (op->next < op->nnames) {
+		c = op->chans[op->next];
+		if (c == via) {
+			op->next++;
+			continue;
+		}
+		if (chan_broken(e, c)) {
+			op_fail(e, p, "broken channel");
+			goto handoffs;
+		}
+		if (!chan_filter_ok(c, op->msg, op->len)) {
+			op_fail(e, p, "rejected by filter");
+			goto handoffs;
+		}
+		if (c->buffering == BUF_UNBOUNDED &&
+		    !chan_can_take(e, c, p, op->len)) {
+			op_fail(e, p, "out of memory");
+			goto handoffs;
+		}
+		if (!chan_can_take(e, c, p, op->len)) {
+			blocked_reason(c, OP_SEND, reason, sizeof(reason));
+			if (op->nonblock) {
+				rdv_note(e, c);
+				op_would_block(e, p, reason, c);
+			} else if (!op->blocked) {
+				op_wait_on(p, c, W_SEND);
+				op_block(e, p, reason, c);
+			} else {
+				/* Still blocked, now on the next channel. */
+				op_unwait(p);
+				op_wait_on(p, c, W_SEND);
+				chan_mark(e, c);
+				e->wfg_dirty = true;
+			}
+			goto handoffs;
+		}
+		if (op->nonblock)
+			rdv_note(e, c);
+		if (c->buffering == BUF_RENDEZVOUS) {
+			hand = xreallocarray(hand, nhand + 1, sizeof(*hand));
+			handc = xreallocarray(handc, nhand + 1,
+			    sizeof(*handc));
+			hand[nhand] = op_claim(TAILQ_FIRST(&c->receivers));
+			handc[nhand++] = c;
+		} else
+			chan_put(e, c, p->name, op->msg, op->len);
+		op->next++;
+	}
+	memset(&ev, 0, sizeof(ev));
+	c = op->chans[0];
+	ev_chan(&ev, c);
+	if (c->nbalance == 0 && op->nnames == 1 && c->buffering ==
+	    BUF_REGISTER)
+		ev.version = c->version;
+	op_finish(e, p, ST_OK, NULL, &ev);
+handoffs:
+	for (i = 0; i < nhand; i++)
+		rdv_handoff(e, handc[i], hand[i], name, msg, len);
+	free(msg);
+	free(hand);
+	free(handc);
+}
+
+static bool
+atomic_ready(struct engine *e, struct proc *p, struct chan *via)
+{
+	struct op	*op = p->op;
+	size_t		 i;
+
+	for (i = 0; i < op->nnames; i++) {
+		if (op->chans[i] == via)
+			continue;
+		if (!chan_can_take(e, op->chans[i], p, op->len))
+			return (false);
+	}
+	return (true);
+}
+
+/* Deliver an atomic send everywhere at once (all can take it). */
+static void
+atomic_deliver(struct engine *e, struct proc *p, struct chan *via,
+    struct proc *via_r)
+{
+	struct op	*op = p->op;
+	struct proc	**hand;
+	struct chan	**handc;
+	unsigned char	*msg;
+	size_t		 i, nhand = 0, len = op->len;
+	struct event	 ev;
+	char		 name[NAME_LEN + 1];
+
+	hand = xcalloc(op->nnames + 1, sizeof(*hand));
+	handc = xcalloc(op->nnames + 1, sizeof(*handc));
+	for (i = 0; i < op->nnames; i++) {
+		struct chan *c = op->chans[i];
+
+		if (c == via) {
+			hand[nhand] = via_r;
+			handc[nhand++] = c;
+		} else if (c->buffering == BUF_RENDEZVOUS) {
+			hand[nhand] = op_claim(TAILQ_FIRST(&c->receivers));
+			handc[nhand++] = c;
+		} else
+			chan_put(e, c, p->name, op->msg, op->len);
+	}
+	msg = xmemdup(op->msg, len);
+	strlcpy(name, p->name, sizeof(name));
+	memset(&ev, 0, sizeof(ev));
+	ev_chan(&ev, op->chans[0]);
+	op_finish(e, p, ST_OK, NULL, &ev);
+	for (i = 0; i < nhand; i++)
+		rdv_handoff(e, handc[i], hand[i], name, msg, len);
+	free(msg);
+	free(hand);
+	free(handc);
+}
+
+static void
+send_start(struct engine *e, struct proc *p)
+{
+	struct op	*op = p->op;
+	struct chan	*c, *t;
+	size_t		 i;
+	char		 reason[96];
+	struct event	 ev;
+
+	for (i = 0; i < op->nnames; i++) {
+		c = op->chans[i];
+		if (c->format == FMT_FIXED && op->len > c->fixed_len) {
+			op_fail(e, p, "message too long");
+			return;
+		}
+	}
+	/* A balanced channel forwards to its targets in turn. */
+	for (i = 0; i < op->nnames; i++) {
+		c = op->chans[i];
+		if (c->nbalance > 0) {
+			t = c->balance[c->balance_next++ % c->nbalance];
+			c->c_messages++;
+			c->c_bytes += op->len;
+			memset(&ev, 0, sizeof(ev));
+			ev.type = EV_NOTE;
+			ev.chan = c->name;
+			ev.forward = t->name;
+			ev.proc = p->name;
+			ev.text = "forwarded";
+			ev.msg = op->msg;
+			ev.len = op->len;
+			ev.has_msg = true;
+			engine_event(e, &ev);
+			op->chans[i] = t;
+		}
+	}
+	if (!op->atomic || op->nnames == 1) {
+		send_continue(e, p, NULL);
+		return;
+	}
+	for (i = 0; i < op->nnames; i++) {
+		c = op->chans[i];
+		if (chan_broken(e, c)) {
+			op_fail(e, p, "broken channel");
+			return;
+		}
+		if (!chan_filter_ok(c, op->msg, op->len)) {
+			op_fail(e, p, "rejected by filter");
+			return;
+		}
+		if (c->buffering == BUF_UNBOUNDED &&
+		    !chan_can_take(e, c, p, op->len)) {
+			op_fail(e, p, "out of memory");
+			return;
+		}
+	}
+	if (atomic_ready(e, p, NULL)) {
+		atomic_deliver(e, p, NULL, NULL);
+		return;
+	}
+	for (i = 0; i < op->nnames; i++) {
+		c = op->chans[i];
+		if (!chan_can_take(e, c, p, op->len)) {
+			blocked_reason(c, OP_SEND, reason, sizeof(reason));
+			break;
+		}
+	}
+	if (i < op->nnames) {
+		char tmp[64];
+
+		strlcpy(tmp, reason, sizeof(tmp));
+		snprintf(reason, sizeof(reason), "%s %s", c->name, tmp);
+	}
+	if (op->nonblock) {
+		op_would_block(e, p, reason, op->chans[0]);
+		return;
+	}
+	for (i = 0; i < op->nnames; i++)
+		op_wait_on(p, op->chans[i], W_SEND);
+	op_block(e, p, reason, op->chans[0]);
+}
+
+/* A blocked sender may be able to go on now; true if it moved. */
+bool
+op_send_retry(struct engine *e, struct proc *p)
+{
+	struct op	*op = p->op;
+	struct chan	*c;
+
+	if (op == NULL || op->kind != OP_SEND || p->state != PS_BLOCKED)
+		return (false);
+	if (op->atomic && op->nnames > 1) {
+		if (!atomic_ready(e, p, NULL))
+			return (false);
+		atomic_deliver(e, p, NULL, NULL);
+		return (true);
+	}
+	c = op->chans[op->next];
+	if (!chan_can_take(e, c, p, op->len))
+		return (false);
+	op_unwait(p);
+	send_continue(e, p, NULL);
+	return (true);
+}
+
+/* Can blocked sender s complete by handing its message to c's receiver? */
+bool
+op_send_ready_via(struct engine *e, struct proc *s, struct chan *c)
+{
+	struct op	*op = s->op;
+
+	if (op == NULL || op->kind != OP_SEND || s->state != PS_BLOCKED)
+		return (false);
+	if (op->atomic && op->nnames > 1)
+		return (atomic_ready(e, s, c));
+	return (op->chans[op->next] == c);
+}
+
+/*
+ * Blocked sender s meets c's first waiting receiver: the receiver gets the
+ * message, then the sender goes on (or finishes).
+ */
+void
+op_send_via(struct engine *e, struct proc *s, struct chan *c)
+{
+	struct op	*op = s->op;
+	struct proc	*r;
+
+	r = op_claim(TAILQ_FIRST(&c->receivers));
+	if (op->atomic && op->nnames > 1) {
+		atomic_deliver(e, s, c, r);
+		return;
+	}
+	rdv_handoff(e, c, r, s->name, op->msg, op->len);
+	op_unwait(s);
+	op->next++;
+	send_continue(e, s, NULL);
+}
+
+/*
+ * p's receive on c completes with this message.  Registers are read, not
+ * consumed: the event says which version and how many were missed.
+ */
+void
+op_recv_complete(struct engine *e, struct proc *p, struct chan *c,
+    const unsigned char *data, size_t len, const char *from)
+{
+	struct op	*op = p->op;
+	struct event	 ev, tev;
+	size_t		 n = len;
+	uint64_t	 seen;
+
+	if (op == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	if (op->max > 0 && n > op->max) {
+		n = op->max;
+		ev.truncated = true;
+	}
+	if (c->buffering == BUF_REGISTER) {
+		seen = seen_get(c, p);
+		ev.version = c->version;
+		ev.missed = c->version > seen + 1 ? c->version - seen - 1 : 0;
+		c->c_copies++;
+		seen_set(c, p, c->version);
+	}
+	free(p->last);
+	p->last = xmemdup(data, n);
+	p->last_len = n;
+	p->has_last = true;
+	if (c->tapped) {
+		memset(&tev, 0, sizeof(tev));
+		tev.type = EV_TAP;
+		tev.chan = c->name;
+		tev.peer = from;
+		tev.proc = p->name;
+		tev.msg = data;
+		tev.len = len;
+		tev.has_msg = true;
+		engine_event(e, &tev);
+	}
+	ev.msg = p->last;
+	ev.len = n;
+	ev.has_msg = true;
+	ev.size = n;
+	ev.peer = from;
+	ev.chan = c->name;
+	ev_chan(&ev, c);
+	op_finish(e, p, ST_OK, NULL, &ev);
+}
+
+static void
+recv_start(struct engine *e, struct proc *p)
+{
+	struct op	*op = p->op;
+	struct chan	*c = op->chans[0];
+	struct waiter	*w;
+	struct msg	*m;
+	char		 reason[64];
+
+	if (op->nonblock)
+		rdv_note(e, c);
+	switch (c->buffering) {
+	case BUF_REGISTER:
+		if (c->version > 0) {
+			m = TAILQ_FIRST(&c->msgs);
+			op_recv_complete(e, p, c, m->data, m->len, m->from);
+			return;
+		}
+		break;
+	case BUF_RENDEZVOUS:
+		TAILQ_FOREACH(w, &c->senders, entry) {
+			if (op_send_ready_via(e, w->proc, c)) {
+				/* The receiver's event first, then the sender. */
+				op_wait_on(p, c, W_RECV);
+				TAILQ_REMOVE(&c->receivers,
+				    p->op->waits[p->op->nwaits - 1], entry);
+				TAILQ_INSERT_HEAD(&c->receivers,
+				    p->op->waits[p->op->nwaits - 1], entry);
+				op_send_via(e, w->proc, c);
+				return;
+			}
+		}
+		break;
+	default:
+		if ((m = chan_take(e, c)) != NULL) {
+			op_recv_complete(e, p, c, m->data, m->len, m->from);
+			free(m);
+			return;
+		}
+		break;
+	}
+	if (chan_ended(e, c)) {
+		op_fail(e, p, "end of channel");
+		return;
+	}
+	blocked_reason(c, OP_RECV, reason, sizeof(reason));
+	if (op->nonblock) {
+		op_would_block(e, p, reason, c);
+		return;
+	}
+	op_wait_on(p, c, W_RECV);
+	op_block(e, p, reason, c);
+}
+
+/* The channels of p's poll that are ready now, in the order written. */
+static size_t
+poll_ready(struct engine *e, struct proc *p, const char **ready)
+{
+	struct op	*op = p->op;
+	struct chan	*c;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < op->nnames; i++) {
+		c = op->chans[i];
+		if (op->writable ? chan_can_take(e, c, p, 0) ||
+		    chan_broken(e, c) : chan_readable(e, c, p))
+			ready[n++] = c->name;
+	}
+	return (n);
+}
+
+static void
+poll_done(struct engine *e, struct proc *p, const char **ready, size_t n,
+    enum op_status st)
+{
+	struct event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ready = ready;
+	ev.nready = n;
+	op_finish(e, p, st, NULL, &ev);
+}
+
+static void
+poll_start(struct engine *e, struct proc *p)
+{
+	struct op	*op = p->op;
+	const char	**ready;
+	size_t		  n, i;
+
+	ready = xcalloc(op->nnames + 1, sizeof(*ready));
+	if ((n = poll_ready(e, p, ready)) > 0 || op->nonblock) {
+		if (n == 0)
+			for (i = 0; i < op->nnames; i++)
+				rdv_note(e, op->chans[i]);
+		poll_done(e, p, ready, n, n > 0 ? ST_OK : ST_WOULD_BLOCK);
+		free(ready);
+		return;
+	}
+	free(ready);
+	for (i = 0; i < op->nnames; i++)
+		op_wait_on(p, op->chans[i], W_POLL);
+	op_block(e, p, op->writable ? "nothing writable" : "nothing readable",
+	    NULL);
+}
+
+bool
+op_poll_retry(struct engine *e, struct proc *p)
+{
+	struct op	*op = p->op;
+	const char	**ready;
+	size_t		  n;
+
+	if (op == NULL || op->kind != OP_POLL || p->state != PS_BLOCKED)
+		return (false);
+	ready = xcalloc(op->nnames + 1, sizeof(*ready));
+	if ((n = poll_ready(e, p, ready)) > 0)
+		poll_done(e, p, ready, n, ST_OK);
+	free(ready);
+	return (n > 0);
+}
+
+/* The agent's request has arrived: perform it. */
+void
+op_start(struct engine *e, struct proc *p)
+{
+	struct op	*op = p->op;
+
+	if (op == NULL)
+		return;
+	if (op_resolve(e, p) == -1)
+		return;
+	switch (op->kind) {
+	case OP_SEND:
+		send_start(e, p);
+		break;
+	case OP_RECV:
+		recv_start(e, p);
+		break;
+	case OP_POLL:
+		poll_start(e, p);
+		break;
+	default:
+		break;
+	}
+}
+
+uint64_t
+op_next_deadline(struct engine *e)
+{
+	struct proc	*p;
+	uint64_t	 d = 0;
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->state == PS_BLOCKED && p->op != NULL &&
+		    p->op->deadline != 0 && (d == 0 || p->op->deadline < d))
+			d = p->op->deadline;
+	}
+	return (d);
+}
+
+void
+op_timeouts(struct engine *e)
+{
+	struct proc	*p;
+	struct event	 ev;
+	uint64_t	 now = now_ms();
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->state != PS_BLOCKED || p->op == NULL ||
+		    p->op->deadline == 0 || p->op->deadline > now)
+			continue;
+		memset(&ev, 0, sizeof(ev));
+		ev.timeout_ms = p->op->timeout_ms;
+		op_finish(e, p, ST_TIMEOUT, NULL, &ev);
+	}
+}

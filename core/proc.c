@@ -1,0 +1,468 @@
+/*
+ * Real processes: fork, the agent that runs in each child, the wire
+ * protocol between broker and agent, and reaping.
+ *
+ * Each child is an agent: a tiny program that sleeps in read() on its end
+ * of a SOCK_SEQPACKET socketpair.  The broker tells it what to do (WIRE_CMD);
+ * it performs the operation as a request to the broker (WIRE_REQ) and
+ * sleeps in read() again until the broker's WIRE_REPLY -- the microkernel
+ * view of IPC, where a "blocked" process is one whose trap has not yet
+ * returned.  Signals are real: the agent's handlers report each caught
+ * signal (with the sender's pid from siginfo) straight onto the socket,
+ * which is safe because write(2) is async-signal-safe and each seqpacket
+ * write is one whole message.
+ *
+ * A child dies with the playground (PR_SET_PDEATHSIG) and is reaped on
+ * SIGCHLD through a self-pipe, so an external kill -9 is seen at once.
+ */
+
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define WIRE_BUF (sizeof(struct wire_hdr) + MSG_LEN_MAX + 64)
+
+static int	agent_fd = -1;
+
+static ssize_t
+wire_send(int fd, uint32_t type, uint32_t id, const void *data, size_t len)
+{
+	struct wire_hdr	 h;
+	struct iovec	 iov[2];
+	struct msghdr	 mh;
+	ssize_t		 n;
+
+	h.type = type;
+	h.id = id;
+	iov[0].iov_base = &h;
+	iov[0].iov_len = sizeof(h);
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = len > 0 ? 2 : 1;
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	return (n);
+}
+
+/* Agent side. */
+
+static void
+agent_caught(int sig, siginfo_t *si, void *uctx)
+{
+	int32_t	body[2];
+	int	saved = errno;
+
+	(void)uctx;
+	body[0] = sig;
+	body[1] = si != NULL ? (int32_t)si->si_pid : 0;
+	(void)wire_send(agent_fd, WIRE_CAUGHT, 0, body, sizeof(body));
+	errno = saved;
+}
+
+static void
+agent_title(const char *name, const char *extra)
+{
+	if (extra != NULL && *extra != '\0')
+		setproctitle("-ipcplay: %s [%s]", name, extra);
+	else
+		setproctitle("-ipcplay: %s", name);
+}
+
+static void
+agent_signals(void)
+{
+	struct sigaction sa;
+	sigset_t	 all;
+	int		 sig;
+
+	/* Start from a clean slate: the broker's handlers are not ours. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)sigaction(sig, &sa, NULL);
+	}
+	sa.sa_sigaction = agent_caught;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	(void)sigaction(SIGUSR1, &sa, NULL);
+	(void)sigaction(SIGUSR2, &sa, NULL);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		(void)sigaction(sig, &sa, NULL);
+	sigemptyset(&all);
+	(void)sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static void
+agent_fds(int fd)
+{
+	int	null, max, i;
+
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(null, STDIN_FILENO);
+		(void)dup2(null, STDOUT_FILENO);
+		if (null > STDERR_FILENO && null != fd)
+			(void)close(null);
+	}
+	if (fd != 3) {
+		(void)dup2(fd, 3);
+		(void)close(fd);
+	}
+	agent_fd = 3;
+	max = (int)sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (i = 4; i < max; i++)
+		(void)close(i);
+}
+
+/*
+ * The agent's whole life.  Every request it makes is answered by exactly
+ * one WIRE_REPLY; while waiting it still answers pings, which is how the
+ * broker knows that every signal sent to it has been handled.
+ */
+static void __attribute__((noreturn))
+agent_main(const char *name, int fd, pid_t broker)
+{
+	static unsigned char	 buf[WIRE_BUF];
+	struct wire_hdr		 h;
+	ssize_t			 n;
+	int32_t			 v[2], r;
+	sigset_t		 set;
+	bool			 waiting = false;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != broker)
+		_exit(127);
+	agent_fds(fd);
+	agent_signals();
+	agent_title(name, NULL);
+
+	for (;;) {
+		do
+			n = recv(agent_fd, buf, sizeof(buf), 0);
+		while (n == -1 && errno == EINTR);
+		if (n <= 0)
+			_exit(0);	/* the broker is gone */
+		if ((size_t)n < sizeof(h))
+			continue;
+		memcpy(&h, buf, sizeof(h));
+		n -= sizeof(h);
+		switch (h.type) {
+		case WIRE_CMD:
+			/* Make the request: the trap into the "kernel". */
+			(void)wire_send(agent_fd, WIRE_REQ, h.id,
+			    buf + sizeof(h), (size_t)n);
+			waiting = true;
+			break;
+		case WIRE_BLOCKED:
+			buf[sizeof(h) + (size_t)n] = '\0';
+			agent_title(name, (char *)buf + sizeof(h));
+			break;
+		case WIRE_REPLY:
+			if (waiting)
+				agent_title(name, NULL);
+			waiting = false;
+			break;
+		case WIRE_KILL:
+			memcpy(v, buf + sizeof(h), sizeof(v));
+			r = kill(v[0], v[1]) == -1 ? errno : 0;
+			(void)wire_send(agent_fd, WIRE_KILLED, h.id, &r,
+			    sizeof(r));
+			break;
+		case WIRE_MASK:
+		case WIRE_UNMASK:
+			memcpy(v, buf + sizeof(h), sizeof(v[0]));
+			sigemptyset(&set);
+			sigaddset(&set, v[0]);
+			r = sigprocmask(h.type == WIRE_MASK ? SIG_BLOCK :
+			    SIG_UNBLOCK, &set, NULL) == -1 ? errno : 0;
+			(void)wire_send(agent_fd, WIRE_ACK, h.id, &r,
+			    sizeof(r));
+			break;
+		case WIRE_EXIT:
+			memcpy(v, buf + sizeof(h), sizeof(v[0]));
+			_exit(v[0] & 0xff);
+		case WIRE_PING:
+			(void)wire_send(agent_fd, WIRE_PONG, h.id, NULL, 0);
+			break;
+		}
+	}
+}
+
+/* Broker side. */
+
+int
+proc_fork(struct engine *e, struct proc *p, char **cause)
+{
+	int	 sv[2], bufsz = 4 * MSG_LEN_MAX;
+	pid_t	 pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		xasprintf(cause, "socketpair: %s", strerror(errno));
+		return (-1);
+	}
+	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
+	(void)setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
+	fflush(stdout);
+	fflush(stderr);
+	switch (pid = fork()) {
+	case -1:
+		xasprintf(cause, "fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return (-1);
+	case 0:
+		close(sv[0]);
+		agent_main(p->name, sv[1], e->self);
+	}
+	close(sv[1]);
+	p->pid = pid;
+	p->fd = sv[0];
+	return (0);
+}
+
+int
+proc_write(struct proc *p, int type, uint32_t id, const void *data,
+    size_t len)
+{
+	if (p->fd == -1)
+		return (-1);
+	return (wire_send(p->fd, (uint32_t)type, id, data, len) == -1 ?
+	    -1 : 0);
+}
+
+/* Ask the agent to answer once every signal sent to it is handled. */
+void
+proc_ping(struct engine *e, struct proc *p)
+{
+	(void)e;
+	if (p->state == PS_EXITED || p->dying || p->fd == -1)
+		return;
+	if (proc_write(p, WIRE_PING, 0, NULL, 0) == 0)
+		p->pending++;
+}
+
+static struct proc *
+proc_by_pid(struct engine *e, pid_t pid)
+{
+	struct proc	*p;
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->pid == pid)
+			return (p);
+	}
+	return (NULL);
+}
+
+static void
+proc_caught(struct engine *e, struct proc *p, int sig, pid_t from)
+{
+	struct event	 ev;
+	struct proc	*q;
+	char		 buf[32];
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_CAUGHT;
+	ev.proc = p->name;
+	ev.sig = sig;
+	if (from == e->self)
+		ev.peer = "ipcplay";
+	else if ((q = proc_by_pid(e, from)) != NULL)
+		ev.peer = q->name;
+	else {
+		snprintf(buf, sizeof(buf), "pid %ld", (long)from);
+		ev.peer = buf;
+	}
+	p->caught++;
+	engine_event(e, &ev);
+}
+
+/* An answer from an agent to a signal, mask or unmask command. */
+static void
+proc_op_ack(struct engine *e, struct proc *p, int err)
+{
+	struct event	 ev;
+	struct proc	*t;
+
+	if (p->op == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.sig = p->op->sig;
+	if (p->op->kind == OP_SIGNAL) {
+		ev.type = EV_SIGNAL;
+		ev.peer = p->name;
+		ev.proc = p->op->target;
+	} else {
+		ev.type = EV_MASK;
+		ev.op = p->op->kind;
+	}
+	if (err != 0)
+		op_finish(e, p, ST_ERROR, strerror(err), &ev);
+	else
+		op_finish(e, p, ST_OK, NULL, &ev);
+	/* The target has the signal pending now; wait until it handled it. */
+	if (err == 0 && ev.type == EV_SIGNAL &&
+	    (t = proc_find(e, ev.proc)) != NULL)
+		proc_ping(e, t);
+}
+
+/* Read every message waiting on p's socket. */
+void
+proc_read(struct engine *e, struct proc *p)
+{
+	static unsigned char	 buf[WIRE_BUF];
+	struct wire_hdr		 h;
+	ssize_t			 n;
+	int32_t			 v[2];
+
+	for (;;) {
+		n = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			/* EOF: the child is dying; SIGCHLD will follow. */
+			close(p->fd);
+			p->fd = -1;
+			p->hup = true;
+			p->dying = true;
+			proc_reap(e);
+			return;
+		}
+		if ((size_t)n < sizeof(h))
+			continue;
+		memcpy(&h, buf, sizeof(h));
+		n -= sizeof(h);
+		memset(v, 0, sizeof(v));
+		memcpy(v, buf + sizeof(h), (size_t)n < sizeof(v) ?
+		    (size_t)n : sizeof(v));
+		switch (h.type) {
+		case WIRE_REQ:
+			if (p->pending > 0)
+				p->pending--;
+			if (p->op != NULL && p->op->id == h.id)
+				op_start(e, p);
+			break;
+		case WIRE_KILLED:
+		case WIRE_ACK:
+			if (p->pending > 0)
+				p->pending--;
+			proc_op_ack(e, p, v[0]);
+			break;
+		case WIRE_CAUGHT:
+			proc_caught(e, p, v[0], (pid_t)v[1]);
+			break;
+		case WIRE_PONG:
+			if (p->pending > 0)
+				p->pending--;
+			break;
+		}
+	}
+}
+
+/*
+ * The process is gone (reaped).  Tell the world, then let every channel
+ * it could have helped see the consequences: broken channels, ends of
+ * channels, deadlocks.
+ */
+void
+proc_gone(struct engine *e, struct proc *p, int status)
+{
+	struct event	 ev;
+
+	if (p->fd != -1) {
+		close(p->fd);
+		p->fd = -1;
+	}
+	if (p->op != NULL) {
+		op_unwait(p);
+		op_free(p->op);
+		p->op = NULL;
+	}
+	p->state = PS_EXITED;
+	p->pending = 0;
+	p->dying = false;
+	e->nlive--;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_EXIT;
+	ev.proc = p->name;
+	ev.pid = p->pid;
+	if (WIFSIGNALED(status)) {
+		p->exit_code = -1;
+		p->exit_sig = WTERMSIG(status);
+		ev.code = -1;
+		ev.sig = p->exit_sig;
+	} else {
+		p->exit_code = WEXITSTATUS(status);
+		ev.code = p->exit_code;
+	}
+	engine_event(e, &ev);
+	chan_proc_gone(e, p);
+	e->wfg_dirty = true;
+}
+
+void
+proc_reap(struct engine *e)
+{
+	struct proc	*p;
+	pid_t		 pid;
+	int		 status;
+
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid == -1 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			return;
+		if ((p = proc_by_pid(e, pid)) != NULL &&
+		    p->state != PS_EXITED)
+			proc_gone(e, p, status);
+	}
+}
+
+/*
+ * A signal was sent to p by the broker (kill) or by a peer.  If its
+ * default action kills, wait for the reaping; otherwise wait for the
+ * agent to answer a ping, by which time its handler has reported.
+ */
+void
+proc_signalled(struct engine *e, struct proc *p, int sig)
+{
+	(void)sig;
+	proc_ping(e, p);
+}
+
+/* The kernel's view of the process: the state letter in /proc/PID/stat. */
+char
+proc_kstate(pid_t pid)
+{
+	char	 path[64], buf[512], *s;
+	FILE	*f;
+	size_t	 n;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return ('-');
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((s = strrchr(buf, ')')) == NULL || s[1] == '\0' || s[2] == '\0')
+		return ('-');
+	return (s[2]);
+}
