@@ -28,7 +28,7 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_balance_entry, cmd_sleep_entry, cmd_repeat_entry, cmd_expect_entry,
     cmd_say_entry, cmd_pause_entry, cmd_help_entry, cmd_quit_entry,
     cmd_send_entry, cmd_recv_entry, cmd_poll_entry, cmd_signal_entry,
-    cmd_mask_entry, cmd_unmask_entry, cmd_exit_entry;
+    cmd_mask_entry, cmd_unmask_entry, cmd_exit_entry, cmd_dashboard_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_spawn_entry, &cmd_kill_entry, &cmd_channel_entry,
@@ -39,7 +39,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_trace_entry, &cmd_tap_entry, &cmd_untap_entry,
 	&cmd_filter_entry, &cmd_balance_entry, &cmd_sleep_entry,
 	&cmd_repeat_entry, &cmd_expect_entry, &cmd_say_entry,
-	&cmd_pause_entry, &cmd_help_entry, &cmd_quit_entry, NULL
+	&cmd_pause_entry, &cmd_dashboard_entry, &cmd_help_entry,
+	&cmd_quit_entry, NULL
 };
 
 const struct cmd_entry *
@@ -66,7 +67,6 @@ cmd_is_reserved(const char *name)
 			return (true);
 	}
 	return (strcasecmp(name, "lesson") == 0 ||
-	    strcasecmp(name, "dashboard") == 0 ||
 	    strcasecmp(name, "check") == 0 ||
 	    strcasecmp(name, "predict") == 0);
 }

@@ -71,6 +71,10 @@ struct ctx {
 	struct trace_ring *trace;
 	void		(*async_begin)(struct ctx *);
 	void		(*async_end)(struct ctx *);
+	bool		 want_dashboard;	/* -D / --dashboard */
+	/* Set by the shell when a dashboard can be shown; NULL otherwise. */
+	enum cmd_result	(*dashboard_set)(struct ctx *, int);
+	void		*ui;		/* the shell's and dashboard's state */
 };
 
 /* lex.c */

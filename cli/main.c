@@ -21,7 +21,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: ipcplay [--json] [--bail] [--seed N] [FILE ...]\n"
+	    "usage: ipcplay [-D | --dashboard] [--seed N]\n"
+	    "       ipcplay [--json] [--bail] [--seed N] [FILE ...]\n"
 	    "       ipcplay [--json] [--bail] [--seed N] -c COMMANDS\n"
 	    "       ipcplay --help | --version\n"
 	    "\n"
@@ -29,6 +30,7 @@ usage(FILE *f)
 	    "them with message-passing channels, and watch them block,\n"
 	    "buffer and deadlock.\n"
 	    "\n"
+	    "  -D, --dashboard  the interactive shell with the live dashboard\n"
 	    "  FILE ...      run script files in batch mode (- is stdin)\n"
 	    "  -c COMMANDS   run COMMANDS (separated by ; or newlines)\n"
 	    "  --json        print events as JSON lines\n"
@@ -46,6 +48,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "dashboard", no_argument, NULL, 'D' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "bail", no_argument, NULL, 'b' },
 		{ "seed", required_argument, NULL, 's' },
@@ -62,10 +65,13 @@ main(int argc, char *argv[])
 	memset(&cf, 0, sizeof(cf));
 	memset(&ctx, 0, sizeof(ctx));
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+c:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:Dh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			cmds = optarg;
+			break;
+		case 'D':
+			ctx.want_dashboard = true;
 			break;
 		case 'j':
 			ctx.json = true;

@@ -1,0 +1,24 @@
+# Shared set-up for every bats file.  IPCPLAY names the binary under test
+# (the normal build by default; run-all.sh also runs the suite against the
+# ASan+UBSan build).
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${IPCPLAY:=$BATS_TEST_DIRNAME/../ipcplay}"
+[ -x "$IPCPLAY" ] || IPCPLAY="$BATS_TEST_DIRNAME/../../ipcplay"
+IPCPLAY=$(cd "$(dirname "$IPCPLAY")" && pwd)/$(basename "$IPCPLAY")
+export IPCPLAY
+export NO_COLOR=1
+: "${BATS_TEST_TIMEOUT:=30}"
+export BATS_TEST_TIMEOUT
+
+# ipc SCRIPT...: run ipcplay on a -c script.
+ipc() {
+	"$IPCPLAY" "$@"
+}
+
+# no_children PID: true when no process has PID as its parent.
+no_children() {
+	! pgrep -P "$1" >/dev/null 2>&1
+}
