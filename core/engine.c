@@ -133,6 +133,7 @@ engine_free(struct engine *e)
 			op_free(p->op);
 		}
 		free(p->last);
+		free(p->deferred);
 		free(p);
 	}
 	TAILQ_FOREACH_SAFE(c, &e->chans, entry, tc)

@@ -85,6 +85,11 @@ struct proc {
 	bool		 has_last;
 	size_t		 caught;
 	uint32_t	 next_id;
+	struct {
+		struct proc	*proc;
+		int		 sig;
+	}		*deferred;	/* caught reports awaiting our ack */
+	size_t		 ndeferred;
 	/* deadlock scratch */
 	bool		 in_d;
 	size_t		 unsat;

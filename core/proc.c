@@ -255,6 +255,8 @@ proc_ping(struct engine *e, struct proc *p)
 		return;
 	if (proc_write(p, WIRE_PING, 0, NULL, 0) == 0)
 		p->pending++;
+	else
+		p->dying = true;	/* already gone: wait for the reaping */
 }
 
 static struct proc *
@@ -275,6 +277,21 @@ proc_caught(struct engine *e, struct proc *p, int sig, pid_t from)
 	struct event	 ev;
 	struct proc	*q;
 	char		 buf[32];
+
+	/*
+	 * The target may report the signal before the sender's agent has
+	 * reported sending it: keep the report until the sender's has gone
+	 * out, so the transcript reads cause first.
+	 */
+	if ((q = proc_by_pid(e, from)) != NULL && q->op != NULL &&
+	    q->op->kind == OP_SIGNAL && q->state == PS_BUSY) {
+		q->deferred = xreallocarray(q->deferred, q->ndeferred + 1,
+		    sizeof(*q->deferred));
+		q->deferred[q->ndeferred].proc = p;
+		q->deferred[q->ndeferred].sig = sig;
+		q->ndeferred++;
+		return;
+	}
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_CAUGHT;
@@ -298,9 +315,13 @@ proc_op_ack(struct engine *e, struct proc *p, int err)
 {
 	struct event	 ev;
 	struct proc	*t;
+	char		 target[NAME_LEN + 1] = "";
+	size_t		 i;
 
 	if (p->op == NULL)
 		return;
+	if (p->op->target != NULL)
+		strlcpy(target, p->op->target, sizeof(target));
 	memset(&ev, 0, sizeof(ev));
 	ev.sig = p->op->sig;
 	if (p->op->kind == OP_SIGNAL) {
@@ -309,6 +330,7 @@ proc_op_ack(struct engine *e, struct proc *p, int err)
 		ev.proc = p->op->target;
 	} else {
 		ev.type = EV_MASK;
+		ev.proc = p->name;
 		ev.op = p->op->kind;
 	}
 	if (err != 0)
@@ -316,8 +338,14 @@ proc_op_ack(struct engine *e, struct proc *p, int err)
 	else
 		op_finish(e, p, ST_OK, NULL, &ev);
 	/* The target has the signal pending now; wait until it handled it. */
+	for (i = 0; i < p->ndeferred; i++)
+		proc_caught(e, p->deferred[i].proc, p->deferred[i].sig,
+		    p->pid);
+	free(p->deferred);
+	p->deferred = NULL;
+	p->ndeferred = 0;
 	if (err == 0 && ev.type == EV_SIGNAL &&
-	    (t = proc_find(e, ev.proc)) != NULL)
+	    (t = proc_find(e, target)) != NULL)
 		proc_ping(e, t);
 }
 
