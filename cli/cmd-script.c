@@ -327,13 +327,9 @@ cmd_expect_exec(struct ctx *ctx, struct word *w, size_t n)
 	ev.text = ctx->json ? (r == 1 ? text : line) : line;
 	engine_emit(ctx->e, &ev);
 	if (r == 0) {
-		fflush(ctx->out);
-		if (ctx->interactive)
-			fprintf(stderr, "error: %s: %s\n", text, found);
-		else
-			fprintf(stderr, "%s: %s:%d: %s: %s\n", getprogname(),
-			    ctx->file, ctx->line, text, found);
-		fflush(stderr);
+		free(line);
+		xasprintf(&line, "%s: %s", text, found);
+		out_error(ctx, 0, line);
 		cmd_failure(ctx, CMD_FAIL);
 	}
 	free(text);

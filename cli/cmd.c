@@ -167,7 +167,6 @@ cmd_fail(struct ctx *ctx, const struct word *w, const char *fmt, ...)
 	struct event	 ev;
 	va_list		 ap;
 	char		*msg;
-	int		 i;
 
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) == -1)
@@ -175,21 +174,7 @@ cmd_fail(struct ctx *ctx, const struct word *w, const char *fmt, ...)
 	va_end(ap);
 	if (msg == NULL)
 		return (CMD_FAIL);
-	fflush(ctx->out);
-	if (ctx->interactive) {
-		if (w != NULL && w->col > 0 && ctx->linebuf != NULL &&
-		    strchr(ctx->linebuf, '\n') == NULL) {
-			fprintf(stderr, "  %s\n  ", ctx->linebuf);
-			for (i = 1; i < w->col; i++)
-				fputc(ctx->linebuf[i - 1] == '\t' ? '\t' : ' ',
-				    stderr);
-			fprintf(stderr, "^\n");
-		}
-		fprintf(stderr, "error: %s\n", msg);
-	} else
-		fprintf(stderr, "%s: %s:%d: %s\n", getprogname(), ctx->file,
-		    ctx->line, msg);
-	fflush(stderr);
+	out_error(ctx, w != NULL ? w->col : 0, msg);
 	if (ctx->json) {
 		memset(&ev, 0, sizeof(ev));
 		ev.type = EV_ERROR;

@@ -50,6 +50,12 @@ struct cmd_entry {
 
 struct trace_ring;
 
+enum out_kind {
+	OUT_EVENT,	/* one event's line */
+	OUT_TEXT,	/* a command's own output (ps, help, ...) */
+	OUT_ERROR	/* an error or a failed expect */
+};
+
 struct ctx {
 	struct engine	*e;
 	const char	*file;		/* "-c", "stdin", a path */
@@ -75,6 +81,11 @@ struct ctx {
 	/* Set by the shell when a dashboard can be shown; NULL otherwise. */
 	enum cmd_result	(*dashboard_set)(struct ctx *, int);
 	void		*ui;		/* the shell's and dashboard's state */
+	/*
+	 * When set (the dashboard), every line goes here instead of to
+	 * stdout/stderr: curses owns the terminal then.
+	 */
+	void		(*print_hook)(struct ctx *, enum out_kind, const char *);
 };
 
 /* lex.c */
@@ -101,6 +112,7 @@ void	 out_init(struct ctx *);
 void	 out_event(const struct event *, void *);
 void	 out_printf(struct ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	 out_error(struct ctx *, int, const char *);
 char	*json_str(const unsigned char *, size_t);
 char	*event_human(const struct event *);
 void	 trace_print(struct ctx *, size_t);

@@ -526,7 +526,7 @@ trace_print(struct ctx *ctx, size_t n)
 		n = t->count;
 	start = (t->next + TRACE_MAX - n) % TRACE_MAX;
 	for (i = 0; i < n; i++)
-		fprintf(ctx->out, "  %s\n", t->lines[(start + i) % TRACE_MAX]);
+		out_printf(ctx, "  %s\n", t->lines[(start + i) % TRACE_MAX]);
 }
 
 void
@@ -581,6 +581,16 @@ out_event(const struct event *ev, void *arg)
 	h = event_human(ev);
 	if (h != NULL && ev->type != EV_SAY && ev->type != EV_EXPECT)
 		trace_add(ctx, xstrdup(h));
+	if (ctx->print_hook != NULL) {
+		if (ctx->json) {
+			line = event_json(ev);
+			ctx->print_hook(ctx, OUT_EVENT, line);
+			free(line);
+		} else if (h != NULL)
+			ctx->print_hook(ctx, OUT_EVENT, h);
+		free(h);
+		return;
+	}
 	if (ctx->async_begin != NULL)
 		ctx->async_begin(ctx);
 	if (ctx->json) {
@@ -605,11 +615,50 @@ out_event(const struct event *ev, void *arg)
 void
 out_printf(struct ctx *ctx, const char *fmt, ...)
 {
-	va_list	ap;
+	va_list	 ap;
+	char	*s;
 
 	va_start(ap, fmt);
-	vfprintf(ctx->out, fmt, ap);
+	if (ctx->print_hook != NULL) {
+		if (vasprintf(&s, fmt, ap) != -1) {
+			ctx->print_hook(ctx, OUT_TEXT, s);
+			free(s);
+		}
+	} else
+		vfprintf(ctx->out, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * An error: "ipcplay: FILE:LINE: message" in batch mode; in the shell,
+ * the line again with a caret under column col (0: none), then the
+ * message.
+ */
+void
+out_error(struct ctx *ctx, int col, const char *msg)
+{
+	int	i;
+
+	if (ctx->print_hook != NULL) {
+		ctx->print_hook(ctx, OUT_ERROR, msg);
+		return;
+	}
+	fflush(ctx->out);
+	if (ctx->interactive) {
+		if (col > 0 && ctx->linebuf != NULL &&
+		    strchr(ctx->linebuf, '\n') == NULL &&
+		    (size_t)col <= strlen(ctx->linebuf) + 1) {
+			fprintf(stderr, "  %s\n  ", ctx->linebuf);
+			for (i = 1; i < col; i++)
+				fputc(ctx->linebuf[i - 1] == '\t' ? '\t' : ' ',
+				    stderr);
+			fprintf(stderr, "^\n");
+		}
+		fprintf(stderr, "error: %s\n", msg);
+	} else
+		fprintf(stderr, "%s: %s:%d: %s\n", getprogname(), ctx->file,
+		    ctx->line, msg);
+	fflush(stderr);
 }
 
 void
