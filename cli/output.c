@@ -90,6 +90,9 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 			    " sent");
 			msgq(b, ev);
 			sb_printf(b, " on %s", chan);
+			if (ev->size < ev->len)
+				sb_printf(b, " (wrote %zu of %zu bytes)",
+				    ev->size, ev->len);
 			if (ev->nchans <= 1)
 				fillnote(b, ev, chan);
 		} else if (k == OP_RECV) {
@@ -126,6 +129,9 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 		    op_name(k), chan);
 		if (ev->reason != NULL)
 			sb_printf(b, " (%s)", ev->reason);
+		if (k == OP_SEND && ev->size > 0)
+			sb_printf(b, " after writing %zu of %zu bytes",
+			    ev->size, ev->len);
 		if (ev->status == ST_BLOCKED && ev->timeout_ms >= 0 &&
 		    ev->timeout_ms != 0)
 			sb_printf(b, ", timeout %d ms", ev->timeout_ms);

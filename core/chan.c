@@ -342,21 +342,47 @@ chan_can_take(const struct engine *e, const struct chan *c,
 	return (false);
 }
 
+/*
+ * What the network did to a message (drop, dup, reorder) is told after
+ * the sender's own event, which the sender's op emits next; see
+ * engine_flush_later().
+ */
 static void
 chan_event_msg(struct engine *e, enum event_type t, struct chan *c,
     const unsigned char *data, size_t len)
 {
-	struct event	ev;
+	struct later	*l;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = t;
-	ev.chan = c->name;
-	ev.msg = data;
-	ev.len = len;
-	ev.has_msg = true;
-	ev.fill = chan_fill(c);
-	ev.capacity = chan_capacity(c);
-	engine_event(e, &ev);
+	e->later = xreallocarray(e->later, e->nlater + 1, sizeof(*e->later));
+	l = &e->later[e->nlater++];
+	l->type = t;
+	strlcpy(l->chan, c->name, sizeof(l->chan));
+	l->msg = xmemdup(data, len);
+	l->len = len;
+}
+
+void
+engine_flush_later(struct engine *e)
+{
+	struct event	 ev;
+	struct later	*v = e->later;
+	size_t		 n = e->nlater, i;
+
+	e->later = NULL;
+	e->nlater = 0;
+	for (i = 0; i < n; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = v[i].type;
+		ev.chan = v[i].chan;
+		ev.msg = v[i].msg;
+		ev.len = v[i].len;
+		ev.has_msg = v[i].msg != NULL;
+		ev.text = v[i].text;
+		engine_event(e, &ev);
+		free(v[i].msg);
+		free(v[i].text);
+	}
+	free(v);
 }
 
 static void
@@ -364,13 +390,17 @@ chan_append(struct engine *e, struct chan *c, const char *from,
     const unsigned char *data, size_t len, bool before_last)
 {
 	struct msg	*m, *last;
+	size_t		 size = len;
 
-	m = xmalloc(sizeof(*m) + len + 1);
+	/* fixed:N pads a shorter message with NUL bytes. */
+	if (c->format == FMT_FIXED && len < c->fixed_len)
+		size = c->fixed_len;
+	m = xcalloc(1, sizeof(*m) + size + 1);
 	strlcpy(m->from, from != NULL ? from : "", sizeof(m->from));
-	m->len = len;
+	m->len = size;
 	if (len > 0)
 		memcpy(m->data, data, len);
-	m->data[len] = '\0';
+	len = size;
 	last = TAILQ_LAST(&c->msgs, msgq);
 	if (before_last && last != NULL)
 		TAILQ_INSERT_BEFORE(last, m, entry);
@@ -451,6 +481,54 @@ chan_take(struct engine *e, struct chan *c)
 	return (m);
 }
 
+/*
+ * Take bytes out of a stream channel: up to max (0: all there is), across
+ * the boundaries of what was written.  The caller frees the result.
+ */
+struct msg *
+chan_take_bytes(struct engine *e, struct chan *c, size_t max)
+{
+	struct msg	*m, *out;
+	size_t		 want, k;
+
+	if (c->bytes == 0)
+		return (NULL);
+	want = max == 0 || max > c->bytes ? c->bytes : max;
+	out = xmalloc(sizeof(*out) + want + 1);
+	out->len = 0;
+	out->from[0] = '\0';
+	while (out->len < want && (m = TAILQ_FIRST(&c->msgs)) != NULL) {
+		k = m->len < want - out->len ? m->len : want - out->len;
+		memcpy(out->data + out->len, m->data, k);
+		if (out->from[0] == '\0')
+			strlcpy(out->from, m->from, sizeof(out->from));
+		out->len += k;
+		if (k == m->len) {
+			TAILQ_REMOVE(&c->msgs, m, entry);
+			c->nmsgs--;
+			free(m);
+		} else {
+			memmove(m->data, m->data + k, m->len - k);
+			m->len -= k;
+		}
+	}
+	out->data[out->len] = '\0';
+	c->bytes -= out->len;
+	e->mem_used -= out->len;
+	c->c_copies++;
+	chan_mark(e, c);
+	return (out);
+}
+
+/* What a receiver with p's request takes from c next. */
+struct msg *
+chan_take_for(struct engine *e, struct chan *c, struct proc *p)
+{
+	if (c->format == FMT_STREAM)
+		return (chan_take_bytes(e, c, p->op != NULL ? p->op->max : 0));
+	return (chan_take(e, c));
+}
+
 /* Does the message pass the channel's filter (POSIX extended regex)? */
 bool
 chan_filter_ok(const struct chan *c, const unsigned char *data, size_t len)
@@ -498,7 +576,7 @@ chan_match(struct engine *e, struct chan *c)
 		if ((r = TAILQ_FIRST(&c->receivers)) != NULL &&
 		    c->nmsgs > 0) {
 			rp = op_claim(r);
-			m = chan_take(e, c);
+			m = chan_take_for(e, c, rp);
 			op_recv_complete(e, rp, c, m->data, m->len, m->from);
 			free(m);
 			return (true);

@@ -145,6 +145,11 @@ engine_free(struct engine *e)
 		close(e->chld_pipe[0]);
 		close(e->chld_pipe[1]);
 	}
+	for (i = 0; i < e->nlater; i++) {
+		free(e->later[i].msg);
+		free(e->later[i].text);
+	}
+	free(e->later);
 	free(e->pfds);
 	free(e->pfd_procs);
 	free(e->obs);

@@ -134,6 +134,14 @@ struct chan {
 };
 TAILQ_HEAD(chanq, chan);
 
+struct later {
+	enum event_type	 type;
+	char		 chan[NAME_LEN + 2];
+	unsigned char	*msg;
+	size_t		 len;
+	char		*text;		/* a note's text */
+};
+
 struct observer {
 	event_fn	 fn;
 	void		*arg;
@@ -158,6 +166,8 @@ struct engine {
 	bool		 rdv_note_given;
 	char		**dl_prev;	/* deadlocks reported, as name lists */
 	size_t		 ndl_prev;
+	struct later	*later;		/* network events told after the op's */
+	size_t		 nlater;
 	struct pollfd	*pfds;
 	struct proc	**pfd_procs;
 	size_t		 pfd_cap;
@@ -206,6 +216,13 @@ void	 chan_progress(struct engine *);
 void	 chan_put(struct engine *, struct chan *, const char *,
 	    const unsigned char *, size_t);
 struct msg *chan_take(struct engine *, struct chan *);
+struct msg *chan_take_bytes(struct engine *, struct chan *, size_t);
+struct msg *chan_take_for(struct engine *, struct chan *, struct proc *);
+void	 engine_flush_later(struct engine *);
+bool	 cap_check(struct engine *, struct proc *, const unsigned char *,
+	    size_t, const char **);
+void	 cap_grant(struct engine *, struct proc *, struct chan *,
+	    const unsigned char *, size_t);
 bool	 chan_filter_ok(const struct chan *, const unsigned char *, size_t);
 bool	 chan_can_take(const struct engine *, const struct chan *,
 	    const struct proc *, size_t);

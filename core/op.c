@@ -22,7 +22,7 @@
 
 #include "internal.h"
 
-static void	send_continue(struct engine *, struct proc *, struct chan *);
+static bool	send_continue(struct engine *, struct proc *, struct chan *);
 
 void
 op_free(struct op *op)
@@ -142,6 +142,7 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 	}
 	op_unwait(p);
 	engine_event(e, ev);
+	engine_flush_later(e);
 	if (op->kind == OP_SEND || op->kind == OP_RECV ||
 	    op->kind == OP_POLL) {
 		code = (int32_t)st;
@@ -196,6 +197,7 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 	}
 	ev.status = ST_BLOCKED;
 	ev.reason = reason;
+	ev.size = op->sent;
 	ev.timeout_ms = op->timeout_ms;
 	if (c != NULL)
 		ev_chan(&ev, c);
@@ -314,29 +316,56 @@ static void
 rdv_handoff(struct engine *e, struct chan *c, struct proc *r,
     const char *from, const unsigned char *data, size_t len)
 {
+	unsigned char	*pad = NULL;
+
 	c->c_messages++;
 	c->c_bytes += len;
+	if (c->format == FMT_FIXED && len < c->fixed_len) {
+		pad = xcalloc(1, c->fixed_len + 1);
+		memcpy(pad, data, len);
+		data = pad;
+		len = c->fixed_len;
+	}
 	if (len > RDV_REG_BYTES)
 		c->c_copies++;
 	op_recv_complete(e, r, c, data, len, from);
+	free(pad);
+}
+
+/* Is p already waiting as a sender on c? */
+static bool
+op_waits_on(struct proc *p, struct chan *c)
+{
+	struct op	*op = p->op;
+	size_t		 i;
+
+	for (i = 0; i < op->nwaits; i++) {
+		if (op->waits[i] != NULL && op->waits[i]->chan == c)
+			return (true);
+	}
+	return (false);
 }
 
 /*
- * Send to chans[next..]: each channel in turn.  Rendezvous receivers
- * found waiting are completed after the sender's own event, so the
- * transcript reads in causal order.
+ * Send to chans[next..]: each channel in turn.  A stream channel takes
+ * what fits and the sender blocks for the rest, keeping its place at the
+ * head of the queue.  Rendezvous receivers found waiting are completed
+ * after the sender's own event, so the transcript reads in causal order.
+ * Returns true if anything moved.
  */
-static void
+static bool
 send_continue(struct engine *e, struct proc *p, struct chan *via)
 {
 	struct op	*op = p->op;
 	struct chan	*c;
 	struct proc	**hand = NULL;
 	struct chan	**handc = NULL;
-	size_t		 nhand = 0, i, len = op->len;
+	size_t		 nhand = 0, i, len = op->len, k, space;
 	struct event	 ev;
 	char		 reason[64], name[NAME_LEN + 1];
+	const char	*err;
 	unsigned char	*msg;
+	bool		 moved = false;
 
 	/* Saved: the op is freed when it finishes, before the handoffs. */
 	msg = xmemdup(op->msg, op->len);
@@ -355,20 +384,31 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 			op_fail(e, p, "rejected by filter");
 			goto handoffs;
 		}
+		if (c->format == FMT_CAP && !cap_check(e, p, op->msg, op->len,
+		    &err)) {
+			op_fail(e, p, err);
+			goto handoffs;
+		}
 		if (c->buffering == BUF_UNBOUNDED &&
-		    !chan_can_take(e, c, p, op->len)) {
+		    !chan_can_take(e, c, p, op->len - op->sent)) {
 			op_fail(e, p, "out of memory");
 			goto handoffs;
 		}
-		if (!chan_can_take(e, c, p, op->len)) {
+		if (!chan_can_take(e, c, p, op->len - op->sent)) {
 			blocked_reason(c, OP_SEND, reason, sizeof(reason));
-			if (op->nonblock) {
+			if (op->nonblock && op->sent > 0) {
+				/* A partial non-blocking stream write. */
+				memset(&ev, 0, sizeof(ev));
+				ev.size = op->sent;
+				ev_chan(&ev, c);
+				op_finish(e, p, ST_OK, NULL, &ev);
+			} else if (op->nonblock) {
 				rdv_note(e, c);
 				op_would_block(e, p, reason, c);
 			} else if (!op->blocked) {
 				op_wait_on(p, c, W_SEND);
 				op_block(e, p, reason, c);
-			} else {
+			} else if (!op_waits_on(p, c)) {
 				/* Still blocked, now on the next channel. */
 				op_unwait(p);
 				op_wait_on(p, c, W_SEND);
@@ -377,6 +417,7 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 			}
 			goto handoffs;
 		}
+		moved = true;
 		if (op->nonblock)
 			rdv_note(e, c);
 		if (c->buffering == BUF_RENDEZVOUS) {
@@ -385,8 +426,20 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 			    sizeof(*handc));
 			hand[nhand] = op_claim(TAILQ_FIRST(&c->receivers));
 			handc[nhand++] = c;
+		} else if (c->format == FMT_STREAM) {
+			k = op->len - op->sent;
+			if (c->buffering == BUF_BOUNDED) {
+				space = c->capacity - c->bytes;
+				if (k > space)
+					k = space;
+			}
+			chan_put(e, c, p->name, op->msg + op->sent, k);
+			op->sent += k;
+			if (op->sent < op->len)
+				continue;	/* blocks for the rest */
 		} else
 			chan_put(e, c, p->name, op->msg, op->len);
+		op->sent = 0;
 		op->next++;
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -402,6 +455,7 @@ handoffs:
 	free(msg);
 	free(hand);
 	free(handc);
+	return (moved);
 }
 
 static bool
@@ -466,6 +520,7 @@ send_start(struct engine *e, struct proc *p)
 	size_t		 i;
 	char		 reason[96];
 	struct event	 ev;
+	const char	*err;
 
 	for (i = 0; i < op->nnames; i++) {
 		c = op->chans[i];
@@ -506,6 +561,15 @@ send_start(struct engine *e, struct proc *p)
 		}
 		if (!chan_filter_ok(c, op->msg, op->len)) {
 			op_fail(e, p, "rejected by filter");
+			return;
+		}
+		if (c->format == FMT_CAP && !cap_check(e, p, op->msg, op->len,
+		    &err)) {
+			op_fail(e, p, err);
+			return;
+		}
+		if (c->format == FMT_STREAM) {
+			op_fail(e, p, "an atomic send needs datagram channels");
 			return;
 		}
 		if (c->buffering == BUF_UNBOUNDED &&
@@ -556,11 +620,9 @@ op_send_retry(struct engine *e, struct proc *p)
 		return (true);
 	}
 	c = op->chans[op->next];
-	if (!chan_can_take(e, c, p, op->len))
+	if (!chan_can_take(e, c, p, op->len - op->sent))
 		return (false);
-	op_unwait(p);
-	send_continue(e, p, NULL);
-	return (true);
+	return (send_continue(e, p, NULL));
 }
 
 /* Can blocked sender s complete by handing its message to c's receiver? */
@@ -624,6 +686,8 @@ op_recv_complete(struct engine *e, struct proc *p, struct chan *c,
 		c->c_copies++;
 		seen_set(c, p, c->version);
 	}
+	if (c->format == FMT_CAP)
+		cap_grant(e, p, c, data, n);
 	free(p->last);
 	p->last = xmemdup(data, n);
 	p->last_len = n;
@@ -683,7 +747,7 @@ recv_start(struct engine *e, struct proc *p)
 		}
 		break;
 	default:
-		if ((m = chan_take(e, c)) != NULL) {
+		if ((m = chan_take_for(e, c, p)) != NULL) {
 			op_recv_complete(e, p, c, m->data, m->len, m->from);
 			free(m);
 			return;

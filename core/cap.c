@@ -1,0 +1,156 @@
+/*
+ * Capabilities: on a channel with format=cap, a message may carry rights
+ * to other channels, written cap:CH (send and receive), cap:CH:send or
+ * cap:CH:recv, among its blank-separated words.  Receiving such a message
+ * grants the right: the receiver joins CH's from (send) or to (recv)
+ * list.  A sender may only pass a right it holds itself, the rule that
+ * keeps a capability system closed: rights travel, they are never made
+ * up.  A channel open to anyone needs no capability, so granting one
+ * there changes nothing.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define CAP_SEND	0x1
+#define CAP_RECV	0x2
+
+/*
+ * The next capability word in s[*off..len): its channel name and rights.
+ * Returns false at the end.  A word that starts with "cap:" but is not a
+ * capability sets *bad.
+ */
+static bool
+cap_next(const unsigned char *s, size_t len, size_t *off, char *name,
+    size_t namelen, int *rights, bool *bad)
+{
+	size_t		 i = *off, j, w;
+	const char	*colon;
+	char		 word[64];
+
+	*bad = false;
+	for (;;) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t' ||
+		    s[i] == '\n' || s[i] == ','))
+			i++;
+		if (i >= len) {
+			*off = i;
+			return (false);
+		}
+		for (j = i; j < len && s[j] != ' ' && s[j] != '\t' &&
+		    s[j] != '\n' && s[j] != ','; j++)
+			continue;
+		w = j - i;
+		if (w > 4 && memcmp(s + i, "cap:", 4) == 0)
+			break;
+		i = j;
+	}
+	*off = j;
+	if (w >= sizeof(word)) {
+		*bad = true;
+		return (true);
+	}
+	memcpy(word, s + i + 4, w - 4);
+	word[w - 4] = '\0';
+	*rights = CAP_SEND | CAP_RECV;
+	if ((colon = strchr(word, ':')) != NULL) {
+		if (strcmp(colon, ":send") == 0)
+			*rights = CAP_SEND;
+		else if (strcmp(colon, ":recv") == 0)
+			*rights = CAP_RECV;
+		else {
+			*bad = true;
+			return (true);
+		}
+		word[colon - word] = '\0';
+	}
+	strlcpy(name, word, namelen);
+	return (true);
+}
+
+/* May p send this message on a cap channel?  *err says why not. */
+bool
+cap_check(struct engine *e, struct proc *p, const unsigned char *msg,
+    size_t len, const char **err)
+{
+	struct chan	*c;
+	size_t		 off = 0;
+	char		 name[64];
+	int		 rights;
+	bool		 bad;
+
+	while (cap_next(msg, len, &off, name, sizeof(name), &rights, &bad)) {
+		if (bad) {
+			*err = "bad capability (cap:CH, cap:CH:send or "
+			    "cap:CH:recv)";
+			return (false);
+		}
+		if ((c = chan_find(e, name)) == NULL) {
+			*err = "no such channel";
+			return (false);
+		}
+		if (((rights & CAP_SEND) && !chan_may_send(c, p)) ||
+		    ((rights & CAP_RECV) && (c->owner != NULL ||
+		    !chan_may_recv(c, p)))) {
+			*err = "permission denied";
+			return (false);
+		}
+	}
+	return (true);
+}
+
+static bool
+list_add(struct proc ***v, size_t *n, struct proc *p)
+{
+	size_t	i;
+
+	if (*n == 0)
+		return (false);		/* open to anyone already */
+	for (i = 0; i < *n; i++) {
+		if ((*v)[i] == p)
+			return (false);
+	}
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = p;
+	return (true);
+}
+
+static void
+cap_note(struct engine *e, struct proc *p, struct chan *c, struct chan *via,
+    const char *right)
+{
+	struct later	*l;
+
+	e->later = xreallocarray(e->later, e->nlater + 1, sizeof(*e->later));
+	l = &e->later[e->nlater++];
+	memset(l, 0, sizeof(*l));
+	l->type = EV_NOTE;
+	strlcpy(l->chan, c->name, sizeof(l->chan));
+	xasprintf(&l->text, "%s now holds the right to %s on %s (a "
+	    "capability received on %s)", p->name, right, c->name, via->name);
+}
+
+/* p received msg on via: grant the rights it carries. */
+void
+cap_grant(struct engine *e, struct proc *p, struct chan *via,
+    const unsigned char *msg, size_t len)
+{
+	struct chan	*c;
+	size_t		 off = 0;
+	char		 name[64];
+	int		 rights;
+	bool		 bad;
+
+	while (cap_next(msg, len, &off, name, sizeof(name), &rights, &bad)) {
+		if (bad || (c = chan_find(e, name)) == NULL)
+			continue;
+		if ((rights & CAP_SEND) && list_add(&c->from, &c->nfrom, p))
+			cap_note(e, p, c, via, "send");
+		if ((rights & CAP_RECV) && c->owner == NULL &&
+		    list_add(&c->to, &c->nto, p))
+			cap_note(e, p, c, via, "recv");
+		e->wfg_dirty = true;
+	}
+}
