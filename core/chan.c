@@ -355,6 +355,7 @@ chan_event_msg(struct engine *e, enum event_type t, struct chan *c,
 
 	e->later = xreallocarray(e->later, e->nlater + 1, sizeof(*e->later));
 	l = &e->later[e->nlater++];
+	memset(l, 0, sizeof(*l));
 	l->type = t;
 	strlcpy(l->chan, c->name, sizeof(l->chan));
 	l->msg = xmemdup(data, len);

@@ -582,18 +582,16 @@ send_start(struct engine *e, struct proc *p)
 		atomic_deliver(e, p, NULL, NULL);
 		return;
 	}
+	reason[0] = '\0';
 	for (i = 0; i < op->nnames; i++) {
-		c = op->chans[i];
-		if (!chan_can_take(e, c, p, op->len)) {
-			blocked_reason(c, OP_SEND, reason, sizeof(reason));
-			break;
-		}
-	}
-	if (i < op->nnames) {
 		char tmp[64];
 
-		strlcpy(tmp, reason, sizeof(tmp));
-		snprintf(reason, sizeof(reason), "%s %s", c->name, tmp);
+		c = op->chans[i];
+		if (!chan_can_take(e, c, p, op->len)) {
+			blocked_reason(c, OP_SEND, tmp, sizeof(tmp));
+			snprintf(reason, sizeof(reason), "%s %s", c->name, tmp);
+			break;
+		}
 	}
 	if (op->nonblock) {
 		op_would_block(e, p, reason, op->chans[0]);
