@@ -611,3 +611,82 @@ const struct cmd_entry cmd_trace_entry = {
 	.min_args = 0, .max_args = 1,
 	.exec = cmd_trace_exec,
 };
+
+/*
+ * The costs of message passing, per channel: messages, bytes, copies
+ * (2 per buffered message, 1 per rendezvous hand-off, 0 for a rendezvous
+ * message that fits in registers), wake-ups of blocked processes, and
+ * what a lossy network did.
+ */
+static enum cmd_result
+cmd_stats_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct chan_info	ci;
+	struct sb		b;
+	size_t			i, k = 0;
+	unsigned long long	tm = 0, tb = 0, tc = 0, tw = 0;
+
+	(void)w;
+	(void)n;
+	if (ctx->json) {
+		json_begin(ctx, &b, "stats");
+		sb_puts(&b, ",\"chans\":[");
+	} else
+		out_printf(ctx, "%-17s %-11s %9s %9s %7s %8s %6s %6s\n",
+		    "CHANNEL", "BUFFERING", "MESSAGES", "BYTES", "COPIES",
+		    "WAKEUPS", "DROPS", "DUPS");
+	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
+		if (!chan_interesting(&ci)) {
+			chan_info_free(&ci);
+			continue;
+		}
+		tm += ci.c_messages;
+		tb += ci.c_bytes;
+		tc += ci.c_copies;
+		tw += ci.c_wakeups;
+		if (ctx->json)
+			sb_printf(&b, "%s{\"chan\":\"%s\",\"buffering\":\"%s\","
+			    "\"messages\":%llu,\"bytes\":%llu,\"copies\":%llu,"
+			    "\"wakeups\":%llu,\"drops\":%llu,\"dups\":%llu,"
+			    "\"reorders\":%llu}", k++ > 0 ? "," : "", ci.name,
+			    buffering_name(ci.buffering),
+			    (unsigned long long)ci.c_messages,
+			    (unsigned long long)ci.c_bytes,
+			    (unsigned long long)ci.c_copies,
+			    (unsigned long long)ci.c_wakeups,
+			    (unsigned long long)ci.c_drops,
+			    (unsigned long long)ci.c_dups,
+			    (unsigned long long)ci.c_reorders);
+		else
+			out_printf(ctx, "%-17s %-11s %9llu %9llu %7llu %8llu "
+			    "%6llu %6llu\n", ci.name,
+			    buffering_name(ci.buffering),
+			    (unsigned long long)ci.c_messages,
+			    (unsigned long long)ci.c_bytes,
+			    (unsigned long long)ci.c_copies,
+			    (unsigned long long)ci.c_wakeups,
+			    (unsigned long long)ci.c_drops,
+			    (unsigned long long)ci.c_dups);
+		chan_info_free(&ci);
+	}
+	if (ctx->json) {
+		sb_printf(&b, "],\"messages\":%llu,\"bytes\":%llu,"
+		    "\"copies\":%llu,\"wakeups\":%llu", tm, tb, tc, tw);
+		json_end(ctx, &b);
+	} else
+		out_printf(ctx, "%-17s %-11s %9llu %9llu %7llu %8llu\n",
+		    "total", "", tm, tb, tc, tw);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_stats_entry = {
+	.name = "stats",
+	.usage = "stats",
+	.help = "The costs, per channel and in total: messages, bytes, copies "
+	    "(2 per buffered message, 1 per rendezvous hand-off, 0 for a "
+	    "rendezvous message of at most 16 bytes, as L4 passes it in "
+	    "registers) and wake-ups of blocked processes.",
+	.example = "stats",
+	.min_args = 0, .max_args = 0,
+	.exec = cmd_stats_exec,
+};

@@ -28,14 +28,14 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_balance_entry, cmd_sleep_entry, cmd_repeat_entry, cmd_expect_entry,
     cmd_say_entry, cmd_pause_entry, cmd_help_entry, cmd_quit_entry,
     cmd_send_entry, cmd_recv_entry, cmd_poll_entry, cmd_signal_entry,
-    cmd_mask_entry, cmd_unmask_entry, cmd_exit_entry, cmd_dashboard_entry;
+    cmd_mask_entry, cmd_unmask_entry, cmd_exit_entry, cmd_dashboard_entry, cmd_stats_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_spawn_entry, &cmd_kill_entry, &cmd_channel_entry,
 	&cmd_close_entry, &cmd_send_entry, &cmd_recv_entry, &cmd_poll_entry,
 	&cmd_signal_entry, &cmd_mask_entry, &cmd_unmask_entry,
 	&cmd_exit_entry, &cmd_ps_entry, &cmd_channels_entry, &cmd_chan_entry,
-	&cmd_status_entry, &cmd_deadlock_entry, &cmd_graph_entry,
+	&cmd_status_entry, &cmd_stats_entry, &cmd_deadlock_entry, &cmd_graph_entry,
 	&cmd_trace_entry, &cmd_tap_entry, &cmd_untap_entry,
 	&cmd_filter_entry, &cmd_balance_entry, &cmd_sleep_entry,
 	&cmd_repeat_entry, &cmd_expect_entry, &cmd_say_entry,

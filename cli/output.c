@@ -526,11 +526,19 @@ trace_print(struct ctx *ctx, size_t n)
 	struct trace_ring	*t = ctx->trace;
 	size_t			 i, start;
 
-	if (t == NULL)
+	if (n == 0 || t == NULL || n > t->count)
+		n = t != NULL ? t->count : 0;
+	start = t != NULL ? (t->next + TRACE_MAX - n) % TRACE_MAX : 0;
+	if (ctx->json) {
+		/* The stored lines are the events' own JSON objects. */
+		out_printf(ctx, "{\"type\":\"trace\",\"seq\":%llu,"
+		    "\"events\":[", (unsigned long long)engine_next_seq(ctx->e));
+		for (i = 0; i < n; i++)
+			out_printf(ctx, "%s%s", i > 0 ? "," : "",
+			    t->lines[(start + i) % TRACE_MAX]);
+		out_printf(ctx, "]}\n");
 		return;
-	if (n == 0 || n > t->count)
-		n = t->count;
-	start = (t->next + TRACE_MAX - n) % TRACE_MAX;
+	}
 	for (i = 0; i < n; i++)
 		out_printf(ctx, "  %s\n", t->lines[(start + i) % TRACE_MAX]);
 }
@@ -585,8 +593,13 @@ out_event(const struct event *ev, void *arg)
 
 	watch(ctx, ev);
 	h = event_human(ev);
-	if (h != NULL && ev->type != EV_SAY && ev->type != EV_EXPECT)
-		trace_add(ctx, xstrdup(h));
+	if (ev->type != EV_SAY && ev->type != EV_EXPECT && ev->type !=
+	    EV_ERROR) {
+		if (ctx->json)
+			trace_add(ctx, event_json(ev));
+		else if (h != NULL)
+			trace_add(ctx, xstrdup(h));
+	}
 	if (ctx->print_hook != NULL) {
 		if (ctx->json) {
 			line = event_json(ev);
