@@ -559,7 +559,21 @@ wfg_check(struct engine *e)
 	char		**keys;
 	size_t		  n, i, j;
 	bool		  old;
+	struct proc	 *p;
 
+	/* Nobody blocked, nobody deadlocked: skip building the graph. */
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->state == PS_BLOCKED)
+			break;
+	}
+	if (p == NULL) {
+		for (j = 0; j < e->ndl_prev; j++)
+			free(e->dl_prev[j]);
+		free(e->dl_prev);
+		e->dl_prev = NULL;
+		e->ndl_prev = 0;
+		return;
+	}
 	n = wfg_run(e, &dl);
 	keys = xcalloc(n + 1, sizeof(*keys));
 	for (i = 0; i < n; i++) {
