@@ -90,6 +90,10 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 			    " sent");
 			msgq(b, ev);
 			sb_printf(b, " on %s", chan);
+			if (ev->forward != NULL) {
+				sb_printf(b, " \xe2\x86\x92 %s", ev->forward);
+				chan = ev->forward;
+			}
 			if (ev->size < ev->len)
 				sb_printf(b, " (wrote %zu of %zu bytes)",
 				    ev->size, ev->len);
@@ -127,6 +131,8 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 		sb_printf(b, "%s %s: %s on %s", ev->proc,
 		    ev->status == ST_BLOCKED ? "blocked" : "would block",
 		    op_name(k), chan);
+		if (ev->forward != NULL)
+			sb_printf(b, " \xe2\x86\x92 %s", ev->forward);
 		if (ev->reason != NULL)
 			sb_printf(b, " (%s)", ev->reason);
 		if (k == OP_SEND && ev->size > 0)
@@ -338,6 +344,8 @@ json_op(struct sb *b, const struct event *ev)
 		json_kv(b, "reason", ev->reason);
 	if (ev->peer != NULL)
 		json_kv(b, "from", ev->peer);
+	if (ev->forward != NULL)
+		json_kv(b, "to", ev->forward);
 	if (ev->truncated)
 		sb_puts(b, ",\"truncated\":true");
 	if (ev->version > 0)

@@ -199,8 +199,11 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 	ev.reason = reason;
 	ev.size = op->sent;
 	ev.timeout_ms = op->timeout_ms;
-	if (c != NULL)
+	if (c != NULL) {
 		ev_chan(&ev, c);
+		if (op->nnames == 1 && strcmp(c->name, op->names[0]) != 0)
+			ev.forward = c->name;
+	}
 	op->blocked = true;
 	p->state = PS_BLOCKED;
 	if (op->timeout_ms >= 0)
@@ -445,8 +448,9 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 	memset(&ev, 0, sizeof(ev));
 	c = op->chans[0];
 	ev_chan(&ev, c);
-	if (c->nbalance == 0 && op->nnames == 1 && c->buffering ==
-	    BUF_REGISTER)
+	if (op->nnames == 1 && strcmp(c->name, op->names[0]) != 0)
+		ev.forward = c->name;	/* a balanced channel forwarded it */
+	if (op->nnames == 1 && c->buffering == BUF_REGISTER)
 		ev.version = c->version;
 	op_finish(e, p, ST_OK, NULL, &ev);
 handoffs:
@@ -519,7 +523,6 @@ send_start(struct engine *e, struct proc *p)
 	struct chan	*c, *t;
 	size_t		 i;
 	char		 reason[96];
-	struct event	 ev;
 	const char	*err;
 
 	for (i = 0; i < op->nnames; i++) {
@@ -536,16 +539,6 @@ send_start(struct engine *e, struct proc *p)
 			t = c->balance[c->balance_next++ % c->nbalance];
 			c->c_messages++;
 			c->c_bytes += op->len;
-			memset(&ev, 0, sizeof(ev));
-			ev.type = EV_NOTE;
-			ev.chan = c->name;
-			ev.forward = t->name;
-			ev.proc = p->name;
-			ev.text = "forwarded";
-			ev.msg = op->msg;
-			ev.len = op->len;
-			ev.has_msg = true;
-			engine_event(e, &ev);
 			op->chans[i] = t;
 		}
 	}
