@@ -673,6 +673,27 @@ engine_nchans(const struct engine *e)
 	return (e->nchans);
 }
 
+/*
+ * The kernel's state letter.  An agent the broker calls idle or blocked
+ * may still be on its way back into read() for a few microseconds; give
+ * it a moment so that ps shows the state it settles in.
+ */
+static char
+proc_kstate_settled(struct proc *p)
+{
+	struct timespec	ts = { 0, 200000 };
+	char		k;
+	int		i;
+
+	k = proc_kstate(p->pid);
+	for (i = 0; i < 50 && k == 'R' && (p->state == PS_IDLE ||
+	    p->state == PS_BLOCKED); i++) {
+		nanosleep(&ts, NULL);
+		k = proc_kstate(p->pid);
+	}
+	return (k);
+}
+
 static void
 proc_fill_info(struct proc *p, struct proc_info *pi)
 {
@@ -687,7 +708,7 @@ proc_fill_info(struct proc *p, struct proc_info *pi)
 		    p->op->nnames > 1 && p->op->next < p->op->nnames)
 			pi->chan = p->op->names[p->op->next];
 	}
-	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate(p->pid);
+	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate_settled(p);
 	pi->exit_code = p->exit_code;
 	pi->exit_sig = p->exit_sig;
 	pi->has_last = p->has_last;

@@ -212,7 +212,8 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 	snprintf(title, sizeof(title), "blocked %s %s", op_name(op->kind),
 	    c != NULL && op->kind == OP_SEND && !op->atomic ? c->name :
 	    op->spec);
-	(void)proc_write(p, WIRE_BLOCKED, op->id, title, strlen(title));
+	if (proc_write(p, WIRE_BLOCKED, op->id, title, strlen(title)) == 0)
+		p->pending++;	/* the agent acknowledges its new title */
 	for (i = 0; i < op->nwaits; i++) {
 		if (op->waits[i] != NULL)
 			chan_mark(e, op->waits[i]->chan);

@@ -124,6 +124,8 @@ agent_fds(int fd)
 		(void)close(fd);
 	}
 	agent_fd = 3;
+	if (close_range(4, ~0U, 0) == 0)
+		return;
 	max = (int)sysconf(_SC_OPEN_MAX);
 	if (max < 0 || max > 65536)
 		max = 65536;
@@ -151,6 +153,8 @@ agent_main(const char *name, int fd, pid_t broker)
 	agent_fds(fd);
 	agent_signals();
 	agent_title(name, NULL);
+	/* Ready: the broker counts this answer before it calls us idle. */
+	(void)wire_send(agent_fd, WIRE_PONG, 0, NULL, 0);
 
 	for (;;) {
 		do
@@ -172,6 +176,7 @@ agent_main(const char *name, int fd, pid_t broker)
 		case WIRE_BLOCKED:
 			buf[sizeof(h) + (size_t)n] = '\0';
 			agent_title(name, (char *)buf + sizeof(h));
+			(void)wire_send(agent_fd, WIRE_PONG, h.id, NULL, 0);
 			break;
 		case WIRE_REPLY:
 			if (waiting)
@@ -233,6 +238,7 @@ proc_fork(struct engine *e, struct proc *p, char **cause)
 	close(sv[1]);
 	p->pid = pid;
 	p->fd = sv[0];
+	p->pending = 1;		/* its "ready" */
 	return (0);
 }
 
