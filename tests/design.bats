@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# The rest of the design space (issue 5): formats, capabilities, delivery
+# guarantees, atomic multi-send, signals, non-blocking rendezvous,
+# interposition and costs.  Each test pins concrete values.
+
+load test_helper/common
+
+@test "stream: two sends 'abc' 'def' then recv --max 4 gives 'abcd'" {
+	run -0 ipc -c 'spawn A B; channel s unbounded format=stream
+A send s abc; A send s def
+B recv s --max 4; expect B received abcd
+B recv s; expect B received ef'
+	assert_line 'B received "abcd" from s [s 2]'
+	assert_line 'B received "ef" from s [s 0]'
+}
+
+@test "stream: a bounded stream send that partly fits writes what fits and blocks for the rest" {
+	run -0 ipc -c 'spawn A B; channel s bounded 4 format=stream
+A send s abc; A send s def
+expect A blocked send s; expect s holds 4
+B recv s --max 4
+expect A ready; expect s contains ef'
+	assert_line 'A blocked: send on s (full 4/4) after writing 1 of 3 bytes'
+	assert_line 'A unblocked: sent "def" on s [s 2/4]'
+}
+
+@test "stream: a non-blocking partial send returns the count written with status ok" {
+	run -0 ipc --json -c 'spawn A; channel s bounded 4 format=stream
+A send s abc; A send s xyz -n; A send s q -n'
+	run -0 python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.argv[1].splitlines()]
+s = [e for e in ev if e["type"] == "send"]
+assert s[1]["status"] == "ok" and s[1]["size"] == 1, s[1]
+assert s[2]["status"] == "would_block" and s[2]["size"] == 0, s[2]
+print("ok")' "$output"
+}
+
+@test "datagram: recv --max truncates and says so" {
+	run -0 ipc -c 'spawn A; channel d unbounded; A send d hello; A recv d --max 3; expect A received hel'
+	assert_line 'A received "hel" from d (truncated to 3 bytes) [d 0]'
+	run -0 ipc --json -c 'spawn A; channel d unbounded; A send d hello; A recv d --max 3'
+	assert_output --partial '"truncated":true'
+}
+
+@test "fixed:N pads shorter messages with NUL bytes shown as \\0, rejects longer ones" {
+	run -1 ipc -c 'spawn A; channel f bounded 2 format=fixed:4
+A send f ab; A recv f; A send f abcde'
+	assert_line 'A received "ab\0\0" from f [f 0/2]'
+	assert_line 'A send on f failed: message too long'
+}
+
+@test "cap: receiving cap:CH:recv grants the right; without it, permission denied" {
+	run -0 ipc -c 'spawn S C
+channel secret bounded 2 from S to S
+channel caps unbounded format=cap from S to C
+S send secret "the key"
+C recv secret -n; expect error
+S send caps "cap:secret:recv"; C recv caps
+C recv secret; expect C received "the key"'
+	assert_line 'C recv on secret failed: permission denied'
+	assert_line 'note: C now holds the right to recv on secret (a capability received on caps)'
+}
+
+@test "cap: a process cannot pass a right it does not hold" {
+	run -1 ipc -c 'spawn S C; channel secret unbounded from S to S
+channel caps unbounded format=cap
+C send caps "cap:secret:send"'
+	assert_line 'C send on caps failed: permission denied'
+}
+
+@test "unordered: reliable, any order, the same for the same seed" {
+	script='spawn A; channel u unbounded delivery=unordered
+repeat 6 A send u "m$i"
+repeat 6 A recv u'
+	run -0 ipc --seed 7 -c "$script"
+	first=$(printf '%s\n' "$output" | grep received)
+	[ "$(printf '%s\n' "$first" | wc -l)" -eq 6 ]
+	for i in 1 2 3 4 5 6; do
+		printf '%s\n' "$first" | grep -q "\"m$i\""
+	done
+	run -0 ipc --seed 7 -c "$script"
+	[ "$first" = "$(printf '%s\n' "$output" | grep received)" ]
+	# Some order other than FIFO, for this seed.
+	[ "$first" != "$(printf 'A received "m%d" from u [u %d]\n' 1 5 2 4 3 3 4 2 5 1 6 0)" ]
+}
+
+@test "lossy: drop=1 drops everything and the sender is not told" {
+	run -0 ipc -c 'spawn A; channel l unbounded delivery=lossy drop=1
+repeat 3 A send l "x$i"; expect l holds 0'
+	assert_line 'A sent "x1" on l [l 0]'
+	assert_line 'l dropped "x1"'
+	assert_line 'l dropped "x3"'
+}
+
+@test "lossy: dup=1 delivers every message twice" {
+	run -0 ipc -c 'spawn A; channel l unbounded delivery=lossy dup=1
+A send l x; expect l contains x x'
+	assert_line 'l duplicated "x"'
+}
+
+@test "lossy: the same seed gives byte-identical JSON apart from pids" {
+	script='spawn A; channel l unbounded delivery=lossy drop=0.3 dup=0.3 reorder=0.3
+repeat 30 A send l "m$i"; repeat 30 A recv l -n'
+	a=$(ipc --json --seed 42 -c "$script" | sed 's/"pid":[0-9]*//')
+	b=$(ipc --json --seed 42 -c "$script" | sed 's/"pid":[0-9]*//')
+	c=$(ipc --json --seed 43 -c "$script" | sed 's/"pid":[0-9]*//')
+	[ "$a" = "$b" ]
+	[ "$a" != "$c" ]
+	printf '%s\n' "$a" | grep -q '"type":"drop"'
+	printf '%s\n' "$a" | grep -q '"type":"dup"'
+	printf '%s\n' "$a" | grep -q '"type":"reorder"'
+}
+
+@test "atomic: with one full channel, a non-blocking atomic send delivers nothing anywhere" {
+	run -0 ipc -c 'spawn A; channel c1 bounded 1; channel c2 bounded 1; channel c3 unbounded
+A send c2 full
+A send c1,c2,c3 x --atomic -n
+expect c1 holds 0; expect c2 contains full; expect c3 holds 0'
+	assert_line 'A would block: send on c1,c2,c3 (c2 full 1/1)'
+}
+
+@test "atomic: a blocking atomic send waits until every channel can take it, then delivers to all" {
+	run -0 ipc -c 'spawn A B; channel c1 bounded 1; channel c2 bounded 1
+A send c1 full; B send c1,c2 x --atomic
+expect B blocked send; expect c2 holds 0
+A recv c1
+expect B ready; expect c1 contains x; expect c2 contains x'
+	assert_line 'B unblocked: sent "x" on c1,c2'
+}
+
+@test "multi-send without --atomic goes to each channel in turn" {
+	run -0 ipc -c 'spawn A B; channel c1 bounded 1; channel c2 bounded 1
+A send c2 full; B send c1,c2 x
+expect B blocked send c2; expect c1 contains x
+A recv c2; expect B ready; expect c2 contains x'
+}
+
+@test "signal: a real kill(2); the target reports what it caught and from whom" {
+	run -0 ipc -c 'spawn A B; A signal B; A signal B USR2'
+	assert_line 'A sent USR1 to B'
+	assert_line 'B caught USR1 from A'
+	assert_line 'B caught USR2 from A'
+	run -0 ipc --json -c 'spawn A B; A signal B SIGUSR1'
+	assert_output --partial '"type":"caught","seq":'
+	assert_output --partial '"proc":"B","signal":"USR1","from":"A"'
+}
+
+@test "signal: two masked USR1 become one; two masked RTMIN+1 stay two" {
+	run -0 ipc -c 'spawn A B; B mask USR1; A signal B; A signal B; B unmask USR1'
+	[ "$(printf '%s\n' "$output" | grep -c 'B caught USR1 from A')" -eq 1 ]
+	run -0 ipc -c 'spawn A B; B mask RTMIN+1; A signal B RTMIN+1; A signal B RTMIN+1; B unmask RTMIN+1'
+	[ "$(printf '%s\n' "$output" | grep -c 'B caught RTMIN+1 from A')" -eq 2 ]
+}
+
+@test "signal: TERM kills the target and its peers see a broken channel" {
+	run -1 ipc -c 'spawn A B; channel c unbounded to B; A signal B TERM; A send c x'
+	assert_line 'B killed by TERM'
+	assert_line 'A send on c failed: broken channel'
+}
+
+@test "non-blocking rendezvous: a one-time note, would_block unless the partner waits" {
+	run -0 ipc -c 'spawn A B; channel r rendezvous
+A send r x -n; A send r y -n
+B recv r --timeout 1000; A send r z -n; expect B received z'
+	[ "$(printf '%s\n' "$output" | grep -c '^note: a non-blocking operation on a rendezvous')" -eq 1 ]
+	assert_line 'A would block: send on r (no receiver waiting)'
+	assert_line 'A sent "z" on r'
+}
+
+@test "tap logs each message through a channel with sender and receiver" {
+	run -0 ipc -c 'spawn A B; channel c unbounded; tap c; A send c hi; B recv c; untap c; A send c yo; B recv c'
+	assert_line 'tap c: A → B "hi"'
+	refute_line --partial 'tap c: A → B "yo"'
+	run -0 ipc --json -c 'spawn A B; channel c unbounded; tap c; A send c hi; B recv c'
+	assert_output --partial '"type":"tap","seq":'
+	assert_output --partial '"chan":"c","from":"A","to":"B","msg":"hi"'
+}
+
+@test "filter rejects a message that does not match with 'rejected by filter'" {
+	run -1 ipc -c 'spawn A; channel c unbounded; filter c "^[0-9]+$"; A send c 12; A send c abc; expect c contains 12'
+	assert_line 'A send on c failed: rejected by filter'
+	assert_output --partial 'ipcplay: -c:1: A send c: rejected by filter'
+	run -1 ipc -c 'channel c unbounded; filter c "("'
+	assert_output --partial 'bad regular expression'
+}
+
+@test "balance forwards round-robin to the targets" {
+	run -0 ipc -c 'spawn A; channel jobs unbounded; channel w1 unbounded; channel w2 unbounded
+balance jobs -> w1 w2
+repeat 4 A send jobs "j$i"
+expect w1 contains j1 j3; expect w2 contains j2 j4; chan jobs'
+	assert_line 'A sent "j1" on jobs → w1 [w1 1]'
+	assert_line '  interposed: balance -> w1,w2'
+}
+
+@test "costs: 2 copies per buffered message, 1 per rendezvous hand-off, 0 for 16 bytes or less" {
+	run -0 ipc --json -c 'spawn A B; channel b bounded 2; channel r rendezvous; channel big rendezvous
+A send b x; B recv b
+B recv r --timeout 2000; A send r 0123456789abcdef
+B recv big --timeout 2000; A send big 0123456789abcdefg
+stats'
+	run -0 python3 -c '
+import json, sys
+st = [json.loads(l) for l in sys.argv[1].splitlines() if "\"stats\"" in l][0]
+c = {x["chan"]: x for x in st["chans"]}
+assert c["b"]["copies"] == 2 and c["b"]["messages"] == 1, c["b"]
+assert c["r"]["copies"] == 0 and c["r"]["wakeups"] == 1, c["r"]
+assert c["big"]["copies"] == 1, c["big"]
+print("ok")' "$output"
+}
+
+@test "chan NAME shows the counters" {
+	run -0 ipc -c 'spawn A B; channel c bounded 1; A send c x; B recv c; chan c'
+	assert_line '  counters:  messages 1, bytes 1, copies 2, wakeups 0, drops 0, dups 0, reorders 0'
+}
