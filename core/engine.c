@@ -403,6 +403,59 @@ engine_close(struct engine *e, const char *name, char **cause)
 	return (0);
 }
 
+/* An operation refused before it started: its event, status error. */
+static void
+submit_refused(struct engine *e, struct proc *p, const struct op_request *rq,
+    const char *why)
+{
+	struct event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	switch (rq->kind) {
+	case OP_SEND:
+		ev.type = EV_SEND;
+		ev.msg = rq->msg;
+		ev.len = rq->len;
+		ev.has_msg = true;
+		break;
+	case OP_RECV:
+		ev.type = EV_RECV;
+		break;
+	case OP_POLL:
+		ev.type = EV_POLL;
+		ev.chans = (const char *const *)rq->chans;
+		ev.nchans = rq->nchans;
+		break;
+	case OP_SIGNAL:
+		ev.type = EV_SIGNAL;
+		ev.peer = p->name;
+		ev.proc = rq->target;
+		ev.sig = rq->sig;
+		ev.status = ST_ERROR;
+		ev.error = why;
+		engine_event(e, &ev);
+		return;
+	case OP_MASK:
+	case OP_UNMASK:
+		ev.type = EV_MASK;
+		ev.op = rq->kind;
+		ev.sig = rq->sig;
+		break;
+	default:
+		return;
+	}
+	ev.proc = p->name;
+	ev.op = rq->kind;
+	ev.chan = rq->chanspec != NULL ? rq->chanspec : rq->nchans > 0 ?
+	    rq->chans[0] : NULL;
+	if (ev.chan == NULL && rq->kind == OP_RECV)
+		ev.chan = p->mailbox->name;
+	ev.capacity = -1;
+	ev.status = ST_ERROR;
+	ev.error = why;
+	engine_event(e, &ev);
+}
+
 /*
  * Start a user operation: check that the process can take a command, then
  * hand the command to its agent.  The rest happens when the agent's
@@ -428,6 +481,7 @@ engine_submit(struct engine *e, const char *name,
 		return (-1);
 	}
 	if (p->state == PS_BLOCKED && p->op != NULL) {
+		submit_refused(e, p, rq, "process is blocked");
 		xasprintf(cause, "%s is blocked in %s on %s", name,
 		    op_name(p->op->kind), p->op->spec);
 		return (-1);
@@ -449,6 +503,7 @@ engine_submit(struct engine *e, const char *name,
 			return (-1);
 	}
 	if (rq->kind == OP_SIGNAL && proc_find(e, rq->target) == NULL) {
+		submit_refused(e, p, rq, "no such process");
 		xasprintf(cause, "no such process: %s", rq->target);
 		return (-1);
 	}
