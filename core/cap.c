@@ -123,10 +123,7 @@ cap_note(struct engine *e, struct proc *p, struct chan *c, struct chan *via,
 {
 	struct later	*l;
 
-	e->later = xreallocarray(e->later, e->nlater + 1, sizeof(*e->later));
-	l = &e->later[e->nlater++];
-	memset(l, 0, sizeof(*l));
-	l->type = EV_NOTE;
+	l = engine_later(e, EV_NOTE);
 	strlcpy(l->chan, c->name, sizeof(l->chan));
 	xasprintf(&l->text, "%s now holds the right to %s on %s (a "
 	    "capability received on %s)", p->name, right, c->name, via->name);

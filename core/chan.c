@@ -353,13 +353,23 @@ chan_event_msg(struct engine *e, enum event_type t, struct chan *c,
 {
 	struct later	*l;
 
+	l = engine_later(e, t);
+	strlcpy(l->chan, c->name, sizeof(l->chan));
+	l->msg = xmemdup(data, len);
+	l->len = len;
+}
+
+/* A new, empty entry on the queue of events told after the op's own. */
+struct later *
+engine_later(struct engine *e, enum event_type t)
+{
+	struct later	*l;
+
 	e->later = xreallocarray(e->later, e->nlater + 1, sizeof(*e->later));
 	l = &e->later[e->nlater++];
 	memset(l, 0, sizeof(*l));
 	l->type = t;
-	strlcpy(l->chan, c->name, sizeof(l->chan));
-	l->msg = xmemdup(data, len);
-	l->len = len;
+	return (l);
 }
 
 void

@@ -219,6 +219,7 @@ struct msg *chan_take(struct engine *, struct chan *);
 struct msg *chan_take_bytes(struct engine *, struct chan *, size_t);
 struct msg *chan_take_for(struct engine *, struct chan *, struct proc *);
 void	 engine_flush_later(struct engine *);
+struct later *engine_later(struct engine *, enum event_type);
 bool	 cap_check(struct engine *, struct proc *, const unsigned char *,
 	    size_t, const char **);
 void	 cap_grant(struct engine *, struct proc *, struct chan *,
