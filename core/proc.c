@@ -390,8 +390,13 @@ proc_read(struct engine *e, struct proc *p)
 		case WIRE_REQ:
 			if (p->pending > 0)
 				p->pending--;
-			if (p->op != NULL && p->op->id == h.id)
+			if (p->op != NULL && p->op->id == h.id) {
+				/* The message comes from the process itself. */
+				if ((size_t)n == p->op->len)
+					memcpy(p->op->msg, buf + sizeof(h),
+					    (size_t)n);
 				op_start(e, p);
+			}
 			break;
 		case WIRE_KILLED:
 		case WIRE_ACK:
