@@ -27,6 +27,8 @@
 
 #include "internal.h"
 
+#define STALL_MS	500	/* how long an agent may keep us waiting */
+
 static int	chld_write_fd = -1;
 
 static void
@@ -658,6 +660,33 @@ engine_dispatch(struct engine *e, const struct pollfd *pfd, size_t n)
 	chan_progress(e);
 }
 
+/*
+ * An agent we wait for has not answered for a while: if someone stopped
+ * it from outside (SIGSTOP), continue it, or the playground would hang.
+ */
+static void
+engine_unstall(struct engine *e)
+{
+	struct proc	*p;
+	struct event	 ev;
+	char		 text[128];
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->state == PS_EXITED || p->pending == 0)
+			continue;
+		if (proc_kstate(p->pid) != 'T')
+			continue;
+		(void)kill(p->pid, SIGCONT);
+		snprintf(text, sizeof(text), "%s was stopped from outside; "
+		    "ipcplay sent it CONT to carry on", p->name);
+		memset(&ev, 0, sizeof(ev));
+		ev.type = EV_NOTE;
+		ev.proc = p->name;
+		ev.text = text;
+		engine_event(e, &ev);
+	}
+}
+
 /* One round of the loop: wait for something, then handle it. */
 static void
 engine_step(struct engine *e, int timeout)
@@ -674,8 +703,17 @@ engine_step(struct engine *e, int timeout)
 	t = engine_poll_timeout(e);
 	if (t == -1 || (timeout >= 0 && timeout < t))
 		t = timeout;
-	if (poll(e->pfds, n, t) == -1 && errno != EINTR)
-		return;
+	if (!engine_quiet(e) && (t == -1 || t > STALL_MS))
+		t = STALL_MS;
+	switch (poll(e->pfds, n, t)) {
+	case -1:
+		if (errno != EINTR)
+			return;
+		break;
+	case 0:
+		engine_unstall(e);
+		break;
+	}
 	engine_dispatch(e, e->pfds, n);
 }
 
