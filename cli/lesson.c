@@ -595,12 +595,25 @@ reveal(struct ctx *ctx, char **answer)
 	*answer = NULL;
 }
 
-/* Output during the checks: events and text as usual, errors dropped. */
+/*
+ * Output during the checks: events and text as usual.  A failed expect
+ * already printed what it found, so its error line is not repeated; any
+ * other error (a check naming a channel the student has not made yet)
+ * is shown as "not yet".
+ */
+static bool	check_reported;
+
 static void
 check_hook(struct ctx *ctx, enum out_kind kind, const char *s)
 {
-	if (kind == OUT_ERROR)
+	if (kind == OUT_ERROR) {
+		if (!check_reported)
+			fprintf(ctx->out, "not yet: %s\n", s);
+		check_reported = true;
 		return;
+	}
+	if (kind == OUT_EVENT && strstr(s, " ... FAILED: ") != NULL)
+		check_reported = true;
 	fputs(s, ctx->out);
 	if (kind == OUT_EVENT)
 		fputc('\n', ctx->out);
@@ -630,6 +643,7 @@ lesson_check(struct ctx *ctx)
 			continue;
 		ctx->status = 0;
 		ctx->fail_pending = false;
+		check_reported = false;
 		(void)run_lesson_line(ctx, l, i);
 		nchecks++;
 		if (ctx->status == 0 && !ctx->fail_pending)
@@ -657,12 +671,19 @@ play_steps(struct ctx *ctx, struct lesson *l)
 {
 	size_t	 i, step = 1, nsteps = 1;
 	char	*in, *s, *q, *answer = NULL, *prompt, *guess;
-	bool	 go_on = true;
+	bool	 go_on = true, content;
 
-	for (i = 0; i < l->ex; i++) {
-		if (l->lines[i].kind == LL_PAUSE)
+	/* A step is a pause's lines; an empty last one is no step. */
+	nsteps = 0;
+	for (i = 0, content = false; i < l->ex; i++) {
+		if (l->lines[i].kind == LL_PAUSE) {
 			nsteps++;
+			content = false;
+		} else if (l->lines[i].kind != LL_BLANK)
+			content = true;
 	}
+	if (content)
+		nsteps++;
 	for (i = 0; i < l->ex && go_on; i++) {
 		switch (l->lines[i].kind) {
 		case LL_BLANK:
@@ -735,7 +756,7 @@ play_exercise(struct ctx *ctx, struct lesson *l)
 		put(ctx, "(this exercise has no checks)\n");
 		return (true);
 	}
-	put(ctx, "Type commands at the lesson> prompt.  'check' tests your "
+	put(ctx, "\nType commands at the lesson> prompt.  'check' tests your "
 	    "attempt, 'solution' shows one, 'quit' leaves.\n");
 	playing = l;
 	ctx->file = "stdin";
