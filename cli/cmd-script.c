@@ -6,6 +6,7 @@
  * "expect ... ok", or fails with what it found instead.
  */
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,45 @@ words_text(struct word *w, size_t n)
 	return (sb_take(&b));
 }
 
+/* The words joined by blanks, as typed (no quotes added). */
+static char *
+words_plain(struct word *w, size_t n)
+{
+	struct sb	b;
+	size_t		i;
+
+	sb_init(&b);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sb_putc(&b, ' ');
+		sb_puts(&b, w[i].s);
+	}
+	return (sb_take(&b));
+}
+
+/* A channel counter by name: messages, bytes, copies, wakeups, ... */
+static bool
+counter(const struct chan_info *ci, const char *name, uint64_t *v)
+{
+	if (strcmp(name, "messages") == 0)
+		*v = ci->c_messages;
+	else if (strcmp(name, "bytes") == 0)
+		*v = ci->c_bytes;
+	else if (strcmp(name, "copies") == 0)
+		*v = ci->c_copies;
+	else if (strcmp(name, "wakeups") == 0)
+		*v = ci->c_wakeups;
+	else if (strcmp(name, "drops") == 0)
+		*v = ci->c_drops;
+	else if (strcmp(name, "dups") == 0)
+		*v = ci->c_dups;
+	else if (strcmp(name, "reorders") == 0)
+		*v = ci->c_reorders;
+	else
+		return (false);
+	return (true);
+}
+
 static bool
 msg_eq(const unsigned char *a, size_t alen, const struct word *w)
 {
@@ -142,6 +182,7 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 	struct sb		 b;
 	size_t			 nd, i, j, k;
 	long long		 v;
+	uint64_t		 cv;
 	const char		*what;
 	int			 ok;
 	char			*q;
@@ -204,6 +245,21 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 		deadlocks_free(dl, nd);
 		return (nd == 0);
 	}
+	if (n >= 3 && strcmp(w[1].s, "saw") == 0 &&
+	    !engine_is_proc(ctx->e, "saw") && !engine_is_chan(ctx->e, "saw")) {
+		/* An outcome that leaves no state behind: look at the lines. */
+		q = words_plain(w + 2, n - 2);
+		for (i = 0; i < ctx->nrecent; i++) {
+			if (strstr(ctx->recent[i], q) != NULL) {
+				free(q);
+				return (1);
+			}
+		}
+		xasprintf(found, "no line since the last command contains "
+		    "\"%s\"", q);
+		free(q);
+		return (0);
+	}
 	if (n < 3) {
 		cmd_fail(ctx, &w[n - 1], "incomplete expect; see 'help expect'");
 		return (-1);
@@ -219,6 +275,14 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 			if (ok && n == 5 && (pi.chan == NULL ||
 			    strcmp(w[4].s, pi.chan) != 0))
 				ok = 0;
+		} else if (strcmp(what, "caught") == 0 && n == 4) {
+			if (parse_uint(ctx, &w[3], 0, 1000000, "count", &v) == -1)
+				return (-1);
+			if ((long long)pi.caught == v)
+				return (1);
+			xasprintf(found, "%s caught %zu signal%s", pi.name,
+			    pi.caught, pi.caught == 1 ? "" : "s");
+			return (0);
 		} else if (strcmp(what, "ready") == 0 && n == 3)
 			ok = pi.state == PS_IDLE;
 		else if (strcmp(what, "exited") == 0 && n <= 4) {
@@ -292,10 +356,22 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 				}
 				*found = sb_take(&b);
 			}
+		} else if (n == 4 && counter(&ci, what, &cv)) {
+			if (parse_uint(ctx, &w[3], 0, LLONG_MAX, "count", &v)
+			    == -1) {
+				chan_info_free(&ci);
+				return (-1);
+			}
+			ok = (long long)cv == v;
+			if (!ok)
+				xasprintf(found, "%s has %s %llu", ci.name, what,
+				    (unsigned long long)cv);
 		} else {
 			chan_info_free(&ci);
 			cmd_fail(ctx, &w[2], "unknown expectation '%s' for a "
-			    "channel (holds N, contains MSG...)", what);
+			    "channel (holds N, contains MSG..., messages N, "
+			    "bytes N, copies N, wakeups N, drops N, dups N, "
+			    "reorders N)", what);
 			return (-1);
 		}
 		chan_info_free(&ci);
@@ -343,9 +419,12 @@ const struct cmd_entry cmd_expect_entry = {
 	.usage = "expect WHAT",
 	.help = "Check a claim; print \"expect ... ok\" or fail with what was "
 	    "found.  WHAT is one of: P blocked [send|recv|poll] [CH]; P ready; "
-	    "P exited [CODE]; P received MSG; CH holds N; CH contains MSG... "
-	    "(exactly, oldest first); deadlock [P...]; no deadlock; error "
-	    "(the previous command failed).",
+	    "P exited [CODE]; P received MSG; P caught N (signals handled); "
+	    "CH holds N; CH contains MSG... (exactly, oldest first); "
+	    "CH COUNTER N (messages, bytes, copies, wakeups, drops, dups, "
+	    "reorders); deadlock [P...]; no deadlock; saw TEXT (a line "
+	    "printed since the last command other than expect contains "
+	    "TEXT); error (the previous command failed).",
 	.example = "expect A blocked send c1",
 	.min_args = 1, .max_args = -1,
 	.exec = cmd_expect_exec,

@@ -75,6 +75,8 @@ struct ctx {
 	bool		 watch_failed;
 	char		*watch_error;
 	struct trace_ring *trace;
+	char		**recent;	/* lines since the last non-expect command */
+	size_t		  nrecent;
 	void		(*async_begin)(struct ctx *);
 	void		(*async_end)(struct ctx *);
 	bool		 want_dashboard;	/* -D / --dashboard */
@@ -117,6 +119,7 @@ char	*json_str(const unsigned char *, size_t);
 char	*event_human(const struct event *);
 void	 trace_print(struct ctx *, size_t);
 void	 trace_free(struct ctx *);
+void	 out_recent_clear(struct ctx *);
 
 /* batch.c */
 int	 batch_file(struct ctx *, const char *);

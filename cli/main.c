@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ipcplay.h"
+#include "lesson.h"
 #include "repl.h"
 
 extern char **environ;
@@ -24,6 +25,7 @@ usage(FILE *f)
 	    "usage: ipcplay [-D | --dashboard] [--seed N]\n"
 	    "       ipcplay [--json] [--bail] [--seed N] [FILE ...]\n"
 	    "       ipcplay [--json] [--bail] [--seed N] -c COMMANDS\n"
+	    "       ipcplay [--json] [--seed N] lesson [NAME]\n"
 	    "       ipcplay --help | --version\n"
 	    "\n"
 	    "An educational IPC playground: spawn real processes, connect\n"
@@ -33,6 +35,7 @@ usage(FILE *f)
 	    "  -D, --dashboard  the interactive shell with the live dashboard\n"
 	    "  FILE ...      run script files in batch mode (- is stdin)\n"
 	    "  -c COMMANDS   run COMMANDS (separated by ; or newlines)\n"
+	    "  lesson [NAME] list the lessons, or play one step by step\n"
 	    "  --json        print events as JSON lines\n"
 	    "  --bail        stop at the first failed command or expect\n"
 	    "  --seed N      seed for every random choice (default 0)\n"
@@ -109,6 +112,22 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc > 0 && strcmp(argv[0], "lesson") == 0) {
+		if (cmds != NULL) {
+			fprintf(stderr, "%s: -c and lesson do not go together\n",
+			    getprogname());
+			return (2);
+		}
+		ctx.out = stdout;
+		ctx.e = engine_new(&cf);
+		out_init(&ctx);
+		status = lesson_main(&ctx, argc, argv);
+		fflush(stdout);
+		engine_free(ctx.e);
+		trace_free(&ctx);
+		out_recent_clear(&ctx);
+		return (status);
+	}
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") != 0 && access(argv[i], R_OK) == -1) {
 			fprintf(stderr, "%s: %s: %s\n", getprogname(), argv[i],
@@ -141,5 +160,6 @@ main(int argc, char *argv[])
 	fflush(stdout);
 	engine_free(ctx.e);
 	trace_free(&ctx);
+	out_recent_clear(&ctx);
 	return (status);
 }

@@ -551,6 +551,16 @@ trace_print(struct ctx *ctx, size_t n)
 		out_printf(ctx, "  %s\n", t->lines[(start + i) % TRACE_MAX]);
 }
 
+/* Forget the lines "expect saw" looks through. */
+void
+out_recent_clear(struct ctx *ctx)
+{
+	while (ctx->nrecent > 0)
+		free(ctx->recent[--ctx->nrecent]);
+	free(ctx->recent);
+	ctx->recent = NULL;
+}
+
 void
 trace_free(struct ctx *ctx)
 {
@@ -601,6 +611,11 @@ out_event(const struct event *ev, void *arg)
 
 	watch(ctx, ev);
 	h = event_human(ev);
+	if (h != NULL && ev->type != EV_EXPECT) {
+		ctx->recent = xreallocarray(ctx->recent, ctx->nrecent + 1,
+		    sizeof(*ctx->recent));
+		ctx->recent[ctx->nrecent++] = xstrdup(h);
+	}
 	if (ev->type != EV_SAY && ev->type != EV_EXPECT && ev->type !=
 	    EV_ERROR) {
 		if (ctx->json)
