@@ -214,3 +214,22 @@ print("ok")' "$output"
 	run -0 ipc -c 'spawn A B; channel c bounded 1; A send c x; B recv c; chan c'
 	assert_line '  counters:  messages 1, bytes 1, copies 2, wakeups 0, drops 0, dups 0, reorders 0'
 }
+
+@test "expect CH COUNTER N checks a channel's counters" {
+	run -0 ipc -c 'spawn A B; channel c bounded 2; A send c x; B recv c
+expect c messages 1; expect c copies 2; expect c bytes 1; expect c drops 0'
+	run -1 ipc -c 'spawn A; channel c unbounded; A send c x; expect c copies 5'
+	assert_output --partial 'expect c copies 5: c has copies 1'
+}
+
+@test "expect P caught N counts the signals a process handled" {
+	run -0 ipc -c 'spawn A B; B mask USR1; A signal B; A signal B; B unmask USR1; expect B caught 1'
+	run -1 ipc -c 'spawn A B; A signal B; expect B caught 2'
+	assert_output --partial 'B caught 1 signal'
+}
+
+@test "expect saw TEXT looks at the lines since the last command" {
+	run -0 ipc -c 'spawn A; A recv -n; expect saw would block; expect saw A would block'
+	run -1 ipc -c 'spawn A; A recv -n; A send @A x; expect saw would block'
+	assert_output --partial 'no line since the last command contains "would block"'
+}
