@@ -459,6 +459,7 @@ lesson_list(struct ctx *ctx, const char *dir)
 	struct lesson_entry	*v;
 	struct lesson		*l;
 	size_t			 n, i;
+	int			 w;
 	char			*path, *cause;
 
 	if (lesson_scan(dir, &v, &n) == -1 || n == 0) {
@@ -468,16 +469,21 @@ lesson_list(struct ctx *ctx, const char *dir)
 			entries_free(v, n);
 		return (2);
 	}
+	/* The topic column fits the longest topic ("deadlock.ipc" - 4). */
+	for (i = 0, w = 0; i < n; i++) {
+		if ((int)strlen(topic_of(v[i].file)) - 4 > w)
+			w = (int)strlen(topic_of(v[i].file)) - 4;
+	}
 	out_printf(ctx, "The lessons (ipcplay lesson NAME plays one, step by "
 	    "step):\n");
 	for (i = 0; i < n; i++) {
 		xasprintf(&path, "%s/%s", dir, v[i].file);
 		if ((l = lesson_load(path, &cause)) == NULL) {
-			out_printf(ctx, "  %02d  %-24s (%s)\n", v[i].num,
-			    topic_of(l != NULL ? l->name : v[i].file), cause);
+			out_printf(ctx, "  %02d  %-*.*s  (%s)\n", v[i].num, w,
+			    w, topic_of(v[i].file), cause);
 			free(cause);
 		} else {
-			out_printf(ctx, "  %02d  %-24s %s\n", v[i].num,
+			out_printf(ctx, "  %02d  %-*s  %s\n", v[i].num, w,
 			    topic_of(l->name), l->summary);
 			lesson_free(l);
 		}
