@@ -253,3 +253,14 @@ EOF
 	wait_for 'left unfinished'
 	wait_for 'player-exit=1'
 }
+
+@test "ipcplay-lessons(7) is lint-clean and has an entry for every lesson" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	man=$BATS_TEST_DIRNAME/../man/ipcplay-lessons.7
+	run -0 mandoc -Tlint -Wwarning "$man"
+	for f in "$LESSONS"/[0-9]*-*.ipc; do
+		entry=$(basename "$f" .ipc | sed 's/-/ /')
+		grep -qx ".It Sy $entry" "$man" ||
+			{ echo "no entry '.It Sy $entry'"; false; }
+	done
+}
