@@ -120,7 +120,16 @@ lesson_playing(void)
 	return (playing != NULL);
 }
 
-/* The text printed by the player itself (prompts, its own remarks). */
+/*
+ * Where the player's own text goes (prompts, remarks): with the events,
+ * except under --json, where stdout holds nothing but JSON lines.
+ */
+static FILE *
+chrome(struct ctx *ctx)
+{
+	return (ctx->json ? stderr : ctx->out);
+}
+
 static void
 put(struct ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -137,8 +146,11 @@ put(struct ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	if (s == NULL)
 		return;
-	out_printf(ctx, "%s", s);
-	fflush(ctx->out);
+	if (ctx->json || ctx->print_hook == NULL) {
+		fputs(s, chrome(ctx));
+		fflush(chrome(ctx));
+	} else
+		out_printf(ctx, "%s", s);
 	free(s);
 }
 
@@ -146,18 +158,21 @@ put(struct ctx *ctx, const char *fmt, ...)
 static void
 wait_begin(struct ctx *ctx)
 {
+	fflush(ctx->out);
 	if (input_tty)
-		fputs("\r\033[K", ctx->out);
+		fputs("\r\033[K", chrome(ctx));
 	else
-		fputc('\n', ctx->out);
+		fputc('\n', chrome(ctx));
+	fflush(chrome(ctx));
 }
 
 static void
 wait_end(struct ctx *ctx)
 {
-	if (cur_prompt != NULL)
-		fputs(cur_prompt, ctx->out);
 	fflush(ctx->out);
+	if (cur_prompt != NULL)
+		fputs(cur_prompt, chrome(ctx));
+	fflush(chrome(ctx));
 }
 
 /*
@@ -453,6 +468,30 @@ lesson_free(struct lesson *l)
 	free(l);
 }
 
+/* One lesson of the list under --json: {"type":"lesson", ...}. */
+static void
+lesson_json(struct ctx *ctx, int num, const char *path)
+{
+	struct lesson	*l;
+	char		*cause, *name, *summary, *p;
+
+	if ((l = lesson_load(path, &cause)) == NULL) {
+		free(cause);
+		return;
+	}
+	name = json_str((const unsigned char *)topic_of(l->name),
+	    strlen(topic_of(l->name)));
+	summary = json_str((const unsigned char *)l->summary,
+	    strlen(l->summary));
+	p = json_str((const unsigned char *)path, strlen(path));
+	out_printf(ctx, "{\"type\":\"lesson\",\"num\":%d,\"name\":%s,"
+	    "\"summary\":%s,\"path\":%s}\n", num, name, summary, p);
+	free(name);
+	free(summary);
+	free(p);
+	lesson_free(l);
+}
+
 static int
 lesson_list(struct ctx *ctx, const char *dir)
 {
@@ -474,10 +513,16 @@ lesson_list(struct ctx *ctx, const char *dir)
 		if ((int)strlen(topic_of(v[i].file)) - 4 > w)
 			w = (int)strlen(topic_of(v[i].file)) - 4;
 	}
-	out_printf(ctx, "The lessons (ipcplay lesson NAME plays one, step by "
-	    "step):\n");
+	if (!ctx->json)
+		out_printf(ctx, "The lessons (ipcplay lesson NAME plays one, "
+		    "step by step):\n");
 	for (i = 0; i < n; i++) {
 		xasprintf(&path, "%s/%s", dir, v[i].file);
+		if (ctx->json) {
+			lesson_json(ctx, v[i].num, path);
+			free(path);
+			continue;
+		}
 		if ((l = lesson_load(path, &cause)) == NULL) {
 			out_printf(ctx, "  %02d  %-*.*s  (%s)\n", v[i].num, w,
 			    w, topic_of(v[i].file), cause);
@@ -489,7 +534,9 @@ lesson_list(struct ctx *ctx, const char *dir)
 		}
 		free(path);
 	}
-	out_printf(ctx, "Run one in batch mode: ipcplay %s/NN-topic.ipc\n", dir);
+	if (!ctx->json)
+		out_printf(ctx, "Run one in batch mode: ipcplay "
+		    "%s/NN-topic.ipc\n", dir);
 	entries_free(v, n);
 	return (0);
 }
@@ -614,7 +661,7 @@ check_hook(struct ctx *ctx, enum out_kind kind, const char *s)
 {
 	if (kind == OUT_ERROR) {
 		if (!check_reported)
-			fprintf(ctx->out, "not yet: %s\n", s);
+			fprintf(chrome(ctx), "not yet: %s\n", s);
 		check_reported = true;
 		return;
 	}

@@ -264,3 +264,15 @@ EOF
 			{ echo "no entry '.It Sy $entry'"; false; }
 	done
 }
+
+@test "under --json the list and a played lesson keep stdout to JSON lines" {
+	run -0 --separate-stderr "$IPCPLAY" --json lesson
+	assert_line --partial '{"type":"lesson","num":6,"name":"deadlock",'
+	run -1 --separate-stderr "$IPCPLAY" --json lesson 1 < <(enters 2)
+	[[ $stderr == *'-- step 1 of 7 done'* ]]
+	run -0 python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.argv[1].splitlines()]
+assert any(e["type"] == "say" and e["text"].startswith("predict: ") for e in ev)
+print("ok")' "$output"
+}
