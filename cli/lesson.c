@@ -583,13 +583,11 @@ lesson_find(const char *dir, const char *name, char **cause)
 		nfound++;
 		free(found);
 		found = xstrdup(v[i].file);
-		if (cands == NULL)
-			cands = xstrdup(v[i].file);
-		else {
-			xasprintf(&s, "%s, %s", cands, v[i].file);
-			free(cands);
-			cands = s;
-		}
+		t = topic_of(v[i].file);
+		xasprintf(&s, "%s%s%.*s", cands != NULL ? cands : "",
+		    cands != NULL ? ", " : "", (int)strlen(t) - 4, t);
+		free(cands);
+		cands = s;
 	}
 	if (path == NULL && nfound == 1)
 		xasprintf(&path, "%s/%s", dir, found);

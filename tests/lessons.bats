@@ -142,6 +142,8 @@ EOF
 	run -2 --separate-stderr "$IPCPLAY" lesson nosuch </dev/null
 	[[ $stderr == *"no lesson 'nosuch'"* ]]
 	run -2 --separate-stderr "$IPCPLAY" lesson 99 </dev/null
+	run -2 --separate-stderr "$IPCPLAY" lesson b </dev/null
+	[[ $stderr == *"lesson 'b' is ambiguous: buffering, blocking"* ]]
 	run -2 "$IPCPLAY" lesson 1 2
 }
 
