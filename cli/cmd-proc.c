@@ -102,7 +102,11 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 	ctx->watch_proc = w[0].s;
 	ctx->watch_failed = false;
 	if (engine_submit(ctx->e, w[0].s, rq, &cause) == -1) {
+		/* Refused: the cause says more than the event's status. */
 		ctx->watch_proc = NULL;
+		ctx->watch_failed = false;
+		free(ctx->watch_error);
+		ctx->watch_error = NULL;
 		cmd_fail(ctx, &w[0], "%s", cause);
 		free(cause);
 		return (CMD_FAIL);
