@@ -90,7 +90,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    build-essential pkg-config libreadline-dev libncurses-dev \
 	    libbsd-dev bats bats-assert bats-support tmux mandoc valgrind \
-	    util-linux procps >/dev/null
+	    util-linux procps python3 >/dev/null
 
 install: ipcplay
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
