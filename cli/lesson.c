@@ -720,12 +720,11 @@ lesson_check(struct ctx *ctx)
 static bool
 play_steps(struct ctx *ctx, struct lesson *l)
 {
-	size_t	 i, step = 1, nsteps = 1;
+	size_t	 i, step = 1, nsteps = 0;
 	char	*in, *s, *q, *answer = NULL, *prompt, *guess;
 	bool	 go_on = true, content;
 
 	/* A step is a pause's lines; an empty last one is no step. */
-	nsteps = 0;
 	for (i = 0, content = false; i < l->ex; i++) {
 		if (l->lines[i].kind == LL_PAUSE) {
 			nsteps++;
