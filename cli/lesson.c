@@ -20,7 +20,9 @@
  * echoed after its prompt, so the transcript reads as a session.
  *
  * The lessons directory: $IPCPLAY_LESSONS_DIR if set, else "lessons"
- * beside the binary, else the installed IPCPLAY_LESSONS.
+ * beside the binary, else ../share/ipcplay/lessons from the binary's
+ * directory (an installed copy, whatever PREFIX was), else the
+ * IPCPLAY_LESSONS the binary was built with.
  */
 
 #include <sys/stat.h>
@@ -278,6 +280,11 @@ lessons_dir(void)
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
 			xasprintf(&dir, "%s/lessons", exe);
+			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+				return (dir);
+			free(dir);
+			/* Installed: PREFIX/bin/ipcplay, PREFIX/share/... */
+			xasprintf(&dir, "%s/../share/ipcplay/lessons", exe);
 			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
 				return (dir);
 			free(dir);
