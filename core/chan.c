@@ -389,6 +389,10 @@ engine_flush_later(struct engine *e)
 		ev.len = v[i].len;
 		ev.has_msg = v[i].msg != NULL;
 		ev.text = v[i].text;
+		if (v[i].from[0] != '\0') {
+			ev.peer = v[i].from;
+			ev.proc = v[i].to;
+		}
 		engine_event(e, &ev);
 		free(v[i].msg);
 		free(v[i].text);

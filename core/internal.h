@@ -140,6 +140,8 @@ struct later {
 	unsigned char	*msg;
 	size_t		 len;
 	char		*text;		/* a note's text */
+	char		 from[NAME_LEN + 2];	/* tap */
+	char		 to[NAME_LEN + 2];
 };
 
 struct observer {

@@ -540,6 +540,16 @@ send_start(struct engine *e, struct proc *p)
 			t = c->balance[c->balance_next++ % c->nbalance];
 			c->c_messages++;
 			c->c_bytes += op->len;
+			if (c->tapped) {
+				/* Through a tapped proxy: log the hop. */
+				struct later *l = engine_later(e, EV_TAP);
+
+				strlcpy(l->chan, c->name, sizeof(l->chan));
+				strlcpy(l->from, p->name, sizeof(l->from));
+				strlcpy(l->to, t->name, sizeof(l->to));
+				l->msg = xmemdup(op->msg, op->len);
+				l->len = op->len;
+			}
 			op->chans[i] = t;
 		}
 	}

@@ -233,3 +233,9 @@ expect c messages 1; expect c copies 2; expect c bytes 1; expect c drops 0'
 	run -1 ipc -c 'spawn A; A recv -n; A send @A x; expect saw would block'
 	assert_output --partial 'no line since the last command contains "would block"'
 }
+
+@test "tap on a balanced channel logs each hop to its target" {
+	run -0 ipc -c 'spawn C W; channel req unbounded; channel w1 unbounded
+tap req; balance req -> w1; C send req hi; W recv w1'
+	assert_line 'tap req: C → w1 "hi"'
+}
