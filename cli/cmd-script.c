@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "lesson.h"
 #include "sb.h"
 
 static enum cmd_result
@@ -433,21 +434,7 @@ const struct cmd_entry cmd_expect_entry = {
 static enum cmd_result
 cmd_say_exec(struct ctx *ctx, struct word *w, size_t n)
 {
-	struct event	 ev;
-	struct sb	 b;
-	size_t		 i;
-
-	sb_init(&b);
-	for (i = 1; i < n; i++) {
-		if (i > 1)
-			sb_putc(&b, ' ');
-		sb_puts(&b, w[i].s);
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.type = EV_SAY;
-	ev.text = b.s;
-	engine_emit(ctx->e, &ev);
-	sb_free(&b);
+	lesson_say(ctx, "", w, n, 1);
 	return (CMD_OK);
 }
 
