@@ -434,7 +434,7 @@ const struct cmd_entry cmd_expect_entry = {
 static enum cmd_result
 cmd_say_exec(struct ctx *ctx, struct word *w, size_t n)
 {
-	lesson_say(ctx, "", w, n, 1);
+	lesson_say(ctx, "", w, 1, n);
 	return (CMD_OK);
 }
 
