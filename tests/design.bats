@@ -239,3 +239,10 @@ expect c messages 1; expect c copies 2; expect c bytes 1; expect c drops 0'
 tap req; balance req -> w1; C send req hi; W recv w1'
 	assert_line 'tap req: C → w1 "hi"'
 }
+
+@test "say prints its words joined by blanks, as a say event under --json" {
+	run -0 ipc -c 'say hello "big world"'
+	assert_output 'hello big world'
+	run -0 ipc --json -c 'say hi'
+	assert_output '{"type":"say","seq":1,"text":"hi"}'
+}
