@@ -795,6 +795,9 @@ poll_done(struct engine *e, struct proc *p, const char **ready, size_t n,
 	memset(&ev, 0, sizeof(ev));
 	ev.ready = ready;
 	ev.nready = n;
+	if (st == ST_WOULD_BLOCK)
+		ev.reason = p->op->writable ? "nothing writable" :
+		    "nothing readable";
 	op_finish(e, p, st, NULL, &ev);
 }
 
