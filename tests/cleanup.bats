@@ -120,6 +120,6 @@ teardown() {
 channel l unbounded delivery=lossy drop=0.3 dup=0.3 reorder=0.3; channel k unbounded format=cap
 channel r register; tap s; filter l "^m"; A send s abcdef; B recv s --max 3; repeat 10 A send l "m$i"
 repeat 5 B recv l -n; A send k "cap:r:recv"; B recv k; C recv r --timeout 10; sleep 20
-A send r,l x --atomic -n; A signal B; kill C; close s; deadlock; graph --dot; stats; trace 5'
+A send r,l mx --atomic -n; A signal B; kill C; close s; deadlock; graph --dot; stats; trace 5'
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 }
