@@ -1,0 +1,93 @@
+#!/bin/sh
+# The engine's performance figures (issue: the engine), measured in one
+# run, pinned to one CPU, each the median of 5 repeats:
+#   1. the cost of one send/recv command in a 10,000-command batch script,
+#      as a ratio to a raw socketpair round trip measured alongside;
+#   2. scale: spawning N processes, creating 2N channels and detecting the
+#      deadlock of an N-process ring, for N = 100, 200, 400 (time per
+#      extra "deadlock" check shows the check itself is linear);
+#   3. a whole 10,000-command batch script.
+set -eu
+cd "$(dirname "$0")/../.."
+BIN=${IPCPLAY:-./ipcplay}
+CPU=${BENCH_CPU:-0}
+REPEAT=5
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+mkdir -p build/bench
+cc -O2 -o build/bench/rtt tests/bench/rtt.c
+PIN="taskset -c $CPU"
+command -v taskset >/dev/null || PIN=
+
+# now_ns: a monotonic clock in nanoseconds.
+now_ns() { date +%s%N; }
+
+# time_ns CMD...: wall time of one run, in ns.
+time_ns() {
+	t0=$(now_ns)
+	"$@" >/dev/null 2>&1
+	t1=$(now_ns)
+	echo $((t1 - t0))
+}
+
+# median: the middle line of numbers on stdin.
+median() { sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+
+# 1 and 3: the step script and its empty twin.
+{
+	echo 'spawn A B'
+	echo 'channel c1 bounded 1 from A to B'
+} > "$tmp/empty.ipc"
+cp "$tmp/empty.ipc" "$tmp/steps.ipc"
+i=0
+while [ $i -lt 5000 ]; do
+	echo 'A send c1 x'
+	echo 'B recv c1'
+	i=$((i + 1))
+done >> "$tmp/steps.ipc"
+
+rtt=$(for _ in $(seq $REPEAT); do $PIN build/bench/rtt 200000; done | median)
+full=$(for _ in $(seq $REPEAT); do time_ns $PIN "$BIN" "$tmp/steps.ipc"; done | median)
+empty=$(for _ in $(seq $REPEAT); do time_ns $PIN "$BIN" "$tmp/empty.ipc"; done | median)
+step=$(( (full - empty) / 10000 ))
+
+awk -v s="$step" -v r="$rtt" 'BEGIN {
+	ratio = s / r
+	printf "1. step: %.2f us per send/recv command; socketpair round trip %.2f us; ratio %.2fx (target <= 4x) %s\n",
+	    s / 1000, r / 1000, ratio, ratio <= 4 ? "PASS" : "FAIL"
+}'
+
+# 2: scale.
+ring() {
+	n=$1; checks=$2
+	printf 'spawn'
+	i=0; while [ $i -lt "$n" ]; do printf ' P%d' $i; i=$((i + 1)); done
+	echo
+	i=0; while [ $i -lt "$n" ]; do
+		echo "channel c$i rendezvous from P$i to P$(( (i + 1) % n ))"
+		echo "channel d$i unbounded"
+		i=$((i + 1))
+	done
+	i=0; while [ $i -lt "$n" ]; do echo "P$i send c$i x"; i=$((i + 1)); done
+	i=0; while [ $i -lt "$checks" ]; do echo deadlock; i=$((i + 1)); done
+}
+for n in 100 200 400; do
+	ring $n 0 > "$tmp/ring$n.ipc"
+	ring $n 50 > "$tmp/ring$n-checks.ipc"
+	base=$(for _ in $(seq $REPEAT); do time_ns $PIN "$BIN" "$tmp/ring$n.ipc"; done | median)
+	more=$(for _ in $(seq $REPEAT); do time_ns $PIN "$BIN" "$tmp/ring$n-checks.ipc"; done | median)
+	eval "base$n=$base; check$n=$(( (more - base) / 50 ))"
+done
+awk -v b100="$base100" -v b200="$base200" -v b400="$base400" \
+    -v c100="$check100" -v c200="$check200" -v c400="$check400" 'BEGIN {
+	printf "2. scale: spawn N, 2N channels, deadlock of an N-ring: N=100 %.0f ms, N=200 %.0f ms, N=400 %.0f ms (target N=200 < 1000 ms) %s\n",
+	    b100 / 1e6, b200 / 1e6, b400 / 1e6, b200 < 1e9 ? "PASS" : "FAIL"
+	printf "   deadlock check (per extra \"deadlock\" command, printing included): N=100 %.2f ms, N=200 %.2f ms, N=400 %.2f ms; 400/200 = %.2f (linear: about 2) (target N=200 < 5 ms) %s\n",
+	    c100 / 1e6, c200 / 1e6, c400 / 1e6, c400 / c200, c200 < 5e6 ? "PASS" : "FAIL"
+}'
+
+# 3: the whole script.
+awk -v f="$full" 'BEGIN {
+	printf "3. a 10,000-command batch script: %.2f s (target < 5 s) %s\n",
+	    f / 1e9, f < 5e9 ? "PASS" : "FAIL"
+}'
