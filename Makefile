@@ -70,11 +70,11 @@ asan:
 	    LDFLAGS="$(ASAN)" build-asan/ipcplay
 
 # Unit tests of core/ alone: no readline, no curses.
-$(BUILD)/unit: tests/unit/unit.c $(BUILD)/libipccore.a
+$(BUILD)/unit: tests/unit/core-unit.c $(BUILD)/libipccore.a
 	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Icore $(BSD_CFLAGS) -o $@ $< \
 	    $(BUILD)/libipccore.a $(BSD_LIBS)
 
-check: ipcplay asan $(if $(wildcard tests/unit/unit.c),$(BUILD)/unit)
+check: ipcplay asan $(if $(wildcard tests/unit/core-unit.c),$(BUILD)/unit)
 	@sh tests/run-all.sh
 
 run: ipcplay
