@@ -31,7 +31,7 @@
 static struct ctx	*repl_ctx;
 static bool		 repl_done;
 static int		 sig_pipe[2] = { -1, -1 };
-static char		*hist_path;
+char			*repl_history_path;
 static bool		 in_command;
 
 static void
@@ -123,8 +123,8 @@ repl_line(char *line)
 	s = line + strspn(line, " \t");
 	if (*s != '\0') {
 		add_history(line);
-		if (hist_path != NULL)
-			(void)append_history(1, hist_path);
+		if (repl_history_path != NULL)
+			(void)append_history(1, repl_history_path);
 	}
 	repl_ctx->line++;
 	in_command = true;
@@ -213,8 +213,14 @@ repl_run(struct ctx *ctx)
 	rl_catch_signals = 0;
 	rl_change_environment = 0;
 	using_history();
-	if ((hist_path = history_file()) != NULL)
-		(void)read_history(hist_path);
+	if ((repl_history_path = history_file()) != NULL &&
+	    read_history(repl_history_path) == ENOENT) {
+		/* The first run: create the file so lines can be appended. */
+		if (write_history(repl_history_path) != 0) {
+			free(repl_history_path);
+			repl_history_path = NULL;
+		}
+	}
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		sig_pipe[0] = sig_pipe[1] = -1;
 	memset(&sa, 0, sizeof(sa));
@@ -257,7 +263,7 @@ repl_run(struct ctx *ctx)
 	}
 	rl_callback_handler_remove();
 	free(pfd);
-	free(hist_path);
+	free(repl_history_path);
 	free(comp_words);
 	if (sig_pipe[0] != -1) {
 		close(sig_pipe[0]);

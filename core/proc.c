@@ -150,6 +150,11 @@ agent_main(const char *name, int fd, pid_t broker)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != broker)
 		_exit(127);
+	/*
+	 * A process group of its own: Ctrl-C and Ctrl-Z at the playground's
+	 * terminal are for the playground, not for its processes.
+	 */
+	(void)setpgid(0, 0);
 	agent_fds(fd);
 	agent_signals();
 	agent_title(name, NULL);
