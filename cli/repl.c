@@ -210,6 +210,8 @@ repl_run(struct ctx *ctx)
 	ctx->async_end = async_end;
 	rl_readline_name = "ipcplay";
 	rl_attempted_completion_function = repl_complete;
+	/* '@' starts a mailbox name; ',' separates channels in a list. */
+	rl_completer_word_break_characters = " \t\n\"';,";
 	rl_catch_signals = 0;
 	rl_change_environment = 0;
 	using_history();

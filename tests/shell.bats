@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# The interactive shell, as a user types it: readline, completion,
+# history, Ctrl-C, events that arrive while a line is half typed.
+
+load test_helper/common
+load test_helper/tmux
+
+teardown() {
+	tmux_stop
+}
+
+@test "a typed session: prompt, commands, transcript" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B' Enter
+	wait_screen 'B spawned'
+	type_keys 'channel c1 bounded 1 from A to B' Enter
+	wait_screen 'c1 created: bounded 1'
+	type_keys 'A send c1 hi; A send c1 yo' Enter
+	wait_screen 'A blocked: send on c1 (full 1/1)'
+	type_keys 'B recv c1' Enter
+	wait_screen 'A unblocked: sent "yo" on c1 [c1 1/1]'
+}
+
+@test "Tab completes a command, a process name, an operation and a channel name" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spa' Tab 'Alice Bob' Enter
+	wait_screen 'Bob spawned'
+	type_keys 'channel jobs unbounded' Enter
+	wait_screen 'jobs created'
+	type_keys 'Al' Tab 'se' Tab 'jo' Tab '"work"' Enter
+	wait_screen 'Alice sent "work" on jobs [jobs 1]'
+	type_keys 'Bo' Tab 'rec' Tab '@A' Tab
+	wait_screen 'ipcplay> Bob recv @Alice'
+}
+
+@test "history is kept across runs" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Remembered' Enter
+	wait_screen 'Remembered spawned'
+	type_keys 'quit' Enter
+	tmux_stop
+	[ -s "$BATS_TEST_TMPDIR/history" ]
+	grep -q '^spawn Remembered$' "$BATS_TEST_TMPDIR/history"
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys Up Up Enter
+	wait_screen 'Remembered spawned'
+}
+
+@test "Ctrl-C abandons a half-typed line, never the playground" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A' Enter
+	wait_screen 'A spawned'
+	type_keys 'spawn NeverTyped'
+	wait_screen 'NeverTyped'
+	type_keys C-c
+	type_keys 'A send @A still-here' Enter
+	wait_screen 'A sent "still-here" on @A'
+	! screen | grep -q 'NeverTyped spawned'
+}
+
+@test "an event arriving while a line is half typed is printed above it; the line survives" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A; A recv --timeout 700' Enter
+	wait_screen 'A blocked: recv on @A (empty), timeout 700 ms'
+	type_keys 'spawn Half'
+	wait_screen 'A timed out: recv on @A after 700 ms'
+	screen | tail -n +2 | grep -q '^ipcplay> spawn Half'
+	type_keys Enter
+	wait_screen 'Half spawned'
+}
+
+@test "a process killed from outside shows up without a key press" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Victim' Enter
+	wait_screen 'Victim spawned'
+	pid=$(pgrep -f 'ipcplay: Victim' | head -1)
+	[ -n "$pid" ]
+	kill -9 "$pid"
+	wait_screen 'Victim killed by KILL'
+}
+
+@test "errors point at the word and suggest the nearest command" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'sned x' Enter
+	wait_screen "unknown command 'sned'; did you mean 'send'?"
+	type_keys 'channel c bounded zero' Enter
+	wait_screen "capacity 'zero' is invalid"
+	screen | grep -q '^                    \^$'
+}
+
+@test "help lists the commands and help CMD explains one" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'help' Enter
+	wait_screen 'What a process does'
+	type_keys 'help channel' Enter
+	wait_screen 'example: channel c1 bounded 2 from A to B'
+}
+
+@test "quit and Ctrl-D end the session and leave no process" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn QuitA QuitB; QuitA recv' Enter
+	wait_screen 'QuitA blocked'
+	pgrep -f 'ipcplay: QuitA' >/dev/null
+	type_keys 'quit' Enter
+	for _ in $(seq 80); do pgrep -f 'ipcplay: Quit' >/dev/null || break; sleep 0.05; done
+	! pgrep -f 'ipcplay: Quit'
+	tmux_stop
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn EofA' Enter
+	wait_screen 'EofA spawned'
+	type_keys C-d
+	for _ in $(seq 80); do pgrep -f 'ipcplay: EofA' >/dev/null || break; sleep 0.05; done
+	! pgrep -f 'ipcplay: EofA'
+}

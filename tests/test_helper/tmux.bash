@@ -1,0 +1,31 @@
+# Driving the real binary in a terminal: tmux on a private socket, text
+# read back with capture-pane, bounded waits instead of sleeps.
+
+tmux_start() {
+	TM="tmux -L ipc$$-${BATS_TEST_NUMBER} -f /dev/null"
+	$TM new-session -d -s t -x "${COLS:-100}" -y "${ROWS:-30}" \
+	    "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR/history NO_COLOR=${NO_COLOR:-1} TERM=xterm $*; sleep 30"
+}
+
+tmux_stop() {
+	[ -n "${TM:-}" ] && $TM kill-server 2>/dev/null || true
+}
+
+screen() {
+	$TM capture-pane -p -t t
+}
+
+# wait_screen TEXT: until the screen shows TEXT (at most 5 s).
+wait_screen() {
+	for _ in $(seq 100); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	echo "screen never showed: $1"
+	screen
+	return 1
+}
+
+type_keys() {
+	$TM send-keys -t t "$@"
+}
