@@ -30,6 +30,7 @@
 
 static struct ctx	*repl_ctx;
 static bool		 repl_done;
+static bool		 repl_switch;	/* "dashboard on": leave the plain loop */
 static int		 sig_pipe[2] = { -1, -1 };
 char			*repl_history_path;
 static bool		 in_command;
@@ -134,7 +135,7 @@ repl_line(char *line)
 		repl_ctx->fail_pending = false;
 	in_command = false;
 	free(line);
-	if (repl_done)
+	if (repl_done || repl_switch)
 		rl_callback_handler_remove();
 }
 
@@ -194,45 +195,44 @@ repl_comp_match(const char *text)
 	return (rl_completion_matches(text, comp_gen));
 }
 
-void
-repl_run(struct ctx *ctx)
-{
-	struct sigaction	 sa;
-	struct pollfd		*pfd = NULL;
-	size_t			 cap = 0, n, need;
-	int			 t;
-	char			 c;
+#if __has_include("tui.h")
+#include "tui.h"
+#define HAVE_TUI 1
+#endif
 
-	repl_ctx = ctx;
-	ctx->interactive = true;
-	ctx->file = "stdin";
+/* "dashboard on|off" typed at the plain prompt. */
+static enum cmd_result
+repl_dashboard_set(struct ctx *ctx, int on)
+{
+	if (!on)
+		return (CMD_OK);
+#ifdef HAVE_TUI
+	if (tui_available()) {
+		ctx->want_dashboard = true;
+		repl_switch = true;
+		return (CMD_OK);
+	}
+#endif
+	out_printf(ctx, "no usable terminal for the dashboard; the "
+	    "transcript goes on\n");
+	return (CMD_OK);
+}
+
+/* The plain readline prompt, until quit, Ctrl-D or "dashboard on". */
+static void
+repl_plain(struct ctx *ctx)
+{
+	struct pollfd	*pfd = NULL;
+	size_t		 cap = 0, n, need;
+	int		 t;
+	char		 c;
+
 	ctx->async_begin = async_begin;
 	ctx->async_end = async_end;
-	rl_readline_name = "ipcplay";
-	rl_attempted_completion_function = repl_complete;
-	/* '@' starts a mailbox name; ',' separates channels in a list. */
-	rl_completer_word_break_characters = " \t\n\"';,";
-	rl_catch_signals = 0;
-	rl_change_environment = 0;
-	using_history();
-	if ((repl_history_path = history_file()) != NULL &&
-	    read_history(repl_history_path) == ENOENT) {
-		/* The first run: create the file so lines can be appended. */
-		if (write_history(repl_history_path) != 0) {
-			free(repl_history_path);
-			repl_history_path = NULL;
-		}
-	}
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
-		sig_pipe[0] = sig_pipe[1] = -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = repl_sigint;
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGINT, &sa, NULL);
-	printf("ipcplay %s: an IPC playground.  Type 'help' for the "
-	    "commands, Tab to complete, Ctrl-D to quit.\n", IPCPLAY_VERSION);
+	ctx->dashboard_set = repl_dashboard_set;
+	repl_switch = false;
 	rl_callback_handler_install(PROMPT, repl_line);
-	while (!repl_done) {
+	while (!repl_done && !repl_switch) {
 		need = engine_nprocs(ctx->e) + 4;
 		if (need > cap) {
 			pfd = xreallocarray(pfd, need, sizeof(*pfd));
@@ -264,8 +264,59 @@ repl_run(struct ctx *ctx)
 			rl_callback_read_char();
 	}
 	rl_callback_handler_remove();
+	ctx->async_begin = NULL;
+	ctx->async_end = NULL;
+	ctx->dashboard_set = NULL;
 	free(pfd);
+}
+
+void
+repl_run(struct ctx *ctx)
+{
+	struct sigaction	 sa;
+
+	repl_ctx = ctx;
+	ctx->interactive = true;
+	ctx->file = "stdin";
+	rl_readline_name = "ipcplay";
+	rl_attempted_completion_function = repl_complete;
+	/* '@' starts a mailbox name; ',' separates channels in a list. */
+	rl_completer_word_break_characters = " \t\n\"';,";
+	rl_catch_signals = 0;
+	rl_change_environment = 0;
+	using_history();
+	if ((repl_history_path = history_file()) != NULL &&
+	    read_history(repl_history_path) == ENOENT) {
+		/* The first run: create the file so lines can be appended. */
+		if (write_history(repl_history_path) != 0) {
+			free(repl_history_path);
+			repl_history_path = NULL;
+		}
+	}
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		sig_pipe[0] = sig_pipe[1] = -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = repl_sigint;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	if (!ctx->want_dashboard)
+		printf("ipcplay %s: an IPC playground.  Type 'help' for the "
+		    "commands, Tab to complete, Ctrl-D to quit.\n",
+		    IPCPLAY_VERSION);
+	while (!repl_done) {
+#ifdef HAVE_TUI
+		if (ctx->want_dashboard && tui_available()) {
+			if (tui_run(ctx) == TUI_QUIT)
+				break;
+			ctx->want_dashboard = false;
+			/* tui_run restored its own SIGINT handling. */
+			(void)sigaction(SIGINT, &sa, NULL);
+		}
+#endif
+		repl_plain(ctx);
+	}
 	free(repl_history_path);
+	repl_history_path = NULL;
 	free(comp_words);
 	if (sig_pipe[0] != -1) {
 		close(sig_pipe[0]);
