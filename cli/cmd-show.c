@@ -63,6 +63,7 @@ show_ps(struct ctx *ctx, struct sb *jb)
 	size_t			i;
 	char			what[64], sbuf[32];
 
+	engine_settle_kstates(ctx->e);
 	if (jb == NULL)
 		out_printf(ctx, "%-16s %7s  %-8s %-20s %s\n", "NAME", "PID",
 		    "STATE", "WAITING ON", "KERNEL");

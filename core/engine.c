@@ -767,24 +767,27 @@ engine_nchans(const struct engine *e)
 }
 
 /*
- * The kernel's state letter.  An agent the broker calls idle or blocked
- * may still be on its way back into read() for a few microseconds; give
- * it a moment so that ps shows the state it settles in.
+ * An agent the broker calls idle or blocked may still be on its way back
+ * into read() for a few microseconds.  Before showing the kernel's state
+ * letters (ps), give each a moment (at most 10 ms in all) to settle.
  */
-static char
-proc_kstate_settled(struct proc *p)
+void
+engine_settle_kstates(struct engine *e)
 {
-	struct timespec	ts = { 0, 200000 };
-	char		k;
-	int		i;
+	struct timespec	 ts = { 0, 200000 };
+	struct proc	*p;
+	int		 i;
 
-	k = proc_kstate(p->pid);
-	for (i = 0; i < 50 && k == 'R' && (p->state == PS_IDLE ||
-	    p->state == PS_BLOCKED); i++) {
+	for (i = 0; i < 50; i++) {
+		TAILQ_FOREACH(p, &e->procs, entry) {
+			if ((p->state == PS_IDLE || p->state == PS_BLOCKED) &&
+			    proc_kstate(p->pid) == 'R')
+				break;
+		}
+		if (p == NULL)
+			return;
 		nanosleep(&ts, NULL);
-		k = proc_kstate(p->pid);
 	}
-	return (k);
 }
 
 static void
@@ -801,7 +804,7 @@ proc_fill_info(struct proc *p, struct proc_info *pi)
 		    p->op->nnames > 1 && p->op->next < p->op->nnames)
 			pi->chan = p->op->names[p->op->next];
 	}
-	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate_settled(p);
+	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate(p->pid);
 	pi->exit_code = p->exit_code;
 	pi->exit_sig = p->exit_sig;
 	pi->has_last = p->has_last;

@@ -293,6 +293,7 @@ void	 engine_set_fatal_hook(void (*)(void));
 
 /* Looking inside. */
 size_t	 engine_nprocs(const struct engine *);
+void	 engine_settle_kstates(struct engine *);
 bool	 engine_proc_info(struct engine *, size_t, struct proc_info *);
 bool	 engine_proc_find(struct engine *, const char *, struct proc_info *);
 size_t	 engine_nchans(const struct engine *);
