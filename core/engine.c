@@ -368,11 +368,12 @@ engine_channel(struct engine *e, const char *name,
 int
 engine_close(struct engine *e, const char *name, char **cause)
 {
-	struct chan	*c;
+	struct chan	*c, *o;
 	struct event	 ev;
 	struct waiter	*w;
 	struct proc	*p;
 	struct event	 uev;
+	size_t		 i, j;
 
 	if ((c = chan_find(e, name)) == NULL) {
 		xasprintf(cause, "no such channel: %s", name);
@@ -397,6 +398,27 @@ engine_close(struct engine *e, const char *name, char **cause)
 		p = w->proc;
 		memset(&uev, 0, sizeof(uev));
 		op_finish(e, p, ST_ERROR, "channel closed", &uev);
+	}
+	/* So does an operation that would use c later (a multi-send). */
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->op == NULL || p->op->chans == NULL)
+			continue;
+		for (i = 0; i < p->op->nnames; i++) {
+			if (p->op->chans[i] == c) {
+				memset(&uev, 0, sizeof(uev));
+				op_finish(e, p, ST_ERROR, "channel closed",
+				    &uev);
+				break;
+			}
+		}
+	}
+	/* A balancer forwarding to c forgets it. */
+	TAILQ_FOREACH(o, &e->chans, entry) {
+		for (i = 0, j = 0; i < o->nbalance; i++) {
+			if (o->balance[i] != c)
+				o->balance[j++] = o->balance[i];
+		}
+		o->nbalance = j;
 	}
 	TAILQ_REMOVE(&e->chans, c, entry);
 	e->nchans--;

@@ -104,16 +104,20 @@ wfg_add_union(struct wfg *g, struct proc *p, struct op *op, bool send,
 	for (i = 0; i < op->nnames; i++) {
 		wfg_helpers(op->chans[i], send, &any, &h, &nh);
 		if (any) {
+			/* Anyone could help: the explicit lists do not matter. */
 			r->any = true;
-			return;
+			r->h = NULL;
+			r->nh = 0;
+			break;
 		}
 		owned[*nowned] = xreallocarray(owned[*nowned], r->nh + nh,
 		    sizeof(**owned));
 		for (j = 0; j < nh; j++)
 			owned[*nowned][r->nh++] = h[j];
 	}
-	r->h = owned[*nowned];
-	(*nowned)++;
+	if (!r->any)
+		r->h = owned[*nowned];
+	(*nowned)++;	/* freed with the graph either way */
 }
 
 static size_t
