@@ -246,6 +246,10 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 		xasprintf(cause, "process %s already exists", name);
 		return (-1);
 	}
+	if (e->nprocs >= PROC_MAX) {
+		xasprintf(cause, "too many processes (at most %d)", PROC_MAX);
+		return (-1);
+	}
 	if (chan_find(e, name) != NULL) {
 		xasprintf(cause, "%s is already a channel", name);
 		return (-1);
@@ -334,6 +338,10 @@ engine_channel(struct engine *e, const char *name,
 	}
 	if (chan_find(e, name) != NULL) {
 		xasprintf(cause, "channel %s already exists", name);
+		return (-1);
+	}
+	if (e->nchans >= CHAN_MAX + e->nprocs) {
+		xasprintf(cause, "too many channels (at most %d)", CHAN_MAX);
 		return (-1);
 	}
 	if (proc_find(e, name) != NULL) {

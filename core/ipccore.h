@@ -32,6 +32,8 @@
 #define CHAN_MAX_DEFAULT (1024 * 1024)	/* default max= of unbounded */
 #define MEM_CAP_DEFAULT	(64 * 1024 * 1024) /* playground-wide buffer cap */
 #define RDV_REG_BYTES	16		/* L4: register-sized messages */
+#define PROC_MAX	1000		/* processes in one playground */
+#define CHAN_MAX	10000		/* channels in one playground */
 
 enum buffering {
 	BUF_UNBOUNDED,
