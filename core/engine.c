@@ -75,7 +75,6 @@ engine_new(const struct engine_config *cf)
 {
 	struct engine		*e;
 	struct sigaction	 sa;
-	int			 i;
 
 	e = xcalloc(1, sizeof(*e));
 	TAILQ_INIT(&e->procs);
@@ -88,8 +87,6 @@ engine_new(const struct engine_config *cf)
 	if (pipe2(e->chld_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		e->chld_pipe[0] = e->chld_pipe[1] = -1;
 	}
-	for (i = 0; i < 2; i++)
-		(void)i;
 	chld_write_fd = e->chld_pipe[1];
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = engine_sigchld;
@@ -320,7 +317,7 @@ engine_kill(struct engine *e, const char *name, int sig, char **cause)
 		return (-1);
 	}
 	engine_event(e, &ev);
-	proc_signalled(e, p, sig);
+	proc_ping(e, p);	/* answered once its handler has reported */
 	return (0);
 }
 

@@ -191,7 +191,6 @@ void	 proc_reap(struct engine *);
 void	 proc_gone(struct engine *, struct proc *, int);
 char	 proc_kstate(pid_t);
 void	 proc_ping(struct engine *, struct proc *);
-void	 proc_signalled(struct engine *, struct proc *, int);
 
 /* op.c */
 void	 op_free(struct op *);

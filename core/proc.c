@@ -480,18 +480,6 @@ proc_reap(struct engine *e)
 	}
 }
 
-/*
- * A signal was sent to p by the broker (kill) or by a peer.  If its
- * default action kills, wait for the reaping; otherwise wait for the
- * agent to answer a ping, by which time its handler has reported.
- */
-void
-proc_signalled(struct engine *e, struct proc *p, int sig)
-{
-	(void)sig;
-	proc_ping(e, p);
-}
-
 /* The kernel's view of the process: the state letter in /proc/PID/stat. */
 char
 proc_kstate(pid_t pid)

@@ -495,11 +495,10 @@ static size_t
 wfg_run(struct engine *e, struct deadlock **out)
 {
 	struct wfg	  g;
-	struct proc	**owned_buf[1], ***owned;
-	size_t		  nowned = 0, n, i;
+	struct proc	***owned;
+	size_t		  nowned = 0, n;
 	struct proc	 *p;
 
-	(void)owned_buf;
 	owned = xcalloc(e->nprocs + 1, sizeof(*owned));
 	wfg_build(e, &g, owned, &nowned);
 	wfg_peel(&g);
@@ -508,7 +507,6 @@ wfg_run(struct engine *e, struct deadlock **out)
 	free(owned);
 	TAILQ_FOREACH(p, &e->procs, entry)
 		p->in_d = false;
-	(void)i;
 	return (n);
 }
 
