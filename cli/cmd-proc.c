@@ -113,10 +113,20 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 	}
 	engine_settle(ctx->e);
 	if (ctx->watch_failed) {
-		r = cmd_fail(ctx, &w[1], "%s %s%s%s: %s", w[0].s, w[1].s,
+		const char *sugg = NULL;
+		size_t i;
+
+		/* A typo in a channel name: name the nearest one. */
+		for (i = 0; i < rq->nchans && sugg == NULL; i++) {
+			if (strcmp(ctx->watch_error, "no such channel") == 0 &&
+			    !engine_is_chan(ctx->e, rq->chans[i]))
+				sugg = name_suggest(ctx, rq->chans[i], false);
+		}
+		r = cmd_fail(ctx, &w[1], "%s %s%s%s: %s%s%s%s", w[0].s, w[1].s,
 		    rq->chanspec != NULL ? " " : "",
 		    rq->chanspec != NULL ? rq->chanspec : "",
-		    ctx->watch_error);
+		    ctx->watch_error, sugg != NULL ? "; did you mean " : "",
+		    sugg != NULL ? sugg : "", sugg != NULL ? "?" : "");
 		free(ctx->watch_error);
 		ctx->watch_error = NULL;
 	}
@@ -383,8 +393,13 @@ cmd_signal_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.timeout_ms = -1;
 	if (n > 3 && signal_word(ctx, &w[3], &sig) == -1)
 		return (CMD_FAIL);
-	if (!engine_is_proc(ctx->e, w[2].s))
-		return (cmd_fail(ctx, &w[2], "no such process: %s", w[2].s));
+	if (!engine_is_proc(ctx->e, w[2].s)) {
+		const char *sugg = name_suggest(ctx, w[2].s, true);
+
+		return (cmd_fail(ctx, &w[2], "no such process: %s%s%s%s",
+		    w[2].s, sugg != NULL ? "; did you mean " : "",
+		    sugg != NULL ? sugg : "", sugg != NULL ? "?" : ""));
+	}
 	rq.sig = sig;
 	rq.target = w[2].s;
 	return (op_run(ctx, w, &rq));

@@ -139,6 +139,35 @@ edit_distance(const char *a, const char *b)
 	return (best);
 }
 
+/*
+ * The nearest process (procs) or channel name to word, or NULL if none is
+ * close: for "did you mean" after a typo.
+ */
+const char *
+name_suggest(struct ctx *ctx, const char *word, bool procs)
+{
+	static char		 best[NAME_LEN + 2];
+	struct proc_info	 pi;
+	struct chan_info	 ci;
+	size_t			 i, d, bestd = 3;
+
+	best[0] = '\0';
+	for (i = 0; procs && engine_proc_info(ctx->e, i, &pi); i++) {
+		if ((d = edit_distance(word, pi.name)) < bestd) {
+			bestd = d;
+			strlcpy(best, pi.name, sizeof(best));
+		}
+	}
+	for (i = 0; !procs && engine_chan_info(ctx->e, i, &ci); i++) {
+		if ((d = edit_distance(word, ci.name)) < bestd) {
+			bestd = d;
+			strlcpy(best, ci.name, sizeof(best));
+		}
+		chan_info_free(&ci);
+	}
+	return (best[0] != '\0' ? best : NULL);
+}
+
 /* The nearest command or operation word, or NULL if none is close. */
 const char *
 cmd_suggest(const char *word)
@@ -234,9 +263,13 @@ cmd_run(struct ctx *ctx, struct word *w, size_t n)
 		}
 	}
 	if (n >= 2 && (ce = op_lookup(w[1].s)) != NULL && !w[1].quoted) {
-		if (!engine_is_proc(ctx->e, w[0].s))
+		if (!engine_is_proc(ctx->e, w[0].s)) {
+			if ((sugg = name_suggest(ctx, w[0].s, true)) != NULL)
+				return (cmd_fail(ctx, &w[0], "no such process: "
+				    "%s; did you mean %s?", w[0].s, sugg));
 			return (cmd_fail(ctx, &w[0], "no such process: %s",
 			    w[0].s));
+		}
 		return (cmd_exec(ctx, ce, w, n, 2));
 	}
 	if (engine_is_proc(ctx->e, w[0].s)) {

@@ -106,6 +106,7 @@ enum cmd_result cmd_fail(struct ctx *, const struct word *, const char *,
 void	 cmd_failure(struct ctx *, enum cmd_result);
 int	 run_line(struct ctx *, const char *);
 const char *cmd_suggest(const char *);
+const char *name_suggest(struct ctx *, const char *, bool);
 int	 parse_uint(struct ctx *, const struct word *, long long, long long,
 	    const char *, long long *);
 

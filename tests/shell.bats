@@ -123,3 +123,10 @@ teardown() {
 	for _ in $(seq 80); do pgrep -f 'ipcplay: EofA' >/dev/null || break; sleep 0.05; done
 	! pgrep -f 'ipcplay: EofA'
 }
+
+@test "a misspelt process or channel name gets the nearest real one" {
+	run -1 ipc -c 'spawn Alice; channel jobs unbounded; Alcie send jobs x'
+	assert_output --partial 'no such process: Alcie; did you mean Alice?'
+	run -1 ipc -c 'spawn Alice; channel jobs unbounded; Alice send jbos x'
+	assert_output --partial 'Alice send jbos: no such channel; did you mean jobs?'
+}
