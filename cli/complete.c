@@ -76,6 +76,17 @@ add_chans(struct ctx *ctx)
 char **
 repl_completions(struct ctx *ctx, const char *text, int start, int end)
 {
+	(void)end;
+	return (complete_line(ctx, rl_line_buffer, text, start));
+}
+
+/*
+ * The candidates for text, the word that starts at line[start]: a
+ * readline matches array (the common prefix first), or NULL.
+ */
+char **
+complete_line(struct ctx *ctx, const char *line, const char *text, int start)
+{
 	struct words	*cmds;
 	struct word	*w;
 	size_t		 ncmds, n, i;
@@ -83,11 +94,10 @@ repl_completions(struct ctx *ctx, const char *text, int start, int end)
 	int		 col;
 	const struct cmd_entry *ce;
 
-	(void)end;
 	while (nnames > 0)
 		free(names[--nnames]);
 	repl_comp_reset();
-	prefix = xmemdup(rl_line_buffer, (size_t)start);
+	prefix = xmemdup(line, (size_t)start);
 	if (lex_line(prefix, &cmds, &ncmds, &err, &col) == -1) {
 		free(err);
 		free(prefix);

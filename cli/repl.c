@@ -195,10 +195,7 @@ repl_comp_match(const char *text)
 	return (rl_completion_matches(text, comp_gen));
 }
 
-#if __has_include("tui.h")
-#include "tui.h"
-#define HAVE_TUI 1
-#endif
+#include "board.h"
 
 /* "dashboard on|off" typed at the plain prompt. */
 static enum cmd_result
@@ -206,13 +203,11 @@ repl_dashboard_set(struct ctx *ctx, int on)
 {
 	if (!on)
 		return (CMD_OK);
-#ifdef HAVE_TUI
-	if (tui_available()) {
+	if (board_available()) {
 		ctx->want_dashboard = true;
 		repl_switch = true;
 		return (CMD_OK);
 	}
-#endif
 	out_printf(ctx, "no usable terminal for the dashboard; the "
 	    "transcript goes on\n");
 	return (CMD_OK);
@@ -304,15 +299,11 @@ repl_run(struct ctx *ctx)
 		    "commands, Tab to complete, Ctrl-D to quit.\n",
 		    IPCPLAY_VERSION);
 	while (!repl_done) {
-#ifdef HAVE_TUI
-		if (ctx->want_dashboard && tui_available()) {
-			if (tui_run(ctx) == TUI_QUIT)
+		if (ctx->want_dashboard && board_available()) {
+			if (board_run(ctx) == BOARD_QUIT)
 				break;
 			ctx->want_dashboard = false;
-			/* tui_run restored its own SIGINT handling. */
-			(void)sigaction(SIGINT, &sa, NULL);
 		}
-#endif
 		repl_plain(ctx);
 	}
 	free(repl_history_path);

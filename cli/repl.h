@@ -12,5 +12,6 @@ void	 repl_comp_reset(void);
 void	 repl_comp_add(const char *);
 char	**repl_comp_match(const char *);
 char	**repl_completions(struct ctx *, const char *, int, int);
+char	**complete_line(struct ctx *, const char *, const char *, int);
 
 #endif

@@ -1,0 +1,1083 @@
+/*
+ * The live dashboard: what students look at on the projector.
+ *
+ * Panes come from a table ({ name, update, draw }): update reads a
+ * snapshot of the engine, draw touches only the pane's own WINDOW, and a
+ * frame ends with one doupdate().  Everything is event-driven: an engine
+ * event, a key or a resize marks the board dirty, and the one poll() loop
+ * (keyboard, the engine's sockets and SIGCHLD pipe, its timeouts) redraws
+ * at most every FRAME_MS, so bursts of events cost one frame and an idle
+ * board costs nothing.
+ *
+ * The input line is edited here (curses owns the terminal; readline's
+ * own display cannot share it), with readline's history list, so Up and
+ * Down see the same history as the plain shell and it is saved the same
+ * way, and with the plain shell's context-aware completion on Tab.
+ * Every line the language prints arrives through ctx->print_hook
+ * and goes to the event log.
+ *
+ * Without colour (NO_COLOR, or a terminal without it) every state is still
+ * told by a word: ready, BLOCKED, DEADLOCK, exited.
+ */
+
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "board.h"
+#include "ipcplay.h"
+#include "repl.h"
+
+#define FRAME_MS	30
+#define LOG_MAX		2000
+#define BOX_TEXT	4
+
+enum {
+	C_READY = 1,
+	C_BLOCKED,
+	C_EXITED,
+	C_DEAD,
+	C_TITLE,
+	C_ERROR
+};
+
+struct board;
+
+struct pane {
+	const char	*name;
+	void		(*update)(struct board *);
+	void		(*draw)(struct board *, struct pane *);
+	WINDOW		*win;
+	int		 scroll;
+};
+
+struct board {
+	struct ctx		*ctx;
+	struct proc_info	*procs;
+	size_t			 nprocs;
+	struct chan_info	*chans;
+	size_t			 nchans;
+	struct wfg_edge		*edges;
+	size_t			 nedges;
+	struct deadlock		*dl;
+	size_t			 ndl;
+	char			*log[LOG_MAX];
+	bool			 log_err[LOG_MAX];
+	size_t			 log_next, log_count;
+	WINDOW			*title, *keys, *input, *help;
+	bool			 dirty, show_help, color, utf8, done, off;
+	uint64_t		 last_draw;
+	char			 buf[1024];	/* the input line */
+	int			 len, pos;
+	int			 hist;		/* history position, -1: new */
+};
+
+static struct board	*board;		/* the running board, or NULL */
+static bool		 observing;
+
+extern char		*repl_history_path;
+
+static void	pane_procs_update(struct board *);
+static void	pane_procs_draw(struct board *, struct pane *);
+static void	pane_chans_update(struct board *);
+static void	pane_chans_draw(struct board *, struct pane *);
+static void	pane_graph_update(struct board *);
+static void	pane_graph_draw(struct board *, struct pane *);
+static void	pane_log_draw(struct board *, struct pane *);
+
+static struct pane panes[] = {
+	{ "processes", pane_procs_update, pane_procs_draw, NULL, 0 },
+	{ "wait-for graph", pane_graph_update, pane_graph_draw, NULL, 0 },
+	{ "channels", pane_chans_update, pane_chans_draw, NULL, 0 },
+	{ "events", NULL, pane_log_draw, NULL, 0 },
+};
+#define P_PROCS	0
+#define P_GRAPH	1
+#define P_CHANS	2
+#define P_LOG	3
+#define NPANES	(sizeof(panes) / sizeof(panes[0]))
+
+static uint64_t
+board_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* Is there a terminal we can draw on? */
+bool
+board_available(void)
+{
+	const char	*term = getenv("TERM");
+	char		*cup;
+	int		 err;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return (false);
+	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0)
+		return (false);
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return (false);
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1) {
+		del_curterm(cur_term);
+		return (false);
+	}
+	del_curterm(cur_term);
+	return (true);
+}
+
+/* The log. */
+
+static void
+log_add(struct board *b, const char *line, bool err)
+{
+	free(b->log[b->log_next]);
+	b->log[b->log_next] = xstrdup(line);
+	b->log_err[b->log_next] = err;
+	b->log_next = (b->log_next + 1) % LOG_MAX;
+	if (b->log_count < LOG_MAX)
+		b->log_count++;
+	b->dirty = true;
+}
+
+static void
+board_print(struct ctx *ctx, enum out_kind kind, const char *text)
+{
+	char	*copy, *line, *save = NULL, *err;
+
+	(void)ctx;
+	if (board == NULL)
+		return;
+	copy = xstrdup(text);
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (kind == OUT_ERROR) {
+			xasprintf(&err, "error: %s", line);
+			log_add(board, err, true);
+			free(err);
+		} else
+			log_add(board, line, false);
+	}
+	free(copy);
+}
+
+static void
+board_event(const struct event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	if (board != NULL)
+		board->dirty = true;
+}
+
+/* Snapshots. */
+
+static void
+snapshot_free(struct board *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nchans; i++)
+		chan_info_free(&b->chans[i]);
+	free(b->chans);
+	free(b->procs);
+	wfg_edges_free(b->edges, b->nedges);
+	deadlocks_free(b->dl, b->ndl);
+	b->chans = NULL;
+	b->procs = NULL;
+	b->edges = NULL;
+	b->dl = NULL;
+	b->nchans = b->nprocs = b->nedges = b->ndl = 0;
+}
+
+static void
+pane_procs_update(struct board *b)
+{
+	size_t	i, n = engine_nprocs(b->ctx->e);
+
+	b->procs = xcalloc(n + 1, sizeof(*b->procs));
+	for (i = 0; i < n && engine_proc_info(b->ctx->e, i, &b->procs[i]);
+	    i++)
+		continue;
+	b->nprocs = i;
+}
+
+static bool
+chan_shown(const struct chan_info *ci)
+{
+	return (!ci->mailbox || ci->nmsgs > 0 || ci->nreceivers > 0 ||
+	    ci->nsenders > 0 || ci->npollers > 0);
+}
+
+static void
+pane_chans_update(struct board *b)
+{
+	struct chan_info	ci;
+	size_t			i;
+
+	for (i = 0; engine_chan_info(b->ctx->e, i, &ci); i++) {
+		if (!chan_shown(&ci)) {
+			chan_info_free(&ci);
+			continue;
+		}
+		b->chans = xreallocarray(b->chans, b->nchans + 1,
+		    sizeof(*b->chans));
+		b->chans[b->nchans++] = ci;
+	}
+}
+
+static void
+pane_graph_update(struct board *b)
+{
+	b->nedges = engine_wfg(b->ctx->e, &b->edges);
+	b->ndl = engine_deadlocks(b->ctx->e, &b->dl);
+}
+
+/* Drawing helpers. */
+
+static void
+board_attr_on(struct board *b, WINDOW *w, int pair, int extra)
+{
+	if (b->color && pair != 0)
+		wattron(w, COLOR_PAIR(pair));
+	if (extra != 0)
+		wattron(w, extra);
+}
+
+static void
+board_attr_off(struct board *b, WINDOW *w, int pair, int extra)
+{
+	if (b->color && pair != 0)
+		wattroff(w, COLOR_PAIR(pair));
+	if (extra != 0)
+		wattroff(w, extra);
+}
+
+static void
+pane_frame(struct board *b, struct pane *p)
+{
+	werase(p->win);
+	box(p->win, 0, 0);
+	mvwprintw(p->win, 0, 2, " %s ", p->name);
+	(void)b;
+}
+
+/* Put s at (y, x), cut to the pane's inner width. */
+static void
+put(WINDOW *w, int y, int x, const char *s)
+{
+	int	maxx, maxy, room;
+
+	getmaxyx(w, maxy, maxx);
+	if (y <= 0 || y >= maxy - 1)
+		return;
+	room = maxx - 1 - x;
+	if (room <= 0)
+		return;
+	mvwaddnstr(w, y, x, s, room);
+}
+
+static bool
+in_deadlock(struct board *b, const char *name)
+{
+	size_t	i, j;
+
+	for (i = 0; i < b->ndl; i++) {
+		for (j = 0; j < b->dl[i].nprocs; j++) {
+			if (strcmp(b->dl[i].procs[j], name) == 0)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/* A message as it fits in a box: at most BOX_TEXT characters. */
+static void
+box_text(const unsigned char *s, size_t len, char *out, size_t outlen)
+{
+	char	*q;
+	size_t	 n;
+
+	q = word_quote(s, len);
+	/* Drop the quotes word_quote adds. */
+	n = strlen(q);
+	if (n >= 2) {
+		memmove(q, q + 1, n - 2);
+		q[n - 2] = '\0';
+	}
+	if (strlen(q) > BOX_TEXT) {
+		q[BOX_TEXT - 1] = '~';
+		q[BOX_TEXT] = '\0';
+	}
+	snprintf(out, outlen, "[%-*s]", BOX_TEXT > 2 ? 2 : 0, q);
+	free(q);
+}
+
+static void
+pane_procs_draw(struct board *b, struct pane *p)
+{
+	struct proc_info	*pi;
+	char			 line[256], what[64], last[32], sbuf[32];
+	const char		*state;
+	int			 y = 1, maxy, pair, extra;
+	size_t			 i;
+
+	pane_frame(b, p);
+	maxy = getmaxy(p->win);
+	if (b->nprocs == 0)
+		put(p->win, 1, 2, "no processes yet: try spawn A B");
+	if (p->scroll > (int)b->nprocs - 1)
+		p->scroll = b->nprocs > 0 ? (int)b->nprocs - 1 : 0;
+	for (i = (size_t)p->scroll; i < b->nprocs && y < maxy - 1; i++) {
+		pi = &b->procs[i];
+		what[0] = last[0] = '\0';
+		extra = 0;
+		switch (pi->state) {
+		case PS_BLOCKED:
+			if (in_deadlock(b, pi->name)) {
+				state = "DEADLOCK";
+				pair = C_DEAD;
+				extra = A_BOLD;
+			} else {
+				state = "BLOCKED";
+				pair = C_BLOCKED;
+			}
+			snprintf(what, sizeof(what), "%s %s", op_name(pi->op),
+			    pi->chan != NULL ? pi->chan : "");
+			break;
+		case PS_EXITED:
+			state = "exited";
+			pair = C_EXITED;
+			extra = A_DIM;
+			if (pi->exit_code == -1)
+				snprintf(what, sizeof(what), "by %s",
+				    sig_name(pi->exit_sig, sbuf, sizeof(sbuf)));
+			else
+				snprintf(what, sizeof(what), "code %d",
+				    pi->exit_code);
+			break;
+		case PS_BUSY:
+			state = "running";
+			pair = C_READY;
+			break;
+		default:
+			state = "ready";
+			pair = C_READY;
+			break;
+		}
+		if (pi->has_last)
+			box_text(pi->last, pi->last_len, last, sizeof(last));
+		snprintf(line, sizeof(line), "%-8.8s %6ld ", pi->name,
+		    (long)pi->pid);
+		put(p->win, y, 1, line);
+		board_attr_on(b, p->win, pair, extra);
+		put(p->win, y, 17, state);
+		board_attr_off(b, p->win, pair, extra);
+		snprintf(line, sizeof(line), "%-12.12s %s", what, last);
+		put(p->win, y, 26, line);
+		y++;
+	}
+}
+
+static void
+chan_boxes(struct board *b, const struct chan_info *ci, char *out,
+    size_t len)
+{
+	char	 one[32];
+	size_t	 i, shown, cap;
+
+	(void)b;
+	out[0] = '\0';
+	switch (ci->buffering) {
+	case BUF_REGISTER:
+		if (ci->nmsgs > 0) {
+			box_text(ci->msgs[0].data, ci->msgs[0].len, one,
+			    sizeof(one));
+			snprintf(out, len, "%s v%llu", one,
+			    (unsigned long long)ci->version);
+		} else
+			snprintf(out, len, "[  ] never written");
+		return;
+	case BUF_RENDEZVOUS:
+		snprintf(out, len, "[  ] hand-off");
+		return;
+	default:
+		break;
+	}
+	cap = ci->buffering == BUF_BOUNDED && ci->format != FMT_STREAM ?
+	    (size_t)ci->capacity : ci->nmsgs;
+	shown = cap > 6 ? 6 : cap;
+	for (i = 0; i < shown; i++) {
+		if (i < ci->nmsgs)
+			box_text(ci->msgs[i].data, ci->msgs[i].len, one,
+			    sizeof(one));
+		else
+			snprintf(one, sizeof(one), "[  ]");
+		strlcat(out, one, len);
+	}
+	if (cap > shown) {
+		snprintf(one, sizeof(one), "+%zu", cap - shown);
+		strlcat(out, one, len);
+	}
+	if (cap == 0)
+		strlcat(out, "(empty)", len);
+}
+
+static void
+names(char *out, size_t len, const char **v, size_t n)
+{
+	size_t	i;
+
+	out[0] = '\0';
+	if (n == 0) {
+		strlcpy(out, "-", len);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(out, ",", len);
+		strlcat(out, v[i], len);
+	}
+}
+
+static void
+pane_chans_draw(struct board *b, struct pane *p)
+{
+	struct chan_info	*ci;
+	char			 line[512], boxes[256], kind[48], snd[96],
+				 rcv[96];
+	int			 y = 1, maxy;
+	size_t			 i;
+
+	pane_frame(b, p);
+	maxy = getmaxy(p->win);
+	if (b->nchans == 0)
+		put(p->win, 1, 2, "no channels yet: try channel c1 bounded 2");
+	if (p->scroll > (int)b->nchans - 1)
+		p->scroll = b->nchans > 0 ? (int)b->nchans - 1 : 0;
+	for (i = (size_t)p->scroll; i < b->nchans && y < maxy - 1; i++) {
+		ci = &b->chans[i];
+		switch (ci->buffering) {
+		case BUF_BOUNDED:
+			snprintf(kind, sizeof(kind), "bounded %zu/%ld",
+			    ci->fill, ci->capacity);
+			break;
+		case BUF_UNBOUNDED:
+			snprintf(kind, sizeof(kind), "unbounded %zu",
+			    ci->fill);
+			break;
+		default:
+			snprintf(kind, sizeof(kind), "%s",
+			    buffering_name(ci->buffering));
+			break;
+		}
+		chan_boxes(b, ci, boxes, sizeof(boxes));
+		snprintf(line, sizeof(line), "%-6.6s %-14s %s", ci->name, kind,
+		    boxes);
+		put(p->win, y++, 1, line);
+		names(snd, sizeof(snd), ci->senders, ci->nsenders);
+		names(rcv, sizeof(rcv), ci->receivers, ci->nreceivers);
+		snprintf(line, sizeof(line), "  senders: %s  receivers: %s",
+		    snd, rcv);
+		if (ci->nsenders > 0 || ci->nreceivers > 0)
+			board_attr_on(b, p->win, C_BLOCKED, 0);
+		put(p->win, y, 1, line);
+		if (ci->nsenders > 0 || ci->nreceivers > 0)
+			board_attr_off(b, p->win, C_BLOCKED, 0);
+		y++;
+		snprintf(line, sizeof(line), "  msgs %llu copies %llu drops "
+		    "%llu", (unsigned long long)ci->c_messages,
+		    (unsigned long long)ci->c_copies,
+		    (unsigned long long)ci->c_drops);
+		put(p->win, y++, 1, line);
+	}
+}
+
+static void
+pane_graph_draw(struct board *b, struct pane *p)
+{
+	char	line[256];
+	int	y = 1, maxy;
+	size_t	i;
+
+	pane_frame(b, p);
+	maxy = getmaxy(p->win);
+	if (b->nedges == 0)
+		put(p->win, 1, 2, "nobody waits");
+	for (i = (size_t)p->scroll; i < b->nedges && y < maxy - 1; i++) {
+		snprintf(line, sizeof(line), b->utf8 ? "%s \xe2\x94\x80%s %s"
+		    "\xe2\x86\x92 %s%s" : "%s -%s %s-> %s%s", b->edges[i].from,
+		    op_name(b->edges[i].op), b->edges[i].chan,
+		    b->edges[i].to != NULL ? b->edges[i].to : "(nobody)",
+		    b->edges[i].deadlocked ? "  DEADLOCK" : "");
+		if (b->edges[i].deadlocked)
+			board_attr_on(b, p->win, C_DEAD, A_BOLD);
+		put(p->win, y++, 1, line);
+		if (b->edges[i].deadlocked)
+			board_attr_off(b, p->win, C_DEAD, A_BOLD);
+	}
+}
+
+static void
+pane_log_draw(struct board *b, struct pane *p)
+{
+	int	maxy, rows, y, k;
+	size_t	start, idx;
+
+	pane_frame(b, p);
+	maxy = getmaxy(p->win);
+	rows = maxy - 2;
+	if (p->scroll > (int)b->log_count - rows)
+		p->scroll = (int)b->log_count - rows;
+	if (p->scroll < 0)
+		p->scroll = 0;
+	if (p->scroll > 0)
+		mvwprintw(p->win, 0, 12, " scrolled back %d ", p->scroll);
+	k = (int)b->log_count - rows - p->scroll;
+	start = k > 0 ? (size_t)k : 0;
+	for (y = 1; y <= rows && start < b->log_count; y++, start++) {
+		idx = (b->log_next + LOG_MAX - b->log_count + start) % LOG_MAX;
+		if (b->log_err[idx])
+			board_attr_on(b, p->win, C_ERROR, A_BOLD);
+		else if (strncmp(b->log[idx], "DEADLOCK", 8) == 0)
+			board_attr_on(b, p->win, C_DEAD, A_BOLD);
+		put(p->win, y, 1, b->log[idx]);
+		if (b->log_err[idx])
+			board_attr_off(b, p->win, C_ERROR, A_BOLD);
+		else if (strncmp(b->log[idx], "DEADLOCK", 8) == 0)
+			board_attr_off(b, p->win, C_DEAD, A_BOLD);
+	}
+}
+
+static void
+draw_title(struct board *b)
+{
+	char	 line[512];
+	size_t	 i, j;
+	int	 maxx = getmaxx(b->title);
+
+	werase(b->title);
+	board_attr_on(b, b->title, C_TITLE, A_BOLD);
+	mvwaddnstr(b->title, 0, 0, " ipcplay dashboard", maxx);
+	board_attr_off(b, b->title, C_TITLE, A_BOLD);
+	if (b->ndl == 0) {
+		mvwaddnstr(b->title, 0, 20, "  no deadlock", maxx - 20);
+		return;
+	}
+	for (i = 0; i < b->ndl; i++) {
+		snprintf(line, sizeof(line), " DEADLOCK: ");
+		if (b->dl[i].ncycle > 0) {
+			for (j = 0; j < b->dl[i].ncycle; j++) {
+				strlcat(line, b->dl[i].cycle[j], sizeof(line));
+				strlcat(line, b->utf8 ? " \xe2\x86\x92 " :
+				    " -> ", sizeof(line));
+			}
+			strlcat(line, b->dl[i].cycle[0], sizeof(line));
+		} else {
+			for (j = 0; j < b->dl[i].nprocs; j++) {
+				if (j > 0)
+					strlcat(line, ", ", sizeof(line));
+				strlcat(line, b->dl[i].procs[j], sizeof(line));
+			}
+			strlcat(line, " (nobody can help)", sizeof(line));
+		}
+		strlcat(line, " ", sizeof(line));
+		board_attr_on(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
+		mvwaddnstr(b->title, 0, 20, line, maxx - 20);
+		board_attr_off(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
+		break;
+	}
+}
+
+static void
+draw_help(struct board *b)
+{
+	static const char *text[] = {
+		"ipcplay dashboard: keys",
+		"",
+		"Enter          run the typed command",
+		"Tab            complete a command, process or channel",
+		"Up / Down      command history",
+		"PgUp / PgDn    scroll the event log",
+		"F5 / F6        scroll the processes",
+		"F7 / F8        scroll the channels",
+		"Ctrl-C         clear the input line",
+		"Ctrl-D         quit (on an empty line)",
+		"F1 or ?        this help (? on an empty line)",
+		"dashboard off  back to the plain transcript",
+		"",
+		"States: ready, BLOCKED, DEADLOCK, exited",
+		"Boxes: [hi][  ] = a bounded 2 holding one",
+		"",
+		"any key closes this help",
+	};
+	int	h = (int)(sizeof(text) / sizeof(text[0])) + 2, w = 58, i;
+	int	y = (LINES - h) / 2, x = (COLS - w) / 2;
+
+	if (b->help != NULL)
+		delwin(b->help);
+	b->help = newwin(h < LINES ? h : LINES, w < COLS ? w : COLS,
+	    y > 0 ? y : 0, x > 0 ? x : 0);
+	if (b->help == NULL)
+		return;
+	werase(b->help);
+	box(b->help, 0, 0);
+	for (i = 0; i < h - 2; i++)
+		mvwaddnstr(b->help, i + 1, 2, text[i], w - 4);
+	wnoutrefresh(b->help);
+}
+
+/* The input line: the prompt, the line, the cursor. */
+static void
+board_redisplay(void)
+{
+	static const char prompt[] = "ipcplay> ";
+	int	maxx, plen = (int)sizeof(prompt) - 1, off = 0;
+
+	if (board == NULL || board->input == NULL)
+		return;
+	maxx = getmaxx(board->input);
+	if (plen + board->pos >= maxx - 1)
+		off = plen + board->pos - (maxx - 2);
+	werase(board->input);
+	if (off < plen)
+		mvwaddstr(board->input, 0, 0, prompt + off);
+	{
+		int from = off > plen ? off - plen : 0;
+
+		if (from <= board->len)
+			waddnstr(board->input, board->buf + from,
+			    maxx - 1 - (plen - (off < plen ? off : plen)));
+	}
+	wmove(board->input, 0, plen + board->pos - off);
+	wnoutrefresh(board->input);
+	doupdate();
+}
+
+static void
+board_draw(struct board *b)
+{
+	size_t	i;
+
+	snapshot_free(b);
+	for (i = 0; i < NPANES; i++) {
+		if (panes[i].update != NULL)
+			panes[i].update(b);
+	}
+	draw_title(b);
+	wnoutrefresh(b->title);
+	for (i = 0; i < NPANES; i++) {
+		if (panes[i].win == NULL)
+			continue;
+		panes[i].draw(b, &panes[i]);
+		wnoutrefresh(panes[i].win);
+	}
+	werase(b->keys);
+	mvwaddnstr(b->keys, 0, 0, " PgUp/PgDn log  F5/F6 procs  F7/F8 chans"
+	    "  Tab complete  F1 help  Ctrl-D quit", getmaxx(b->keys));
+	wnoutrefresh(b->keys);
+	if (b->show_help)
+		draw_help(b);
+	board_redisplay();
+	b->dirty = false;
+	b->last_draw = board_now();
+}
+
+/* Windows for the current size. */
+static void
+board_layout(struct board *b)
+{
+	int	h = LINES, w = COLS, logh, top, leftw, procsh;
+	size_t	i;
+
+	for (i = 0; i < NPANES; i++) {
+		if (panes[i].win != NULL)
+			delwin(panes[i].win);
+		panes[i].win = NULL;
+	}
+	if (b->title != NULL)
+		delwin(b->title);
+	if (b->keys != NULL)
+		delwin(b->keys);
+	if (b->input != NULL)
+		delwin(b->input);
+	if (h < 12)
+		h = 12;
+	if (w < 40)
+		w = 40;
+	logh = h / 4 < 5 ? 5 : h / 4;
+	top = h - logh - 3;
+	leftw = w * 9 / 20;
+	procsh = top * 3 / 5;
+	b->title = newwin(1, w, 0, 0);
+	panes[P_PROCS].win = newwin(procsh, leftw, 1, 0);
+	panes[P_GRAPH].win = newwin(top - procsh, leftw, 1 + procsh, 0);
+	panes[P_CHANS].win = newwin(top, w - leftw, 1, leftw);
+	panes[P_LOG].win = newwin(logh, w, 1 + top, 0);
+	b->keys = newwin(1, w, h - 2, 0);
+	b->input = newwin(1, w, h - 1, 0);
+	keypad(b->input, TRUE);
+	nodelay(b->input, TRUE);
+	clearok(curscr, TRUE);
+	b->dirty = true;
+}
+
+static void
+edit_set(struct board *b, const char *s)
+{
+	strlcpy(b->buf, s, sizeof(b->buf));
+	b->len = (int)strlen(b->buf);
+	b->pos = b->len;
+}
+
+static void
+edit_insert(struct board *b, const char *s, size_t n)
+{
+	if ((size_t)b->len + n >= sizeof(b->buf))
+		return;
+	memmove(b->buf + b->pos + n, b->buf + b->pos,
+	    (size_t)(b->len - b->pos) + 1);
+	memcpy(b->buf + b->pos, s, n);
+	b->len += (int)n;
+	b->pos += (int)n;
+}
+
+/* Enter: log the line, keep it in the history, run it. */
+static void
+board_line(struct board *b)
+{
+	char	*line, *s;
+
+	line = xstrdup(b->buf);
+	edit_set(b, "");
+	b->hist = -1;
+	s = line + strspn(line, " \t");
+	if (*s != '\0') {
+		add_history(line);
+		if (repl_history_path != NULL)
+			(void)append_history(1, repl_history_path);
+		xasprintf(&s, "> %s", line);
+		log_add(b, s, false);
+		free(s);
+	}
+	b->ctx->line++;
+	b->ctx->linebuf = NULL;
+	if (run_line(b->ctx, line) == -1)
+		b->done = true;
+	b->ctx->fail_pending = false;
+	free(line);
+	b->dirty = true;
+}
+
+/* Up and Down walk the same history readline keeps. */
+static void
+board_history(struct board *b, int dir)
+{
+	HIST_ENTRY	*h;
+	int		 n = history_length;
+
+	if (n == 0)
+		return;
+	if (b->hist == -1) {
+		if (dir > 0)
+			return;
+		b->hist = n;
+	}
+	b->hist += dir;
+	if (b->hist < 0)
+		b->hist = 0;
+	if (b->hist >= n) {
+		b->hist = -1;
+		edit_set(b, "");
+		return;
+	}
+	if ((h = history_get(history_base + b->hist)) != NULL)
+		edit_set(b, h->line);
+}
+
+/* Tab: complete the word before the cursor, as the plain shell does. */
+static void
+board_complete(struct board *b)
+{
+	static const char breaks[] = " \t\n\"';,";
+	char	**m, *text, line[1024];
+	int	  start = b->pos, i;
+
+	while (start > 0 && strchr(breaks, b->buf[start - 1]) == NULL)
+		start--;
+	text = xmemdup(b->buf + start, (size_t)(b->pos - start));
+	m = complete_line(b->ctx, b->buf, text, start);
+	if (m != NULL) {
+		if (strlen(m[0]) > strlen(text))
+			edit_insert(b, m[0] + strlen(text),
+			    strlen(m[0]) - strlen(text));
+		if (m[1] == NULL)
+			edit_insert(b, " ", 1);
+		else {
+			snprintf(line, sizeof(line), "completions:");
+			for (i = 1; m[i] != NULL; i++) {
+				strlcat(line, " ", sizeof(line));
+				strlcat(line, m[i], sizeof(line));
+			}
+			log_add(b, line, false);
+		}
+		for (i = 0; m[i] != NULL; i++)
+			free(m[i]);
+		free(m);
+	}
+	free(text);
+}
+
+static enum cmd_result
+board_dashboard_set(struct ctx *ctx, int on)
+{
+	(void)ctx;
+	if (!on && board != NULL)
+		board->off = true;
+	return (CMD_OK);
+}
+
+static void
+board_key(struct board *b, int c)
+{
+	int	page = getmaxy(panes[P_LOG].win) - 2;
+
+	if (b->show_help) {
+		b->show_help = false;
+		if (b->help != NULL) {
+			delwin(b->help);
+			b->help = NULL;
+		}
+		b->dirty = true;
+		if (c != KEY_RESIZE)
+			return;
+	}
+	switch (c) {
+	case KEY_RESIZE:
+		board_layout(b);
+		return;
+	case KEY_F(1):
+		b->show_help = true;
+		b->dirty = true;
+		return;
+	case '?':
+		if (b->len == 0) {
+			b->show_help = true;
+			b->dirty = true;
+			return;
+		}
+		break;
+	case KEY_PPAGE:
+		panes[P_LOG].scroll += page > 1 ? page - 1 : 1;
+		b->dirty = true;
+		return;
+	case KEY_NPAGE:
+		panes[P_LOG].scroll -= page > 1 ? page - 1 : 1;
+		b->dirty = true;
+		return;
+	case KEY_F(5):
+		if (panes[P_PROCS].scroll > 0)
+			panes[P_PROCS].scroll--;
+		b->dirty = true;
+		return;
+	case KEY_F(6):
+		panes[P_PROCS].scroll++;
+		b->dirty = true;
+		return;
+	case KEY_F(7):
+		if (panes[P_CHANS].scroll > 0)
+			panes[P_CHANS].scroll--;
+		b->dirty = true;
+		return;
+	case KEY_F(8):
+		panes[P_CHANS].scroll++;
+		b->dirty = true;
+		return;
+	case 3:				/* Ctrl-C: abandon the line */
+	case 21:			/* Ctrl-U */
+		edit_set(b, "");
+		break;
+	case 4:				/* Ctrl-D: quit on an empty line */
+		if (b->len == 0)
+			b->done = true;
+		else if (b->pos < b->len)
+			memmove(b->buf + b->pos, b->buf + b->pos + 1,
+			    (size_t)(b->len-- - b->pos));
+		break;
+	case KEY_UP:
+	case 16:			/* Ctrl-P */
+		board_history(b, -1);
+		break;
+	case KEY_DOWN:
+	case 14:			/* Ctrl-N */
+		board_history(b, 1);
+		break;
+	case KEY_LEFT:
+	case 2:
+		if (b->pos > 0)
+			b->pos--;
+		break;
+	case KEY_RIGHT:
+	case 6:
+		if (b->pos < b->len)
+			b->pos++;
+		break;
+	case KEY_HOME:
+	case 1:
+		b->pos = 0;
+		break;
+	case KEY_END:
+	case 5:
+		b->pos = b->len;
+		break;
+	case KEY_DC:
+		if (b->pos < b->len)
+			memmove(b->buf + b->pos, b->buf + b->pos + 1,
+			    (size_t)(b->len-- - b->pos));
+		break;
+	case KEY_BACKSPACE:
+	case 8:
+	case 127:
+		if (b->pos > 0) {
+			memmove(b->buf + b->pos - 1, b->buf + b->pos,
+			    (size_t)(b->len - b->pos) + 1);
+			b->pos--;
+			b->len--;
+		}
+		break;
+	case '\t':
+		board_complete(b);
+		break;
+	case KEY_ENTER:
+	case '\r':
+	case '\n':
+		board_line(b);
+		break;
+	default:
+		if (c >= 32 && c <= 255 && c != 127) {
+			char ch = (char)c;
+
+			edit_insert(b, &ch, 1);
+		}
+		break;
+	}
+	board_redisplay();
+}
+
+static void
+board_colors(struct board *b)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	b->color = has_colors() && (nc == NULL || *nc == '\0');
+	if (!b->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(C_READY, COLOR_GREEN, -1);
+	init_pair(C_BLOCKED, COLOR_YELLOW, -1);
+	init_pair(C_EXITED, -1, -1);
+	init_pair(C_DEAD, COLOR_RED, -1);
+	init_pair(C_TITLE, COLOR_CYAN, -1);
+	init_pair(C_ERROR, COLOR_RED, -1);
+}
+
+enum board_end
+board_run(struct ctx *ctx)
+{
+	struct board	 b;
+	struct pollfd	*pfd = NULL;
+	size_t		 cap = 0, n, need, i;
+	SCREEN		*scr;
+	int		 t, c;
+	enum board_end	 end;
+
+	memset(&b, 0, sizeof(b));
+	b.ctx = ctx;
+	b.hist = -1;
+	setlocale(LC_ALL, "");
+	b.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL)
+		return (BOARD_OFF);
+	raw();
+	noecho();
+	nonl();
+	board_colors(&b);
+	board = &b;
+	if (!observing) {
+		engine_observe(ctx->e, board_event, NULL);
+		observing = true;
+	}
+	ctx->print_hook = board_print;
+	ctx->dashboard_set = board_dashboard_set;
+	board_layout(&b);
+	log_add(&b, "The live dashboard.  Type commands below; F1 for the "
+	    "keys, 'dashboard off' for the plain transcript.", false);
+
+	while (!b.done && !b.off) {
+		need = engine_nprocs(ctx->e) + 3;
+		if (need > cap) {
+			pfd = xreallocarray(pfd, need, sizeof(*pfd));
+			cap = need;
+		}
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		n = 1 + engine_pollfds(ctx->e, pfd + 1, cap - 1);
+		t = engine_poll_timeout(ctx->e);
+		if (b.dirty) {
+			int left = FRAME_MS - (int)(board_now() - b.last_draw);
+
+			if (left < 0)
+				left = 0;
+			if (t == -1 || left < t)
+				t = left;
+		}
+		if (poll(pfd, n, t) == -1)
+			for (i = 0; i < n; i++)
+				pfd[i].revents = 0;
+		engine_dispatch(ctx->e, pfd + 1, n - 1);
+		if (engine_quiet(ctx->e))
+			engine_after_step(ctx->e);
+		while (!b.done && !b.off && (c = wgetch(b.input)) != ERR)
+			board_key(&b, c);
+		if (b.dirty && board_now() - b.last_draw >= FRAME_MS)
+			board_draw(&b);
+	}
+	end = b.done ? BOARD_QUIT : BOARD_OFF;
+
+	ctx->print_hook = NULL;
+	ctx->dashboard_set = NULL;
+	snapshot_free(&b);
+	for (i = 0; i < NPANES; i++) {
+		if (panes[i].win != NULL)
+			delwin(panes[i].win);
+		panes[i].win = NULL;
+		panes[i].scroll = 0;
+	}
+	if (b.help != NULL)
+		delwin(b.help);
+	delwin(b.title);
+	delwin(b.keys);
+	delwin(b.input);
+	endwin();
+	delscreen(scr);
+	for (i = 0; i < LOG_MAX; i++)
+		free(b.log[i]);
+	board = NULL;
+	free(pfd);
+	return (end);
+}
