@@ -1010,6 +1010,13 @@ board_run(struct ctx *ctx)
 	b.hist = -1;
 	setlocale(LC_ALL, "");
 	b.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	/*
+	 * In a UTF-8 locale draw lines with Unicode, not the terminal's
+	 * alternate character set, which many terminal emulators (and
+	 * projector setups) get wrong.
+	 */
+	if (b.utf8)
+		(void)setenv("NCURSES_NO_UTF8_ACS", "1", 1);
 	if ((scr = newterm(NULL, stdout, stdin)) == NULL)
 		return (BOARD_OFF);
 	raw();

@@ -4,7 +4,7 @@
 tmux_start() {
 	TM="tmux -L ipc$$-${BATS_TEST_NUMBER} -f /dev/null"
 	$TM new-session -d -s t -x "${COLS:-100}" -y "${ROWS:-30}" \
-	    "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR/history NO_COLOR=${NO_COLOR:-1} TERM=xterm $*; sleep 30"
+	    "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR/history NO_COLOR=${NO_COLOR-1} TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; sleep 30"
 }
 
 tmux_stop() {
@@ -22,6 +22,17 @@ wait_screen() {
 		sleep 0.05
 	done
 	echo "screen never showed: $1"
+	screen
+	return 1
+}
+
+# wait_screen_re REGEX: the same with an extended regular expression.
+wait_screen_re() {
+	for _ in $(seq 100); do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.05
+	done
+	echo "screen never matched: $1"
 	screen
 	return 1
 }

@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# The live dashboard as a student sees it on the projector: tmux runs
+# ipcplay -D, capture-pane reads the screen.
+
+load test_helper/common
+load test_helper/tmux
+
+setup() {
+	COLS=80 ROWS=24
+}
+
+teardown() {
+	tmux_stop
+}
+
+@test "the dashboard starts at 80x24 with every pane" {
+	tmux_start "$IPCPLAY --dashboard"
+	wait_screen 'ipcplay dashboard'
+	wait_screen '─ processes '
+	wait_screen '─ channels '
+	wait_screen '─ wait-for graph '
+	wait_screen '─ events '
+	wait_screen 'F1 help'
+	wait_screen 'ipcplay>'
+}
+
+@test "a bounded channel's boxes fill as messages arrive" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; channel c1 bounded 3 from A to B' Enter
+	wait_screen 'bounded 0/3    [  ][  ][  ]'
+	type_keys 'A send c1 hi' Enter
+	wait_screen 'bounded 1/3    [hi][  ][  ]'
+	type_keys 'A send c1 yo' Enter
+	wait_screen 'bounded 2/3    [hi][yo][  ]'
+}
+
+@test "a blocked sender is marked BLOCKED and shown in the channel's sender queue" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; channel c1 bounded 1 from A to B; A send c1 one; A send c1 two' Enter
+	wait_screen_re 'A +[0-9]+ BLOCKED +send c1'
+	wait_screen 'senders: A  receivers: -'
+	wait_screen 'A ─send c1→ B'
+	type_keys 'B recv c1' Enter
+	wait_screen 'senders: -  receivers: -'
+	wait_screen 'nobody waits'
+}
+
+@test "a deadlock shows a banner naming the cycle" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B C; channel ab rendezvous from A to B; channel bc rendezvous from B to C' Enter
+	type_keys 'channel ca rendezvous from C to A; A send ab x; B send bc y; C send ca z' Enter
+	wait_screen 'DEADLOCK: A → B → C → A'
+	wait_screen 'A ─send ab→ B  DEADLOCK'
+	screen | grep -qE 'DEADLOCK +send ca'
+}
+
+@test "an external kill -9 of a child appears without a key press" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Victim' Enter
+	wait_screen 'Victim spawned'
+	pid=$(pgrep -f 'ipcplay: Victim' | head -1)
+	kill -9 "$pid"
+	wait_screen 'Victim killed by KILL'
+	wait_screen_re 'exited +by KILL'
+}
+
+@test "a timeout fires on screen without a key press" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; A recv --timeout 300' Enter
+	wait_screen_re 'BLOCKED +recv @A'
+	wait_screen 'A timed out: recv on @A after 300 ms'
+	wait_screen 'ready'
+}
+
+@test "after a resize every pane is still there" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; channel c1 bounded 2' Enter
+	wait_screen 'c1'
+	$TM resize-window -t t -x 120 -y 40
+	for _ in $(seq 100); do
+		[ "$(screen | wc -l)" -eq 40 ] && screen | grep -q '─ events ─' && break
+		sleep 0.05
+	done
+	[ "$(screen | head -1 | wc -c)" -gt 0 ]
+	screen | grep -q '─ processes '
+	screen | grep -q '─ channels '
+	screen | grep -q '─ events '
+	screen | grep -q 'c1 .*bounded 0/2'
+	$TM resize-window -t t -x 80 -y 24
+	wait_screen '─ wait-for graph '
+}
+
+@test "with NO_COLOR there is no colour, and states are words" {
+	NO_COLOR=1 tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; channel c rendezvous from A to B; A send c x' Enter
+	wait_screen 'BLOCKED'
+	! $TM capture-pane -p -e -t t | grep -q $'\e\\[3[0-7]m\|\e\\[38;'
+	screen | grep -q 'ready'
+}
+
+@test "without NO_COLOR the states are coloured" {
+	NO_COLOR= tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; channel c rendezvous from A to B; A send c x' Enter
+	wait_screen 'BLOCKED'
+	$TM capture-pane -p -e -t t | grep -q $'\e\\[3[0-7]m'
+}
+
+@test "F1 shows the keys; any key closes the help" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys F1
+	wait_screen 'ipcplay dashboard: keys'
+	type_keys Space
+	for _ in $(seq 100); do screen | grep -q 'dashboard: keys' || break; sleep 0.05; done
+	! screen | grep -q 'dashboard: keys'
+}
+
+@test "Tab completes and Up recalls history in the dashboard" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Alice' Enter
+	wait_screen 'Alice spawned'
+	type_keys 'Al' Tab 'se' Tab '@Al' Tab 'hello' Enter
+	wait_screen 'Alice sent "hello" on @Alice'
+	type_keys Up
+	wait_screen 'ipcplay> Alice send @Alice hello'
+}
+
+@test "dashboard off returns to the plain transcript, dashboard on comes back" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'dashboard off' Enter
+	for _ in $(seq 100); do screen | grep -q '─ events ' || break; sleep 0.05; done
+	type_keys 'spawn Plain' Enter
+	wait_screen 'Plain spawned'
+	! screen | grep -q '─ events '
+	type_keys 'dashboard on' Enter
+	wait_screen '─ events '
+	wait_screen 'Plain'
+}
+
+@test "quit in the dashboard leaves no process behind" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn BoardA BoardB; BoardA recv' Enter
+	wait_screen 'BLOCKED'
+	type_keys 'quit' Enter
+	for _ in $(seq 80); do pgrep -f 'ipcplay: Board' >/dev/null || break; sleep 0.05; done
+	! pgrep -f 'ipcplay: Board'
+}
+
+@test "without a terminal, -D falls back to the plain transcript" {
+	run -0 ipc -D -c 'spawn A'
+	assert_output 'A spawned'
+	run -0 sh -c "echo 'spawn B' | '$IPCPLAY' -D"
+	assert_output 'B spawned'
+}
