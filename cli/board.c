@@ -77,6 +77,8 @@ struct board {
 	WINDOW			*title, *keys, *input, *help;
 	bool			 dirty, show_help, color, utf8, done, off;
 	uint64_t		 last_draw;
+	uint64_t		 first_event;	/* oldest event not drawn, us */
+	size_t			 nevents;	/* events since the last frame */
 	char			 buf[1024];	/* the input line */
 	int			 len, pos;
 	int			 hist;		/* history position, -1: new */
@@ -84,6 +86,16 @@ struct board {
 
 static struct board	*board;		/* the running board, or NULL */
 static bool		 observing;
+static FILE		*frame_log;		/* IPCPLAY_BOARD_TRACE: frame timings */
+
+static uint64_t
+board_now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
 
 extern char		*repl_history_path;
 
@@ -179,8 +191,12 @@ board_event(const struct event *ev, void *arg)
 {
 	(void)ev;
 	(void)arg;
-	if (board != NULL)
-		board->dirty = true;
+	if (board == NULL)
+		return;
+	board->dirty = true;
+	if (board->first_event == 0)
+		board->first_event = board_now_us();
+	board->nevents++;
 }
 
 /* Snapshots. */
@@ -670,7 +686,8 @@ board_redisplay(void)
 static void
 board_draw(struct board *b)
 {
-	size_t	i;
+	size_t		i;
+	uint64_t	t0 = board_now_us(), t1;
 
 	snapshot_free(b);
 	for (i = 0; i < NPANES; i++) {
@@ -694,6 +711,17 @@ board_draw(struct board *b)
 	board_redisplay();
 	b->dirty = false;
 	b->last_draw = board_now();
+	if (frame_log != NULL) {
+		/* The frame's cost, and how long its oldest event waited. */
+		t1 = board_now_us();
+		fprintf(frame_log, "frame %llu us, event-to-screen %lld us, %zu "
+		    "events\n", (unsigned long long)(t1 - t0),
+		    b->first_event != 0 ? (long long)(t1 - b->first_event) :
+		    -1LL, b->nevents);
+		fflush(frame_log);
+	}
+	b->first_event = 0;
+	b->nevents = 0;
 }
 
 /* Windows for the current size. */
@@ -1030,6 +1058,8 @@ board_run(struct ctx *ctx)
 	}
 	ctx->print_hook = board_print;
 	ctx->dashboard_set = board_dashboard_set;
+	if (getenv("IPCPLAY_BOARD_TRACE") != NULL)
+		frame_log = fopen(getenv("IPCPLAY_BOARD_TRACE"), "a");
 	board_layout(&b);
 	log_add(&b, "The live dashboard.  Type commands below; F1 for the "
 	    "keys, 'dashboard off' for the plain transcript.", false);
@@ -1084,6 +1114,9 @@ board_run(struct ctx *ctx)
 	delscreen(scr);
 	for (i = 0; i < LOG_MAX; i++)
 		free(b.log[i]);
+	if (frame_log != NULL)
+		fclose(frame_log);
+	frame_log = NULL;
 	board = NULL;
 	free(pfd);
 	return (end);
