@@ -79,6 +79,10 @@ struct board {
 	uint64_t		 last_draw;
 	uint64_t		 first_event;	/* oldest event not drawn, us */
 	size_t			 nevents;	/* events since the last frame */
+	SCREEN			*scr;
+	bool			 reader;	/* board_read_line() waits */
+	char			*got;		/* the line it read */
+	char			 prompt[128];	/* the reader's prompt */
 	char			 buf[1024];	/* the input line */
 	int			 len, pos;
 	int			 hist;		/* history position, -1: new */
@@ -165,6 +169,34 @@ log_add(struct board *b, const char *line, bool err)
 	b->dirty = true;
 }
 
+/* Add a line to the log, wrapped at blanks to the log's width. */
+static void
+log_wrap(struct board *b, const char *line, bool err)
+{
+	char	*s, *p, *cut;
+	int	 width = COLS - 2;
+
+	if (width < 20)
+		width = 20;
+	s = xstrdup(line);
+	p = s;
+	while ((int)strlen(p) > width) {
+		cut = p + width;
+		while (cut > p && *cut != ' ')
+			cut--;
+		if (cut == p)
+			cut = p + width;	/* one long word: cut it */
+		*cut = '\0';
+		log_add(b, p, err);
+		p = cut + 1;
+		while (*p == ' ')
+			p++;
+	}
+	if (*p != '\0' || p == s)
+		log_add(b, p, err);
+	free(s);
+}
+
 static void
 board_print(struct ctx *ctx, enum out_kind kind, const char *text)
 {
@@ -178,10 +210,10 @@ board_print(struct ctx *ctx, enum out_kind kind, const char *text)
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (kind == OUT_ERROR) {
 			xasprintf(&err, "error: %s", line);
-			log_add(board, err, true);
+			log_wrap(board, err, true);
 			free(err);
 		} else
-			log_add(board, line, false);
+			log_wrap(board, line, false);
 	}
 	free(copy);
 }
@@ -660,11 +692,13 @@ draw_help(struct board *b)
 static void
 board_redisplay(void)
 {
-	static const char prompt[] = "ipcplay> ";
-	int	maxx, plen = (int)sizeof(prompt) - 1, off = 0;
+	const char	*prompt;
+	int		 maxx, plen, off = 0;
 
 	if (board == NULL || board->input == NULL)
 		return;
+	prompt = board->prompt[0] != '\0' ? board->prompt : "ipcplay> ";
+	plen = (int)strlen(prompt);
 	maxx = getmaxx(board->input);
 	if (plen + board->pos >= maxx - 1)
 		off = plen + board->pos - (maxx - 2);
@@ -792,6 +826,15 @@ board_line(struct board *b)
 	line = xstrdup(b->buf);
 	edit_set(b, "");
 	b->hist = -1;
+	if (b->reader) {
+		if (*line != '\0') {
+			add_history(line);
+			if (repl_history_path != NULL)
+				(void)append_history(1, repl_history_path);
+		}
+		b->got = line;
+		return;
+	}
 	s = line + strspn(line, " \t");
 	if (*s != '\0') {
 		add_history(line);
@@ -1023,35 +1066,33 @@ board_colors(struct board *b)
 	init_pair(C_ERROR, COLOR_RED, -1);
 }
 
-enum board_end
-board_run(struct ctx *ctx)
+/* Take the terminal: the board is shown from now until board_end(). */
+bool
+board_begin(struct ctx *ctx)
 {
-	struct board	 b;
-	struct pollfd	*pfd = NULL;
-	size_t		 cap = 0, n, need, i;
-	SCREEN		*scr;
-	int		 t, c;
-	enum board_end	 end;
+	struct board	*b;
 
-	memset(&b, 0, sizeof(b));
-	b.ctx = ctx;
-	b.hist = -1;
+	b = xcalloc(1, sizeof(*b));
+	b->ctx = ctx;
+	b->hist = -1;
 	setlocale(LC_ALL, "");
-	b.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	b->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	/*
 	 * In a UTF-8 locale draw lines with Unicode, not the terminal's
 	 * alternate character set, which many terminal emulators (and
 	 * projector setups) get wrong.
 	 */
-	if (b.utf8)
+	if (b->utf8)
 		(void)setenv("NCURSES_NO_UTF8_ACS", "1", 1);
-	if ((scr = newterm(NULL, stdout, stdin)) == NULL)
-		return (BOARD_OFF);
+	if ((b->scr = newterm(NULL, stdout, stdin)) == NULL) {
+		free(b);
+		return (false);
+	}
 	raw();
 	noecho();
 	nonl();
-	board_colors(&b);
-	board = &b;
+	board_colors(b);
+	board = b;
 	if (!observing) {
 		engine_observe(ctx->e, board_event, NULL);
 		observing = true;
@@ -1060,11 +1101,23 @@ board_run(struct ctx *ctx)
 	ctx->dashboard_set = board_dashboard_set;
 	if (getenv("IPCPLAY_BOARD_TRACE") != NULL)
 		frame_log = fopen(getenv("IPCPLAY_BOARD_TRACE"), "a");
-	board_layout(&b);
-	log_add(&b, "The live dashboard.  Type commands below; F1 for the "
-	    "keys, 'dashboard off' for the plain transcript.", false);
+	board_layout(b);
+	return (true);
+}
 
-	while (!b.done && !b.off) {
+/*
+ * The one loop: keyboard, engine, frames.  Runs until quit, "dashboard
+ * off", or (for a reader, such as the lesson player) a line is entered.
+ */
+static void
+board_loop(struct board *b)
+{
+	struct ctx	*ctx = b->ctx;
+	struct pollfd	*pfd = NULL;
+	size_t		 cap = 0, n, need, i;
+	int		 t, c;
+
+	while (!b->done && !b->off && b->got == NULL) {
 		need = engine_nprocs(ctx->e) + 3;
 		if (need > cap) {
 			pfd = xreallocarray(pfd, need, sizeof(*pfd));
@@ -1075,8 +1128,8 @@ board_run(struct ctx *ctx)
 		pfd[0].revents = 0;
 		n = 1 + engine_pollfds(ctx->e, pfd + 1, cap - 1);
 		t = engine_poll_timeout(ctx->e);
-		if (b.dirty) {
-			int left = FRAME_MS - (int)(board_now() - b.last_draw);
+		if (b->dirty) {
+			int left = FRAME_MS - (int)(board_now() - b->last_draw);
 
 			if (left < 0)
 				left = 0;
@@ -1089,35 +1142,88 @@ board_run(struct ctx *ctx)
 		engine_dispatch(ctx->e, pfd + 1, n - 1);
 		if (engine_quiet(ctx->e))
 			engine_after_step(ctx->e);
-		while (!b.done && !b.off && (c = wgetch(b.input)) != ERR)
-			board_key(&b, c);
-		if (b.dirty && board_now() - b.last_draw >= FRAME_MS)
-			board_draw(&b);
+		while (!b->done && !b->off && b->got == NULL &&
+		    (c = wgetch(b->input)) != ERR)
+			board_key(b, c);
+		if (b->dirty && board_now() - b->last_draw >= FRAME_MS)
+			board_draw(b);
 	}
-	end = b.done ? BOARD_QUIT : BOARD_OFF;
+	if (b->dirty)
+		board_draw(b);
+	free(pfd);
+}
 
+/*
+ * Read one line at the board's input line, with prompt, while the board
+ * stays live.  NULL when the user quits (Ctrl-D).
+ */
+char *
+board_read_line(struct ctx *ctx, const char *prompt)
+{
+	struct board	*b = board;
+	char		*line;
+
+	(void)ctx;
+	if (b == NULL)
+		return (NULL);
+	b->reader = true;
+	strlcpy(b->prompt, prompt, sizeof(b->prompt));
+	b->dirty = true;
+	board_loop(b);
+	b->reader = false;
+	b->prompt[0] = '\0';
+	line = b->got;
+	b->got = NULL;
+	b->done = false;
+	return (line);
+}
+
+/* Give the terminal back. */
+void
+board_end(struct ctx *ctx)
+{
+	struct board	*b = board;
+	size_t		 i;
+
+	if (b == NULL)
+		return;
 	ctx->print_hook = NULL;
 	ctx->dashboard_set = NULL;
-	snapshot_free(&b);
+	snapshot_free(b);
 	for (i = 0; i < NPANES; i++) {
 		if (panes[i].win != NULL)
 			delwin(panes[i].win);
 		panes[i].win = NULL;
 		panes[i].scroll = 0;
 	}
-	if (b.help != NULL)
-		delwin(b.help);
-	delwin(b.title);
-	delwin(b.keys);
-	delwin(b.input);
+	if (b->help != NULL)
+		delwin(b->help);
+	delwin(b->title);
+	delwin(b->keys);
+	delwin(b->input);
 	endwin();
-	delscreen(scr);
+	delscreen(b->scr);
 	for (i = 0; i < LOG_MAX; i++)
-		free(b.log[i]);
+		free(b->log[i]);
 	if (frame_log != NULL)
 		fclose(frame_log);
 	frame_log = NULL;
+	free(b->got);
+	free(b);
 	board = NULL;
-	free(pfd);
+}
+
+enum board_end
+board_run(struct ctx *ctx)
+{
+	enum board_end	end;
+
+	if (!board_begin(ctx))
+		return (BOARD_OFF);
+	log_add(board, "The live dashboard.  Type commands below; F1 for the "
+	    "keys, 'dashboard off' for the plain transcript.", false);
+	board_loop(board);
+	end = board->done ? BOARD_QUIT : BOARD_OFF;
+	board_end(ctx);
 	return (end);
 }

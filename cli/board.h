@@ -19,4 +19,9 @@ enum board_end {
 bool		board_available(void);
 enum board_end	board_run(struct ctx *);
 
+/* The board as a line reader, for the lesson player. */
+bool		board_begin(struct ctx *);
+char		*board_read_line(struct ctx *, const char *);
+void		board_end(struct ctx *);
+
 #endif

@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "ipcplay.h"
+#include "board.h"
 #include "lesson.h"
 #include "sb.h"
 
@@ -79,6 +80,7 @@ struct lesson_entry {
 
 static struct lesson	*playing;	/* at the exercise prompt */
 static bool		 input_tty;
+static bool		 on_board;	/* playing on the dashboard */
 static const char	*cur_prompt;
 
 static void	 lesson_free(struct lesson *);
@@ -184,7 +186,15 @@ wait_end(struct ctx *ctx)
 static char *
 read_input(struct ctx *ctx, const char *prompt)
 {
+	char		*got;
 	struct pollfd	*pfd = NULL;
+
+	/* On the dashboard, the board's input line asks. */
+	if (on_board) {
+		if ((got = board_read_line(ctx, prompt)) != NULL)
+			put(ctx, "%s%s\n", prompt, got);
+		return (got);
+	}
 	size_t		 cap = 0, n, need;
 	char		*line = NULL;
 	size_t		 lcap = 0;
@@ -857,12 +867,24 @@ lesson_play(struct ctx *ctx, const char *path)
 	input_tty = isatty(STDIN_FILENO);
 	setvbuf(stdin, NULL, _IONBF, 0);
 	ctx->interactive = true;
+	/* With a usable terminal the lesson plays on the dashboard. */
+	if (input_tty && !ctx->json && getenv("IPCPLAY_NO_DASHBOARD") == NULL &&
+	    board_available())
+		on_board = board_begin(ctx);
 	put(ctx, "Lesson %s: %s\n", l->name, l->summary);
 	put(ctx, "Enter runs the next step; a command typed there runs too "
 	    "(ps, chan NAME, help); q quits.\n\n");
 	done = play_steps(ctx, l);
 	if (done && l->ex < l->nlines)
 		done = play_exercise(ctx, l);
+	if (on_board) {
+		/* Let the class look at the final state before it goes. */
+		if (done)
+			free(board_read_line(ctx, "End of the lesson: Enter to "
+			    "leave "));
+		board_end(ctx);
+		on_board = false;
+	}
 	if (done)
 		put(ctx, "End of lesson %s.\n", l->name);
 	else

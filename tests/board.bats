@@ -163,3 +163,18 @@ teardown() {
 	run -0 sh -c "echo 'spawn B' | '$IPCPLAY' -D"
 	assert_output 'B spawned'
 }
+
+@test "a lesson plays on the dashboard when the terminal allows it" {
+	tmux_start "$IPCPLAY lesson deadlock"
+	wait_screen '─ processes '
+	wait_screen 'When processes block, they can end up waiting for each other'
+	wait_screen 'step 1 of 9 done'
+	type_keys Enter
+	wait_screen_re 'A +[0-9]+ BLOCKED +send ab'
+	type_keys Enter
+	wait_screen 'your guess>'
+	type_keys 'a deadlock' Enter
+	wait_screen 'DEADLOCK: A → B → C → A'
+	type_keys q Enter
+	wait_screen 'left unfinished'
+}
