@@ -81,6 +81,7 @@ struct board {
 	size_t			 nevents;	/* events since the last frame */
 	SCREEN			*scr;
 	bool			 reader;	/* board_read_line() waits */
+	bool			 lesson;	/* a lesson plays: a bigger log */
 	char			*got;		/* the line it read */
 	char			 prompt[128];	/* the reader's prompt */
 	char			 buf[1024];	/* the input line */
@@ -780,7 +781,10 @@ board_layout(struct board *b)
 		h = 12;
 	if (w < 40)
 		w = 40;
-	logh = h / 4 < 5 ? 5 : h / 4;
+	/* A lesson's narration needs room to be read. */
+	logh = b->lesson ? h * 2 / 5 : h / 4;
+	if (logh < 5)
+		logh = 5;
 	top = h - logh - 3;
 	leftw = w * 9 / 20;
 	procsh = top * 3 / 5;
@@ -1166,6 +1170,10 @@ board_read_line(struct ctx *ctx, const char *prompt)
 	(void)ctx;
 	if (b == NULL)
 		return (NULL);
+	if (!b->lesson) {
+		b->lesson = true;
+		board_layout(b);
+	}
 	b->reader = true;
 	strlcpy(b->prompt, prompt, sizeof(b->prompt));
 	b->dirty = true;

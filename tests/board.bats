@@ -167,8 +167,8 @@ teardown() {
 @test "a lesson plays on the dashboard when the terminal allows it" {
 	tmux_start "$IPCPLAY lesson deadlock"
 	wait_screen '─ processes '
-	wait_screen 'When processes block, they can end up waiting for each other'
 	wait_screen 'step 1 of 9 done'
+	wait_screen 'Three rendezvous channels form a ring: A to B, B to C, C to A.'
 	type_keys Enter
 	wait_screen_re 'A +[0-9]+ BLOCKED +send ab'
 	type_keys Enter
