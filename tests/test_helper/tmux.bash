@@ -4,7 +4,7 @@
 tmux_start() {
 	TM="tmux -L ipc$$-${BATS_TEST_NUMBER} -f /dev/null"
 	$TM new-session -d -s t -x "${COLS:-100}" -y "${ROWS:-30}" \
-	    "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR/history NO_COLOR=${NO_COLOR-1} TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; sleep 30"
+	    "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR/history IPCPLAY_LESSONS_DIR=$BATS_TEST_DIRNAME/../lessons NO_COLOR=${NO_COLOR-1} TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; sleep 30"
 }
 
 tmux_stop() {
