@@ -23,7 +23,6 @@
 #include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1116,36 +1115,19 @@ board_begin(struct ctx *ctx)
 static void
 board_loop(struct board *b)
 {
-	struct ctx	*ctx = b->ctx;
-	struct pollfd	*pfd = NULL;
-	size_t		 cap = 0, n, need, i;
-	int		 t, c;
+	struct ui_wait	w = { NULL, 0 };
+	int		fd = STDIN_FILENO, t, c;
+	short		ready;
 
 	while (!b->done && !b->off && b->got == NULL) {
-		need = engine_nprocs(ctx->e) + 3;
-		if (need > cap) {
-			pfd = xreallocarray(pfd, need, sizeof(*pfd));
-			cap = need;
-		}
-		pfd[0].fd = STDIN_FILENO;
-		pfd[0].events = POLLIN;
-		pfd[0].revents = 0;
-		n = 1 + engine_pollfds(ctx->e, pfd + 1, cap - 1);
-		t = engine_poll_timeout(ctx->e);
+		t = -1;
 		if (b->dirty) {
-			int left = FRAME_MS - (int)(board_now() - b->last_draw);
-
-			if (left < 0)
-				left = 0;
-			if (t == -1 || left < t)
-				t = left;
+			t = FRAME_MS - (int)(board_now() - b->last_draw);
+			if (t < 0)
+				t = 0;
 		}
-		if (poll(pfd, n, t) == -1)
-			for (i = 0; i < n; i++)
-				pfd[i].revents = 0;
-		engine_dispatch(ctx->e, pfd + 1, n - 1);
-		if (engine_quiet(ctx->e))
-			engine_after_step(ctx->e);
+		if (ui_wait(b->ctx, &w, &fd, &ready, 1, t) == -1)
+			break;
 		while (!b->done && !b->off && b->got == NULL &&
 		    (c = wgetch(b->input)) != ERR)
 			board_key(b, c);
@@ -1154,7 +1136,7 @@ board_loop(struct board *b)
 	}
 	if (b->dirty)
 		board_draw(b);
-	free(pfd);
+	ui_wait_free(&w);
 }
 
 /*

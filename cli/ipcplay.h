@@ -122,6 +122,15 @@ void	 trace_print(struct ctx *, size_t);
 void	 trace_free(struct ctx *);
 void	 out_recent_clear(struct ctx *);
 
+/* wait.c */
+struct ui_wait {
+	struct pollfd	*pfd;
+	size_t		 cap;
+};
+int	 ui_wait(struct ctx *, struct ui_wait *, const int *, short *, size_t,
+	    int);
+void	 ui_wait_free(struct ui_wait *);
+
 /* batch.c */
 int	 batch_file(struct ctx *, const char *);
 int	 batch_string(struct ctx *, const char *);

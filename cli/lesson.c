@@ -186,8 +186,13 @@ wait_end(struct ctx *ctx)
 static char *
 read_input(struct ctx *ctx, const char *prompt)
 {
+	struct ui_wait	 w = { NULL, 0 };
+	int		 fd = STDIN_FILENO;
+	short		 ready = 0;
 	char		*got;
-	struct pollfd	*pfd = NULL;
+	char		*line = NULL;
+	size_t		 lcap = 0;
+	ssize_t		 len;
 
 	/* On the dashboard, the board's input line asks. */
 	if (on_board) {
@@ -195,35 +200,15 @@ read_input(struct ctx *ctx, const char *prompt)
 			put(ctx, "%s%s\n", prompt, got);
 		return (got);
 	}
-	size_t		 cap = 0, n, need;
-	char		*line = NULL;
-	size_t		 lcap = 0;
-	ssize_t		 len;
-
 	put(ctx, "%s", prompt);
 	cur_prompt = prompt;
 	ctx->async_begin = wait_begin;
 	ctx->async_end = wait_end;
 	for (;;) {
-		need = engine_nprocs(ctx->e) + 4;
-		if (need > cap) {
-			pfd = xreallocarray(pfd, need, sizeof(*pfd));
-			cap = need;
-		}
-		pfd[0].fd = STDIN_FILENO;
-		pfd[0].events = POLLIN;
-		pfd[0].revents = 0;
-		n = 1 + engine_pollfds(ctx->e, pfd + 1, cap - 1);
-		if (poll(pfd, n, engine_poll_timeout(ctx->e)) == -1 &&
-		    errno != EINTR)
-			break;
-		engine_dispatch(ctx->e, pfd + 1, n - 1);
-		if (engine_quiet(ctx->e))
-			engine_after_step(ctx->e);
-		if (pfd[0].revents != 0)
+		if (ui_wait(ctx, &w, &fd, &ready, 1, -1) == -1 || ready != 0)
 			break;
 	}
-	free(pfd);
+	ui_wait_free(&w);
 	ctx->async_begin = NULL;
 	ctx->async_end = NULL;
 	cur_prompt = NULL;

@@ -217,9 +217,9 @@ repl_dashboard_set(struct ctx *ctx, int on)
 static void
 repl_plain(struct ctx *ctx)
 {
-	struct pollfd	*pfd = NULL;
-	size_t		 cap = 0, n, need;
-	int		 t;
+	struct ui_wait	 w = { NULL, 0 };
+	int		 fds[2];
+	short		 ready[2];
 	char		 c;
 
 	ctx->async_begin = async_begin;
@@ -228,22 +228,11 @@ repl_plain(struct ctx *ctx)
 	repl_switch = false;
 	rl_callback_handler_install(PROMPT, repl_line);
 	while (!repl_done && !repl_switch) {
-		need = engine_nprocs(ctx->e) + 4;
-		if (need > cap) {
-			pfd = xreallocarray(pfd, need, sizeof(*pfd));
-			cap = need;
-		}
-		pfd[0].fd = STDIN_FILENO;
-		pfd[0].events = POLLIN;
-		pfd[0].revents = 0;
-		pfd[1].fd = sig_pipe[0];
-		pfd[1].events = POLLIN;
-		pfd[1].revents = 0;
-		n = 2 + engine_pollfds(ctx->e, pfd + 2, cap - 2);
-		t = engine_poll_timeout(ctx->e);
-		if (poll(pfd, n, t) == -1 && errno != EINTR)
+		fds[0] = STDIN_FILENO;
+		fds[1] = sig_pipe[0];
+		if (ui_wait(ctx, &w, fds, ready, 2, -1) == -1)
 			break;
-		if (pfd[1].revents & POLLIN) {
+		if (ready[1] & POLLIN) {
 			while (read(sig_pipe[0], &c, 1) == 1)
 				continue;
 			/* Ctrl-C: abandon the line, keep the playground. */
@@ -252,17 +241,14 @@ repl_plain(struct ctx *ctx)
 			rl_on_new_line();
 			rl_redisplay();
 		}
-		engine_dispatch(ctx->e, pfd + 2, n - 2);
-		if (engine_quiet(ctx->e))
-			engine_after_step(ctx->e);
-		if (pfd[0].revents & (POLLIN | POLLHUP))
+		if (ready[0] & (POLLIN | POLLHUP))
 			rl_callback_read_char();
 	}
 	rl_callback_handler_remove();
 	ctx->async_begin = NULL;
 	ctx->async_end = NULL;
 	ctx->dashboard_set = NULL;
-	free(pfd);
+	ui_wait_free(&w);
 }
 
 void
