@@ -1,10 +1,19 @@
 # Driving the real binary in a terminal: tmux on a private socket, text
 # read back with capture-pane, bounded waits instead of sleeps.
 
+# A fresh socket for every start: restarting a server on the socket of
+# one just killed can race.
+TMUX_STARTS=0
 tmux_start() {
-	TM="tmux -L ipc$$-${BATS_TEST_NUMBER} -f /dev/null"
-	$TM new-session -d -s t -x "${COLS:-100}" -y "${ROWS:-30}" \
-	    "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR/history IPCPLAY_LESSONS_DIR=$BATS_TEST_DIRNAME/../lessons NO_COLOR=${NO_COLOR-1} TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; sleep 30"
+	TMUX_STARTS=$((TMUX_STARTS + 1))
+	TM="tmux -L ipc$$-${BATS_TEST_NUMBER}-$TMUX_STARTS -f /dev/null"
+	for _ in 1 2 3; do
+		$TM new-session -d -s t -x "${COLS:-100}" -y "${ROWS:-30}" \
+		    "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR/history IPCPLAY_LESSONS_DIR=$BATS_TEST_DIRNAME/../lessons NO_COLOR=${NO_COLOR-1} TERM=xterm LANG=C.UTF-8 LC_ALL=C.UTF-8 $*; sleep 30" &&
+		    return 0
+		sleep 0.2
+	done
+	return 1
 }
 
 tmux_stop() {
