@@ -25,6 +25,17 @@ pids() {
 	    sed 's/.*"pid"://'
 }
 
+# all_gone PID...: every one has gone within 2 s.
+all_gone() {
+	for _ in $(seq 40); do
+		alive=0
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ "$alive" -eq 0 ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 teardown() {
 	[ -n "${bg:-}" ] && kill -9 "$bg" 2>/dev/null || true
 }
@@ -61,13 +72,7 @@ teardown() {
 	[ "$(printf '%s\n' "$kids" | wc -l)" -eq 3 ]
 	kill -9 "$bg"
 	wait "$bg" 2>/dev/null || true
-	for _ in $(seq 40); do
-		alive=0
-		for p in $kids; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ "$alive" -eq 0 ] && break
-		sleep 0.05
-	done
-	[ "$alive" -eq 0 ]
+	all_gone $kids
 }
 
 @test "SIGTERM of ipcplay leaves no child" {
@@ -76,13 +81,7 @@ teardown() {
 	kids=$(pids)
 	kill -TERM "$bg"
 	wait "$bg" 2>/dev/null || true
-	for _ in $(seq 40); do
-		alive=0
-		for p in $kids; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ "$alive" -eq 0 ] && break
-		sleep 0.05
-	done
-	[ "$alive" -eq 0 ]
+	all_gone $kids
 }
 
 @test "the end of a script kills and reaps every child: no zombie, no orphan" {
