@@ -9,6 +9,7 @@ start_bg() {
 	out="$BATS_TEST_TMPDIR/out.json"
 	"$IPCPLAY" --json -c "$1" > "$out" 2>"$BATS_TEST_TMPDIR/err" &
 	bg=$!
+	disown "$bg"	# its death by SIGKILL is the point, not news
 }
 
 # wait_for PATTERN: until the output has it (at most 5 s).
