@@ -101,7 +101,6 @@ board_now_us(void)
 	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
 }
 
-extern char		*repl_history_path;
 
 static void	pane_procs_update(struct board *);
 static void	pane_procs_draw(struct board *, struct pane *);
@@ -830,19 +829,11 @@ board_line(struct board *b)
 	edit_set(b, "");
 	b->hist = -1;
 	if (b->reader) {
-		if (*line != '\0') {
-			add_history(line);
-			if (repl_history_path != NULL)
-				(void)append_history(1, repl_history_path);
-		}
+		(void)repl_history_add(line);
 		b->got = line;
 		return;
 	}
-	s = line + strspn(line, " \t");
-	if (*s != '\0') {
-		add_history(line);
-		if (repl_history_path != NULL)
-			(void)append_history(1, repl_history_path);
+	if (repl_history_add(line)) {
 		xasprintf(&s, "> %s", line);
 		log_add(b, s, false);
 		free(s);

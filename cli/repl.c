@@ -110,23 +110,28 @@ async_end(struct ctx *ctx)
 	rl_forced_update_display();
 }
 
+/* Keep a line that is not blank in the history, and in its file now. */
+bool
+repl_history_add(const char *line)
+{
+	if (line[strspn(line, " \t")] == '\0')
+		return (false);
+	add_history(line);
+	if (repl_history_path != NULL)
+		(void)append_history(1, repl_history_path);
+	return (true);
+}
+
 static void
 repl_line(char *line)
 {
-	char	*s;
-
 	if (line == NULL) {
 		repl_done = true;
 		rl_callback_handler_remove();
 		fputc('\n', stdout);
 		return;
 	}
-	s = line + strspn(line, " \t");
-	if (*s != '\0') {
-		add_history(line);
-		if (repl_history_path != NULL)
-			(void)append_history(1, repl_history_path);
-	}
+	(void)repl_history_add(line);
 	repl_ctx->line++;
 	in_command = true;
 	if (run_line(repl_ctx, line) == -1)

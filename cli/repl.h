@@ -5,9 +5,12 @@
 #ifndef REPL_H
 #define REPL_H
 
+#include <stdbool.h>
+
 struct ctx;
 
 void	 repl_run(struct ctx *);
+bool	 repl_history_add(const char *);
 void	 repl_comp_reset(void);
 void	 repl_comp_add(const char *);
 char	**repl_comp_match(const char *);
