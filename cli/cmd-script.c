@@ -455,7 +455,8 @@ cmd_pause_exec(struct ctx *ctx, struct word *w, size_t n)
 
 	(void)w;
 	(void)n;
-	if (!ctx->interactive)
+	/* Batch goes on; the dashboard owns the keyboard and never stops. */
+	if (!ctx->interactive || ctx->print_hook != NULL)
 		return (CMD_OK);
 	fprintf(stderr, "-- press Enter to continue --");
 	fflush(stderr);
