@@ -842,7 +842,6 @@ board_line(struct board *b)
 	b->ctx->linebuf = NULL;
 	if (run_line(b->ctx, line) == -1)
 		b->done = true;
-	b->ctx->fail_pending = false;
 	free(line);
 	b->dirty = true;
 }

@@ -152,8 +152,12 @@ main(int argc, char *argv[])
 			if (batch_file(&ctx, argv[i]) == -1)
 				break;
 		}
-	} else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+	} else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		repl_run(&ctx);
+		/* A typo at the prompt is not a failed session. */
+		ctx.status = 0;
+		ctx.fail_pending = false;
+	}
 	else
 		batch_stream(&ctx, stdin, "stdin");
 	status = batch_finish(&ctx);

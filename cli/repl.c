@@ -136,8 +136,6 @@ repl_line(char *line)
 	in_command = true;
 	if (run_line(repl_ctx, line) == -1)
 		repl_done = true;
-	if (repl_ctx->fail_pending)
-		repl_ctx->fail_pending = false;
 	in_command = false;
 	free(line);
 	if (repl_done || repl_switch)

@@ -130,3 +130,14 @@ teardown() {
 	run -1 ipc -c 'spawn Alice; channel jobs unbounded; Alice send jbos x'
 	assert_output --partial 'Alice send jbos: no such channel; did you mean jobs?'
 }
+
+@test "expect error at the prompt holds right after a failed command" {
+	tmux_start "$IPCPLAY; echo exit=\$?"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; A recv @B' Enter
+	wait_screen 'A recv @B: permission denied'
+	type_keys 'expect error' Enter
+	wait_screen 'expect error ... ok'
+	type_keys 'quit' Enter
+	wait_screen 'exit=0'
+}
