@@ -469,7 +469,8 @@ cmd_pause_exec(struct ctx *ctx, struct word *w, size_t n)
 const struct cmd_entry cmd_pause_entry = {
 	.name = "pause",
 	.usage = "pause",
-	.help = "Wait for Enter (interactive only; batch mode goes on).",
+	.help = "Wait for Enter in the plain shell; batch mode and the "
+	    "dashboard go on at once.",
 	.example = "pause",
 	.min_args = 0, .max_args = 0,
 	.exec = cmd_pause_exec,
