@@ -82,10 +82,8 @@ struct board {
 	bool			 reader;	/* board_read_line() waits */
 	bool			 lesson;	/* a lesson plays: a bigger log */
 	char			*got;		/* the line it read */
-	char			 prompt[128];	/* the reader's prompt */
-	char			 buf[1024];	/* the input line */
-	int			 len, pos;
-	int			 hist;		/* history position, -1: new */
+	int			 queue;		/* the byte readline reads next */
+	FILE			*devnull;	/* readline's own output */
 };
 
 static struct board	*board;		/* the running board, or NULL */
@@ -687,31 +685,33 @@ draw_help(struct board *b)
 	wnoutrefresh(b->help);
 }
 
-/* The input line: the prompt, the line, the cursor. */
+/*
+ * readline's redisplay, drawn into the input window: the prompt, the
+ * line (scrolled so the cursor stays in view), the cursor at rl_point.
+ */
 static void
 board_redisplay(void)
 {
 	const char	*prompt;
-	int		 maxx, plen, off = 0;
+	int		 maxx, plen, off = 0, point, end, from;
 
 	if (board == NULL || board->input == NULL)
 		return;
-	prompt = board->prompt[0] != '\0' ? board->prompt : "ipcplay> ";
+	prompt = rl_display_prompt != NULL ? rl_display_prompt : "";
 	plen = (int)strlen(prompt);
+	point = rl_point;
+	end = rl_end;
 	maxx = getmaxx(board->input);
-	if (plen + board->pos >= maxx - 1)
-		off = plen + board->pos - (maxx - 2);
+	if (plen + point >= maxx - 1)
+		off = plen + point - (maxx - 2);
 	werase(board->input);
 	if (off < plen)
 		mvwaddstr(board->input, 0, 0, prompt + off);
-	{
-		int from = off > plen ? off - plen : 0;
-
-		if (from <= board->len)
-			waddnstr(board->input, board->buf + from,
-			    maxx - 1 - (plen - (off < plen ? off : plen)));
-	}
-	wmove(board->input, 0, plen + board->pos - off);
+	from = off > plen ? off - plen : 0;
+	if (rl_line_buffer != NULL && from <= end)
+		waddnstr(board->input, rl_line_buffer + from,
+		    maxx - 1 - (plen - (off < plen ? off : plen)));
+	wmove(board->input, 0, plen + point - off);
 	wnoutrefresh(board->input);
 	doupdate();
 }
@@ -799,35 +799,56 @@ board_layout(struct board *b)
 	b->dirty = true;
 }
 
-static void
-edit_set(struct board *b, const char *s)
+/*
+ * readline reads the keyboard through this one-byte queue: a key is
+ * pushed, then rl_callback_read_char() takes it.  Telling readline that
+ * nothing else is waiting (board_avail) keeps it from reading ahead.
+ */
+static int
+board_getc(FILE *f)
 {
-	strlcpy(b->buf, s, sizeof(b->buf));
-	b->len = (int)strlen(b->buf);
-	b->pos = b->len;
+	int	c;
+
+	(void)f;
+	if (board == NULL || board->queue < 0)
+		return (EOF);
+	c = board->queue;
+	board->queue = -1;
+	return (c);
+}
+
+static int
+board_avail(void)
+{
+	return (board != NULL && board->queue >= 0);
 }
 
 static void
-edit_insert(struct board *b, const char *s, size_t n)
+board_feed(struct board *b, const char *s, size_t n)
 {
-	if ((size_t)b->len + n >= sizeof(b->buf))
+	size_t	i;
+
+	for (i = 0; i < n && board != NULL; i++) {
+		b->queue = (unsigned char)s[i];
+		rl_callback_read_char();
+	}
+}
+
+/* A line from readline: for a reader (the lesson player), or to run. */
+static void
+board_rl_line(char *line)
+{
+	struct board	*b = board;
+	char		*s;
+
+	if (b == NULL) {
+		free(line);
 		return;
-	memmove(b->buf + b->pos + n, b->buf + b->pos,
-	    (size_t)(b->len - b->pos) + 1);
-	memcpy(b->buf + b->pos, s, n);
-	b->len += (int)n;
-	b->pos += (int)n;
-}
-
-/* Enter: log the line, keep it in the history, run it. */
-static void
-board_line(struct board *b)
-{
-	char	*line, *s;
-
-	line = xstrdup(b->buf);
-	edit_set(b, "");
-	b->hist = -1;
+	}
+	if (line == NULL) {
+		b->done = true;		/* Ctrl-D on an empty line */
+		return;
+	}
 	if (b->reader) {
 		(void)repl_history_add(line);
 		b->got = line;
@@ -846,63 +867,33 @@ board_line(struct board *b)
 	b->dirty = true;
 }
 
-/* Up and Down walk the same history readline keeps. */
-static void
-board_history(struct board *b, int dir)
+/* Tab: the shell's context-aware completion. */
+static char **
+board_complete(const char *text, int start, int end)
 {
-	HIST_ENTRY	*h;
-	int		 n = history_length;
-
-	if (n == 0)
-		return;
-	if (b->hist == -1) {
-		if (dir > 0)
-			return;
-		b->hist = n;
-	}
-	b->hist += dir;
-	if (b->hist < 0)
-		b->hist = 0;
-	if (b->hist >= n) {
-		b->hist = -1;
-		edit_set(b, "");
-		return;
-	}
-	if ((h = history_get(history_base + b->hist)) != NULL)
-		edit_set(b, h->line);
+	(void)end;
+	rl_attempted_completion_over = 1;
+	if (board == NULL)
+		return (NULL);
+	return (complete_line(board->ctx, rl_line_buffer, text, start));
 }
 
-/* Tab: complete the word before the cursor, as the plain shell does. */
+/* Several matches: list them in the log, not on the terminal. */
 static void
-board_complete(struct board *b)
+board_matches(char **matches, int num, int max)
 {
-	static const char breaks[] = " \t\n\"';,";
-	char	**m, *text, line[1024];
-	int	  start = b->pos, i;
+	char	line[1024];
+	int	i;
 
-	while (start > 0 && strchr(breaks, b->buf[start - 1]) == NULL)
-		start--;
-	text = xmemdup(b->buf + start, (size_t)(b->pos - start));
-	m = complete_line(b->ctx, b->buf, text, start);
-	if (m != NULL) {
-		if (strlen(m[0]) > strlen(text))
-			edit_insert(b, m[0] + strlen(text),
-			    strlen(m[0]) - strlen(text));
-		if (m[1] == NULL)
-			edit_insert(b, " ", 1);
-		else {
-			snprintf(line, sizeof(line), "completions:");
-			for (i = 1; m[i] != NULL; i++) {
-				strlcat(line, " ", sizeof(line));
-				strlcat(line, m[i], sizeof(line));
-			}
-			log_add(b, line, false);
-		}
-		for (i = 0; m[i] != NULL; i++)
-			free(m[i]);
-		free(m);
+	(void)max;
+	if (board == NULL)
+		return;
+	snprintf(line, sizeof(line), "completions:");
+	for (i = 1; i <= num; i++) {
+		strlcat(line, " ", sizeof(line));
+		strlcat(line, matches[i], sizeof(line));
 	}
-	free(text);
+	log_add(board, line, false);
 }
 
 static enum cmd_result
@@ -938,7 +929,7 @@ board_key(struct board *b, int c)
 		b->dirty = true;
 		return;
 	case '?':
-		if (b->len == 0) {
+		if (rl_end == 0) {
 			b->show_help = true;
 			b->dirty = true;
 			return;
@@ -971,72 +962,45 @@ board_key(struct board *b, int c)
 		b->dirty = true;
 		return;
 	case 3:				/* Ctrl-C: abandon the line */
-	case 21:			/* Ctrl-U */
-		edit_set(b, "");
+		rl_replace_line("", 0);
+		rl_point = rl_end = 0;
 		break;
-	case 4:				/* Ctrl-D: quit on an empty line */
-		if (b->len == 0)
-			b->done = true;
-		else if (b->pos < b->len)
-			memmove(b->buf + b->pos, b->buf + b->pos + 1,
-			    (size_t)(b->len-- - b->pos));
+	case 26:			/* Ctrl-Z: nothing to suspend here */
 		break;
 	case KEY_UP:
-	case 16:			/* Ctrl-P */
-		board_history(b, -1);
+		board_feed(b, "\033[A", 3);
 		break;
 	case KEY_DOWN:
-	case 14:			/* Ctrl-N */
-		board_history(b, 1);
-		break;
-	case KEY_LEFT:
-	case 2:
-		if (b->pos > 0)
-			b->pos--;
+		board_feed(b, "\033[B", 3);
 		break;
 	case KEY_RIGHT:
-	case 6:
-		if (b->pos < b->len)
-			b->pos++;
+		board_feed(b, "\033[C", 3);
+		break;
+	case KEY_LEFT:
+		board_feed(b, "\033[D", 3);
 		break;
 	case KEY_HOME:
-	case 1:
-		b->pos = 0;
+		board_feed(b, "\001", 1);	/* Ctrl-A */
 		break;
 	case KEY_END:
-	case 5:
-		b->pos = b->len;
+		board_feed(b, "\005", 1);	/* Ctrl-E */
 		break;
 	case KEY_DC:
-		if (b->pos < b->len)
-			memmove(b->buf + b->pos, b->buf + b->pos + 1,
-			    (size_t)(b->len-- - b->pos));
+		board_feed(b, "\033[3~", 4);
 		break;
 	case KEY_BACKSPACE:
-	case 8:
-	case 127:
-		if (b->pos > 0) {
-			memmove(b->buf + b->pos - 1, b->buf + b->pos,
-			    (size_t)(b->len - b->pos) + 1);
-			b->pos--;
-			b->len--;
-		}
-		break;
-	case '\t':
-		board_complete(b);
+		board_feed(b, "\177", 1);
 		break;
 	case KEY_ENTER:
-	case '\r':
-	case '\n':
-		board_line(b);
+		board_feed(b, "\r", 1);
 		break;
 	default:
-		if (c >= 32 && c <= 255 && c != 127) {
+		if (c >= 0 && c <= 255) {
 			char ch = (char)c;
 
-			edit_insert(b, &ch, 1);
+			board_feed(b, &ch, 1);
 		}
-		break;
+		break;		/* other function keys: not ours */
 	}
 	board_redisplay();
 }
@@ -1067,7 +1031,6 @@ board_begin(struct ctx *ctx)
 
 	b = xcalloc(1, sizeof(*b));
 	b->ctx = ctx;
-	b->hist = -1;
 	setlocale(LC_ALL, "");
 	b->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	/*
@@ -1094,7 +1057,22 @@ board_begin(struct ctx *ctx)
 	ctx->dashboard_set = board_dashboard_set;
 	if (getenv("IPCPLAY_BOARD_TRACE") != NULL)
 		frame_log = fopen(getenv("IPCPLAY_BOARD_TRACE"), "a");
+	/* readline, with curses owning the terminal. */
+	b->queue = -1;
+	b->devnull = fopen("/dev/null", "w");
+	rl_outstream = b->devnull;
+	rl_getc_function = board_getc;
+	rl_input_available_hook = board_avail;
+	rl_redisplay_function = board_redisplay;
+	rl_prep_term_function = NULL;
+	rl_deprep_term_function = NULL;
+	rl_catch_signals = 0;
+	rl_change_environment = 0;
+	rl_attempted_completion_function = board_complete;
+	rl_completer_word_break_characters = " \t\n\"';,";
+	rl_completion_display_matches_hook = board_matches;
 	board_layout(b);
+	rl_callback_handler_install("ipcplay> ", board_rl_line);
 	return (true);
 }
 
@@ -1147,11 +1125,11 @@ board_read_line(struct ctx *ctx, const char *prompt)
 		board_layout(b);
 	}
 	b->reader = true;
-	strlcpy(b->prompt, prompt, sizeof(b->prompt));
+	rl_set_prompt(prompt);
 	b->dirty = true;
 	board_loop(b);
 	b->reader = false;
-	b->prompt[0] = '\0';
+	rl_set_prompt("ipcplay> ");
 	line = b->got;
 	b->got = NULL;
 	b->done = false;
@@ -1167,6 +1145,16 @@ board_end(struct ctx *ctx)
 
 	if (b == NULL)
 		return;
+	rl_callback_handler_remove();
+	rl_getc_function = rl_getc;
+	rl_input_available_hook = NULL;
+	rl_redisplay_function = rl_redisplay;
+	rl_prep_term_function = rl_prep_terminal;
+	rl_deprep_term_function = rl_deprep_terminal;
+	rl_completion_display_matches_hook = NULL;
+	rl_outstream = stdout;
+	if (b->devnull != NULL)
+		fclose(b->devnull);
 	ctx->print_hook = NULL;
 	ctx->dashboard_set = NULL;
 	snapshot_free(b);

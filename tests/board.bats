@@ -178,3 +178,15 @@ teardown() {
 	type_keys q Enter
 	wait_screen 'left unfinished'
 }
+
+@test "the dashboard's input line is readline: Home, Left, Ctrl-W edit the line" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'pawn Edited' Home 's' Enter
+	wait_screen 'Edited spawned'
+	type_keys 'spawn Wrong' C-w 'Fixed' Enter
+	wait_screen 'Fixed spawned'
+	! screen | grep -q 'Wrong spawned'
+	type_keys 'spawn Y' Left Left 'X' Enter
+	wait_screen 'spawnX Y'
+}
