@@ -9,10 +9,15 @@
  * at most every FRAME_MS, so bursts of events cost one frame and an idle
  * board costs nothing.
  *
- * The input line is edited here (curses owns the terminal; readline's
- * own display cannot share it), with readline's history list, so Up and
- * Down see the same history as the plain shell and it is saved the same
- * way, and with the plain shell's context-aware completion on Tab.
+ * readline runs through its callback interface with curses owning the
+ * terminal: keys come from wgetch() (keypad on, raw mode); the board's
+ * own keys (PgUp, F1, ...) are handled here, editing keys are turned
+ * back into the sequences readline binds, and everything else is fed to
+ * readline one byte at a time through rl_getc_function.  An
+ * rl_input_available_hook that reports only that byte keeps readline
+ * from reading ahead, and a custom rl_redisplay_function draws
+ * rl_display_prompt and rl_line_buffer into the input window.  History
+ * and completion are the shell's.
  * Every line the language prints arrives through ctx->print_hook
  * and goes to the event log.
  *
