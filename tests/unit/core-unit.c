@@ -50,20 +50,24 @@ playground(void)
 	return (e);
 }
 
+/* Run one operation of proc on chan (msg NULL for a receive), settled. */
 static int
-send_(struct engine *e, const char *proc, const char *chan, const char *msg)
+op_(struct engine *e, const char *proc, enum op_kind kind, const char *chan,
+    const char *msg)
 {
 	struct op_request	 rq;
 	char			*cause, *names[1];
 
 	memset(&rq, 0, sizeof(rq));
 	names[0] = (char *)chan;
-	rq.kind = OP_SEND;
+	rq.kind = kind;
 	rq.chans = names;
 	rq.nchans = 1;
 	rq.chanspec = chan;
-	rq.msg = (const unsigned char *)msg;
-	rq.len = strlen(msg);
+	if (msg != NULL) {
+		rq.msg = (const unsigned char *)msg;
+		rq.len = strlen(msg);
+	}
 	rq.timeout_ms = -1;
 	if (engine_submit(e, proc, &rq, &cause) == -1) {
 		free(cause);
@@ -74,24 +78,15 @@ send_(struct engine *e, const char *proc, const char *chan, const char *msg)
 }
 
 static int
+send_(struct engine *e, const char *proc, const char *chan, const char *msg)
+{
+	return (op_(e, proc, OP_SEND, chan, msg));
+}
+
+static int
 recv_(struct engine *e, const char *proc, const char *chan)
 {
-	struct op_request	 rq;
-	char			*cause, *names[1];
-
-	memset(&rq, 0, sizeof(rq));
-	names[0] = (char *)chan;
-	rq.kind = OP_RECV;
-	rq.chans = names;
-	rq.nchans = 1;
-	rq.chanspec = chan;
-	rq.timeout_ms = -1;
-	if (engine_submit(e, proc, &rq, &cause) == -1) {
-		free(cause);
-		return (-1);
-	}
-	engine_settle(e);
-	return (0);
+	return (op_(e, proc, OP_RECV, chan, NULL));
 }
 
 static int
