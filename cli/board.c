@@ -1160,6 +1160,7 @@ board_end(struct ctx *ctx)
 	rl_outstream = stdout;
 	if (b->devnull != NULL)
 		fclose(b->devnull);
+	repl_restore_handler();
 	ctx->print_hook = NULL;
 	ctx->dashboard_set = NULL;
 	snapshot_free(b);

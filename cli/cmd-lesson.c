@@ -81,3 +81,54 @@ const struct cmd_entry cmd_check_entry = {
 	.min_args = 0, .max_args = 0,
 	.exec = cmd_check_exec,
 };
+
+/*
+ * lesson [NAME] at the shell's prompt: list the lessons, or play one in
+ * a playground of its own (the shell's processes wait meanwhile and are
+ * all still there afterwards).
+ */
+static enum cmd_result
+cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct engine_config	 cf;
+	struct engine		*saved;
+	char			*argv[3];
+	void			(*ab)(struct ctx *), (*ae)(struct ctx *);
+	int			 r;
+
+	if (!ctx->interactive)
+		return (cmd_fail(ctx, &w[0], "lesson plays at the shell's "
+		    "prompt; a script can run a lesson file itself"));
+	if (ctx->print_hook != NULL)
+		return (cmd_fail(ctx, &w[0], "type 'dashboard off' first: a "
+		    "lesson brings its own dashboard"));
+	argv[0] = (char *)"lesson";
+	argv[1] = n > 1 ? w[1].s : NULL;
+	argv[2] = NULL;
+	if (n == 1)
+		return (lesson_main(ctx, 1, argv) == 0 ? CMD_OK : CMD_FAIL);
+	memset(&cf, 0, sizeof(cf));
+	saved = ctx->e;
+	ab = ctx->async_begin;
+	ae = ctx->async_end;
+	ctx->e = engine_new(&cf);
+	engine_observe(ctx->e, out_event, ctx);
+	r = lesson_main(ctx, 2, argv);
+	engine_free(ctx->e);
+	ctx->e = saved;
+	engine_rearm(saved);
+	ctx->async_begin = ab;
+	ctx->async_end = ae;
+	ctx->interactive = true;
+	return (r == 2 ? CMD_FAIL : CMD_OK);
+}
+
+const struct cmd_entry cmd_lesson_entry = {
+	.name = "lesson",
+	.usage = "lesson [NAME]",
+	.help = "List the lessons, or play one (by number or topic) step by "
+	    "step in a playground of its own; your processes wait.",
+	.example = "lesson deadlock",
+	.min_args = 0, .max_args = 1,
+	.exec = cmd_lesson_exec,
+};

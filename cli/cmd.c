@@ -29,7 +29,7 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_say_entry, cmd_pause_entry, cmd_help_entry, cmd_quit_entry,
     cmd_send_entry, cmd_recv_entry, cmd_poll_entry, cmd_signal_entry,
     cmd_mask_entry, cmd_unmask_entry, cmd_exit_entry, cmd_dashboard_entry, cmd_stats_entry,
-    cmd_predict_entry, cmd_exercise_entry, cmd_check_entry;
+    cmd_predict_entry, cmd_exercise_entry, cmd_check_entry, cmd_lesson_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_spawn_entry, &cmd_kill_entry, &cmd_channel_entry,
@@ -41,7 +41,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_filter_entry, &cmd_balance_entry, &cmd_sleep_entry,
 	&cmd_repeat_entry, &cmd_expect_entry, &cmd_say_entry,
 	&cmd_pause_entry, &cmd_predict_entry, &cmd_exercise_entry,
-	&cmd_check_entry, &cmd_dashboard_entry, &cmd_help_entry,
+	&cmd_check_entry, &cmd_lesson_entry, &cmd_dashboard_entry,
+	&cmd_help_entry,
 	&cmd_quit_entry, NULL
 };
 
@@ -68,7 +69,7 @@ cmd_is_reserved(const char *name)
 		if (strcasecmp(cmd_table[i]->name, name) == 0)
 			return (true);
 	}
-	return (strcasecmp(name, "lesson") == 0);
+	return (false);
 }
 
 /* Exact name, then unique prefix.  *amb gets the candidates if ambiguous. */

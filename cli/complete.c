@@ -14,6 +14,7 @@
 #include <readline/readline.h>
 
 #include "ipcplay.h"
+#include "lesson.h"
 #include "repl.h"
 
 
@@ -142,7 +143,15 @@ complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 		}
 	} else if (strcmp(w[0].s, "kill") == 0)
 		n == 1 ? add_procs(ctx) : add_list(signals);
-	else if (strcmp(w[0].s, "spawn") == 0)
+	else if (strcmp(w[0].s, "lesson") == 0 && n == 1) {
+		char	**t;
+		size_t	  nt, j;
+
+		nt = lesson_topics(&t);
+		for (j = 0; j < nt; j++)
+			add_owned(t[j]);
+		free(t);
+	} else if (strcmp(w[0].s, "spawn") == 0)
 		;
 	else if (strcmp(w[0].s, "help") == 0 && n == 1) {
 		for (i = 0; cmd_table[i] != NULL; i++)

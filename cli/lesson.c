@@ -878,6 +878,30 @@ lesson_play(struct ctx *ctx, const char *path)
 	return (done ? 0 : 1);
 }
 
+/* The lessons' topics ("why-ipc", "deadlock", ...), for completion. */
+size_t
+lesson_topics(char ***out)
+{
+	struct lesson_entry	*v;
+	char			*dir, **t = NULL, *s;
+	size_t			 n = 0, i;
+
+	dir = lessons_dir();
+	if (lesson_scan(dir, &v, &n) == 0) {
+		t = xcalloc(n + 1, sizeof(*t));
+		for (i = 0; i < n; i++) {
+			t[i] = xstrdup(topic_of(v[i].file));
+			if ((s = strstr(t[i], ".ipc")) != NULL)
+				*s = '\0';
+		}
+		entries_free(v, n);
+	} else
+		n = 0;
+	free(dir);
+	*out = t;
+	return (n);
+}
+
 int
 lesson_main(struct ctx *ctx, int argc, char **argv)
 {

@@ -22,6 +22,9 @@ struct word;
 /* ipcplay lesson [NAME]: argv[0] is "lesson".  Returns the exit status. */
 int	 lesson_main(struct ctx *, int, char **);
 
+/* The lessons' topics, for completion; the caller frees each and the array. */
+size_t	 lesson_topics(char ***);
+
 /* True while the player waits for the student's exercise attempt. */
 bool	 lesson_playing(void);
 

@@ -30,6 +30,10 @@
 
 static struct ctx	*repl_ctx;
 static bool		 repl_done;
+static bool		 plain_active;	/* repl_plain's loop is running */
+static bool		 handler_lost;	/* reinstall after this line */
+
+static void	repl_line(char *);
 static bool		 repl_switch;	/* "dashboard on": leave the plain loop */
 static int		 sig_pipe[2] = { -1, -1 };
 char			*repl_history_path;
@@ -110,6 +114,18 @@ async_end(struct ctx *ctx)
 	rl_forced_update_display();
 }
 
+/*
+ * Something borrowed readline from under the plain prompt (a lesson
+ * played on the dashboard from the shell): give the prompt its handler
+ * back.
+ */
+void
+repl_restore_handler(void)
+{
+	if (plain_active)
+		handler_lost = true;
+}
+
 /* Keep a line that is not blank in the history, and in its file now. */
 bool
 repl_history_add(const char *line)
@@ -140,6 +156,11 @@ repl_line(char *line)
 	free(line);
 	if (repl_done || repl_switch)
 		rl_callback_handler_remove();
+	else if (handler_lost) {
+		/* After all the line's output, so the prompt comes last. */
+		handler_lost = false;
+		rl_callback_handler_install(PROMPT, repl_line);
+	}
 }
 
 /* Completion: command words, process and channel names, op words. */
@@ -230,6 +251,7 @@ repl_plain(struct ctx *ctx)
 	ctx->dashboard_set = repl_dashboard_set;
 	repl_switch = false;
 	rl_callback_handler_install(PROMPT, repl_line);
+	plain_active = true;
 	while (!repl_done && !repl_switch) {
 		fds[0] = STDIN_FILENO;
 		fds[1] = sig_pipe[0];
@@ -247,6 +269,7 @@ repl_plain(struct ctx *ctx)
 		if (ready[0] & (POLLIN | POLLHUP))
 			rl_callback_read_char();
 	}
+	plain_active = false;
 	rl_callback_handler_remove();
 	ctx->async_begin = NULL;
 	ctx->async_end = NULL;

@@ -11,6 +11,7 @@ struct ctx;
 
 void	 repl_run(struct ctx *);
 bool	 repl_history_add(const char *);
+void	 repl_restore_handler(void);
 void	 repl_comp_reset(void);
 void	 repl_comp_add(const char *);
 char	**repl_comp_match(const char *);

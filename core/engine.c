@@ -74,7 +74,6 @@ struct engine *
 engine_new(const struct engine_config *cf)
 {
 	struct engine		*e;
-	struct sigaction	 sa;
 
 	e = xcalloc(1, sizeof(*e));
 	TAILQ_INIT(&e->procs);
@@ -87,13 +86,26 @@ engine_new(const struct engine_config *cf)
 	if (pipe2(e->chld_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		e->chld_pipe[0] = e->chld_pipe[1] = -1;
 	}
+	engine_rearm(e);
+	return (e);
+}
+
+/*
+ * Make e the engine that SIGCHLD wakes.  Only one engine listens at a
+ * time; a front end that runs a second playground for a while (a lesson
+ * played from the shell) rearms the first one afterwards.
+ */
+void
+engine_rearm(struct engine *e)
+{
+	struct sigaction	sa;
+
 	chld_write_fd = e->chld_pipe[1];
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = engine_sigchld;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGCHLD, &sa, NULL);
-	return (e);
 }
 
 void

@@ -266,6 +266,7 @@ struct engine;
 /* Life. */
 struct engine	*engine_new(const struct engine_config *);
 void		 engine_free(struct engine *);
+void		 engine_rearm(struct engine *);
 void		 engine_observe(struct engine *, event_fn, void *);
 void		 engine_emit(struct engine *, struct event *);
 uint64_t	 engine_next_seq(struct engine *);

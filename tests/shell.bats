@@ -141,3 +141,26 @@ teardown() {
 	type_keys 'quit' Enter
 	wait_screen 'exit=0'
 }
+
+@test "lesson at the prompt: Tab completes a topic, the lesson plays apart, the shell's processes wait" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Mine' Enter
+	wait_screen 'Mine spawned'
+	type_keys 'lesson' Enter
+	wait_screen '06  deadlock'
+	type_keys 'lesson dead' Tab
+	wait_screen 'ipcplay> lesson deadlock'
+	type_keys Enter
+	wait_screen 'step 1 of 9 done'
+	type_keys q Enter
+	wait_screen 'Lesson 06-deadlock left unfinished.'
+	type_keys 'Mine send @Mine still-here' Enter
+	wait_screen 'Mine sent "still-here" on @Mine [@Mine 1]'
+	! screen | grep -q '^A spawned'
+}
+
+@test "lesson in a script says where it plays" {
+	run -1 ipc -c 'lesson deadlock'
+	assert_output --partial 'lesson plays at the shell'"'"'s prompt; a script can run a lesson file itself'
+}
