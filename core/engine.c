@@ -799,12 +799,6 @@ engine_nprocs(const struct engine *e)
 	return (e->nprocs);
 }
 
-size_t
-engine_nchans(const struct engine *e)
-{
-	return (e->nchans);
-}
-
 /*
  * An agent the broker calls idle or blocked may still be on its way back
  * into read() for a few microseconds.  Before showing the kernel's state

@@ -299,7 +299,6 @@ size_t	 engine_nprocs(const struct engine *);
 void	 engine_settle_kstates(struct engine *);
 bool	 engine_proc_info(struct engine *, size_t, struct proc_info *);
 bool	 engine_proc_find(struct engine *, const char *, struct proc_info *);
-size_t	 engine_nchans(const struct engine *);
 bool	 engine_chan_info(struct engine *, size_t, struct chan_info *);
 bool	 engine_chan_find(struct engine *, const char *, struct chan_info *);
 void	 chan_info_free(struct chan_info *);

@@ -24,27 +24,20 @@ screen() {
 	$TM capture-pane -p -t t
 }
 
-# wait_screen TEXT: until the screen shows TEXT (at most 5 s).
-wait_screen() {
+# screen_wait GREPFLAG PATTERN: until the screen matches (at most 5 s).
+screen_wait() {
 	for _ in $(seq 100); do
-		screen | grep -qF -- "$1" && return 0
+		screen | grep -q "$1" -- "$2" && return 0
 		sleep 0.05
 	done
-	echo "screen never showed: $1"
+	echo "screen never showed: $2"
 	screen
 	return 1
 }
 
-# wait_screen_re REGEX: the same with an extended regular expression.
-wait_screen_re() {
-	for _ in $(seq 100); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.05
-	done
-	echo "screen never matched: $1"
-	screen
-	return 1
-}
+# wait_screen TEXT: a fixed string; wait_screen_re REGEX: an extended one.
+wait_screen() { screen_wait -F "$1"; }
+wait_screen_re() { screen_wait -E "$1"; }
 
 type_keys() {
 	$TM send-keys -t t "$@"
