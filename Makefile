@@ -13,10 +13,15 @@ MANDIR	?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/ipcplay
 BUILD	?= build
 
-CC	?= gcc
+# make's built-in CC is "cc", so "CC ?= gcc" would never apply.
+ifeq ($(origin CC),default)
+CC	 = gcc
+endif
 CFLAGS	?= -O2 -g
 WARN	 = -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
-	   -Wmissing-prototypes -Wno-unused-parameter
+	   -Wmissing-prototypes -Wno-unused-parameter \
+	   -Werror=implicit-function-declaration -Werror=implicit-int \
+	   -Werror=incompatible-pointer-types
 ifdef CI
 WARN	+= -Werror
 endif
@@ -24,14 +29,41 @@ ifdef WERROR
 WARN	+= -Werror
 endif
 
-BSD_CFLAGS	:= $(shell pkg-config --cflags libbsd-overlay 2>/dev/null)
-BSD_LIBS	:= $(shell pkg-config --libs libbsd-overlay 2>/dev/null)
-UI_CFLAGS	:= $(shell pkg-config --cflags readline ncursesw 2>/dev/null)
-UI_LIBS		:= $(shell pkg-config --libs readline ncursesw 2>/dev/null)
-
 VERSION	 = 0.1.0
 DEFS	 = -D_GNU_SOURCE -DIPCPLAY_VERSION='"$(VERSION)"' \
 	   -DIPCPLAY_LESSONS='"$(SHAREDIR)/lessons"'
+
+# What the goals need from the system is checked (and, as root or with
+# sudo, installed) before the flags below are read and anything is
+# compiled: a missing library is one line naming its package, never a
+# wall of compiler errors.  See mk/deps.sh.
+NODEPS_GOALS = clean deps uninstall
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(IPCPLAY_DEPS_OK),)
+DEPS_GROUPS = build $(if $(filter check,$(MAKECMDGOALS)),test) \
+	      $(if $(filter fuzz,$(MAKECMDGOALS)),fuzz)
+DEPS_SAYS := $(shell CC='$(CC)' sh mk/deps.sh $(DEPS_GROUPS))
+ifneq ($(DEPS_SAYS),)
+$(error $(DEPS_SAYS))
+endif
+export IPCPLAY_DEPS_OK = 1
+endif
+
+PKGS		 = libbsd-overlay readline ncursesw
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS))
+CORE_PKG_CFLAGS	:= $(shell pkg-config --cflags libbsd-overlay)
+CORE_PKG_LIBS	:= $(shell pkg-config --libs libbsd-overlay)
+
+# Everything built depends on the flags it was built with ($(BUILD)/flags
+# changes only when they do): "make CFLAGS=-O0" after "make" rebuilds it
+# all, instead of linking objects of two different builds.
+FLAGS_NOW = $(CC) $(WARN) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) | $(LDFLAGS) $(PKG_LIBS)
+$(shell mkdir -p $(BUILD))
+ifneq ($(file <$(BUILD)/flags),$(FLAGS_NOW))
+$(file >$(BUILD)/flags,$(FLAGS_NOW))
+endif
+endif
 
 CORE_SRCS = $(wildcard core/*.c)
 CLI_SRCS  = $(wildcard cli/*.c)
@@ -41,41 +73,55 @@ CLI_OBJS  = $(CLI_SRCS:%.c=$(BUILD)/%.o)
 ASAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 
+# One short line per step; V=1 shows the whole commands.
+ifeq ($(V),1)
+Q	 =
+say	 = @:
+else
+Q	 = @
+say	 = @printf '  %-6s %s\n'
+endif
+
 all: ipcplay
 
 ipcplay: $(BUILD)/ipcplay
-	cp $(BUILD)/ipcplay $@
+	$(Q)cp $(BUILD)/ipcplay $@
 
-$(BUILD)/ipcplay: $(CLI_OBJS) $(BUILD)/libipccore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libipccore.a \
-	    $(UI_LIBS) $(BSD_LIBS)
+$(BUILD)/ipcplay: $(CLI_OBJS) $(BUILD)/libipccore.a $(BUILD)/flags
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libipccore.a \
+	    $(PKG_LIBS)
 
 $(BUILD)/libipccore.a: $(CORE_OBJS)
-	$(AR) rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/core/%.o: core/%.c
+$(BUILD)/core/%.o: core/%.c $(BUILD)/flags
+	$(say) CC $<
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(DEFS) $(BSD_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(DEFS) $(CORE_PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/cli/%.o: cli/%.c
+$(BUILD)/cli/%.o: cli/%.c $(BUILD)/flags
+	$(say) CC $<
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Icore $(UI_CFLAGS) $(BSD_CFLAGS) \
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(DEFS) -Icore $(PKG_CFLAGS) \
 	    -MMD -MP -c -o $@ $<
 
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
 
 # The sanitizer build lives in its own tree and is tested by make check.
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g $(ASAN)" \
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g $(ASAN)" \
 	    LDFLAGS="$(ASAN)" build-asan/ipcplay
 
 # Unit tests of core/ alone: no readline, no curses.
-$(BUILD)/unit: tests/unit/core-unit.c $(BUILD)/libipccore.a
-	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Icore $(BSD_CFLAGS) -o $@ $< \
-	    $(BUILD)/libipccore.a $(BSD_LIBS)
+$(BUILD)/unit: tests/unit/core-unit.c $(BUILD)/libipccore.a $(BUILD)/flags
+	$(say) CC $<
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(DEFS) -Icore $(CORE_PKG_CFLAGS) -o $@ $< \
+	    $(BUILD)/libipccore.a $(CORE_PKG_LIBS)
 
 check: ipcplay asan $(if $(wildcard tests/unit/core-unit.c),$(BUILD)/unit)
-	@sh tests/run-all.sh
+	@bash tests/run-all.sh
 
 run: ipcplay
 	@if [ -t 0 ] && [ -t 1 ]; then ./ipcplay; \
@@ -85,12 +131,7 @@ bench: ipcplay
 	@sh tests/bench/bench.sh
 
 deps:
-	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	$$SUDO apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    build-essential pkg-config libreadline-dev libncurses-dev \
-	    libbsd-dev bats bats-assert bats-support tmux mandoc valgrind \
-	    util-linux procps python3 >/dev/null
+	@sh mk/deps.sh --install build test fuzz
 
 install: ipcplay
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
