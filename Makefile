@@ -49,11 +49,11 @@ endif
 export IPCPLAY_DEPS_OK = 1
 endif
 
-PKGS		 = libbsd-overlay readline ncursesw
+PKGS		 = libbsd-overlay readline ncursesw libpcre2-8
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS))
-CORE_PKG_CFLAGS	:= $(shell pkg-config --cflags libbsd-overlay)
-CORE_PKG_LIBS	:= $(shell pkg-config --libs libbsd-overlay)
+CORE_PKG_CFLAGS	:= $(shell pkg-config --cflags libbsd-overlay libpcre2-8)
+CORE_PKG_LIBS	:= $(shell pkg-config --libs libbsd-overlay libpcre2-8)
 
 # Everything built depends on the flags it was built with ($(BUILD)/flags
 # changes only when they do): "make CFLAGS=-O0" after "make" rebuilds it

@@ -24,10 +24,17 @@ batch_stream(struct ctx *ctx, FILE *f, const char *name)
 	while (r == 0 && (len = getline(&line, &cap, f)) != -1) {
 		ctx->line++;
 		if (len > 0 && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		r = run_line(ctx, line);
+			line[--len] = '\0';
+		r = run_line_len(ctx, line, (size_t)len);
 	}
 	free(line);
+	/* A script that cannot be read is an error, not an empty script. */
+	if (r == 0 && ferror(f)) {
+		fprintf(stderr, "%s: %s: %s\n", getprogname(), name,
+		    strerror(errno));
+		ctx->read_error = true;
+		r = -1;
+	}
 	return (r);
 }
 
@@ -42,7 +49,7 @@ batch_file(struct ctx *ctx, const char *path)
 	if ((f = fopen(path, "r")) == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", getprogname(), path,
 		    strerror(errno));
-		ctx->status = 1;
+		ctx->read_error = true;
 		return (-1);
 	}
 	r = batch_stream(ctx, f, path);

@@ -327,8 +327,9 @@ const struct cmd_entry cmd_filter_entry = {
 	.name = "filter",
 	.usage = "filter CHAN REGEX",
 	.help = "Reject every message sent on CHAN that does not match REGEX "
-	    "(POSIX extended): the sender gets \"rejected by filter\".  "
-	    "Validation at the message boundary.",
+	    "(Perl-compatible, PCRE2): the sender gets \"rejected by "
+	    "filter\".  Validation at the message boundary.  Matching is "
+	    "bounded: a message the filter cannot decide is rejected too.",
 	.example = "filter c1 '^[0-9]+$'",
 	.min_args = 2, .max_args = 2,
 	.exec = cmd_filter_exec,

@@ -99,6 +99,9 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (!ctx->interactive)
 		return (cmd_fail(ctx, &w[0], "lesson plays at the shell's "
 		    "prompt; a script can run a lesson file itself"));
+	if (lesson_active())
+		return (cmd_fail(ctx, &w[0], "a lesson is already playing; "
+		    "lessons do not nest (q leaves this one)"));
 	if (ctx->print_hook != NULL)
 		return (cmd_fail(ctx, &w[0], "type 'dashboard off' first: a "
 		    "lesson brings its own dashboard"));

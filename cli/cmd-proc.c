@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "sb.h"
 
 static const char send_usage[] =
     "PROC send CHAN[,CHAN...] MSG [-n] [--timeout MS] [--atomic]";
@@ -199,13 +200,26 @@ op_options(struct ctx *ctx, struct word *w, size_t n, int allowed,
 	return (0);
 }
 
-/* "c1,c2,c3" into names; each must be a name or @name. */
+/*
+ * "c1,c2,c3" into names; each must be a name or @name, and a list names
+ * at most CHAN_LIST_MAX channels (poll(2) itself stops at RLIMIT_NOFILE).
+ */
+#define CHAN_LIST_MAX	1024
+
 static int
 split_chans(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 {
-	char	*s, *tok, *save = NULL, **v = NULL;
-	size_t	 n = 0;
+	char		*s, *tok, *save = NULL, **v = NULL;
+	size_t		 n = 0, commas = 0;
+	const char	*p;
 
+	for (p = w->s; (p = strchr(p, ',')) != NULL; p++)
+		commas++;
+	if (commas >= CHAN_LIST_MAX) {
+		cmd_fail(ctx, w, "a list names at most %d channels (this one "
+		    "has %zu)", CHAN_LIST_MAX, commas + 1);
+		return (-1);
+	}
 	s = xstrdup(w->s);
 	for (tok = strtok_r(s, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
@@ -336,7 +350,8 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct word		*pos[32];
 	size_t			 npos, i, j, k;
 	enum cmd_result		 r;
-	char			**v, *spec, *t;
+	char			**v, *spec;
+	struct sb		 b;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_POLL;
@@ -347,23 +362,29 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (npos == 0)
 		return (cmd_fail(ctx, &w[1], "poll needs at least one "
 		    "channel"));
-	spec = xstrdup("");
+	sb_init(&b);
 	for (i = 0; i < npos; i++) {
 		if (split_chans(ctx, pos[i], &v, &k) == -1) {
 			free_chans(rq.chans, rq.nchans);
-			free(spec);
+			sb_free(&b);
 			return (CMD_FAIL);
 		}
+		if (rq.nchans + k > CHAN_LIST_MAX) {
+			free_chans(v, k);
+			free_chans(rq.chans, rq.nchans);
+			sb_free(&b);
+			return (cmd_fail(ctx, pos[i], "a poll names at most %d "
+			    "channels", CHAN_LIST_MAX));
+		}
+		rq.chans = xreallocarray(rq.chans, rq.nchans + k,
+		    sizeof(*rq.chans));
 		for (j = 0; j < k; j++) {
-			rq.chans = xreallocarray(rq.chans, rq.nchans + 1,
-			    sizeof(*rq.chans));
 			rq.chans[rq.nchans++] = v[j];
-			xasprintf(&t, "%s%s%s", spec, *spec ? "," : "", v[j]);
-			free(spec);
-			spec = t;
+			sb_printf(&b, "%s%s", b.len > 0 ? "," : "", v[j]);
 		}
 		free(v);
 	}
+	spec = sb_take(&b);
 	rq.chanspec = spec;
 	r = op_run(ctx, w, &rq);
 	free_chans(rq.chans, rq.nchans);

@@ -59,18 +59,42 @@ expand_i(const char *s, size_t len, long long i, size_t *outlen)
 	return (sb_take(&b));
 }
 
+/*
+ * repeat N COMMAND.  Its work is bounded: N is at most REPEAT_MAX, it
+ * cannot hold another repeat however the word is abbreviated, and the
+ * sleeps it runs add up to at most SLEEP_MAX in all (checked before the
+ * first one: a repeat that would sleep longer does not start).
+ */
+#define REPEAT_MAX	1000000
+#define SLEEP_MAX	600000
+
+extern const struct cmd_entry cmd_repeat_entry;
+
 static enum cmd_result
 cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
 {
-	struct word	*v;
-	long long	 count, i;
-	size_t		 k, m = n - 2;
-	enum cmd_result	 r = CMD_OK;
+	const struct cmd_entry	*ce;
+	struct word		*v;
+	long long		 count, i, ms, slept = 0;
+	size_t			 k, m = n - 2;
+	enum cmd_result		 r = CMD_OK;
+	const char		*errstr;
+	char			*s;
 
-	if (parse_uint(ctx, &w[1], 0, 1000000, "repeat count", &count) == -1)
+	if (parse_uint(ctx, &w[1], 0, REPEAT_MAX, "repeat count",
+	    &count) == -1)
 		return (CMD_FAIL);
-	if (strcmp(w[2].s, "repeat") == 0)
+	ce = cmd_resolve(ctx, &w[2], m);
+	if (ce == &cmd_repeat_entry)
 		return (cmd_fail(ctx, &w[2], "repeat cannot repeat repeat"));
+	for (i = 1; ce == &cmd_sleep_entry && m == 2 && i <= count; i++) {
+		s = expand_i(w[3].s, w[3].len, i, &k);
+		ms = strtonum(s, 0, SLEEP_MAX, &errstr);
+		free(s);
+		if (errstr == NULL && (slept += ms) > SLEEP_MAX)
+			return (cmd_fail(ctx, &w[2], "repeat would sleep more "
+			    "than %d ms in all", SLEEP_MAX));
+	}
 	v = xcalloc(m, sizeof(*v));
 	for (i = 1; i <= count && !ctx->stop; i++) {
 		for (k = 0; k < m; k++) {

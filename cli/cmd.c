@@ -248,6 +248,30 @@ cmd_exec(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 	return (ce->exec(ctx, w, n));
 }
 
+/* The entry cmd_run would run for these words, or NULL if none. */
+const struct cmd_entry *
+cmd_resolve(struct ctx *ctx, const struct word *w, size_t n)
+{
+	const struct cmd_entry	*ce;
+	char			*amb;
+	size_t			 i;
+
+	if (!w[0].quoted) {
+		for (i = 0; cmd_table[i] != NULL; i++) {
+			if (!cmd_table[i]->proc_op &&
+			    strcmp(cmd_table[i]->name, w[0].s) == 0)
+				return (cmd_table[i]);
+		}
+	}
+	if (n >= 2 && !w[1].quoted && (ce = op_lookup(w[1].s)) != NULL)
+		return (ce);
+	if (engine_is_proc(ctx->e, w[0].s))
+		return (NULL);
+	ce = cmd_lookup(w[0].s, &amb);
+	free(amb);
+	return (ce);
+}
+
 enum cmd_result
 cmd_run(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -321,28 +345,52 @@ is_expect_error(const struct words *c)
  * Run one line.  Returns -1 when the session should end (quit, or
  * --bail after a failure).
  */
+/* A line that cannot be read as commands: one error naming the column. */
+static int
+line_error(struct ctx *ctx, int col, const char *what)
+{
+	struct word	 w;
+
+	if (ctx->fail_pending) {
+		ctx->fail_pending = false;
+		cmd_failure(ctx, CMD_FAIL);
+	}
+	memset(&w, 0, sizeof(w));
+	w.col = col;
+	cmd_fail(ctx, &w, "%s (column %d)", what, col);
+	ctx->fail_pending = true;
+	return (ctx->stop ? -1 : 0);
+}
+
+/* A line of len bytes, which may hold a NUL that must not cut it short. */
+int
+run_line_len(struct ctx *ctx, const char *line, size_t len)
+{
+	const char	*nul;
+
+	if ((nul = memchr(line, '\0', len)) != NULL) {
+		ctx->linebuf = line;
+		return (line_error(ctx, (int)(nul - line) + 1, "a NUL byte "
+		    "is not allowed in a line (write \\0 inside double "
+		    "quotes)"));
+	}
+	return (run_line(ctx, line));
+}
+
 int
 run_line(struct ctx *ctx, const char *line)
 {
 	struct words	*cmds;
 	size_t		 ncmds, i;
 	char		*err;
-	int		 col;
+	int		 col, r0;
 	enum cmd_result	 r;
-	struct word	 w;
 
 	ctx->linebuf = line;
 	if (lex_line(line, &cmds, &ncmds, &err, &col) == -1) {
-		if (ctx->fail_pending) {
-			ctx->fail_pending = false;
-			cmd_failure(ctx, CMD_FAIL);
-		}
-		memset(&w, 0, sizeof(w));
-		w.col = col;
-		cmd_fail(ctx, &w, "%s (column %d)", err, col);
+		r0 = line_error(ctx, col, err);
 		free(err);
-		ctx->fail_pending = true;
-		return (ctx->stop ? -1 : 0);
+		return (r0);
 	}
 	for (i = 0; i < ncmds && !ctx->stop; i++) {
 		if (ctx->fail_pending && !is_expect_error(&cmds[i])) {
@@ -353,9 +401,12 @@ run_line(struct ctx *ctx, const char *line)
 		}
 		if (strcmp(cmds[i].v[0].s, "expect") != 0)
 			out_recent_clear(ctx);
+		/* A command sees the playground as it is now. */
+		engine_settle(ctx->e);
 		r = cmd_run(ctx, cmds[i].v, cmds[i].n);
 		engine_settle(ctx->e);
-		fflush(ctx->out);
+		if (fflush(ctx->out) == EOF || ferror(ctx->out))
+			ctx->stop = true;	/* nobody can read us: main says so */
 		if (r == CMD_QUIT) {
 			words_free(cmds, ncmds);
 			return (-1);

@@ -67,7 +67,8 @@ struct ctx {
 	bool		 interactive;
 	int		 status;	/* exit status so far */
 	bool		 fail_pending;	/* the last command failed */
-	bool		 stop;		/* --bail tripped */
+	bool		 stop;		/* --bail tripped, or stdout failed */
+	bool		 read_error;	/* a script could not be read: exit 2 */
 	FILE		*out;
 	/* The op being watched for its own event's status. */
 	const char	*watch_proc;
@@ -76,7 +77,8 @@ struct ctx {
 	char		*watch_error;
 	struct trace_ring *trace;
 	char		**recent;	/* lines since the last non-expect command */
-	size_t		  nrecent;
+	size_t		  nrecent;	/* the last RECENT_MAX, RECENT_BYTES */
+	size_t		  recent_bytes;
 	void		(*async_begin)(struct ctx *);
 	void		(*async_end)(struct ctx *);
 	bool		 want_dashboard;	/* -D / --dashboard */
@@ -101,16 +103,21 @@ const struct cmd_entry *cmd_lookup(const char *, char **);
 const struct cmd_entry *op_lookup(const char *);
 bool	 cmd_is_reserved(const char *);
 enum cmd_result cmd_run(struct ctx *, struct word *, size_t);
+const struct cmd_entry *cmd_resolve(struct ctx *, const struct word *,
+	    size_t);
 enum cmd_result cmd_fail(struct ctx *, const struct word *, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
 void	 cmd_failure(struct ctx *, enum cmd_result);
 int	 run_line(struct ctx *, const char *);
+int	 run_line_len(struct ctx *, const char *, size_t);
 const char *cmd_suggest(const char *);
 const char *name_suggest(struct ctx *, const char *, bool);
 int	 parse_uint(struct ctx *, const struct word *, long long, long long,
 	    const char *, long long *);
 
-/* output.c */
+/* output.c: what "expect saw" may look through, a command's last lines. */
+#define RECENT_MAX	1000
+#define RECENT_BYTES	(1024 * 1024)
 void	 out_init(struct ctx *);
 void	 out_event(const struct event *, void *);
 void	 out_printf(struct ctx *, const char *, ...)
@@ -130,6 +137,9 @@ struct ui_wait {
 int	 ui_wait(struct ctx *, struct ui_wait *, const int *, short *, size_t,
 	    int);
 void	 ui_wait_free(struct ui_wait *);
+void	 ui_catch_quit(struct ctx *);
+int	 ui_quit_signal(void);
+void	 ui_quit_raise(void);
 
 /* batch.c */
 int	 batch_file(struct ctx *, const char *);

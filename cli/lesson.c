@@ -79,6 +79,7 @@ struct lesson_entry {
 };
 
 static struct lesson	*playing;	/* at the exercise prompt */
+static bool		 active;	/* a lesson is being played */
 static bool		 input_tty;
 static bool		 on_board;	/* playing on the dashboard */
 static const char	*cur_prompt;
@@ -212,6 +213,8 @@ read_input(struct ctx *ctx, const char *prompt)
 	ctx->async_begin = NULL;
 	ctx->async_end = NULL;
 	cur_prompt = NULL;
+	if (ui_quit_signal() != 0)
+		return (NULL);
 	if ((len = getline(&line, &lcap, stdin)) == -1) {
 		free(line);
 		if (!input_tty)
@@ -420,6 +423,13 @@ lesson_load(const char *path, char **cause)
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (NULL);
 	}
+	/* A directory opens, then fails to read: say so before playing. */
+	if (getc(f) == EOF && ferror(f)) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return (NULL);
+	}
+	rewind(f);
 	l = xcalloc(1, sizeof(*l));
 	l->path = xstrdup(path);
 	base = strrchr(path, '/');
@@ -837,6 +847,12 @@ play_exercise(struct ctx *ctx, struct lesson *l)
 	return (solved);
 }
 
+bool
+lesson_active(void)
+{
+	return (active);
+}
+
 static int
 lesson_play(struct ctx *ctx, const char *path)
 {
@@ -844,6 +860,11 @@ lesson_play(struct ctx *ctx, const char *path)
 	char		*cause;
 	bool		 done;
 
+	if (active) {
+		fprintf(stderr, "%s: a lesson is already playing\n",
+		    getprogname());
+		return (2);
+	}
 	if ((l = lesson_load(path, &cause)) == NULL) {
 		fprintf(stderr, "%s: %s\n", getprogname(), cause);
 		free(cause);
@@ -851,6 +872,8 @@ lesson_play(struct ctx *ctx, const char *path)
 	}
 	input_tty = isatty(STDIN_FILENO);
 	setvbuf(stdin, NULL, _IONBF, 0);
+	ui_catch_quit(ctx);
+	active = true;
 	ctx->interactive = true;
 	/* With a usable terminal the lesson plays on the dashboard. */
 	if (input_tty && !ctx->json && getenv("IPCPLAY_NO_DASHBOARD") == NULL &&
@@ -874,6 +897,7 @@ lesson_play(struct ctx *ctx, const char *path)
 		put(ctx, "End of lesson %s.\n", l->name);
 	else
 		put(ctx, "Lesson %s left unfinished.\n", l->name);
+	active = false;
 	lesson_free(l);
 	return (done ? 0 : 1);
 }

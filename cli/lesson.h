@@ -28,6 +28,9 @@ size_t	 lesson_topics(char ***);
 /* True while the player waits for the student's exercise attempt. */
 bool	 lesson_playing(void);
 
+/* True while a lesson plays: lessons do not nest. */
+bool	 lesson_active(void);
+
 /* Run the exercise's checks; true when every one holds. */
 bool	 lesson_check(struct ctx *);
 

@@ -123,6 +123,12 @@ lex_line(const char *line, struct words **out, size_t *nout, char **err,
 			}
 			if (q == '"' && *p == '\\') {
 				p++;
+				if (*p == '\0' || *p == '\n') {
+					xasprintf(err, "unterminated double "
+					    "quote");
+					*errcol = col;
+					goto fail;
+				}
 				switch (*p) {
 				case 'n':
 					buf_add(&b, '\n');
@@ -186,9 +192,9 @@ fail:
 char *
 word_quote(const unsigned char *s, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
 	struct buf	b = { NULL, 0, 0 };
 	size_t		i;
-	char		hex[8];
 
 	buf_add(&b, '"');
 	for (i = 0; i < len; i++) {
@@ -215,11 +221,10 @@ word_quote(const unsigned char *s, size_t len)
 			break;
 		default:
 			if (s[i] < 0x20 || s[i] == 0x7f) {
-				snprintf(hex, sizeof(hex), "\\x%02x", s[i]);
-				buf_add(&b, hex[0]);
-				buf_add(&b, hex[1]);
-				buf_add(&b, hex[2]);
-				buf_add(&b, hex[3]);
+				buf_add(&b, '\\');
+				buf_add(&b, 'x');
+				buf_add(&b, hex[s[i] >> 4]);
+				buf_add(&b, hex[s[i] & 0xf]);
 			} else
 				buf_add(&b, (char)s[i]);
 		}

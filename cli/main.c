@@ -4,7 +4,10 @@
  * or the interactive shell.
  */
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -47,6 +50,50 @@ usage(FILE *f)
 	    "Type 'help' inside, or see ipcplay(1).\n");
 }
 
+/*
+ * Keep descriptors 0, 1 and 2 taken (by /dev/null when they came closed)
+ * so that no socket of the playground can land on them and receive the
+ * transcript.  Returns a bit per descriptor that came closed: reading a
+ * script from a closed stdin or printing to a closed stdout is an error,
+ * not an empty script or a lost transcript.
+ */
+static int
+std_fds(void)
+{
+	int	fd, closed = 0;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		closed |= 1 << fd;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			closed |= 1 << STDOUT_FILENO;
+	}
+	return (closed);
+}
+
+/*
+ * The end of a run: everything printed must have reached standard
+ * output, or the run failed (a full disk, a closed pipe).
+ */
+static int
+finish(struct ctx *ctx, int status)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		if (errno == 0)
+			errno = EIO;
+		fprintf(stderr, "%s: stdout: %s\n", getprogname(),
+		    strerror(errno));
+		if (status == 0)
+			status = 1;
+	}
+	engine_free(ctx->e);
+	trace_free(ctx);
+	out_recent_clear(ctx);
+	ui_quit_raise();	/* a SIGHUP or SIGTERM ended the session */
+	return (ctx->read_error ? 2 : status);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -62,9 +109,15 @@ main(int argc, char *argv[])
 	struct engine_config	 cf;
 	struct ctx		 ctx;
 	const char		*cmds = NULL, *errstr;
-	int			 ch, i, status;
+	struct stat		 sb;
+	int			 ch, i, status, closed;
 
-	setproctitle_init(argc, argv, environ);
+	engine_title_init(argc, argv, environ);
+	if ((closed = std_fds()) & (1 << STDOUT_FILENO)) {
+		fprintf(stderr, "%s: stdout: %s\n", getprogname(),
+		    strerror(EBADF));
+		return (1);
+	}
 	memset(&cf, 0, sizeof(cf));
 	memset(&ctx, 0, sizeof(ctx));
 	opterr = 0;
@@ -122,16 +175,24 @@ main(int argc, char *argv[])
 		ctx.e = engine_new(&cf);
 		out_init(&ctx);
 		status = lesson_main(&ctx, argc, argv);
-		fflush(stdout);
-		engine_free(ctx.e);
-		trace_free(&ctx);
-		out_recent_clear(&ctx);
-		return (status);
+		return (finish(&ctx, status));
 	}
 	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-") != 0 && access(argv[i], R_OK) == -1) {
+		if (strcmp(argv[i], "-") == 0 && (closed & 1) != 0) {
+			fprintf(stderr, "%s: stdin: %s\n", getprogname(),
+			    strerror(EBADF));
+			return (2);
+		}
+		if (strcmp(argv[i], "-") == 0)
+			continue;
+		if (access(argv[i], R_OK) == -1 || stat(argv[i], &sb) == -1) {
 			fprintf(stderr, "%s: %s: %s\n", getprogname(), argv[i],
 			    strerror(errno));
+			return (2);
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			fprintf(stderr, "%s: %s: %s\n", getprogname(), argv[i],
+			    strerror(EISDIR));
 			return (2);
 		}
 	}
@@ -158,12 +219,11 @@ main(int argc, char *argv[])
 		ctx.status = 0;
 		ctx.fail_pending = false;
 	}
-	else
+	else if (closed & (1 << STDIN_FILENO)) {
+		fprintf(stderr, "%s: stdin: %s\n", getprogname(),
+		    strerror(EBADF));
+		ctx.read_error = true;
+	} else
 		batch_stream(&ctx, stdin, "stdin");
-	status = batch_finish(&ctx);
-	fflush(stdout);
-	engine_free(ctx.e);
-	trace_free(&ctx);
-	out_recent_clear(&ctx);
-	return (status);
+	return (finish(&ctx, batch_finish(&ctx)));
 }

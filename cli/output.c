@@ -149,9 +149,12 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 			sb_printf(b, " after %d ms", ev->timeout_ms);
 		break;
 	case ST_ERROR:
-		sb_printf(b, "%s%s %s on %s failed: %s", ev->proc,
+		sb_printf(b, "%s%s %s on %s", ev->proc,
 		    ev->type == EV_UNBLOCK ? " unblocked:" : "", op_name(k),
-		    chan, ev->error);
+		    chan);
+		if (ev->forward != NULL)
+			sb_printf(b, " \xe2\x86\x92 %s", ev->forward);
+		sb_printf(b, " failed: %s", ev->error);
 		break;
 	}
 }
@@ -201,23 +204,30 @@ event_human(const struct event *ev)
 		    "dropped" : ev->type == EV_DUP ? "duplicated" :
 		    "reordered");
 		msgq(&b, ev);
+		if (ev->text != NULL)
+			sb_printf(&b, " (%s)", ev->text);
 		break;
 	case EV_SIGNAL:
-		sb_printf(&b, "%s sent %s to %s", ev->peer,
-		    sig_name(ev->sig, sbuf, sizeof(sbuf)), ev->proc);
 		if (ev->status == ST_ERROR)
-			sb_printf(&b, " failed: %s", ev->error);
+			sb_printf(&b, "%s could not signal %s: %s", ev->peer,
+			    ev->proc, ev->error);
+		else
+			sb_printf(&b, "%s sent %s to %s", ev->peer,
+			    sig_name(ev->sig, sbuf, sizeof(sbuf)), ev->proc);
 		break;
 	case EV_CAUGHT:
 		sb_printf(&b, "%s caught %s from %s", ev->proc,
 		    sig_name(ev->sig, sbuf, sizeof(sbuf)), ev->peer);
 		break;
 	case EV_MASK:
-		sb_printf(&b, "%s %s %s", ev->proc, ev->op == OP_MASK ?
-		    "masked" : "unmasked", sig_name(ev->sig, sbuf,
-		    sizeof(sbuf)));
 		if (ev->status == ST_ERROR)
-			sb_printf(&b, " failed: %s", ev->error);
+			sb_printf(&b, "%s could not %s %s: %s", ev->proc,
+			    ev->op == OP_MASK ? "mask" : "unmask",
+			    sig_name(ev->sig, sbuf, sizeof(sbuf)), ev->error);
+		else
+			sb_printf(&b, "%s %s %s", ev->proc, ev->op == OP_MASK ?
+			    "masked" : "unmasked", sig_name(ev->sig, sbuf,
+			    sizeof(sbuf)));
 		break;
 	case EV_EXIT:
 		if (ev->code == -1)
@@ -399,6 +409,8 @@ event_json(const struct event *ev)
 	case EV_REORDER:
 		json_kv(&b, "chan", ev->chan);
 		json_msg(&b, ev);
+		if (ev->text != NULL)
+			json_kv(&b, "reason", ev->text);
 		break;
 	case EV_SIGNAL:
 		json_kv(&b, "from", ev->peer);
@@ -559,6 +571,34 @@ out_recent_clear(struct ctx *ctx)
 		free(ctx->recent[--ctx->nrecent]);
 	free(ctx->recent);
 	ctx->recent = NULL;
+	ctx->recent_bytes = 0;
+}
+
+/*
+ * Keep a line for "expect saw": the last RECENT_MAX lines and at most
+ * RECENT_BYTES of them, so that a long repeat cannot grow it without end.
+ */
+static void
+recent_add(struct ctx *ctx, const char *line)
+{
+	size_t	len = strlen(line) + 1, drop = 0;
+
+	if (len > RECENT_BYTES)
+		return;
+	while (drop < ctx->nrecent && (ctx->nrecent - drop >= RECENT_MAX ||
+	    ctx->recent_bytes + len > RECENT_BYTES)) {
+		ctx->recent_bytes -= strlen(ctx->recent[drop]) + 1;
+		free(ctx->recent[drop++]);
+	}
+	if (drop > 0) {
+		ctx->nrecent -= drop;
+		memmove(ctx->recent, ctx->recent + drop, ctx->nrecent *
+		    sizeof(*ctx->recent));
+	}
+	if (ctx->recent == NULL)
+		ctx->recent = xcalloc(RECENT_MAX, sizeof(*ctx->recent));
+	ctx->recent[ctx->nrecent++] = xstrdup(line);
+	ctx->recent_bytes += len;
 }
 
 void
@@ -611,11 +651,8 @@ out_event(const struct event *ev, void *arg)
 
 	watch(ctx, ev);
 	h = event_human(ev);
-	if (h != NULL && ev->type != EV_EXPECT) {
-		ctx->recent = xreallocarray(ctx->recent, ctx->nrecent + 1,
-		    sizeof(*ctx->recent));
-		ctx->recent[ctx->nrecent++] = xstrdup(h);
-	}
+	if (h != NULL && ev->type != EV_EXPECT)
+		recent_add(ctx, h);
 	if (ev->type != EV_SAY && ev->type != EV_EXPECT && ev->type !=
 	    EV_ERROR) {
 		if (ctx->json)
@@ -714,12 +751,54 @@ out_init(struct ctx *ctx)
 	engine_observe(ctx->e, out_event, ctx);
 }
 
-/* A JSON string; invalid UTF-8 bytes become \u00XX. */
+/*
+ * The length of the well-formed UTF-8 sequence at s (RFC 3629, table 3-7
+ * of the Unicode standard), or 0: no overlong forms, no surrogates
+ * (U+D800..DFFF), nothing above U+10FFFF.
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t len)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		need, k;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 1;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 2;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 3;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return (0);
+	if (need >= len)
+		return (0);
+	if (s[1] < lo || s[1] > hi)
+		return (0);
+	for (k = 2; k <= need; k++) {
+		if (s[k] < 0x80 || s[k] > 0xbf)
+			return (0);
+	}
+	return (need + 1);
+}
+
+/*
+ * A JSON string; each byte that is not well-formed UTF-8 becomes \u00XX,
+ * and U+2028 and U+2029 are escaped too, so that no reader splits a line
+ * of --json output.
+ */
 char *
 json_str(const unsigned char *s, size_t len)
 {
 	struct sb	b;
-	size_t		i, k, need;
+	size_t		i, k, n;
 	unsigned char	c;
 
 	sb_init(&b);
@@ -738,22 +817,17 @@ json_str(const unsigned char *s, size_t len)
 			sb_printf(&b, "\\u%04x", c);
 		else if (c < 0x80)
 			sb_putc(&b, (char)c);
-		else {
-			need = c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 :
-			    c >= 0xc2 ? 1 : 0;
-			if (c >= 0xf5)
-				need = 0;
-			for (k = 1; k <= need; k++) {
-				if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-					break;
-			}
-			if (need == 0 || k <= need)
-				sb_printf(&b, "\\u%04x", c);
-			else {
-				for (k = 0; k <= need; k++)
-					sb_putc(&b, (char)s[i + k]);
-				i += need;
-			}
+		else if ((n = utf8_len(s + i, len - i)) == 0)
+			sb_printf(&b, "\\u%04x", c);
+		else if (n == 3 && c == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0xa8 || s[i + 2] == 0xa9)) {
+			/* U+2028, U+2029: valid JSON, but line breaks to some. */
+			sb_puts(&b, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+			i += 2;
+		} else {
+			for (k = 0; k < n; k++)
+				sb_putc(&b, (char)s[i + k]);
+			i += n - 1;
 		}
 	}
 	sb_puts(&b, "\"");

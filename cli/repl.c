@@ -5,7 +5,7 @@
  * prompt at once, and the half-typed line is drawn again below it.
  *
  * History lives in ${XDG_STATE_HOME:-~/.local/state}/ipcplay/history
- * (IPCPLAY_HISTORY overrides).  Ctrl-C abandons the line, never the
+ * (IPCPLAY_HISTORY overrides), the last 1,000 lines of it.  Ctrl-C abandons the line, never the
  * playground; Ctrl-D or quit ends the session.
  */
 
@@ -27,6 +27,7 @@
 #include "repl.h"
 
 #define PROMPT "ipcplay> "
+#define HISTORY_MAX 1000	/* lines kept in the history file */
 
 static struct ctx	*repl_ctx;
 static bool		 repl_done;
@@ -292,6 +293,7 @@ repl_run(struct ctx *ctx)
 	rl_catch_signals = 0;
 	rl_change_environment = 0;
 	using_history();
+	stifle_history(HISTORY_MAX);
 	if ((repl_history_path = history_file()) != NULL &&
 	    read_history(repl_history_path) == ENOENT) {
 		/* The first run: create the file so lines can be appended. */
@@ -300,24 +302,31 @@ repl_run(struct ctx *ctx)
 			repl_history_path = NULL;
 		}
 	}
+	/* Lines are appended as they are typed; the file keeps the last. */
+	if (repl_history_path != NULL)
+		(void)history_truncate_file(repl_history_path, HISTORY_MAX);
 	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
 		sig_pipe[0] = sig_pipe[1] = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = repl_sigint;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGINT, &sa, NULL);
+	ui_catch_quit(ctx);
 	if (!ctx->want_dashboard)
 		printf("ipcplay %s: an IPC playground.  Type 'help' for the "
 		    "commands, Tab to complete, Ctrl-D to quit.\n",
 		    IPCPLAY_VERSION);
-	while (!repl_done) {
+	while (!repl_done && ui_quit_signal() == 0) {
 		if (ctx->want_dashboard && board_available()) {
-			if (board_run(ctx) == BOARD_QUIT)
+			if (board_run(ctx) == BOARD_QUIT ||
+			    ui_quit_signal() != 0)
 				break;
 			ctx->want_dashboard = false;
 		}
 		repl_plain(ctx);
 	}
+	if (repl_history_path != NULL)
+		(void)history_truncate_file(repl_history_path, HISTORY_MAX);
 	free(repl_history_path);
 	repl_history_path = NULL;
 	free(comp_words);

@@ -4,15 +4,88 @@
  * readable, the engine has something to do (an agent's message, a
  * SIGCHLD, a timeout), or max_ms passes; then let the engine do it and
  * look for new deadlocks once it is quiet.
+ *
+ * The interactive front ends also end here on SIGHUP and SIGTERM: the
+ * handler only writes to a self-pipe, which this loop (and the engine,
+ * so that a long sleep ends early) polls; ui_wait then returns -1 for
+ * good, each front end unwinds and gives the terminal back, and main
+ * dies of the signal once the playground is gone.
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "ipcplay.h"
 
-/* Returns -1 if poll failed; ready[i] gets the revents of fds[i]. */
+static int			quit_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t	quit_sig;
+
+static void
+ui_quit_handler(int sig)
+{
+	int	saved = errno;
+	char	c = 0;
+
+	quit_sig = sig;
+	(void)write(quit_pipe[1], &c, 1);
+	errno = saved;
+}
+
+/* From now on SIGHUP and SIGTERM end the interactive session cleanly. */
+void
+ui_catch_quit(struct ctx *ctx)
+{
+	struct sigaction	sa;
+
+	if (quit_pipe[0] == -1 &&
+	    pipe2(quit_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ui_quit_handler;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	engine_interrupt_fd(ctx->e, quit_pipe[0]);
+}
+
+/* The signal that ended the session, or 0. */
+int
+ui_quit_signal(void)
+{
+	return (quit_sig);
+}
+
+/*
+ * The session is over.  SIGHUP and SIGTERM get their default action back
+ * (a hangup that comes after the end of input must still end us, even
+ * in whatever runs at exit), and if one of them ended the session we die
+ * of it now, as an uncaught one would have killed us.
+ */
+void
+ui_quit_raise(void)
+{
+	struct sigaction	sa;
+
+	if (quit_pipe[0] == -1)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	if (quit_sig != 0)
+		(void)raise(quit_sig);
+}
+
+/*
+ * Returns -1 if poll failed or a quit signal arrived; ready[i] gets the
+ * revents of fds[i].
+ */
 int
 ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
     size_t nfds, int max_ms)
@@ -20,7 +93,9 @@ ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
 	size_t	need, n, i;
 	int	t, r;
 
-	need = nfds + engine_nprocs(ctx->e) + 1;
+	if (quit_sig != 0)
+		return (-1);
+	need = nfds + engine_nprocs(ctx->e) + 2;
 	if (need > w->cap) {
 		w->pfd = xreallocarray(w->pfd, need, sizeof(*w->pfd));
 		w->cap = need;
@@ -30,6 +105,11 @@ ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
 		w->pfd[i].events = POLLIN;
 		w->pfd[i].revents = 0;
 	}
+	/* The quit pipe, when there is one, sits with the caller's. */
+	w->pfd[nfds].fd = quit_pipe[0];
+	w->pfd[nfds].events = POLLIN;
+	w->pfd[nfds].revents = 0;
+	nfds++;
 	n = nfds + engine_pollfds(ctx->e, w->pfd + nfds, w->cap - nfds);
 	t = engine_poll_timeout(ctx->e);
 	if (max_ms >= 0 && (t == -1 || max_ms < t))
@@ -43,9 +123,9 @@ ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
 	engine_dispatch(ctx->e, w->pfd + nfds, n - nfds);
 	if (engine_quiet(ctx->e))
 		engine_after_step(ctx->e);
-	for (i = 0; i < nfds; i++)
+	for (i = 0; i + 1 < nfds; i++)
 		ready[i] = w->pfd[i].revents;
-	return (0);
+	return (quit_sig != 0 ? -1 : 0);
 }
 
 void

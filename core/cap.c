@@ -129,20 +129,35 @@ cap_note(struct engine *e, struct proc *p, struct chan *c, struct chan *via,
 	    "capability received on %s)", p->name, right, c->name, via->name);
 }
 
-/* p received msg on via: grant the rights it carries. */
+/*
+ * p received msg, sent when e->gen was stamp, on via: grant the rights it
+ * carries.  A right names the channel object that existed when the
+ * message was sent, not whatever carries its name today: a channel born
+ * after the message (closed and made again under the same name) is not
+ * the one the sender held a right to, and the capability is stale.
+ */
 void
 cap_grant(struct engine *e, struct proc *p, struct chan *via,
-    const unsigned char *msg, size_t len)
+    const unsigned char *msg, size_t len, uint64_t stamp)
 {
 	struct chan	*c;
+	struct later	*l;
 	size_t		 off = 0;
 	char		 name[64];
 	int		 rights;
 	bool		 bad;
 
 	while (cap_next(msg, len, &off, name, sizeof(name), &rights, &bad)) {
-		if (bad || (c = chan_find(e, name)) == NULL)
+		if (bad)
 			continue;
+		if ((c = chan_find(e, name)) == NULL || c->born > stamp) {
+			l = engine_later(e, EV_NOTE);
+			strlcpy(l->chan, via->name, sizeof(l->chan));
+			xasprintf(&l->text, "%s's capability for %s is stale: "
+			    "that channel was closed after the message was "
+			    "sent, so it grants nothing", p->name, name);
+			continue;
+		}
 		if ((rights & CAP_SEND) && list_add(&c->from, &c->nfrom, p))
 			cap_note(e, p, c, via, "send");
 		if ((rights & CAP_RECV) && c->owner == NULL &&

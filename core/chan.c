@@ -29,6 +29,7 @@ chan_new(struct engine *e, const char *name, const struct chan_config *cf,
 	size_t		 i;
 
 	c = xcalloc(1, sizeof(*c));
+	c->born = ++e->gen;
 	if (owner != NULL)
 		snprintf(c->name, sizeof(c->name), "@%s", name);
 	else
@@ -93,10 +94,8 @@ chan_destroy(struct engine *e, struct chan *c)
 	if (c->dirty)
 		TAILQ_REMOVE(&e->dirtyq, c, dirty_entry);
 	msg_free_all(e, c);
-	if (c->filter_src != NULL) {
-		regfree(&c->filter);
-		free(c->filter_src);
-	}
+	pcre2_code_free(c->filter);
+	free(c->filter_src);
 	free(c->balance);
 	free(c->from);
 	free(c->to);
@@ -412,6 +411,7 @@ chan_append(struct engine *e, struct chan *c, const char *from,
 		size = c->fixed_len;
 	m = xcalloc(1, sizeof(*m) + size + 1);
 	strlcpy(m->from, from != NULL ? from : "", sizeof(m->from));
+	m->stamp = ++e->gen;
 	m->len = size;
 	if (len > 0)
 		memcpy(m->data, data, len);
@@ -424,6 +424,45 @@ chan_append(struct engine *e, struct chan *c, const char *from,
 	c->nmsgs++;
 	c->bytes += len;
 	e->mem_used += len;
+}
+
+/*
+ * A lossy channel duplicates a message it has just stored.  The copy
+ * obeys the channel's limits like any message: when there is no room
+ * for it (bounded N, max=, the playground's cap) it is dropped, and the
+ * transcript says so.
+ */
+static void
+chan_dup(struct engine *e, struct chan *c, const char *from,
+    const unsigned char *data, size_t len)
+{
+	struct later	*l;
+	bool		 room;
+
+	if (c->buffering == BUF_BOUNDED)
+		room = c->format == FMT_STREAM ? c->bytes + len <= c->capacity :
+		    c->nmsgs < c->capacity;
+	else
+		room = c->bytes + len <= c->max_bytes &&
+		    e->mem_used + len <= e->mem_cap;
+	if (!room) {
+		l = engine_later(e, EV_DROP);
+		strlcpy(l->chan, c->name, sizeof(l->chan));
+		l->msg = xmemdup(data, len);
+		l->len = len;
+		if (c->buffering == BUF_BOUNDED)
+			xasprintf(&l->text, "a duplicate, no room: full "
+			    "%zu/%zu", c->format == FMT_STREAM ? c->bytes :
+			    c->nmsgs, c->capacity);
+		else
+			xasprintf(&l->text, "a duplicate, no room: %zu of "
+			    "max=%zu bytes held", c->bytes, c->max_bytes);
+		return;
+	}
+	chan_append(e, c, from, data, len, false);
+	c->c_dups++;
+	c->c_copies++;
+	chan_event_msg(e, EV_DUP, c, data, len);
 }
 
 /*
@@ -464,12 +503,8 @@ chan_put(struct engine *e, struct chan *c, const char *from,
 		c->c_reorders++;
 		chan_event_msg(e, EV_REORDER, c, data, len);
 	}
-	if (dup) {
-		chan_append(e, c, from, data, len, false);
-		c->c_dups++;
-		c->c_copies++;
-		chan_event_msg(e, EV_DUP, c, data, len);
-	}
+	if (dup)
+		chan_dup(e, c, from, data, len);
 }
 
 /* Take a message out of a buffered channel; the caller frees it. */
@@ -544,18 +579,64 @@ chan_take_for(struct engine *e, struct chan *c, struct proc *p)
 	return (chan_take(e, c));
 }
 
-/* Does the message pass the channel's filter (POSIX extended regex)? */
-bool
-chan_filter_ok(const struct chan *c, const unsigned char *data, size_t len)
-{
-	regmatch_t	rm;
+/*
+ * Filters are PCRE2 patterns matched with limits, so that no pattern and
+ * no message can stall the broker or grow its memory: compiling is
+ * bounded by the pattern's length, its nesting and PCRE2's own limit on
+ * the compiled size; matching by a count of backtracking steps, a depth
+ * and a heap of its own.  A match that hits a limit rejects the message
+ * (a validator that cannot decide does not let it through), and a note
+ * says so.
+ */
+#define FILTER_PATTERN_MAX	1024
+#define FILTER_NEST_MAX		32
+#define FILTER_MATCH_MAX	1000000
+#define FILTER_DEPTH_MAX	10000
+#define FILTER_HEAP_KIB		1024
 
-	if (c->filter_src == NULL)
+static pcre2_match_context *
+filter_mctx(void)
+{
+	static pcre2_match_context	*mctx;
+
+	if (mctx == NULL) {
+		if ((mctx = pcre2_match_context_create(NULL)) == NULL)
+			return (NULL);
+		pcre2_set_match_limit(mctx, FILTER_MATCH_MAX);
+		pcre2_set_depth_limit(mctx, FILTER_DEPTH_MAX);
+		pcre2_set_heap_limit(mctx, FILTER_HEAP_KIB);
+	}
+	return (mctx);
+}
+
+/* Does the message pass the channel's filter? */
+bool
+chan_filter_ok(struct engine *e, const struct chan *c,
+    const unsigned char *data, size_t len)
+{
+	pcre2_match_data	*md;
+	struct later		*l;
+	int			 r;
+
+	if (c->filter == NULL)
 		return (true);
-	rm.rm_so = 0;
-	rm.rm_eo = (regoff_t)len;
-	return (regexec(&c->filter, (const char *)data, 1, &rm,
-	    REG_STARTEND) == 0);
+	if ((md = pcre2_match_data_create_from_pattern(c->filter,
+	    NULL)) == NULL)
+		return (false);
+	r = pcre2_match(c->filter, data, len, 0, 0, md, filter_mctx());
+	pcre2_match_data_free(md);
+	if (r >= 0)
+		return (true);
+	if (r != PCRE2_ERROR_NOMATCH) {
+		l = engine_later(e, EV_NOTE);
+		strlcpy(l->chan, c->name, sizeof(l->chan));
+		xasprintf(&l->text, "the filter on %s gave up on a message "
+		    "(%s): it is rejected", c->name, r ==
+		    PCRE2_ERROR_MATCHLIMIT ? "too many backtracking steps" :
+		    r == PCRE2_ERROR_DEPTHLIMIT ? "too deep" :
+		    r == PCRE2_ERROR_HEAPLIMIT ? "out of memory" : "error");
+	}
+	return (false);
 }
 
 static void
@@ -592,7 +673,8 @@ chan_match(struct engine *e, struct chan *c)
 		    c->nmsgs > 0) {
 			rp = op_claim(r);
 			m = chan_take_for(e, c, rp);
-			op_recv_complete(e, rp, c, m->data, m->len, m->from);
+			op_recv_complete(e, rp, c, m->data, m->len, m->from,
+			    m->stamp);
 			free(m);
 			return (true);
 		}
@@ -620,7 +702,7 @@ chan_match(struct engine *e, struct chan *c)
 			while ((r = TAILQ_FIRST(&c->receivers)) != NULL) {
 				rp = op_claim(r);
 				op_recv_complete(e, rp, c, m->data, m->len,
-				    from);
+				    from, m->stamp);
 			}
 			return (true);
 		}
@@ -689,25 +771,40 @@ int
 engine_filter(struct engine *e, const char *name, const char *re,
     char **cause)
 {
-	struct chan	*c;
-	regex_t		 rx;
-	char		 buf[256];
-	int		 r;
+	struct chan		*c;
+	pcre2_compile_context	*cctx;
+	pcre2_code		*code;
+	PCRE2_UCHAR		 buf[256];
+	PCRE2_SIZE		 off;
+	int			 r;
 
 	if ((c = chan_find(e, name)) == NULL) {
 		xasprintf(cause, "no such channel: %s", name);
 		return (-1);
 	}
-	if ((r = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB)) != 0) {
-		regerror(r, &rx, buf, sizeof(buf));
-		xasprintf(cause, "bad regular expression '%s': %s", re, buf);
+	if (strlen(re) > FILTER_PATTERN_MAX) {
+		xasprintf(cause, "the pattern is longer than %d bytes",
+		    FILTER_PATTERN_MAX);
 		return (-1);
 	}
-	if (c->filter_src != NULL) {
-		regfree(&c->filter);
-		free(c->filter_src);
+	if ((cctx = pcre2_compile_context_create(NULL)) == NULL) {
+		xasprintf(cause, "out of memory");
+		return (-1);
 	}
-	c->filter = rx;
+	pcre2_set_parens_nest_limit(cctx, FILTER_NEST_MAX);
+	pcre2_set_max_pattern_length(cctx, FILTER_PATTERN_MAX);
+	code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+	    PCRE2_NEVER_BACKSLASH_C, &r, &off, cctx);
+	pcre2_compile_context_free(cctx);
+	if (code == NULL) {
+		(void)pcre2_get_error_message(r, buf, sizeof(buf));
+		xasprintf(cause, "bad regular expression '%s': %s at offset "
+		    "%zu", re, (char *)buf, (size_t)off);
+		return (-1);
+	}
+	pcre2_code_free(c->filter);
+	free(c->filter_src);
+	c->filter = code;
 	c->filter_src = xstrdup(re);
 	return (0);
 }

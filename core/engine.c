@@ -84,6 +84,7 @@ engine_new(const struct engine_config *cf)
 	e->mem_cap = cf != NULL && cf->mem_cap != 0 ? cf->mem_cap :
 	    MEM_CAP_DEFAULT;
 	e->self = getpid();
+	e->intr_fd = -1;
 	if (pipe2(e->chld_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		e->chld_pipe[0] = e->chld_pipe[1] = -1;
 	}
@@ -102,6 +103,7 @@ engine_rearm(struct engine *e)
 	struct sigaction	sa;
 
 	chld_write_fd = e->chld_pipe[1];
+	e->want_reap = true;	/* exits while another engine listened */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = engine_sigchld;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
@@ -507,7 +509,7 @@ int
 engine_submit(struct engine *e, const char *name,
     const struct op_request *rq, char **cause)
 {
-	struct proc	*p;
+	struct proc	*p, *t = NULL;
 	struct op	*op;
 	size_t		 i;
 	int32_t		 v[2];
@@ -544,9 +546,18 @@ engine_submit(struct engine *e, const char *name,
 		if (rq->kind == OP_SIGNAL && sig_check(rq->sig, cause) == -1)
 			return (-1);
 	}
-	if (rq->kind == OP_SIGNAL && proc_find(e, rq->target) == NULL) {
+	if (rq->kind == OP_SIGNAL && ((t = proc_find(e, rq->target)) ==
+	    NULL || t->state == PS_EXITED)) {
+		/*
+		 * Never kill(2) the pid of a process we have reaped: the
+		 * kernel may have given it to a stranger already.
+		 */
 		submit_refused(e, p, rq, "no such process");
-		xasprintf(cause, "no such process: %s", rq->target);
+		if (t == NULL)
+			xasprintf(cause, "no such process: %s", rq->target);
+		else
+			xasprintf(cause, "%s could not signal %s: it has "
+			    "exited", name, rq->target);
 		return (-1);
 	}
 
@@ -590,7 +601,14 @@ engine_submit(struct engine *e, const char *name,
 		r = proc_write(p, WIRE_CMD, op->id, op->msg, op->len);
 		break;
 	case OP_SIGNAL:
-		v[0] = proc_find(e, op->target)->pid;
+		/*
+		 * Until the agent has answered, the target is not reaped
+		 * (a zombie keeps its pid), so the kill(2) cannot reach a
+		 * process that reused the pid.
+		 */
+		op->target_proc = t;
+		t->sig_inflight++;
+		v[0] = t->pid;
 		v[1] = op->sig;
 		r = proc_write(p, WIRE_KILL, op->id, v, sizeof(v));
 		break;
@@ -686,6 +704,7 @@ engine_dispatch(struct engine *e, const struct pollfd *pfd, size_t n)
 		if (pfd[i].fd == e->chld_pipe[0]) {
 			while (read(e->chld_pipe[0], buf, sizeof(buf)) > 0)
 				continue;
+			e->want_reap = true;
 			continue;
 		}
 		TAILQ_FOREACH(p, &e->procs, entry) {
@@ -734,18 +753,22 @@ engine_step(struct engine *e, int timeout)
 	size_t	n, need;
 	int	t;
 
-	need = e->nprocs + 1;
+	need = e->nprocs + 2;
 	if (need > e->pfd_cap) {
 		e->pfds = xreallocarray(e->pfds, need, sizeof(*e->pfds));
 		e->pfd_cap = need;
 	}
-	n = engine_pollfds(e, e->pfds, e->pfd_cap);
+	n = engine_pollfds(e, e->pfds, e->pfd_cap - 1);
+	/* Last, the front end's "stop waiting" descriptor (not read here). */
+	e->pfds[n].fd = e->intr_fd;
+	e->pfds[n].events = POLLIN;
+	e->pfds[n].revents = 0;
 	t = engine_poll_timeout(e);
 	if (t == -1 || (timeout >= 0 && timeout < t))
 		t = timeout;
 	if (!engine_quiet(e) && (t == -1 || t > STALL_MS))
 		t = STALL_MS;
-	switch (poll(e->pfds, n, t)) {
+	switch (poll(e->pfds, n + 1, t)) {
 	case -1:
 		if (errno != EINTR)
 			return;
@@ -754,6 +777,8 @@ engine_step(struct engine *e, int timeout)
 		engine_unstall(e);
 		break;
 	}
+	if (e->pfds[n].revents != 0)
+		e->interrupted = true;
 	engine_dispatch(e, e->pfds, n);
 }
 
@@ -767,10 +792,26 @@ engine_after_step(struct engine *e)
 	}
 }
 
+/*
+ * Wait until every consequence of what has happened is known: first
+ * whatever already arrived (a child killed from outside while we read
+ * the next command), then whatever the agents still owe us.
+ */
+/*
+ * A descriptor that, once readable, ends every sleep early: the front
+ * end's quit signal.  The engine polls it but never reads it.
+ */
+void
+engine_interrupt_fd(struct engine *e, int fd)
+{
+	e->intr_fd = fd;
+}
+
 void
 engine_settle(struct engine *e)
 {
 	chan_progress(e);
+	engine_step(e, 0);
 	while (!engine_quiet(e))
 		engine_step(e, -1);
 	engine_after_step(e);
@@ -785,7 +826,7 @@ engine_sleep(struct engine *e, int ms)
 	end = now_ms() + (uint64_t)ms;
 	for (;;) {
 		now = now_ms();
-		if (now >= end)
+		if (now >= end || e->interrupted)
 			break;
 		engine_step(e, (int)(end - now));
 		if (engine_quiet(e))

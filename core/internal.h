@@ -13,7 +13,8 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 
-#include <regex.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "ipccore.h"
 
@@ -23,6 +24,7 @@ struct chan;
 struct msg {
 	TAILQ_ENTRY(msg) entry;
 	char		 from[NAME_LEN + 1];	/* the sender, for tap */
+	uint64_t	 stamp;		/* e->gen when it was sent */
 	size_t		 len;
 	unsigned char	 data[];
 };
@@ -57,6 +59,7 @@ struct op {
 	size_t		 max;
 	int		 sig;
 	char		*target;
+	struct proc	*target_proc;	/* signal: held unreaped until done */
 	int		 code;
 	bool		 blocked;	/* a "blocked" event was given */
 	size_t		 next;		/* multi-send: next channel */
@@ -75,6 +78,7 @@ struct proc {
 	enum proc_state	 state;
 	int		 pending;	/* agent answers still expected */
 	bool		 dying;		/* waiting to be reaped */
+	int		 sig_inflight;	/* signals on their way: do not reap */
 	bool		 hup;		/* socket closed */
 	struct op	*op;
 	struct chan	*mailbox;
@@ -101,6 +105,7 @@ struct chan {
 	TAILQ_ENTRY(chan) entry;
 	char		 name[NAME_LEN + 2];	/* room for '@' */
 	struct proc	*owner;		/* mailbox owner, else NULL */
+	uint64_t	 born;		/* e->gen when it was made */
 	enum buffering	 buffering;
 	size_t		 capacity;
 	enum format	 format;
@@ -126,7 +131,7 @@ struct chan {
 			 c_dups, c_reorders;
 	bool		 tapped;
 	char		*filter_src;
-	regex_t		 filter;
+	pcre2_code	*filter;
 	struct chan	**balance;
 	size_t		 nbalance, balance_next;
 	bool		 dirty;
@@ -163,6 +168,10 @@ struct engine {
 	size_t		 mem_cap;
 	size_t		 mem_used;
 	int		 chld_pipe[2];
+	bool		 want_reap;	/* a child may have exited */
+	uint64_t	 gen;		/* ticks at each channel and message */
+	int		 intr_fd;	/* readable: stop sleeping */
+	bool		 interrupted;
 	pid_t		 self;
 	bool		 wfg_dirty;
 	bool		 rdv_note_given;
@@ -204,7 +213,7 @@ bool	 op_send_retry(struct engine *, struct proc *);
 bool	 op_send_ready_via(struct engine *, struct proc *, struct chan *);
 void	 op_send_via(struct engine *, struct proc *, struct chan *);
 void	 op_recv_complete(struct engine *, struct proc *, struct chan *,
-	    const unsigned char *, size_t, const char *);
+	    const unsigned char *, size_t, const char *, uint64_t);
 bool	 op_poll_retry(struct engine *, struct proc *);
 struct proc *op_claim(struct waiter *);
 
@@ -224,8 +233,9 @@ struct later *engine_later(struct engine *, enum event_type);
 bool	 cap_check(struct engine *, struct proc *, const unsigned char *,
 	    size_t, const char **);
 void	 cap_grant(struct engine *, struct proc *, struct chan *,
+	    const unsigned char *, size_t, uint64_t);
+bool	 chan_filter_ok(struct engine *, const struct chan *,
 	    const unsigned char *, size_t);
-bool	 chan_filter_ok(const struct chan *, const unsigned char *, size_t);
 bool	 chan_can_take(const struct engine *, const struct chan *,
 	    const struct proc *, size_t);
 bool	 chan_may_send(const struct chan *, const struct proc *);

@@ -287,12 +287,14 @@ int	 engine_balance(struct engine *, const char *, char **, size_t,
 /* Driving the broker. */
 void	 engine_settle(struct engine *);
 void	 engine_sleep(struct engine *, int);
+void	 engine_interrupt_fd(struct engine *, int);
 bool	 engine_quiet(const struct engine *);
 size_t	 engine_pollfds(struct engine *, struct pollfd *, size_t);
 int	 engine_poll_timeout(struct engine *);
 void	 engine_dispatch(struct engine *, const struct pollfd *, size_t);
 void	 engine_after_step(struct engine *);
 void	 engine_set_fatal_hook(void (*)(void));
+void	 engine_title_init(int, char *[], char *[]);
 
 /* Looking inside. */
 size_t	 engine_nprocs(const struct engine *);

@@ -37,6 +37,8 @@ op_free(struct op *op)
 	free(op->spec);
 	free(op->msg);
 	free(op->target);
+	if (op->target_proc != NULL)
+		op->target_proc->sig_inflight--;
 	free(op->chans);
 	free(op->waits);
 	free(op);
@@ -164,9 +166,15 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 static void
 op_fail(struct engine *e, struct proc *p, const char *err)
 {
-	struct event	ev;
+	struct op	*op = p->op;
+	struct event	 ev;
 
 	memset(&ev, 0, sizeof(ev));
+	/* A balanced channel forwarded it: say where it failed. */
+	if (op != NULL && op->chans != NULL && op->nnames == 1 &&
+	    op->chans[0] != NULL && strcmp(op->chans[0]->name,
+	    op->names[0]) != 0)
+		ev.forward = op->chans[0]->name;
 	op_finish(e, p, ST_ERROR, err, &ev);
 }
 
@@ -332,7 +340,8 @@ rdv_handoff(struct engine *e, struct chan *c, struct proc *r,
 	}
 	if (len > RDV_REG_BYTES)
 		c->c_copies++;
-	op_recv_complete(e, r, c, data, len, from);
+	/* Handed over now: every channel that exists now is its world. */
+	op_recv_complete(e, r, c, data, len, from, e->gen);
 	free(pad);
 }
 
@@ -384,7 +393,7 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 			op_fail(e, p, "broken channel");
 			goto handoffs;
 		}
-		if (!chan_filter_ok(c, op->msg, op->len)) {
+		if (!chan_filter_ok(e, c, op->msg, op->len)) {
 			op_fail(e, p, "rejected by filter");
 			goto handoffs;
 		}
@@ -526,14 +535,12 @@ send_start(struct engine *e, struct proc *p)
 	char		 reason[96];
 	const char	*err;
 
-	for (i = 0; i < op->nnames; i++) {
-		c = op->chans[i];
-		if (c->format == FMT_FIXED && op->len > c->fixed_len) {
-			op_fail(e, p, "message too long");
-			return;
-		}
-	}
-	/* A balanced channel forwards to its targets in turn. */
+	/*
+	 * A balanced channel forwards to its targets in turn.  The message
+	 * then passes every check a direct send to the target would: its
+	 * from list here, its format here and its filter, capabilities and
+	 * capacity in send_continue.
+	 */
 	for (i = 0; i < op->nnames; i++) {
 		c = op->chans[i];
 		if (c->nbalance > 0) {
@@ -553,6 +560,17 @@ send_start(struct engine *e, struct proc *p)
 			op->chans[i] = t;
 		}
 	}
+	for (i = 0; i < op->nnames; i++) {
+		c = op->chans[i];
+		if (!chan_may_send(c, p)) {
+			op_fail(e, p, "permission denied");
+			return;
+		}
+		if (c->format == FMT_FIXED && op->len > c->fixed_len) {
+			op_fail(e, p, "message too long");
+			return;
+		}
+	}
 	if (!op->atomic || op->nnames == 1) {
 		send_continue(e, p, NULL);
 		return;
@@ -563,7 +581,7 @@ send_start(struct engine *e, struct proc *p)
 			op_fail(e, p, "broken channel");
 			return;
 		}
-		if (!chan_filter_ok(c, op->msg, op->len)) {
+		if (!chan_filter_ok(e, c, op->msg, op->len)) {
 			op_fail(e, p, "rejected by filter");
 			return;
 		}
@@ -667,7 +685,7 @@ op_send_via(struct engine *e, struct proc *s, struct chan *c)
  */
 void
 op_recv_complete(struct engine *e, struct proc *p, struct chan *c,
-    const unsigned char *data, size_t len, const char *from)
+    const unsigned char *data, size_t len, const char *from, uint64_t stamp)
 {
 	struct op	*op = p->op;
 	struct event	 ev, tev;
@@ -689,7 +707,7 @@ op_recv_complete(struct engine *e, struct proc *p, struct chan *c,
 		seen_set(c, p, c->version);
 	}
 	if (c->format == FMT_CAP)
-		cap_grant(e, p, c, data, n);
+		cap_grant(e, p, c, data, n, stamp);
 	free(p->last);
 	p->last = xmemdup(data, n);
 	p->last_len = n;
@@ -730,7 +748,8 @@ recv_start(struct engine *e, struct proc *p)
 	case BUF_REGISTER:
 		if (c->version > 0) {
 			m = TAILQ_FIRST(&c->msgs);
-			op_recv_complete(e, p, c, m->data, m->len, m->from);
+			op_recv_complete(e, p, c, m->data, m->len, m->from,
+			    m->stamp);
 			return;
 		}
 		break;
@@ -750,7 +769,8 @@ recv_start(struct engine *e, struct proc *p)
 		break;
 	default:
 		if ((m = chan_take_for(e, c, p)) != NULL) {
-			op_recv_complete(e, p, c, m->data, m->len, m->from);
+			op_recv_complete(e, p, c, m->data, m->len, m->from,
+			    m->stamp);
 			free(m);
 			return;
 		}

@@ -34,6 +34,7 @@
 #define WIRE_BUF (sizeof(struct wire_hdr) + MSG_LEN_MAX + 64)
 
 static int	agent_fd = -1;
+static char	*title_last;	/* the last byte of our argument strings */
 
 static ssize_t
 wire_send(int fd, uint32_t type, uint32_t id, const void *data, size_t len)
@@ -73,13 +74,35 @@ agent_caught(int sig, siginfo_t *si, void *uctx)
 	errno = saved;
 }
 
+/*
+ * Process titles.  libbsd's setproctitle rewrites the memory that held
+ * our arguments and environment and zeroes the rest.  Linux shows that
+ * memory in /proc/PID/cmdline (hence ps) up to the first NUL only when
+ * the last byte of the arguments is not NUL; otherwise it shows all of
+ * it, NULs as blanks -- a padded title with a stray '.' (libbsd's own
+ * marker, placed for a program run with no arguments).  So after each
+ * title we put a blank in that byte when the title ends before it.
+ */
+void
+engine_title_init(int argc, char *argv[], char *envp[])
+{
+	if (argc > 0 && argv[argc - 1] != NULL)
+		title_last = argv[argc - 1] + strlen(argv[argc - 1]);
+	setproctitle_init(argc, argv, envp);
+}
+
 static void
 agent_title(const char *name, const char *extra)
 {
+	char	title[128];
+
 	if (extra != NULL && *extra != '\0')
-		setproctitle("-ipcplay: %s [%s]", name, extra);
+		snprintf(title, sizeof(title), "%s [%s]", name, extra);
 	else
-		setproctitle("-ipcplay: %s", name);
+		strlcpy(title, name, sizeof(title));
+	setproctitle("%s", title);
+	if (title_last != NULL && *title_last == '\0')
+		*title_last = ' ';
 }
 
 static void
@@ -345,7 +368,9 @@ proc_op_ack(struct engine *e, struct proc *p, int err)
 		ev.op = p->op->kind;
 	}
 	if (err != 0)
-		op_finish(e, p, ST_ERROR, strerror(err), &ev);
+		op_finish(e, p, ST_ERROR, err == ESRCH ? "no such process" :
+		    err == EPERM ? "permission denied" : "invalid argument",
+		    &ev);
 	else
 		op_finish(e, p, ST_OK, NULL, &ev);
 	/* The target has the signal pending now; wait until it handled it. */
@@ -381,6 +406,7 @@ proc_read(struct engine *e, struct proc *p)
 			p->fd = -1;
 			p->hup = true;
 			p->dying = true;
+			e->want_reap = true;
 			proc_reap(e);
 			return;
 		}
@@ -461,6 +487,11 @@ proc_gone(struct engine *e, struct proc *p, int status)
 	e->wfg_dirty = true;
 }
 
+/*
+ * Reap our own children, one pid at a time: never waitpid(-1), which
+ * would take another playground's children (a lesson's playground runs
+ * beside the shell's), and never a child that a signal is on its way to.
+ */
 void
 proc_reap(struct engine *e)
 {
@@ -468,14 +499,20 @@ proc_reap(struct engine *e)
 	pid_t		 pid;
 	int		 status;
 
-	for (;;) {
-		pid = waitpid(-1, &status, WNOHANG);
-		if (pid == -1 && errno == EINTR)
+	if (!e->want_reap)
+		return;
+	e->want_reap = false;
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->state == PS_EXITED)
 			continue;
-		if (pid <= 0)
-			return;
-		if ((p = proc_by_pid(e, pid)) != NULL &&
-		    p->state != PS_EXITED)
+		if (p->sig_inflight > 0) {
+			e->want_reap = true;	/* again once it lands */
+			continue;
+		}
+		do
+			pid = waitpid(p->pid, &status, WNOHANG);
+		while (pid == -1 && errno == EINTR);
+		if (pid == p->pid)
 			proc_gone(e, p, status);
 	}
 }

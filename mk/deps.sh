@@ -71,6 +71,8 @@ check() {
 			    have_pc readline
 			need libncurses-dev "pkg-config ncursesw" \
 			    have_pc ncursesw
+			need libpcre2-dev "pkg-config libpcre2-8" \
+			    have_pc libpcre2-8
 			;;
 		test)
 			need bats bats have_cmd bats
@@ -83,6 +85,7 @@ check() {
 			need valgrind valgrind have_cmd valgrind
 			need procps "pgrep, ps" have_cmd pgrep
 			need python3 python3 have_cmd python3
+			need strace strace have_cmd strace
 			;;
 		fuzz)
 			need clang clang have_cmd clang

@@ -190,3 +190,16 @@ teardown() {
 	type_keys 'spawn Y' Left Left 'X' Enter
 	wait_screen 'spawnX Y'
 }
+
+@test "SIGHUP of the dashboard leaves the alternate screen and raw mode, and no process" {
+	tmux_start "$IPCPLAY -D; echo exit=\$?; stty -a | grep -o -- '-\\?icanon'"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Hup1' Enter
+	wait_screen 'Hup1'
+	broker=$(pgrep -f "^$IPCPLAY -D\$" | head -1)
+	kill -HUP "$broker"
+	wait_screen 'exit=129'
+	wait_screen_re '^icanon$'
+	! screen | grep -q 'wait-for graph'
+	! pgrep -f '^ipcplay: Hup1$'
+}

@@ -25,3 +25,229 @@ B recv c1; expect B received full'
 	run -0 ipc -c 'spawn A B; channel r rendezvous from B to A; channel o rendezvous
 A poll r o; expect A blocked poll; expect no deadlock; deadlock; graph'
 }
+
+# Defects found by trying to break ipcplay as an attacker would (issue
+# 10); the reproductions are ../shared/repro/ in the steering repository.
+
+@test "a lesson that plays itself says lessons do not nest, instead of overflowing the stack" {
+	f=$BATS_TEST_TMPDIR/rec.ipc
+	printf '# summary: plays itself\nsay level\nlesson %s\n' "$f" >"$f"
+	run ipc lesson "$f" </dev/null
+	assert_output --partial 'lessons do not nest'
+	assert [ "$status" -lt 128 ]
+	assert [ "$(grep -c '^level' <<<"$output")" -eq 1 ]
+}
+
+@test "lesson typed at a lesson's prompt is refused and the exercise can still be checked" {
+	d=$BATS_TEST_TMPDIR
+	printf '# summary: inner\nsay inner\n' >"$d/inner.ipc"
+	printf '# summary: outer\nspawn A\nexercise "Make A block in recv."\nA recv\ncheck\nexpect A blocked recv\n' >"$d/outer.ipc"
+	run -0 ipc lesson "$d/outer.ipc" <<<"lesson $d/inner.ipc
+A recv
+check"
+	assert_output --partial 'lessons do not nest'
+	assert_output --partial 'All 1 checks hold'
+}
+
+@test "signalling an exited process never calls kill(2) on its old pid" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	# LeakSanitizer cannot run under ptrace; the other tests look for leaks.
+	ASAN_OPTIONS=detect_leaks=0 run strace -f -qq -e trace=kill \
+	    -o "$BATS_TEST_TMPDIR/trace" "$IPCPLAY" --json -c 'spawn A B; B exit; A signal B KILL'
+	assert_equal "$status" 1
+	assert_output --partial '"type":"signal","seq":'
+	assert_output --partial '"error":"no such process"'
+	pid=$(grep -o '"proc":"B","pid":[0-9]*' <<<"$output" | grep -o '[0-9]*$')
+	run grep -E "kill\\($pid," "$BATS_TEST_TMPDIR/trace"
+	assert_failure
+}
+
+@test "an exited target is named in words: A could not signal B" {
+	run -1 --separate-stderr ipc -c 'spawn A B; B exit; A signal B'
+	assert_line 'A could not signal B: no such process'
+	assert_equal "$stderr" 'ipcplay: -c:1: A could not signal B: it has exited'
+}
+
+@test "a capability names the channel object: closed and re-created, it grants nothing" {
+	run -1 ipc -c 'spawn A B X
+channel secret unbounded from A to A
+channel caps unbounded format=cap from A to B
+A send caps cap:secret:recv
+close secret
+channel secret unbounded from X to X
+B recv caps
+X send secret private
+B recv secret
+expect secret contains private'
+	assert_line --partial "B's capability for secret is stale"
+	assert_line 'B recv on secret failed: permission denied'
+	refute_line --partial 'B received "private"'
+}
+
+@test "a capability for a channel that still exists is granted as before" {
+	run -0 ipc -c 'spawn A B
+channel secret unbounded from A to A
+channel caps unbounded format=cap from A to B
+A send caps cap:secret:recv
+B recv caps
+A send secret hi
+B recv secret
+expect B received hi'
+}
+
+@test "balance into a fixed:N channel obeys its format" {
+	run -1 ipc -c 'spawn A; channel a unbounded; channel f bounded 2 format=fixed:4
+balance a -> f; A send a toolongmessage; expect f holds 0'
+	assert_line 'A send on a → f failed: message too long'
+}
+
+@test "balance into a channel obeys its from list" {
+	run -1 ipc -c 'spawn A X; channel a unbounded; channel b unbounded from X to X
+balance a -> b; A send a forged; expect b holds 0'
+	assert_line 'A send on a → b failed: permission denied'
+}
+
+@test "a filter pattern too large to compile is refused at once" {
+	run -1 --separate-stderr timeout 20 "$IPCPLAY" -c 'channel c unbounded
+filter c "(((((a{1,100}){1,100}){1,100}){1,100}){1,100})"
+say after'
+	assert_output 'c created: unbounded, datagram, fifo
+after'
+	assert_regex "$stderr" 'filter: bad regular expression .*too large'
+}
+
+@test "a filter that cannot decide a message rejects it within its bounds" {
+	run -1 timeout 20 "$IPCPLAY" -c "spawn A; channel c unbounded
+filter c '^(\\w+\\s?)*\$'
+A send c aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!
+filter c '(.*)(.*)(.*)\\3\\2\\1x'
+A send c aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+say done"
+	assert_line --partial 'the filter on c gave up on a message (too many backtracking steps)'
+	assert_line 'done'
+}
+
+@test "filters are Perl-compatible: \\d and lookahead work" {
+	run -1 ipc -c "spawn A; channel c unbounded; filter c '^(?=.*\\d)\\w+\$'
+A send c abc1; A send c abc; expect c contains abc1"
+	assert_line 'A sent "abc1" on c [c 1]'
+	assert_line 'A send on c failed: rejected by filter'
+}
+
+@test "repeat cannot repeat repeat, however it is abbreviated" {
+	run -1 --separate-stderr timeout 20 "$IPCPLAY" -c 'repeat 1000000 rep 1000000 say x'
+	assert_equal "$stderr" 'ipcplay: -c:1: repeat cannot repeat repeat'
+	assert_output ''
+}
+
+@test "a repeat that would sleep more than ten minutes in all does not start" {
+	run -1 --separate-stderr timeout 20 "$IPCPLAY" -c 'repeat 100 sleep 7000'
+	assert_equal "$stderr" 'ipcplay: -c:1: repeat would sleep more than 600000 ms in all'
+}
+
+@test "expect saw keeps a bounded history inside one long repeat" {
+	f=$BATS_TEST_TMPDIR/recent.ipc
+	python3 -c 'print("spawn A\nchannel r register\nrepeat 4000 A send r \"" + "\\x01"*16000 + "\"\nexpect saw A sent")' >"$f"
+	# Unbounded, the history took 1.4 GB here; ASan needs its own
+	# address space, so only the normal build is limited.
+	lim="ulimit -v 200000;"
+	[ -z "${IPCPLAY_ASAN:-}" ] || lim=
+	run -0 bash -c "$lim \"$IPCPLAY\" \"$f\" | tail -1"
+	assert_output 'expect saw A sent ... ok'
+}
+
+@test "a directory is not a script: exit 2 with one line" {
+	run -2 --separate-stderr ipc "$BATS_TEST_TMPDIR"
+	assert_equal "$stderr" "ipcplay: $BATS_TEST_TMPDIR: Is a directory"
+	run -2 --separate-stderr bash -c "\"$IPCPLAY\" - <\"$BATS_TEST_TMPDIR\""
+	assert_equal "$stderr" "ipcplay: stdin: Is a directory"
+	run -2 --separate-stderr ipc lesson "$BATS_TEST_TMPDIR"
+	assert_equal "$stderr" "ipcplay: $BATS_TEST_TMPDIR: Is a directory"
+}
+
+@test "a closed stdin is an error, not an empty script" {
+	run -2 --separate-stderr bash -c "\"$IPCPLAY\" <&-"
+	assert_equal "$stderr" "ipcplay: stdin: Bad file descriptor"
+}
+
+@test "output that cannot be written ends with exit 1 and one line" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run -1 --separate-stderr bash -c "\"$IPCPLAY\" -c 'spawn A; ps' >/dev/full"
+	assert_equal "$stderr" "ipcplay: stdout: No space left on device"
+	run -1 --separate-stderr bash -c "\"$IPCPLAY\" -c 'spawn A' >&-"
+	assert_equal "$stderr" "ipcplay: stdout: Bad file descriptor"
+}
+
+@test "a poll over 500,000 names is refused at once" {
+	f=$BATS_TEST_TMPDIR/poll.ipc
+	python3 -c 'print("spawn A B; channel c unbounded\nA poll " + ",".join(["c"]*500000) + " -n")' >"$f"
+	run -1 --separate-stderr timeout 20 "$IPCPLAY" "$f"
+	assert_equal "$stderr" "ipcplay: $f:2: a list names at most 1024 channels (this one has 500000)"
+}
+
+@test "a lossy duplicate that does not fit is dropped, and the transcript says so" {
+	run -0 ipc -c 'spawn A
+channel c bounded 1 delivery=lossy dup=1
+A send c x
+expect c holds 1
+channel u unbounded max=1 delivery=lossy dup=1
+A send u y
+expect u holds 1'
+	assert_line 'c dropped "x" (a duplicate, no room: full 1/1)'
+	assert_line 'u dropped "y" (a duplicate, no room: 1 of max=1 bytes held)'
+}
+
+@test "--json escapes every byte that is not well-formed UTF-8" {
+	run -0 ipc --json -c 'spawn A B; channel c unbounded
+A send c "\xff\xfe\x00\x7f\xc3\xa9\xed\xa0\x80\xf4\x90\x80\x80 \"q\" \\"
+A send c "\xe2\x80\xa8\xc0\xaf\xe0\x80\xaf\xf0\x9f\x98\x80"
+B recv c; B recv c; trace; channels; chan c'
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.json"
+	run -0 python3 -c '
+import json, sys
+data = open(sys.argv[1], "rb").read()
+text = data.decode("utf-8", "strict")
+lines = text.splitlines()
+assert len(lines) == text.count("\n"), "U+2028 or U+2029 left raw"
+for line in lines:
+    json.loads(line)
+print("ok")' "$BATS_TEST_TMPDIR/out.json"
+	run -0 grep -c '\\u00ed\\u00a0\\u0080' "$BATS_TEST_TMPDIR/out.json"
+	run -0 grep -c '\\u00f4\\u0090\\u0080\\u0080' "$BATS_TEST_TMPDIR/out.json"
+	run -0 grep -c '\\u00c0\\u00af\\u00e0\\u0080\\u00af😀' "$BATS_TEST_TMPDIR/out.json"
+}
+
+@test "a NUL byte in a line is an error naming its column" {
+	run -1 --separate-stderr bash -c "printf 'spawn A\\0 B\\nsay after\\n' | \"$IPCPLAY\""
+	assert_equal "$stderr" 'ipcplay: stdin:1: a NUL byte is not allowed in a line (write \0 inside double quotes) (column 8)'
+	assert_output 'after'
+}
+
+@test "batch from a pipe sees a child killed from outside before the next command" {
+	run -0 bash -c "{ echo 'spawn Kx9 B'; sleep 1
+	    pkill -9 -f '^ipcplay: Kx9\$'; sleep 0.5
+	    echo ps; echo 'expect Kx9 exited'; } | \"$IPCPLAY\""
+	assert_line 'Kx9 killed by KILL'
+	assert_line 'expect Kx9 exited ... ok'
+	[ "$(grep -n 'killed by KILL$' <<<"$output" | cut -d: -f1)" -lt \
+	    "$(grep -n '^NAME' <<<"$output" | cut -d: -f1)" ]
+}
+
+@test "an unterminated quote that ends in a backslash says so" {
+	run -1 --separate-stderr ipc -c 'say "\'
+	assert_equal "$stderr" 'ipcplay: -c:1: unterminated double quote (column 5)'
+}
+
+@test "a process title in ps has no padding and no stray dot" {
+	"$IPCPLAY" -c 'spawn Ttl; sleep 3000' >/dev/null &
+	broker=$!
+	for _ in $(seq 50); do
+		pid=$(pgrep -P "$broker" | head -1)
+		[ -n "$pid" ] && [ "$(ps -o args= -p "$pid")" = 'ipcplay: Ttl' ] && break
+		sleep 0.05
+	done
+	title=$(ps -o args= -p "$pid")
+	kill "$broker"
+	wait "$broker" || true
+	assert_equal "$title" 'ipcplay: Ttl'
+}

@@ -164,3 +164,30 @@ teardown() {
 	run -1 ipc -c 'lesson deadlock'
 	assert_output --partial 'lesson plays at the shell'"'"'s prompt; a script can run a lesson file itself'
 }
+
+@test "the history file keeps the last 1,000 lines" {
+	seq 1 1500 | sed 's/^/say old /' >"$BATS_TEST_TMPDIR/history"
+	tmux_start "$IPCPLAY; echo exit=\$?"
+	wait_screen 'ipcplay>'
+	type_keys 'say newest' Enter
+	wait_screen 'newest'
+	type_keys 'quit' Enter
+	wait_screen 'exit=0'
+	assert_equal "$(wc -l <"$BATS_TEST_TMPDIR/history")" 1000
+	assert_equal "$(tail -2 "$BATS_TEST_TMPDIR/history")" 'say newest
+quit'
+	assert_equal "$(head -1 "$BATS_TEST_TMPDIR/history")" 'say old 503'
+}
+
+@test "SIGTERM at the prompt ends a long sleep, gives the terminal back and dies of the signal" {
+	tmux_start "$IPCPLAY; echo exit=\$?; stty -a | grep -o -- '-\\?icanon'"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Term1' Enter
+	wait_screen 'Term1 spawned'
+	type_keys 'sleep 600000' Enter
+	broker=$(pgrep -f "^$IPCPLAY\$" | head -1)
+	kill -TERM "$broker"
+	wait_screen 'exit=143'
+	wait_screen_re '^icanon$'
+	! pgrep -f '^ipcplay: Term1$'
+}
