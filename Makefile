@@ -6,6 +6,7 @@
 #   make deps       install the Debian packages the build and tests need
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make bench      the performance figures
+#   make fuzz       run the fuzzers for FUZZ_SECONDS (60) each
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -114,6 +115,26 @@ asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g $(ASAN)" \
 	    LDFLAGS="$(ASAN)" build-asan/ipcplay
 
+# The fuzzers (clang's libFuzzer, with ASan and UBSan): a whole script
+# in a fresh playground, and the lexer alone.  "make fuzz" builds them in
+# their own tree and runs each for FUZZ_SECONDS; see tests/fuzz/run.sh.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS = $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    build-fuzz/fuzz-script build-fuzz/fuzz-lex
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
+
+$(BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_OBJS) $(BUILD)/libipccore.a \
+    $(BUILD)/flags
+	$(say) LINK $@
+	$(Q)$(CC) $(WARN) $(CFLAGS) $(DEFS) -Icore -Icli $(PKG_CFLAGS) \
+	    -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(BUILD)/libipccore.a \
+	    $(PKG_LIBS)
+
 # Unit tests of core/ alone: no readline, no curses.
 $(BUILD)/unit: tests/unit/core-unit.c $(BUILD)/libipccore.a $(BUILD)/flags
 	$(say) CC $<
@@ -149,6 +170,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf build build-asan ipcplay
+	rm -rf build build-asan build-fuzz ipcplay
 
-.PHONY: all asan check run bench deps install uninstall clean
+.PHONY: all asan check run bench deps fuzz install uninstall clean

@@ -81,8 +81,8 @@ cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
 	const char		*errstr;
 	char			*s;
 
-	if (parse_uint(ctx, &w[1], 0, REPEAT_MAX, "repeat count",
-	    &count) == -1)
+	if (parse_uint(ctx, &w[1], 0, ctx->repeat_max > 0 ? ctx->repeat_max :
+	    REPEAT_MAX, "repeat count", &count) == -1)
 		return (CMD_FAIL);
 	ce = cmd_resolve(ctx, &w[2], m);
 	if (ce == &cmd_repeat_entry)

@@ -69,6 +69,7 @@ struct ctx {
 	bool		 fail_pending;	/* the last command failed */
 	bool		 stop;		/* --bail tripped, or stdout failed */
 	bool		 read_error;	/* a script could not be read: exit 2 */
+	long long	 repeat_max;	/* 0: REPEAT_MAX (a fuzzer sets less) */
 	FILE		*out;
 	/* The op being watched for its own event's status. */
 	const char	*watch_proc;

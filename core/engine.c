@@ -83,6 +83,9 @@ engine_new(const struct engine_config *cf)
 	e->rng = cf != NULL ? cf->seed : 0;
 	e->mem_cap = cf != NULL && cf->mem_cap != 0 ? cf->mem_cap :
 	    MEM_CAP_DEFAULT;
+	e->proc_max = cf != NULL && cf->proc_max != 0 &&
+	    cf->proc_max < PROC_MAX ? cf->proc_max : PROC_MAX;
+	e->sleep_max_ms = cf != NULL ? cf->sleep_max_ms : 0;
 	e->self = getpid();
 	e->intr_fd = -1;
 	if (pipe2(e->chld_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
@@ -258,8 +261,9 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 		xasprintf(cause, "process %s already exists", name);
 		return (-1);
 	}
-	if (e->nprocs >= PROC_MAX) {
-		xasprintf(cause, "too many processes (at most %d)", PROC_MAX);
+	if (e->nprocs >= e->proc_max) {
+		xasprintf(cause, "too many processes (at most %zu)",
+		    e->proc_max);
 		return (-1);
 	}
 	if (chan_find(e, name) != NULL) {
@@ -823,6 +827,8 @@ engine_sleep(struct engine *e, int ms)
 {
 	uint64_t	end, now;
 
+	if (e->sleep_max_ms > 0 && ms > e->sleep_max_ms)
+		ms = e->sleep_max_ms;
 	end = now_ms() + (uint64_t)ms;
 	for (;;) {
 		now = now_ms();

@@ -167,6 +167,8 @@ struct engine {
 	uint64_t	 rng;
 	size_t		 mem_cap;
 	size_t		 mem_used;
+	size_t		 proc_max;
+	int		 sleep_max_ms;
 	int		 chld_pipe[2];
 	bool		 want_reap;	/* a child may have exited */
 	uint64_t	 gen;		/* ticks at each channel and message */

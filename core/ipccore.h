@@ -168,6 +168,9 @@ typedef void (*event_fn)(const struct event *, void *);
 struct engine_config {
 	uint64_t	 seed;
 	size_t		 mem_cap;	/* 0: MEM_CAP_DEFAULT */
+	/* Tighter limits for a fuzzer, which runs many playgrounds a second. */
+	size_t		 proc_max;	/* 0: PROC_MAX */
+	int		 sleep_max_ms;	/* 0: sleeps are not shortened */
 };
 
 struct chan_config {
