@@ -10,8 +10,9 @@
 # is missing: as root, apt-get update + install; otherwise sudo when there
 # is a terminal to ask for a password; otherwise (or with --check, or
 # IPCPLAY_DEPS=check) one line on stdout naming the packages and the
-# command, and exit 1.  Installing prints apt's progress on stderr: make
-# runs us inside $(shell) and prints what we say on stdout as its error.
+# command, and exit 1.  Installing says so on stderr (apt's own output
+# only if it fails): make runs us inside $(shell) and prints what we say
+# on stdout as its error.
 
 mode=auto
 groups=
@@ -109,11 +110,19 @@ if [ "$mode" != check ] && have_cmd apt-get; then
 		sudo=no
 	fi
 	if [ "$sudo" != no ]; then
-		echo "ipcplay: installing $pkgs" >&2
-		${sudo}apt-get update -qq >&2 &&
+		# apt's chatter goes to a log, shown only when it fails.
+		log=$(mktemp)
+		echo "ipcplay: installing $pkgs (apt-get)" >&2
+		if ${sudo}apt-get update -qq >"$log" 2>&1 &&
 		    DEBIAN_FRONTEND=noninteractive ${sudo}apt-get install \
-		    -y -qq --no-install-recommends $pkgs >&2 </dev/null &&
-		    check && exit 0
+		    -y -qq --no-install-recommends $pkgs >>"$log" 2>&1 </dev/null
+		then
+			rm -f "$log"
+			check && exit 0
+		else
+			cat "$log" >&2
+			rm -f "$log"
+		fi
 	fi
 fi
 
