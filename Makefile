@@ -8,6 +8,8 @@
 #   make bench      the performance figures
 #   make fuzz       run the fuzzers for FUZZ_SECONDS (60) each
 
+.DEFAULT_GOAL := all
+
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
@@ -38,12 +40,17 @@ DEFS	 = -D_GNU_SOURCE -DIPCPLAY_VERSION='"$(VERSION)"' \
 # sudo, installed) before the flags below are read and anything is
 # compiled: a missing library is one line naming its package, never a
 # wall of compiler errors.  See mk/deps.sh.
+# A dry run (-n, -q, shell completion's -npq) installs nothing and writes
+# nothing: it only looks.
 NODEPS_GOALS = clean deps uninstall
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))$(findstring \
+	   q,$(firstword -$(MAKEFLAGS)))
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(IPCPLAY_DEPS_OK),)
 DEPS_GROUPS = build $(if $(filter check,$(MAKECMDGOALS)),test) \
 	      $(if $(filter fuzz,$(MAKECMDGOALS)),fuzz)
-DEPS_SAYS := $(shell CC='$(CC)' sh mk/deps.sh $(DEPS_GROUPS))
+DEPS_SAYS := $(shell CC='$(CC)' sh mk/deps.sh $(if $(DRY_RUN),--check) \
+	     $(DEPS_GROUPS))
 ifneq ($(DEPS_SAYS),)
 $(error $(DEPS_SAYS))
 endif
@@ -60,11 +67,17 @@ CORE_PKG_LIBS	:= $(shell pkg-config --libs libbsd-overlay libpcre2-8)
 # changes only when they do): "make CFLAGS=-O0" after "make" rebuilds it
 # all, instead of linking objects of two different builds.
 FLAGS_NOW = $(CC) $(WARN) $(CFLAGS) $(DEFS) $(PKG_CFLAGS) | $(LDFLAGS) $(PKG_LIBS)
-$(shell mkdir -p $(BUILD))
+ifeq ($(DRY_RUN),)
 ifneq ($(file <$(BUILD)/flags),$(FLAGS_NOW))
-$(file >$(BUILD)/flags,$(FLAGS_NOW))
+$(shell mkdir -p $(BUILD))$(file >$(BUILD)/flags,$(FLAGS_NOW))
 endif
 endif
+endif
+
+# After "make clean" in the same run, the stamp is made again (not in a
+# dry run, which writes nothing).
+$(BUILD)/flags:
+	$(if $(DRY_RUN),,$(shell mkdir -p $(@D))$(file >$@,$(FLAGS_NOW)))@:
 
 CORE_SRCS = $(wildcard core/*.c)
 CLI_SRCS  = $(wildcard cli/*.c)
@@ -74,9 +87,12 @@ CLI_OBJS  = $(CLI_SRCS:%.c=$(BUILD)/%.o)
 ASAN	 = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	   -fno-omit-frame-pointer
 
-# One short line per step; V=1 shows the whole commands.
+# One short line per step; V=1 shows the whole commands, -s nothing.
 ifeq ($(V),1)
 Q	 =
+say	 = @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q	 = @
 say	 = @:
 else
 Q	 = @
@@ -154,10 +170,10 @@ bench: ipcplay
 deps:
 	@sh mk/deps.sh --install build test fuzz
 
-install: ipcplay
+install: $(BUILD)/ipcplay
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/lessons
-	install -m 755 ipcplay $(DESTDIR)$(BINDIR)/ipcplay
+	install -m 755 $(BUILD)/ipcplay $(DESTDIR)$(BINDIR)/ipcplay
 	install -m 644 man/ipcplay.1 $(DESTDIR)$(MANDIR)/man1/ipcplay.1
 	if [ -f man/ipcplay-lessons.7 ]; then install -m 644 \
 	    man/ipcplay-lessons.7 $(DESTDIR)$(MANDIR)/man7/; fi

@@ -129,6 +129,8 @@ engine_free(struct engine *e)
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->state != PS_EXITED)
 			(void)kill(p->pid, SIGKILL);
+		if (p->op != NULL)
+			p->op->target_proc = NULL;	/* all are freed */
 	}
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->state == PS_EXITED)
@@ -750,9 +752,12 @@ engine_unstall(struct engine *e)
 	}
 }
 
-/* One round of the loop: wait for something, then handle it. */
+/*
+ * One round of the loop: wait for something, then handle it.  A sleep
+ * also wakes when the front end's interrupt descriptor becomes readable.
+ */
 static void
-engine_step(struct engine *e, int timeout)
+engine_step(struct engine *e, int timeout, bool sleeping)
 {
 	size_t	n, need;
 	int	t;
@@ -764,7 +769,7 @@ engine_step(struct engine *e, int timeout)
 	}
 	n = engine_pollfds(e, e->pfds, e->pfd_cap - 1);
 	/* Last, the front end's "stop waiting" descriptor (not read here). */
-	e->pfds[n].fd = e->intr_fd;
+	e->pfds[n].fd = sleeping ? e->intr_fd : -1;
 	e->pfds[n].events = POLLIN;
 	e->pfds[n].revents = 0;
 	t = engine_poll_timeout(e);
@@ -815,9 +820,9 @@ void
 engine_settle(struct engine *e)
 {
 	chan_progress(e);
-	engine_step(e, 0);
+	engine_step(e, 0, false);
 	while (!engine_quiet(e))
-		engine_step(e, -1);
+		engine_step(e, -1, false);
 	engine_after_step(e);
 }
 
@@ -834,7 +839,7 @@ engine_sleep(struct engine *e, int ms)
 		now = now_ms();
 		if (now >= end || e->interrupted)
 			break;
-		engine_step(e, (int)(end - now));
+		engine_step(e, (int)(end - now), true);
 		if (engine_quiet(e))
 			engine_after_step(e);
 	}

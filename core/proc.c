@@ -97,10 +97,11 @@ agent_title(const char *name, const char *extra)
 	char	title[128];
 
 	if (extra != NULL && *extra != '\0')
-		snprintf(title, sizeof(title), "%s [%s]", name, extra);
+		snprintf(title, sizeof(title), "ipcplay: %s [%s]", name, extra);
 	else
-		strlcpy(title, name, sizeof(title));
-	setproctitle("%s", title);
+		snprintf(title, sizeof(title), "ipcplay: %s", name);
+	/* "-": our own prefix, whatever the binary is called. */
+	setproctitle("-%s", title);
 	if (title_last != NULL && *title_last == '\0')
 		*title_last = ' ';
 }
@@ -406,6 +407,14 @@ proc_read(struct engine *e, struct proc *p)
 			p->fd = -1;
 			p->hup = true;
 			p->dying = true;
+			/*
+			 * A dead agent calls kill(2) no more: its target (it
+			 * may be itself) can be reaped.
+			 */
+			if (p->op != NULL && p->op->target_proc != NULL) {
+				p->op->target_proc->sig_inflight--;
+				p->op->target_proc = NULL;
+			}
 			e->want_reap = true;
 			proc_reap(e);
 			return;

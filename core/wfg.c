@@ -220,6 +220,18 @@ live(const struct proc *p)
 	return (p->state != PS_EXITED);
 }
 
+/*
+ * A wait with a pending --timeout ends by itself: it is never stuck for
+ * good, and like a ready process it may yet help others (as Go's
+ * checkdead and Erlang's receive ... after see timers).  When the timer
+ * fires the graph changes and the check runs again.
+ */
+static bool
+timed(const struct proc *p)
+{
+	return (p->op != NULL && p->op->deadline != 0);
+}
+
 /* Peel: afterwards p->in_d is true exactly for the deadlocked. */
 static void
 wfg_peel(struct wfg *g)
@@ -231,7 +243,7 @@ wfg_peel(struct wfg *g)
 	work = xcalloc(g->nprocs + 1, sizeof(*work));
 	for (i = 0; i < g->nprocs; i++) {
 		p = g->procs[i];
-		p->in_d = live(p) && g->nreq[i] > 0;
+		p->in_d = live(p) && g->nreq[i] > 0 && !timed(p);
 		if (live(p) && !p->in_d)
 			outside++;
 	}

@@ -25,7 +25,15 @@ for a; do
 	esac
 done
 [ "${IPCPLAY_DEPS:-}" = check ] && mode=check
-: "${CC:=gcc}"
+
+# The compiler is CC's first word, past a wrapper such as ccache.
+set -- ${CC:-gcc}
+case $1 in ccache|distcc) [ $# -gt 1 ] && shift ;; esac
+cc_cmd=$1
+case ${cc_cmd##*/} in
+clang*) cc_pkg=clang ;;
+*) cc_pkg=gcc ;;
+esac
 
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pc() { have_cmd pkg-config && pkg-config --exists "$1"; }
@@ -64,7 +72,7 @@ check() {
 	for g in $groups; do
 		case $g in
 		build)
-			need gcc "$CC" have_cmd "$CC"
+			need "$cc_pkg" "$cc_cmd" have_cmd "$cc_cmd"
 			need pkg-config pkg-config have_cmd pkg-config
 			need libbsd-dev "pkg-config libbsd-overlay" \
 			    have_pc libbsd-overlay

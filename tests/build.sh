@@ -5,8 +5,11 @@
 #
 #  - a library pkg-config cannot find stops the build with one line that
 #    names the package and the command, before anything is compiled;
-#  - objects depend on the flags they were built with;
-#  - CC is honoured, and gcc is the default.
+#  - CC is honoured, and gcc is the default;
+#  - objects depend on the flags they were built with; a dry run changes
+#    nothing; make clean all works;
+#  - make install puts everything in place, and the installed binary
+#    finds the installed lessons.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 top=$PWD
@@ -31,11 +34,11 @@ check() {
 	if "$@"; then ok "$name"; else not_ok "$name"; fi
 }
 
-# The working tree as it is, without build outputs: what a clone of this
-# commit plus the changes under test would hold.
+# The working tree as it is, without build outputs or .git: what a clone
+# of this commit plus the changes under test would hold (or a tarball).
 mkdir "$tmp/src"
-git ls-files -co --exclude-standard -z |
-    (cd "$top" && xargs -0 cp --parents -t "$tmp/src")
+tar -C "$top" --exclude=./.git --exclude=./build --exclude=./build-asan \
+    --exclude=./build-fuzz --exclude=./ipcplay -cf - . | tar -C "$tmp/src" -xf -
 src=$tmp/src
 unset IPCPLAY_DEPS_OK MAKEFLAGS MAKELEVEL CFLAGS CC
 
@@ -65,27 +68,52 @@ one_line_stop_goals() {
 }
 check "make check and make run stop the same way" one_line_stop_goals
 
-# 3. New flags rebuild every object.
+# 3. CC is honoured (a dry run in the fresh tree lists every compile),
+#    gcc is the default, implicit declarations are errors.
+cc_honoured() {
+	make -C "$src" -n CC=cc build/libipccore.a >"$tmp/out" 2>&1 &&
+	    grep -q '^cc .* -c ' "$tmp/out" &&
+	    make -C "$src" -n build/libipccore.a >"$tmp/out" 2>&1 &&
+	    grep -q '^gcc .* -c ' "$tmp/out" &&
+	    grep -q -- '-Werror=implicit-function-declaration' "$tmp/out" &&
+	    [ ! -e "$src/build" ]
+}
+check "CC is honoured, gcc by default, and a dry run writes nothing" cc_honoured
+
+# 4. New flags rebuild every object; the same flags rebuild nothing.
 flags_rebuild() {
-	make -C "$src" -s build/libipccore.a >"$tmp/out" 2>&1 || return 1
-	make -C "$src" -n build/libipccore.a >"$tmp/out" 2>&1 || return 1
-	! grep -q -- ' -c ' "$tmp/out" || return 1
-	make -C "$src" -n CFLAGS=-O0 build/libipccore.a >"$tmp/out" 2>&1 ||
+	local ncore
+	ncore=$(ls "$src"/core/*.c | wc -l)
+	make -C "$src" build/libipccore.a >"$tmp/out" 2>&1 || return 1
+	make -C "$src" build/libipccore.a >"$tmp/out" 2>&1 || return 1
+	[ "$(grep -c '  CC ' "$tmp/out")" -eq 0 ] || return 1
+	make -C "$src" CFLAGS=-O0 build/libipccore.a >"$tmp/out" 2>&1 ||
 	    return 1
-	[ "$(grep -c -- '-O0 .* -c ' "$tmp/out")" -eq \
-	    "$(ls "$src"/core/*.c | wc -l)" ]
+	[ "$(grep -c '  CC ' "$tmp/out")" -eq "$ncore" ]
 }
 check "make CFLAGS=-O0 after make rebuilds every object" flags_rebuild
 
-# 4. CC is honoured; gcc by default; implicit declarations are errors.
-cc_honoured() {
-	make -C "$src" -n CC=clang build/libipccore.a >"$tmp/out" 2>&1 &&
-	    grep -q '^clang .* -c ' "$tmp/out" &&
-	    make -C "$src" -n CFLAGS=-O3 build/libipccore.a >"$tmp/out" 2>&1 &&
-	    grep -q '^gcc .* -c ' "$tmp/out" &&
-	    grep -q -- '-Werror=implicit-function-declaration' "$tmp/out"
+# 5. make clean all, in one run.
+clean_all() {
+	make -C "$src" clean build/libipccore.a >"$tmp/out" 2>&1 &&
+	    [ -f "$src/build/libipccore.a" ]
 }
-check "CC is honoured and defaults to gcc" cc_honoured
+check "make clean build in one run works" clean_all
+
+# 6. make install: every file in place; the binary finds its lessons.
+install_all() {
+	local dest=$tmp/root
+	make -C "$src" -s install DESTDIR="$dest" PREFIX=/usr \
+	    >"$tmp/out" 2>&1 &&
+	    [ -x "$dest/usr/bin/ipcplay" ] &&
+	    [ -f "$dest/usr/share/man/man1/ipcplay.1" ] &&
+	    [ -f "$dest/usr/share/man/man7/ipcplay-lessons.7" ] &&
+	    [ -f "$dest/usr/share/ipcplay/lessons/06-deadlock.ipc" ] &&
+	    env -u IPCPLAY_LESSONS_DIR "$dest/usr/bin/ipcplay" lesson \
+	    >"$tmp/out" 2>&1 &&
+	    grep -q deadlock "$tmp/out"
+}
+check "make install puts the binary, both man pages and the lessons in place" install_all
 
 echo "1..$n"
 exit $((fails > 0))

@@ -30,15 +30,3 @@ ROOT="$BATS_TEST_DIRNAME/.."
 		grep -q -- "Fl \\\\-${o#--}" "$ROOT/man/ipcplay.1" || { echo "missing $o"; false; }
 	done
 }
-
-@test "make install puts the binary, both man pages and the lessons in place" {
-	dest="$BATS_TEST_TMPDIR/root"
-	run -0 make -C "$ROOT" -s install DESTDIR="$dest" PREFIX=/usr
-	[ -x "$dest/usr/bin/ipcplay" ]
-	[ -f "$dest/usr/share/man/man1/ipcplay.1" ]
-	[ -f "$dest/usr/share/man/man7/ipcplay-lessons.7" ]
-	[ -f "$dest/usr/share/ipcplay/lessons/06-deadlock.ipc" ]
-	# The installed binary finds the installed lessons.
-	run -0 env -u IPCPLAY_LESSONS_DIR "$dest/usr/bin/ipcplay" lesson
-	assert_output --partial 'deadlock'
-}

@@ -251,3 +251,10 @@ print("ok")' "$BATS_TEST_TMPDIR/out.json"
 	wait "$broker" || true
 	assert_equal "$title" 'ipcplay: Ttl'
 }
+
+@test "a process that signals itself to death is reaped, and the script goes on" {
+	run -0 timeout 20 "$IPCPLAY" -c 'spawn A B; A signal A KILL; B signal B TERM
+expect A exited; expect B exited'
+	assert_line 'A killed by KILL'
+	assert_line 'B killed by TERM'
+}

@@ -191,3 +191,13 @@ quit'
 	wait_screen_re '^icanon$'
 	! pgrep -f '^ipcplay: Term1$'
 }
+
+@test "SIGTERM at the prompt ends a long repeat too" {
+	tmux_start "$IPCPLAY; echo exit=\$?"
+	wait_screen 'ipcplay>'
+	type_keys 'repeat 1000000 say tick' Enter
+	wait_screen 'tick'
+	broker=$(pgrep -f "^$IPCPLAY\$" | head -1)
+	kill -TERM "$broker"
+	wait_screen 'exit=143'
+}
