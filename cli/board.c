@@ -22,7 +22,8 @@
  * and goes to the event log.
  *
  * Without colour (NO_COLOR, or a terminal without it) every state is still
- * told by a word: ready, BLOCKED, DEADLOCK, exited.
+ * told by a word: ready, BLOCKED, DEADLOCK, STUCK (waiting only on a
+ * deadlock), exited.
  */
 
 #include <curses.h>
@@ -340,7 +341,8 @@ put(WINDOW *w, int y, int x, const char *s)
 	mvwaddnstr(w, y, x, s, room);
 }
 
-static bool
+/* 2: in a deadlock, 1: stuck behind one, 0: neither. */
+static int
 in_deadlock(struct board *b, const char *name)
 {
 	size_t	i, j;
@@ -348,10 +350,14 @@ in_deadlock(struct board *b, const char *name)
 	for (i = 0; i < b->ndl; i++) {
 		for (j = 0; j < b->dl[i].nprocs; j++) {
 			if (strcmp(b->dl[i].procs[j], name) == 0)
-				return (true);
+				return (2);
+		}
+		for (j = 0; j < b->dl[i].nbehind; j++) {
+			if (strcmp(b->dl[i].behind[j], name) == 0)
+				return (1);
 		}
 	}
-	return (false);
+	return (0);
 }
 
 /* A message as it fits in a box: at most BOX_TEXT characters. */
@@ -397,10 +403,13 @@ pane_procs_draw(struct board *b, struct pane *p)
 		extra = 0;
 		switch (pi->state) {
 		case PS_BLOCKED:
-			if (in_deadlock(b, pi->name)) {
+			if (in_deadlock(b, pi->name) == 2) {
 				state = "DEADLOCK";
 				pair = C_DEAD;
 				extra = A_BOLD;
+			} else if (in_deadlock(b, pi->name) == 1) {
+				state = "STUCK";
+				pair = C_DEAD;
 			} else {
 				state = "BLOCKED";
 				pair = C_BLOCKED;
@@ -627,8 +636,10 @@ draw_title(struct board *b)
 		mvwaddnstr(b->title, 0, 20, "  no deadlock", maxx - 20);
 		return;
 	}
+	/* Every deadlock, one after the other, as far as the line goes. */
+	line[0] = '\0';
 	for (i = 0; i < b->ndl; i++) {
-		snprintf(line, sizeof(line), " DEADLOCK: ");
+		strlcat(line, i == 0 ? " DEADLOCK: " : " | ", sizeof(line));
 		if (b->dl[i].ncycle > 0) {
 			for (j = 0; j < b->dl[i].ncycle; j++) {
 				strlcat(line, b->dl[i].cycle[j], sizeof(line));
@@ -644,12 +655,11 @@ draw_title(struct board *b)
 			}
 			strlcat(line, " (nobody can help)", sizeof(line));
 		}
-		strlcat(line, " ", sizeof(line));
-		board_attr_on(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
-		mvwaddnstr(b->title, 0, 20, line, maxx - 20);
-		board_attr_off(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
-		break;
 	}
+	strlcat(line, " ", sizeof(line));
+	board_attr_on(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
+	mvwaddnstr(b->title, 0, 20, line, maxx - 20);
+	board_attr_off(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
 }
 
 static void
@@ -669,7 +679,7 @@ draw_help(struct board *b)
 		"F1 or ?        this help (? on an empty line)",
 		"dashboard off  back to the plain transcript",
 		"",
-		"States: ready, BLOCKED, DEADLOCK, exited",
+		"States: ready, BLOCKED, DEADLOCK, STUCK (behind one), exited",
 		"Boxes: [hi][  ] = a bounded 2 holding one",
 		"",
 		"any key closes this help",

@@ -128,6 +128,35 @@ const struct cmd_entry cmd_repeat_entry = {
 	.exec = cmd_repeat_exec,
 };
 
+static bool
+named(char **names, size_t n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(names[i], s) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/* Do the words name d's processes, alone or with all those behind it? */
+static bool
+deadlock_is(const struct deadlock *d, const struct word *w, size_t n)
+{
+	size_t	i, core = 0, behind = 0;
+
+	for (i = 0; i < n; i++) {
+		if (named(d->procs, d->nprocs, w[i].s))
+			core++;
+		else if (named(d->behind, d->nbehind, w[i].s))
+			behind++;
+		else
+			return (false);
+	}
+	return (core == d->nprocs && (behind == 0 || behind == d->nbehind));
+}
+
 static char *
 words_text(struct word *w, size_t n)
 {
@@ -205,7 +234,7 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 	struct chan_info	 ci;
 	struct deadlock		*dl;
 	struct sb		 b;
-	size_t			 nd, i, j, k;
+	size_t			 nd, i, k;
 	long long		 v;
 	uint64_t		 cv;
 	const char		*what;
@@ -225,21 +254,13 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 		nd = engine_deadlocks(ctx->e, &dl);
 		ok = nd > 0;
 		if (ok && n > 2) {
-			/* The named processes are exactly one deadlock's. */
+			/*
+			 * The named processes are exactly one deadlock's,
+			 * with or without those stuck behind it.
+			 */
 			ok = 0;
-			for (i = 0; i < nd && !ok; i++) {
-				if (dl[i].nprocs != n - 2)
-					continue;
-				for (j = 2; j < n; j++) {
-					for (k = 0; k < dl[i].nprocs; k++)
-						if (strcmp(dl[i].procs[k],
-						    w[j].s) == 0)
-							break;
-					if (k == dl[i].nprocs)
-						break;
-				}
-				ok = j == n;
-			}
+			for (i = 0; i < nd && !ok; i++)
+				ok = deadlock_is(&dl[i], w + 2, n - 2);
 		}
 		if (!ok) {
 			sb_init(&b);

@@ -469,7 +469,7 @@ cmd_deadlock_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct deadlock	*dl;
 	struct event	 ev;
 	struct sb	 b;
-	size_t		 nd, i;
+	size_t		 nd, i, j;
 	char		*h;
 
 	(void)w;
@@ -493,6 +493,17 @@ cmd_deadlock_exec(struct ctx *ctx, struct word *w, size_t n)
 		h = event_human(&ev);
 		out_printf(ctx, "%s\n", h);
 		free(h);
+		for (j = 0; j < dl[i].nbehind; j++) {
+			memset(&ev, 0, sizeof(ev));
+			ev.type = EV_STUCK;
+			ev.status = ST_BLOCKED;
+			ev.proc = dl[i].behind[j];
+			ev.deadlock = &dl[i];
+			ev.wait = &dl[i].bwaits[j];
+			h = event_human(&ev);
+			out_printf(ctx, "  %s\n", h);
+			free(h);
+		}
 	}
 	if (nd == 0 && !ctx->json)
 		out_printf(ctx, "no deadlock\n");

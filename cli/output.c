@@ -154,15 +154,43 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 		    chan);
 		if (ev->forward != NULL)
 			sb_printf(b, " \xe2\x86\x92 %s", ev->forward);
-		sb_printf(b, " failed: %s", ev->error);
+		if (strcmp(ev->error, "end of channel") == 0)
+			sb_puts(b, ": end of channel (every sender is gone "
+			    "and nothing is left)");
+		else
+			sb_printf(b, " failed: %s", ev->error);
 		break;
 	}
+}
+
+/*
+ * What a helper of a wait on chan would do: "send on c1" for a receive,
+ * "receive from c1" for a send, "make c1,c2 ready" for a poll.
+ */
+static const char *
+help_verb(enum op_kind op, const char *chan, char *buf, size_t len)
+{
+	switch (op) {
+	case OP_SEND:
+		snprintf(buf, len, "receive from %s", chan);
+		break;
+	case OP_RECV:
+		snprintf(buf, len, "send %s %s", chan[0] == '@' ? "to" : "on",
+		    chan);
+		break;
+	default:
+		snprintf(buf, len, "make %s ready", chan);
+		break;
+	}
+	return (buf);
 }
 
 /* One event in words; NULL for events the transcript does not show. */
 char *
 event_human(const struct event *ev)
 {
+	const struct dl_wait *w;
+	char		 vbuf[NAME_LEN * 4 + 64];
 	struct sb	 b;
 	char		 sbuf[32], fbuf[32];
 	size_t		 i;
@@ -243,11 +271,15 @@ event_human(const struct event *ev)
 		list(&b, (const char *const *)d->procs, d->nprocs, ", ");
 		sb_puts(&b, " \xe2\x80\x94 ");
 		for (i = 0; i < d->nprocs; i++) {
-			sb_printf(&b, "%s%s waits to %s %s %s for %s",
-			    i > 0 ? "; " : "", d->waits[i].proc,
-			    op_name(d->waits[i].op),
-			    d->waits[i].op == OP_SEND ? "on" : "on",
-			    d->waits[i].chan, d->waits[i].helpers);
+			sb_printf(&b, "%s%s waits to %s on %s", i > 0 ? "; " :
+			    "", d->waits[i].proc, op_name(d->waits[i].op),
+			    d->waits[i].chan);
+			if (d->waits[i].helpers != NULL)
+				sb_printf(&b, " for %s", d->waits[i].helpers);
+			else
+				sb_printf(&b, ": no other live process may %s",
+				    help_verb(d->waits[i].op,
+				    d->waits[i].chan, vbuf, sizeof(vbuf)));
 		}
 		if (d->ncycle > 0) {
 			sb_puts(&b, " (cycle ");
@@ -255,6 +287,21 @@ event_human(const struct event *ev)
 				sb_printf(&b, "%s \xe2\x86\x92 ", d->cycle[i]);
 			sb_printf(&b, "%s)", d->cycle[0]);
 		}
+		break;
+	case EV_STUCK:
+		if (ev->status == ST_OK) {
+			sb_printf(&b, "%s is no longer stuck: a live process "
+			    "could now %s", ev->proc, help_verb(ev->op,
+			    ev->chan, vbuf, sizeof(vbuf)));
+			break;
+		}
+		w = ev->wait;
+		sb_printf(&b, "%s is stuck: only %s, %s, could %s", ev->proc,
+		    w->helpers, w->all_deadlocked ? (w->nhelpers == 1 ?
+		    "deadlocked" : w->nhelpers == 2 ? "both deadlocked" :
+		    "all deadlocked") : (w->nhelpers == 1 ? "itself stuck" :
+		    "all stuck"), help_verb(w->op, w->chan, vbuf,
+		    sizeof(vbuf)));
 		break;
 	case EV_TAP:
 		sb_printf(&b, "tap %s: %s \xe2\x86\x92 %s ", ev->chan,
@@ -453,10 +500,27 @@ event_json(const struct event *ev)
 			sb_printf(&b, "\"proc\":\"%s\",\"op\":\"%s\"",
 			    d->waits[i].proc, op_name(d->waits[i].op));
 			json_kv(&b, "chan", d->waits[i].chan);
-			json_kv(&b, "for", d->waits[i].helpers);
+			if (d->waits[i].helpers != NULL)
+				json_kv(&b, "for", d->waits[i].helpers);
+			else
+				sb_puts(&b, ",\"for\":null");
 			sb_puts(&b, "}");
 		}
 		sb_puts(&b, "]");
+		json_names(&b, "behind", (const char *const *)d->behind,
+		    d->nbehind);
+		break;
+	case EV_STUCK:
+		json_kv(&b, "proc", ev->proc);
+		json_kv(&b, "op", op_name(ev->op));
+		json_kv(&b, "chan", ev->chan);
+		sb_printf(&b, ",\"stuck\":%s", ev->status == ST_OK ? "false" :
+		    "true");
+		if (ev->deadlock != NULL) {
+			json_names(&b, "deadlock", (const char *const *)
+			    ev->deadlock->procs, ev->deadlock->nprocs);
+			json_kv(&b, "for", ev->wait->helpers);
+		}
 		break;
 	case EV_TAP:
 		json_kv(&b, "chan", ev->chan);
@@ -499,6 +563,8 @@ event_color(const struct event *ev)
 	switch (ev->type) {
 	case EV_DEADLOCK:
 		return (C_RED);
+	case EV_STUCK:
+		return (ev->status == ST_OK ? NULL : C_YEL);
 	case EV_EXIT:
 		return (C_DIM);
 	case EV_SAY:
@@ -621,6 +687,9 @@ watch(struct ctx *ctx, const struct event *ev)
 	const char	*who;
 
 	if (ctx->watch_proc == NULL || ev->status != ST_ERROR)
+		return;
+	/* A read that returns 0 is normal in Unix: an outcome (spec 5a). */
+	if (ev->error != NULL && strcmp(ev->error, "end of channel") == 0)
 		return;
 	switch (ev->type) {
 	case EV_SEND:

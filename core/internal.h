@@ -98,6 +98,8 @@ struct proc {
 	bool		 in_d;
 	size_t		 unsat;
 	int		 comp;
+	bool		 behind;	/* stuck behind a deadlock, this check */
+	bool		 behind_told;	/* ... and said so */
 };
 TAILQ_HEAD(procq, proc);
 

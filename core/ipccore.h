@@ -97,6 +97,8 @@ enum event_type {
 	EV_MASK,
 	EV_EXIT,
 	EV_DEADLOCK,
+	EV_STUCK,	/* proc joins (ST_BLOCKED) or leaves (ST_OK) the
+			   processes stuck behind a deadlock */
 	EV_TAP,
 	EV_NOTE,
 	EV_SAY,
@@ -105,20 +107,33 @@ enum event_type {
 	EV__COUNT
 };
 
-/* One process's wait inside a deadlock. */
+/* One process's wait inside a deadlock, or behind one. */
 struct dl_wait {
 	const char	*proc;
 	enum op_kind	 op;
 	const char	*chan;		/* as written */
-	char		*helpers;	/* "B", "B or C", "nobody" */
+	char		*helpers;	/* "B", "B or C"; NULL: no other live
+					   process could ever help */
+	size_t		 nhelpers;
+	bool		 all_deadlocked; /* every helper is in the deadlock */
 };
 
+/*
+ * A deadlock: a set of blocked processes that wait for each other (a
+ * cycle of the wait-for graph), or a lone process that nobody could ever
+ * help.  Processes stuck only because they wait on a deadlock are stuck
+ * behind it: listed apart, so that the deadlock keeps its identity while
+ * they come and go.
+ */
 struct deadlock {
 	size_t		  nprocs;
 	char		**procs;	/* spawn order */
 	struct dl_wait	 *waits;	/* one per process */
 	size_t		  ncycle;
 	char		**cycle;	/* empty when no cycle exists */
+	size_t		  nbehind;
+	char		**behind;	/* stuck behind it, spawn order */
+	struct dl_wait	 *bwaits;	/* one per process behind */
 };
 
 /*
@@ -161,6 +176,7 @@ struct event {
 	size_t		 fixed_len;
 	enum delivery	 delivery;
 	const struct deadlock *deadlock;
+	const struct dl_wait *wait;	/* stuck: the process's wait */
 };
 
 typedef void (*event_fn)(const struct event *, void *);

@@ -107,7 +107,7 @@ event_name(enum event_type t)
 	static const char *names[] = {
 		"spawn", "channel", "close", "send", "recv", "poll", "unblock",
 		"drop", "dup", "reorder", "signal", "caught", "mask", "exit",
-		"deadlock", "tap", "note", "say", "expect", "error"
+		"deadlock", "stuck", "tap", "note", "say", "expect", "error"
 	};
 
 	if ((size_t)t < sizeof(names) / sizeof(names[0]))

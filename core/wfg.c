@@ -310,56 +310,17 @@ wfg_peel(struct wfg *g)
 	free(work);
 }
 
-static int
-uf_find(int *parent, int i)
-{
-	while (parent[i] != i) {
-		parent[i] = parent[parent[i]];
-		i = parent[i];
-	}
-	return (i);
-}
-
+/*
+ * The edges of D: q is a successor of p when p is in D and q, in D too,
+ * is a helper of one of p's unsatisfied requirements.  "Anyone" means
+ * every other member of D.  Calls fn for each; a helper may come twice.
+ */
 static void
-uf_union(int *parent, int a, int b)
-{
-	a = uf_find(parent, a);
-	b = uf_find(parent, b);
-	if (a != b)
-		parent[a < b ? b : a] = a < b ? a : b;
-}
-
-/* The first helper of p's first unsatisfied requirement inside D. */
-static struct proc *
-wfg_next(struct wfg *g, struct proc *p)
-{
-	size_t		 i = p->idx, j, k;
-	struct req	*r;
-
-	for (j = g->first[i]; j < g->first[i] + g->nreq[i]; j++) {
-		r = &g->reqs[j];
-		if (r->sat)
-			continue;
-		if (r->any) {
-			for (k = 0; k < g->nprocs; k++) {
-				if (g->procs[k] != p && g->procs[k]->in_d)
-					return (g->procs[k]);
-			}
-			continue;
-		}
-		for (k = 0; k < r->nh; k++) {
-			if (r->h[k] != p && r->h[k]->in_d)
-				return (r->h[k]);
-		}
-	}
-	return (NULL);
-}
-
-static char *
-wfg_helper_names(struct wfg *g, struct proc *p)
+wfg_succ(struct wfg *g, struct proc *p, void (*fn)(struct proc *, void *),
+    void *arg)
 {
 	struct req	*r;
-	char		*s = NULL, *t;
+	struct proc	*q;
 	size_t		 j, k;
 
 	for (j = g->first[p->idx]; j < g->first[p->idx] + g->nreq[p->idx];
@@ -368,21 +329,86 @@ wfg_helper_names(struct wfg *g, struct proc *p)
 		if (r->sat)
 			continue;
 		for (k = 0; k < (r->any ? g->nprocs : r->nh); k++) {
-			struct proc *q = r->any ? g->procs[k] : r->h[k];
-
-			if (q == p || !live(q))
-				continue;
-			if (s == NULL)
-				s = xstrdup(q->name);
-			else {
-				xasprintf(&t, "%s or %s", s, q->name);
-				free(s);
-				s = t;
-			}
+			q = r->any ? g->procs[k] : r->h[k];
+			if (q != p && q->in_d)
+				fn(q, arg);
 		}
-		break;
 	}
-	return (s != NULL ? s : xstrdup("nobody"));
+}
+
+/* Tarjan's strongly connected components of D, sinks first. */
+struct scc {
+	struct wfg	*g;
+	int		*index, *low, *comp;
+	bool		*on;
+	struct proc	**stack;
+	size_t		 sp;
+	int		 next, ncomp;
+	struct proc	*cur;
+};
+
+static void	scc_visit(struct scc *, struct proc *);
+
+static void
+scc_edge(struct proc *q, void *arg)
+{
+	struct scc	*s = arg;
+	struct proc	*p = s->cur;
+
+	if (s->index[q->idx] == -1) {
+		scc_visit(s, q);
+		s->cur = p;
+		if (s->low[q->idx] < s->low[p->idx])
+			s->low[p->idx] = s->low[q->idx];
+	} else if (s->on[q->idx] && s->index[q->idx] < s->low[p->idx])
+		s->low[p->idx] = s->index[q->idx];
+}
+
+/* Depth is bounded by the number of processes (PROC_MAX). */
+static void
+scc_visit(struct scc *s, struct proc *p)
+{
+	struct proc	*q;
+
+	s->index[p->idx] = s->low[p->idx] = s->next++;
+	s->stack[s->sp++] = p;
+	s->on[p->idx] = true;
+	s->cur = p;
+	wfg_succ(s->g, p, scc_edge, s);
+	if (s->low[p->idx] != s->index[p->idx])
+		return;
+	do {
+		q = s->stack[--s->sp];
+		s->on[q->idx] = false;
+		s->comp[q->idx] = s->ncomp;
+	} while (q != p);
+	s->ncomp++;
+}
+
+static void
+count_edge(struct proc *q, void *arg)
+{
+	(void)q;
+	(*(size_t *)arg)++;
+}
+
+static void
+first_edge(struct proc *q, void *arg)
+{
+	struct proc	**out = arg;
+
+	if (*out == NULL)
+		*out = q;
+}
+
+/* The first helper of p's first unsatisfied requirement inside D. */
+static struct proc *
+wfg_next(struct wfg *g, struct proc *p)
+{
+	struct proc	*q = NULL;
+
+	wfg_succ(g, p, first_edge, &q);
+	return (q);
 }
 
 static const char *
@@ -396,109 +422,219 @@ wfg_wait_chan(struct proc *p)
 	return (op->spec);
 }
 
-/* Split D into components and describe each as a struct deadlock. */
-static size_t
-wfg_components(struct wfg *g, struct deadlock **out)
+/*
+ * Who could help p: the live helpers of its first unsatisfied
+ * requirement ("B", "B or C", "B, C or D"), or NULL when no other live
+ * process could; and whether each of them is in a deadlock.
+ */
+static void
+wfg_wait(struct wfg *g, struct proc *p, const int *core_of,
+    struct dl_wait *w)
 {
-	struct deadlock	*dl = NULL;
-	struct proc	*p, *any_rep = NULL;
-	size_t		 ndl = 0, i, j, k, n;
-	int		 root, *comp_of, *mark;
+	struct req	*r;
+	struct proc	*q, *prev = NULL;
+	char		*s = NULL, *t;
+	size_t		 j, k;
 
-	g->parent = xcalloc(g->nprocs + 1, sizeof(*g->parent));
-	for (i = 0; i < g->nprocs; i++)
-		g->parent[i] = (int)i;
-	for (i = 0; i < g->nprocs; i++) {
-		p = g->procs[i];
-		if (!p->in_d)
+	memset(w, 0, sizeof(*w));
+	w->proc = p->name;
+	w->op = p->op->kind;
+	w->chan = wfg_wait_chan(p);
+	w->all_deadlocked = true;
+	for (j = g->first[p->idx]; j < g->first[p->idx] + g->nreq[p->idx];
+	    j++) {
+		r = &g->reqs[j];
+		if (r->sat)
 			continue;
-		for (j = g->first[i]; j < g->first[i] + g->nreq[i]; j++) {
-			struct req *r = &g->reqs[j];
+		for (k = 0; k < (r->any ? g->nprocs : r->nh); k++) {
+			q = r->any ? g->procs[k] : r->h[k];
+			if (q == p || !live(q))
+				continue;
+			if (core_of[q->idx] == -1)
+				w->all_deadlocked = false;
+			/* Each name joins when the next comes: ", " or " or ". */
+			if (prev != NULL) {
+				xasprintf(&t, "%s%s%s", s != NULL ? s : "",
+				    s != NULL ? ", " : "", prev->name);
+				free(s);
+				s = t;
+			}
+			prev = q;
+			w->nhelpers++;
+		}
+		break;
+	}
+	if (prev != NULL) {
+		xasprintf(&t, "%s%s%s", s != NULL ? s : "", s != NULL ?
+		    " or " : "", prev->name);
+		free(s);
+		s = t;
+	}
+	w->helpers = s;
+}
 
-			if (r->sat)
-				continue;
-			if (r->any) {
-				if (any_rep == NULL)
-					any_rep = p;
-				uf_union(g->parent, (int)any_rep->idx, (int)i);
-				continue;
-			}
-			for (k = 0; k < r->nh; k++) {
-				if (r->h[k]->in_d)
-					uf_union(g->parent, (int)i,
-					    (int)r->h[k]->idx);
-			}
-		}
+static struct deadlock *
+dl_add(struct deadlock **dl, size_t *ndl)
+{
+	*dl = xreallocarray(*dl, *ndl + 1, sizeof(**dl));
+	memset(&(*dl)[*ndl], 0, sizeof(**dl));
+	return (&(*dl)[(*ndl)++]);
+}
+
+/* The first successor of p inside component c. */
+struct pick {
+	const int	*comp;
+	int		 c;
+	struct proc	*q;
+};
+
+static void
+pick_edge(struct proc *q, void *arg)
+{
+	struct pick	*k = arg;
+
+	if (k->q == NULL && k->comp[q->idx] == k->c)
+		k->q = q;
+}
+
+/*
+ * One cycle of a deadlock of two or more: every member has a successor
+ * inside the component, so a walk from any member comes back to a node
+ * it has seen; the path from there on is a cycle.
+ */
+static void
+wfg_cycle(struct wfg *g, struct proc *p, const int *comp, struct deadlock *d)
+{
+	struct proc	**path;
+	struct pick	  k;
+	size_t		  np = 0, j;
+	bool		 *seen;
+
+	path = xcalloc(g->nprocs + 1, sizeof(*path));
+	seen = xcalloc(g->nprocs + 1, sizeof(*seen));
+	k.comp = comp;
+	k.c = comp[p->idx];
+	while (p != NULL && !seen[p->idx]) {
+		seen[p->idx] = true;
+		path[np++] = p;
+		k.q = NULL;
+		wfg_succ(g, p, pick_edge, &k);
+		p = k.q;
 	}
-	/* With "anyone" unsatisfied, every live process is in D: one set. */
-	if (any_rep != NULL) {
-		for (i = 0; i < g->nprocs; i++) {
-			if (g->procs[i]->in_d)
-				uf_union(g->parent, (int)any_rep->idx, (int)i);
-		}
-	}
-	comp_of = xcalloc(g->nprocs + 1, sizeof(*comp_of));
-	for (i = 0; i < g->nprocs; i++)
-		comp_of[i] = -1;
-	for (i = 0; i < g->nprocs; i++) {
-		p = g->procs[i];
-		if (!p->in_d)
+	if (p != NULL) {
+		for (j = 0; j < np && path[j] != p; j++)
 			continue;
-		root = uf_find(g->parent, (int)i);
-		if (comp_of[root] == -1) {
-			dl = xreallocarray(dl, ndl + 1, sizeof(*dl));
-			memset(&dl[ndl], 0, sizeof(*dl));
-			comp_of[root] = (int)ndl++;
+		d->cycle = xcalloc(np - j + 1, sizeof(*d->cycle));
+		for (; j < np; j++)
+			d->cycle[d->ncycle++] = xstrdup(path[j]->name);
+	}
+	free(seen);
+	free(path);
+}
+
+/*
+ * Split D into deadlocks and the processes stuck behind them.  A
+ * strongly connected component of two or more is a deadlock (they wait
+ * for each other), and so is a lone process that no live process could
+ * help at all.  Any other member of D waits only on processes already
+ * stuck: it is stuck behind the first deadlock its waits lead to.
+ * Tarjan's algorithm gives the components sinks first, so that deadlock
+ * is known when a process behind it is met.  O(P + E).
+ */
+static size_t
+wfg_split(struct wfg *g, struct deadlock **out)
+{
+	struct deadlock	*dl = NULL, *d;
+	struct scc	 s;
+	struct proc	*p, *q;
+	size_t		 ndl = 0, i, deg, *size;
+	int		*core_of, *dl_of_comp, c;
+
+	memset(&s, 0, sizeof(s));
+	s.g = g;
+	s.index = xcalloc(g->nprocs + 1, sizeof(*s.index));
+	s.low = xcalloc(g->nprocs + 1, sizeof(*s.low));
+	s.comp = xcalloc(g->nprocs + 1, sizeof(*s.comp));
+	s.on = xcalloc(g->nprocs + 1, sizeof(*s.on));
+	s.stack = xcalloc(g->nprocs + 1, sizeof(*s.stack));
+	for (i = 0; i < g->nprocs; i++)
+		s.index[i] = s.comp[i] = -1;
+	for (i = 0; i < g->nprocs; i++) {
+		if (g->procs[i]->in_d && s.index[i] == -1)
+			scc_visit(&s, g->procs[i]);
+	}
+	size = xcalloc((size_t)s.ncomp + 1, sizeof(*size));
+	for (i = 0; i < g->nprocs; i++) {
+		if (s.comp[i] != -1)
+			size[s.comp[i]]++;
+	}
+	/* Deadlock numbers in component order, members in spawn order. */
+	dl_of_comp = xcalloc((size_t)s.ncomp + 1, sizeof(*dl_of_comp));
+	for (c = 0; c < s.ncomp; c++)
+		dl_of_comp[c] = -1;
+	core_of = xcalloc(g->nprocs + 1, sizeof(*core_of));
+	for (i = 0; i < g->nprocs; i++) {
+		core_of[i] = -1;
+		if ((c = s.comp[i]) == -1)
+			continue;
+		deg = 0;
+		if (size[c] == 1)
+			wfg_succ(g, g->procs[i], count_edge, &deg);
+		if (size[c] == 1 && deg > 0)
+			continue;
+		if (dl_of_comp[c] == -1) {
+			dl_of_comp[c] = (int)ndl;
+			(void)dl_add(&dl, &ndl);
 		}
-		struct deadlock *d = &dl[comp_of[root]];
+		core_of[i] = dl_of_comp[c];
+	}
+	for (i = 0; i < g->nprocs; i++) {
+		if (core_of[i] == -1)
+			continue;
+		p = g->procs[i];
+		d = &dl[core_of[i]];
 		d->procs = xreallocarray(d->procs, d->nprocs + 1,
 		    sizeof(*d->procs));
 		d->waits = xreallocarray(d->waits, d->nprocs + 1,
 		    sizeof(*d->waits));
 		d->procs[d->nprocs] = xstrdup(p->name);
+		wfg_wait(g, p, core_of, &d->waits[d->nprocs]);
 		d->waits[d->nprocs].proc = d->procs[d->nprocs];
-		d->waits[d->nprocs].op = p->op->kind;
-		d->waits[d->nprocs].chan = wfg_wait_chan(p);
-		d->waits[d->nprocs].helpers = wfg_helper_names(g, p);
 		d->nprocs++;
+		if (d->ncycle == 0 && size[s.comp[i]] > 1)
+			wfg_cycle(g, p, s.comp, d);
 	}
 	/*
-	 * One cycle per deadlock: walk "waits for" edges from each member in
-	 * turn; a walk that reaches a dead end marks its nodes as leading
-	 * nowhere, so the search is linear.
+	 * Behind: a component of one with successors.  Sinks came first, so
+	 * walking to the first successor's deadlock (or the deadlock it is
+	 * behind) ends at once.
 	 */
-	mark = xcalloc(g->nprocs + 1, sizeof(*mark));	/* 0 new, 1 on path, 2 done */
-	for (i = 0; i < g->nprocs; i++) {
-		struct proc **path = NULL;
-		size_t np = 0;
-		struct deadlock *d;
-
-		p = g->procs[i];
-		if (!p->in_d)
-			continue;
-		d = &dl[comp_of[uf_find(g->parent, (int)i)]];
-		if (d->ncycle > 0)
-			continue;
-		while (p != NULL && mark[p->idx] == 0) {
-			mark[p->idx] = 1;
-			path = xreallocarray(path, np + 1, sizeof(*path));
-			path[np++] = p;
-			p = wfg_next(g, p);
-		}
-		if (p != NULL && mark[p->idx] == 1) {
-			for (j = 0; j < np && path[j] != p; j++)
+	for (c = 0; c < s.ncomp; c++) {
+		for (i = 0; i < g->nprocs; i++) {
+			if (s.comp[i] != c || core_of[i] != -1)
 				continue;
-			n = np - j;
-			d->cycle = xcalloc(n + 1, sizeof(*d->cycle));
-			for (; j < np; j++)
-				d->cycle[d->ncycle++] = xstrdup(path[j]->name);
+			p = g->procs[i];
+			q = wfg_next(g, p);
+			dl_of_comp[c] = dl_of_comp[s.comp[q->idx]];
+			d = &dl[dl_of_comp[c]];
+			d->behind = xreallocarray(d->behind, d->nbehind + 1,
+			    sizeof(*d->behind));
+			d->bwaits = xreallocarray(d->bwaits, d->nbehind + 1,
+			    sizeof(*d->bwaits));
+			d->behind[d->nbehind] = xstrdup(p->name);
+			wfg_wait(g, p, core_of, &d->bwaits[d->nbehind]);
+			d->bwaits[d->nbehind].proc = d->behind[d->nbehind];
+			d->nbehind++;
 		}
-		for (j = 0; j < np; j++)
-			mark[path[j]->idx] = 2;
-		free(path);
 	}
-	free(mark);
-	free(comp_of);
+	free(core_of);
+	free(dl_of_comp);
+	free(size);
+	free(s.index);
+	free(s.low);
+	free(s.comp);
+	free(s.on);
+	free(s.stack);
 	*out = dl;
 	return (ndl);
 }
@@ -514,7 +650,7 @@ wfg_run(struct engine *e, struct deadlock **out)
 	owned = xcalloc(e->nprocs + 1, sizeof(*owned));
 	wfg_build(e, &g, owned, &nowned);
 	wfg_peel(&g);
-	n = wfg_components(&g, out);
+	n = wfg_split(&g, out);
 	wfg_free(&g, owned, nowned);
 	free(owned);
 	TAILQ_FOREACH(p, &e->procs, entry)
@@ -528,25 +664,35 @@ engine_deadlocks(struct engine *e, struct deadlock **out)
 	return (wfg_run(e, out));
 }
 
+static void
+dl_waits_free(struct dl_wait *w, char **names, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(names[i]);
+		free(w[i].helpers);
+	}
+	free(names);
+	free(w);
+}
+
 void
 deadlocks_free(struct deadlock *dl, size_t n)
 {
 	size_t	i, j;
 
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < dl[i].nprocs; j++) {
-			free(dl[i].procs[j]);
-			free(dl[i].waits[j].helpers);
-		}
+		dl_waits_free(dl[i].waits, dl[i].procs, dl[i].nprocs);
+		dl_waits_free(dl[i].bwaits, dl[i].behind, dl[i].nbehind);
 		for (j = 0; j < dl[i].ncycle; j++)
 			free(dl[i].cycle[j]);
-		free(dl[i].procs);
-		free(dl[i].waits);
 		free(dl[i].cycle);
 	}
 	free(dl);
 }
 
+/* A deadlock's identity: its members, in spawn order. */
 static char *
 dl_key(const struct deadlock *d)
 {
@@ -561,48 +707,102 @@ dl_key(const struct deadlock *d)
 	return (s);
 }
 
+static bool
+in_deadlock(const struct deadlock *dl, size_t n, const struct proc *p)
+{
+	size_t	i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < dl[i].nprocs; j++) {
+			if (strcmp(dl[i].procs[j], p->name) == 0)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+static bool
+key_in(char **keys, size_t n, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(keys[i], key) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+static void
+stuck_event(struct engine *e, struct proc *p, const struct deadlock *d,
+    const struct dl_wait *w)
+{
+	struct event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_STUCK;
+	ev.proc = p->name;
+	ev.status = d != NULL ? ST_BLOCKED : ST_OK;
+	ev.deadlock = d;
+	ev.wait = w;
+	if (p->op != NULL) {
+		ev.op = p->op->kind;
+		ev.chan = p->op->spec;
+	}
+	engine_event(e, &ev);
+}
+
 /*
  * After a step: report each deadlock that was not there after the last
- * check.  One that dissolves and forms again is reported again.
+ * check (one that dissolves and forms again is reported again), then each
+ * process that has come to be stuck behind a deadlock, and each that was
+ * and is still blocked but no longer stuck (someone could help it now).
+ * A deadlock keeps its identity, and is not reported again, while
+ * processes join it from behind or leave.
  */
 void
 wfg_check(struct engine *e)
 {
-	struct deadlock	 *dl;
+	struct deadlock	 *dl = NULL;
 	struct event	  ev;
 	char		**keys;
-	size_t		  n, i, j;
-	bool		  old;
+	size_t		  n = 0, i, j;
 	struct proc	 *p;
 
-	/* Nobody blocked, nobody deadlocked: skip building the graph. */
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->state == PS_BLOCKED)
 			break;
 	}
-	if (p == NULL) {
-		for (j = 0; j < e->ndl_prev; j++)
-			free(e->dl_prev[j]);
-		free(e->dl_prev);
-		e->dl_prev = NULL;
-		e->ndl_prev = 0;
-		return;
-	}
-	n = wfg_run(e, &dl);
+	/* Nobody blocked, nobody deadlocked: skip building the graph. */
+	if (p != NULL)
+		n = wfg_run(e, &dl);
 	keys = xcalloc(n + 1, sizeof(*keys));
 	for (i = 0; i < n; i++) {
 		keys[i] = dl_key(&dl[i]);
-		old = false;
-		for (j = 0; j < e->ndl_prev; j++) {
-			if (strcmp(e->dl_prev[j], keys[i]) == 0)
-				old = true;
-		}
-		if (old)
+		if (key_in(e->dl_prev, e->ndl_prev, keys[i]))
 			continue;
 		memset(&ev, 0, sizeof(ev));
 		ev.type = EV_DEADLOCK;
 		ev.deadlock = &dl[i];
 		engine_event(e, &ev);
+	}
+	TAILQ_FOREACH(p, &e->procs, entry)
+		p->behind = false;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < dl[i].nbehind; j++) {
+			p = proc_find(e, dl[i].behind[j]);
+			p->behind = true;
+			if (!p->behind_told)
+				stuck_event(e, p, &dl[i], &dl[i].bwaits[j]);
+			p->behind_told = true;
+		}
+	}
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->behind_told && !p->behind) {
+			p->behind_told = false;
+			if (p->state == PS_BLOCKED && !in_deadlock(dl, n, p))
+				stuck_event(e, p, NULL, NULL);
+		}
 	}
 	for (j = 0; j < e->ndl_prev; j++)
 		free(e->dl_prev[j]);

@@ -79,9 +79,9 @@ expect no deadlock'
 }
 
 @test "a lone process waiting where nobody alive could help is a deadlock of one" {
-	run -0 ipc -c 'spawn A B; channel c rendezvous from B to A; B exit; A recv c -n; expect error; A send @A x; A recv; A recv'
-	assert_line 'A recv on c failed: end of channel'
-	assert_line 'DEADLOCK: A — A waits to recv on @A for nobody'
+	run -0 ipc -c 'spawn A B; channel c rendezvous from B to A; B exit; A recv c -n; A send @A x; A recv; A recv'
+	assert_line 'A recv on c: end of channel (every sender is gone and nothing is left)'
+	assert_line 'DEADLOCK: A — A waits to recv on @A: no other live process may send to @A'
 }
 
 @test "breaking a deadlock by killing a member, and a new deadlock is reported anew" {
@@ -136,4 +136,67 @@ graph --dot"
 	run -0 ipc --json "$script"
 	[ "$(printf '%s\n' "$output" | grep -c '"type":"deadlock"')" -eq 1 ]
 	printf '%s\n' "$output" | grep '"type":"deadlock"' | grep -q '"P199"'
+}
+
+@test "a wait with a pending timeout is never a deadlock, and ends by itself" {
+	run -0 ipc -c 'spawn A; A recv --timeout 100; expect no deadlock; sleep 200; expect A ready'
+	refute_output --partial DEADLOCK
+	assert_line 'A timed out: recv on @A after 100 ms'
+}
+
+@test "a rendezvous cycle with a timed send is no deadlock (Go checkdead, Erlang after)" {
+	run -0 ipc -c 'spawn A B
+channel ab rendezvous from A to B
+channel ba rendezvous from B to A
+A send ab x --timeout 150
+B send ba y
+expect no deadlock
+sleep 250
+expect A ready'
+	refute_output --partial DEADLOCK
+}
+
+@test "a process stuck behind a deadlock is reported as stuck, not as a new deadlock" {
+	run -0 ipc -c 'spawn A B L
+channel ab rendezvous from A to B
+channel ba rendezvous from B to A
+A send ab x; B send ba y
+L recv
+expect deadlock A B
+expect deadlock A B L
+spawn M'
+	assert_line 'DEADLOCK: A, B — A waits to send on ab for B; B waits to send on ba for A (cycle A → B → A)'
+	assert_line 'L is stuck: only A or B, both deadlocked, could send to @L'
+	assert_line 'L is no longer stuck: a live process could now send to @L'
+	assert_equal "$(grep -c '^DEADLOCK' <<<"$output")" 1
+}
+
+@test "two separate cycles are two deadlocks" {
+	run -0 ipc -c 'spawn A B X Y
+channel ab rendezvous from A to B; channel ba rendezvous from B to A
+channel xy rendezvous from X to Y; channel yx rendezvous from Y to X
+A send ab 1; B send ba 2; X send xy 3; Y send yx 4
+expect deadlock A B
+expect deadlock X Y
+deadlock'
+	assert_equal "$(grep -c '^DEADLOCK: A, B ' <<<"$output")" 2
+	assert_equal "$(grep -c '^DEADLOCK: X, Y ' <<<"$output")" 2
+	refute_output --partial 'DEADLOCK: A, B, X'
+}
+
+@test "a script that reads to the end of a channel exits 0" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel c unbounded from B to A
+B send c last; B exit; A recv c; A recv c; expect A ready'
+	assert_line 'A recv on c: end of channel (every sender is gone and nothing is left)'
+	assert_equal "$stderr" ''
+}
+
+@test "deadlock --json: stuck events and null helpers" {
+	run -0 ipc --json -c 'spawn A B L Z
+channel ab rendezvous from A to B; channel ba rendezvous from B to A
+A send ab x; B send ba y; L recv
+channel z unbounded from Z to Z; Z recv z'
+	assert_line --partial '"type":"stuck","seq":'
+	assert_line --partial '"proc":"L","op":"recv","chan":"@L","stuck":true,"deadlock":["A","B"],"for":"A, B or Z"}'
+	assert_line --partial '"procs":["Z"],"cycle":[],"waits":[{"proc":"Z","op":"recv","chan":"z","for":null}],"behind":[]}'
 }
