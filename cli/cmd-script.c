@@ -96,7 +96,7 @@ cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
 			    "than %d ms in all", SLEEP_MAX));
 	}
 	v = xcalloc(m, sizeof(*v));
-	for (i = 1; i <= count && !ctx->stop && ui_quit_signal() == 0; i++) {
+	for (i = 1; i <= count && !ctx->stop && !ui_stopping(); i++) {
 		for (k = 0; k < m; k++) {
 			v[k] = w[k + 2];
 			v[k].s = expand_i(w[k + 2].s, w[k + 2].len, i,

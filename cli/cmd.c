@@ -392,8 +392,8 @@ run_line(struct ctx *ctx, const char *line)
 		free(err);
 		return (r0);
 	}
-	/* A quit signal (SIGHUP, SIGTERM at the prompt) ends the line. */
-	for (i = 0; i < ncmds && !ctx->stop && ui_quit_signal() == 0; i++) {
+	/* A quit signal (SIGHUP, SIGTERM) or Ctrl-C ends the line. */
+	for (i = 0; i < ncmds && !ctx->stop && !ui_stopping(); i++) {
 		if (ctx->fail_pending && !is_expect_error(&cmds[i])) {
 			ctx->fail_pending = false;
 			cmd_failure(ctx, CMD_FAIL);

@@ -141,6 +141,9 @@ void	 ui_wait_free(struct ui_wait *);
 void	 ui_catch_quit(struct ctx *);
 int	 ui_quit_signal(void);
 void	 ui_quit_raise(void);
+void	 ui_interrupt(void);
+bool	 ui_stopping(void);
+bool	 ui_interrupt_done(struct ctx *);
 
 /* batch.c */
 int	 batch_file(struct ctx *, const char *);

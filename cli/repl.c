@@ -38,14 +38,22 @@ static void	repl_line(char *);
 static bool		 repl_switch;	/* "dashboard on": leave the plain loop */
 static int		 sig_pipe[2] = { -1, -1 };
 char			*repl_history_path;
-static bool		 in_command;
+static volatile sig_atomic_t in_command;
 
+/*
+ * Ctrl-C: during a command, end the command (a sleep, a repeat); at the
+ * prompt, abandon the line being typed.  Never the playground.
+ */
 static void
 repl_sigint(int sig)
 {
 	int	saved = errno;
 	char	c = (char)sig;
 
+	if (in_command) {
+		ui_interrupt();
+		return;
+	}
 	if (sig_pipe[1] != -1)
 		(void)write(sig_pipe[1], &c, 1);
 	errno = saved;
@@ -150,10 +158,12 @@ repl_line(char *line)
 	}
 	(void)repl_history_add(line);
 	repl_ctx->line++;
-	in_command = true;
+	in_command = 1;
 	if (run_line(repl_ctx, line) == -1)
 		repl_done = true;
-	in_command = false;
+	in_command = 0;
+	if (ui_interrupt_done(repl_ctx))
+		printf("interrupted\n");
 	free(line);
 	if (repl_done || repl_switch)
 		rl_callback_handler_remove();
@@ -309,6 +319,8 @@ repl_run(struct ctx *ctx)
 		sig_pipe[0] = sig_pipe[1] = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = repl_sigint;
+	/* A write to the terminal cut short by Ctrl-C goes on (no EINTR). */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGINT, &sa, NULL);
 	ui_catch_quit(ctx);

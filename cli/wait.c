@@ -9,7 +9,9 @@
  * handler only writes to a self-pipe, which this loop (and the engine,
  * so that a long sleep ends early) polls; ui_wait then returns -1 for
  * good, each front end unwinds and gives the terminal back, and main
- * dies of the signal once the playground is gone.
+ * dies of the signal once the playground is gone.  Ctrl-C during a
+ * command uses the same pipe to end that command only (a sleep, a
+ * repeat, the rest of the line): ui_interrupt_done() then drains it.
  */
 
 #include <errno.h>
@@ -24,6 +26,7 @@
 
 static int			quit_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t	quit_sig;
+static volatile sig_atomic_t	interrupted;
 
 static void
 ui_quit_handler(int sig)
@@ -47,6 +50,7 @@ ui_catch_quit(struct ctx *ctx)
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = ui_quit_handler;
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGHUP, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
@@ -58,6 +62,45 @@ int
 ui_quit_signal(void)
 {
 	return (quit_sig);
+}
+
+/* Ctrl-C during a command: end it.  Async-signal-safe. */
+void
+ui_interrupt(void)
+{
+	int	saved = errno;
+	char	c = 0;
+
+	interrupted = 1;
+	if (quit_pipe[1] != -1)
+		(void)write(quit_pipe[1], &c, 1);
+	errno = saved;
+}
+
+/* Should the command being run stop now (a quit, or Ctrl-C)? */
+bool
+ui_stopping(void)
+{
+	return (quit_sig != 0 || interrupted != 0);
+}
+
+/*
+ * After a command: forget a Ctrl-C (drain the pipe, let the engine sleep
+ * again).  Returns true if there was one.  A quit is never forgotten.
+ */
+bool
+ui_interrupt_done(struct ctx *ctx)
+{
+	char	buf[64];
+	bool	was = interrupted != 0;
+
+	if (quit_sig != 0 || !was)
+		return (was);
+	interrupted = 0;
+	while (read(quit_pipe[0], buf, sizeof(buf)) > 0)
+		continue;
+	engine_interrupt_clear(ctx->e);
+	return (true);
 }
 
 /*

@@ -816,6 +816,13 @@ engine_interrupt_fd(struct engine *e, int fd)
 	e->intr_fd = fd;
 }
 
+/* The interrupt is over (its descriptor drained): sleeps sleep again. */
+void
+engine_interrupt_clear(struct engine *e)
+{
+	e->interrupted = false;
+}
+
 void
 engine_settle(struct engine *e)
 {

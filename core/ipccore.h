@@ -307,6 +307,7 @@ int	 engine_balance(struct engine *, const char *, char **, size_t,
 void	 engine_settle(struct engine *);
 void	 engine_sleep(struct engine *, int);
 void	 engine_interrupt_fd(struct engine *, int);
+void	 engine_interrupt_clear(struct engine *);
 bool	 engine_quiet(const struct engine *);
 size_t	 engine_pollfds(struct engine *, struct pollfd *, size_t);
 int	 engine_poll_timeout(struct engine *);

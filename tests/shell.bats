@@ -201,3 +201,21 @@ quit'
 	kill -TERM "$broker"
 	wait_screen 'exit=143'
 }
+
+@test "Ctrl-C ends a long sleep at the prompt, and the next sleep sleeps" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Ci' Enter
+	wait_screen 'Ci spawned'
+	type_keys 'sleep 600000; say never' Enter
+	sleep 0.3
+	type_keys C-c
+	wait_screen 'interrupted'
+	type_keys 'repeat 1000000 say tick' Enter
+	wait_screen 'tick'
+	type_keys C-c
+	wait_screen_re 'interrupted$'
+	type_keys 'say alive; expect Ci ready' Enter
+	wait_screen 'expect Ci ready ... ok'
+	! screen | grep -q never
+}
