@@ -77,6 +77,23 @@ list(struct sb *b, const char *const *v, size_t n, const char *sep)
 		sb_printf(b, "%s%s", i > 0 ? sep : "", v[i]);
 }
 
+/* "c1, c2 (hang-up)": a poll's ready set, POLLHUP said as such. */
+static void
+ready_list(struct sb *b, const struct event *ev)
+{
+	size_t	i, j;
+
+	for (i = 0; i < ev->nready; i++) {
+		sb_printf(b, "%s%s", i > 0 ? ", " : "", ev->ready[i]);
+		for (j = 0; j < ev->nhup; j++) {
+			if (strcmp(ev->hup[j], ev->ready[i]) == 0) {
+				sb_puts(b, " (hang-up)");
+				break;
+			}
+		}
+	}
+}
+
 static void
 human_op(struct sb *b, const struct event *ev, enum op_kind k)
 {
@@ -123,7 +140,7 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 			    " poll");
 			list(b, ev->chans, ev->nchans, ",");
 			sb_puts(b, ": ready ");
-			list(b, ev->ready, ev->nready, ", ");
+			ready_list(b, ev);
 		}
 		break;
 	case ST_BLOCKED:
@@ -386,6 +403,8 @@ json_op(struct sb *b, const struct event *ev)
 	    ev->op == OP_POLL)) {
 		json_names(b, "chans", ev->chans, ev->nchans);
 		json_names(b, "ready", ev->ready, ev->nready);
+		if (ev->nhup > 0)
+			json_names(b, "hangup", ev->hup, ev->nhup);
 	} else {
 		json_msg(b, ev);
 		sb_printf(b, ",\"size\":%zu,\"fill\":%zu", ev->size, ev->fill);

@@ -151,6 +151,9 @@ struct event {
 	size_t		 nchans;
 	const char *const *ready;
 	size_t		 nready;
+	const char *const *hup;		/* poll: ready because the other side
+					   is gone (POLLHUP): a subset */
+	size_t		 nhup;
 	const unsigned char *msg;
 	size_t		 len;
 	bool		 has_msg;

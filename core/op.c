@@ -789,32 +789,44 @@ recv_start(struct engine *e, struct proc *p)
 	op_block(e, p, reason, c);
 }
 
-/* The channels of p's poll that are ready now, in the order written. */
+/*
+ * The channels of p's poll that are ready now, in the order written; the
+ * ones ready only because the other side is gone (every sender exited
+ * and nothing left, or every receiver exited: POLLHUP) also go in hup.
+ */
 static size_t
-poll_ready(struct engine *e, struct proc *p, const char **ready)
+poll_ready(struct engine *e, struct proc *p, const char **ready,
+    const char **hup, size_t *nhup)
 {
 	struct op	*op = p->op;
 	struct chan	*c;
 	size_t		 i, n = 0;
+	bool		 gone;
 
+	*nhup = 0;
 	for (i = 0; i < op->nnames; i++) {
 		c = op->chans[i];
-		if (op->writable ? chan_can_take(e, c, p, 0) ||
-		    chan_broken(e, c) : chan_readable(e, c, p))
+		gone = op->writable ? chan_broken(e, c) : chan_ended(e, c);
+		if (gone || (op->writable ? chan_can_take(e, c, p, 0) :
+		    chan_readable(e, c, p)))
 			ready[n++] = c->name;
+		if (gone)
+			hup[(*nhup)++] = c->name;
 	}
 	return (n);
 }
 
 static void
 poll_done(struct engine *e, struct proc *p, const char **ready, size_t n,
-    enum op_status st)
+    const char **hup, size_t nhup, enum op_status st)
 {
 	struct event	ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.ready = ready;
 	ev.nready = n;
+	ev.hup = hup;
+	ev.nhup = nhup;
 	if (st == ST_WOULD_BLOCK)
 		ev.reason = p->op->writable ? "nothing writable" :
 		    "nothing readable";
@@ -825,19 +837,23 @@ static void
 poll_start(struct engine *e, struct proc *p)
 {
 	struct op	*op = p->op;
-	const char	**ready;
-	size_t		  n, i;
+	const char	**ready, **hup;
+	size_t		  n, i, nhup;
 
 	ready = xcalloc(op->nnames + 1, sizeof(*ready));
-	if ((n = poll_ready(e, p, ready)) > 0 || op->nonblock) {
+	hup = xcalloc(op->nnames + 1, sizeof(*hup));
+	if ((n = poll_ready(e, p, ready, hup, &nhup)) > 0 || op->nonblock) {
 		if (n == 0)
 			for (i = 0; i < op->nnames; i++)
 				rdv_note(e, op->chans[i]);
-		poll_done(e, p, ready, n, n > 0 ? ST_OK : ST_WOULD_BLOCK);
+		poll_done(e, p, ready, n, hup, nhup, n > 0 ? ST_OK :
+		    ST_WOULD_BLOCK);
 		free(ready);
+		free(hup);
 		return;
 	}
 	free(ready);
+	free(hup);
 	for (i = 0; i < op->nnames; i++)
 		op_wait_on(p, op->chans[i], W_POLL);
 	op_block(e, p, op->writable ? "nothing writable" : "nothing readable",
@@ -848,15 +864,17 @@ bool
 op_poll_retry(struct engine *e, struct proc *p)
 {
 	struct op	*op = p->op;
-	const char	**ready;
-	size_t		  n;
+	const char	**ready, **hup;
+	size_t		  n, nhup;
 
 	if (op == NULL || op->kind != OP_POLL || p->state != PS_BLOCKED)
 		return (false);
 	ready = xcalloc(op->nnames + 1, sizeof(*ready));
-	if ((n = poll_ready(e, p, ready)) > 0)
-		poll_done(e, p, ready, n, ST_OK);
+	hup = xcalloc(op->nnames + 1, sizeof(*hup));
+	if ((n = poll_ready(e, p, ready, hup, &nhup)) > 0)
+		poll_done(e, p, ready, n, hup, nhup, ST_OK);
 	free(ready);
+	free(hup);
 	return (n > 0);
 }
 

@@ -246,3 +246,15 @@ tap req; balance req -> w1; C send req hi; W recv w1'
 	run -0 ipc --json -c 'say hi'
 	assert_output '{"type":"say","seq":1,"text":"hi"}'
 }
+
+@test "poll reports a hang-up apart from data, as POLLHUP" {
+	run -0 ipc -c 'spawn A B; channel q1 unbounded from B to A; channel q2 unbounded from A to A
+B exit; A poll q1 q2
+A send q2 x; A poll q1,q2
+spawn C; channel w unbounded from A to C; kill C; A poll w -w'
+	assert_line 'A poll q1,q2: ready q1 (hang-up)'
+	assert_line 'A poll q1,q2: ready q1 (hang-up), q2'
+	assert_line 'A poll w: ready w (hang-up)'
+	run -0 ipc --json -c 'spawn A B; channel q1 unbounded from B to A; B exit; A poll q1'
+	assert_line --partial '"ready":["q1"],"hangup":["q1"],"status":"ok"}'
+}
