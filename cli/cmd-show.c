@@ -4,9 +4,13 @@
  * is the command's name.
  */
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipcplay.h"
 #include "sb.h"
@@ -522,6 +526,51 @@ const struct cmd_entry cmd_deadlock_entry = {
 	.exec = cmd_deadlock_exec,
 };
 
+/*
+ * Write len bytes to path, whole or not at all: into a temporary file
+ * beside it, then renamed over it.  -1 with *cause on failure.
+ */
+static int
+write_file(const char *path, const char *data, size_t len, char **cause)
+{
+	char	*tmp;
+	FILE	*f;
+	int	 fd, saved = 0;
+	bool	 ok;
+
+	xasprintf(&tmp, "%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
+		free(tmp);
+		return (-1);
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		saved = errno;
+		close(fd);
+		ok = false;
+	} else {
+		ok = fwrite(data, 1, len, f) == len && fflush(f) == 0 &&
+		    fchmod(fd, 0644) == 0;
+		if (!ok)
+			saved = errno;
+		if (fclose(f) == EOF && ok) {
+			saved = errno;
+			ok = false;
+		}
+	}
+	if (ok && rename(tmp, path) == -1) {
+		saved = errno;
+		ok = false;
+	}
+	if (!ok) {
+		(void)unlink(tmp);
+		xasprintf(cause, "cannot write %s: %s", path,
+		    strerror(saved));
+	}
+	free(tmp);
+	return (ok ? 0 : -1);
+}
+
 static enum cmd_result
 cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -530,13 +579,16 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct sb	 b;
 	size_t		 ne, i;
 	bool		 dot = false;
+	const char	*file = NULL;
 	char		*s;
 
 	if (n > 1) {
 		if (strcmp(w[1].s, "--dot") != 0)
 			return (cmd_fail(ctx, &w[1], "unknown option '%s' "
-			    "(graph [--dot])", w[1].s));
+			    "(graph [--dot [FILE]])", w[1].s));
 		dot = true;
+		if (n > 2)
+			file = w[2].s;
 	}
 	ne = engine_wfg(ctx->e, &v);
 	sb_init(&b);
@@ -556,7 +608,17 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 		}
 		sb_puts(&b, "}\n");
 	}
-	if (ctx->json) {
+	if (file != NULL) {
+		if (write_file(file, b.s, b.len, &s) == -1) {
+			sb_free(&b);
+			wfg_edges_free(v, ne);
+			cmd_fail(ctx, &w[2], "graph: %s", s);
+			free(s);
+			return (CMD_FAIL);
+		}
+		out_printf(ctx, "wrote the wait-for graph to %s (%zu edge%s)\n",
+		    file, ne, ne == 1 ? "" : "s");
+	} else if (ctx->json) {
 		struct sb j;
 
 		json_begin(ctx, &j, "graph");
@@ -595,12 +657,13 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_graph_entry = {
 	.name = "graph",
-	.usage = "graph [--dot]",
+	.usage = "graph [--dot [FILE]]",
 	.help = "Print the wait-for graph: an arrow from each blocked process "
 	    "to each process that could unblock it, marked DEADLOCK where "
-	    "both are deadlocked.  --dot prints Graphviz DOT.",
-	.example = "graph --dot | dot -Tpng > g.png",
-	.min_args = 0, .max_args = 1,
+	    "both are deadlocked.  --dot prints Graphviz DOT, or writes it to "
+	    "FILE (then: dot -Tpng FILE > g.png).",
+	.example = "graph --dot wait.dot",
+	.min_args = 0, .max_args = 2,
 	.exec = cmd_graph_exec,
 };
 

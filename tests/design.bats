@@ -258,3 +258,24 @@ spawn C; channel w unbounded from A to C; kill C; A poll w -w'
 	run -0 ipc --json -c 'spawn A B; channel q1 unbounded from B to A; B exit; A poll q1'
 	assert_line --partial '"ready":["q1"],"hangup":["q1"],"status":"ok"}'
 }
+
+@test "graph --dot FILE writes the DOT file, whole; an unwritable path is one error" {
+	f=$BATS_TEST_TMPDIR/wait.dot
+	run -1 --separate-stderr ipc -c "spawn A B; channel ab rendezvous from A to B; A send ab x
+graph --dot $f
+graph --dot $BATS_TEST_TMPDIR/no/such/dir/x.dot"
+	assert_line "wrote the wait-for graph to $f (1 edge)"
+	assert_equal "$(cat "$f")" 'digraph waitfor {
+  "A" [shape=box,style=dashed];
+  "B" [shape=box];
+  "A" -> "B" [label="send ab"];
+}'
+	assert_equal "$stderr" "ipcplay: -c:3: graph: cannot write $BATS_TEST_TMPDIR/no/such/dir/x.dot: No such file or directory"
+	assert_equal "$(ls "$BATS_TEST_TMPDIR")" 'wait.dot'
+}
+
+@test "graph --dot as the only command prints only DOT" {
+	run -0 ipc -c 'graph --dot'
+	assert_output 'digraph waitfor {
+}'
+}
