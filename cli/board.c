@@ -88,6 +88,15 @@ struct board {
 	bool			 reader;	/* board_read_line() waits */
 	bool			 lesson;	/* a lesson plays: a bigger log */
 	char			*got;		/* the line it read */
+	/*
+	 * The transcript while the board is up, as the plain shell would
+	 * have printed it: "dashboard off" prints it, so that the terminal's
+	 * scrollback holds the whole session.  The last LOG_MAX lines.
+	 */
+	char			*said[LOG_MAX];
+	bool			 said_err[LOG_MAX];
+	size_t			 said_next, said_count;
+	bool			 replay;
 	int			 queue;		/* the byte readline reads next */
 	FILE			*devnull;	/* readline's own output */
 };
@@ -172,6 +181,18 @@ log_add(struct board *b, const char *line, bool err)
 	b->dirty = true;
 }
 
+/* Keep a line of the transcript for "dashboard off". */
+static void
+said_add(struct board *b, const char *text, bool err)
+{
+	free(b->said[b->said_next]);
+	b->said[b->said_next] = xstrdup(text);
+	b->said_err[b->said_next] = err;
+	b->said_next = (b->said_next + 1) % LOG_MAX;
+	if (b->said_count < LOG_MAX)
+		b->said_count++;
+}
+
 /* Add a line to the log, wrapped at blanks to the log's width. */
 static void
 log_wrap(struct board *b, const char *line, bool err)
@@ -208,6 +229,7 @@ board_print(struct ctx *ctx, enum out_kind kind, const char *text)
 	(void)ctx;
 	if (board == NULL)
 		return;
+	said_add(board, text, kind == OUT_ERROR);
 	copy = xstrdup(text);
 	for (line = strtok_r(copy, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
@@ -873,6 +895,9 @@ board_rl_line(char *line)
 		xasprintf(&s, "> %s", line);
 		log_add(b, s, false);
 		free(s);
+		xasprintf(&s, "ipcplay> %s", line);
+		said_add(b, s, false);
+		free(s);
 	}
 	b->ctx->line++;
 	b->ctx->linebuf = NULL;
@@ -1187,8 +1212,20 @@ board_end(struct ctx *ctx)
 	delwin(b->input);
 	endwin();
 	delscreen(b->scr);
-	for (i = 0; i < LOG_MAX; i++)
+	/* Back in the plain shell: what was said meanwhile, in order. */
+	for (i = 0; b->replay && i < b->said_count; i++) {
+		size_t k = (b->said_next + LOG_MAX - b->said_count + i) %
+		    LOG_MAX;
+		const char *s = b->said[k];
+
+		fprintf(b->said_err[k] ? stderr : stdout, "%s%s", s,
+		    s[0] != '\0' && s[strlen(s) - 1] == '\n' ? "" : "\n");
+	}
+	fflush(stdout);
+	for (i = 0; i < LOG_MAX; i++) {
 		free(b->log[i]);
+		free(b->said[i]);
+	}
 	if (frame_log != NULL)
 		fclose(frame_log);
 	frame_log = NULL;
@@ -1208,6 +1245,7 @@ board_run(struct ctx *ctx)
 	    "keys, 'dashboard off' for the plain transcript.", false);
 	board_loop(board);
 	end = board->done ? BOARD_QUIT : BOARD_OFF;
+	board->replay = end == BOARD_OFF && ui_quit_signal() == 0;
 	board_end(ctx);
 	return (end);
 }

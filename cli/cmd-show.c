@@ -196,18 +196,35 @@ chan_kind(struct sb *b, const struct chan_info *ci)
 	}
 }
 
+/*
+ * A buffer's contents for a person: the first messages, each cut to
+ * at most cut bytes, as many as fit in about width columns, then how
+ * many more there are.  A channel holding thousands of messages is one
+ * short line, not thousands of bytes.  (JSON has them all.)
+ */
 static void
-chan_contents(struct sb *b, const struct chan_info *ci)
+chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
+    size_t width)
 {
-	size_t	 i;
+	size_t	 i, len, start = b->len;
 	char	*q;
 
 	sb_puts(b, "[");
 	for (i = 0; i < ci->nmsgs; i++) {
-		q = word_quote(ci->msgs[i].data, ci->msgs[i].len);
-		sb_printf(b, "%s%s", i > 0 ? " " : "", q);
+		len = ci->msgs[i].len;
+		q = word_quote(ci->msgs[i].data, len > cut ? cut : len);
+		if (i > 0 && b->len - start + strlen(q) + 1 > width) {
+			free(q);
+			break;
+		}
+		if (len > cut)			/* drop the closing quote */
+			q[strlen(q) - 1] = '\0';
+		sb_printf(b, "%s%s%s", i > 0 ? " " : "", q,
+		    len > cut ? "\xe2\x80\xa6\"" : "");
 		free(q);
 	}
+	if (i < ci->nmsgs)
+		sb_printf(b, " \xe2\x80\xa6 %zu more", ci->nmsgs - i);
 	sb_puts(b, "]");
 }
 
@@ -260,7 +277,7 @@ show_channels(struct ctx *ctx, struct sb *jb)
 			struct sb k;
 
 			sb_init(&k);
-			chan_contents(&k, &ci);
+			chan_contents(&k, &ci, 12, 20);
 			sb_printf(&b, "%-20s ", k.s);
 			sb_free(&k);
 			sb_init(&k);
@@ -397,7 +414,7 @@ cmd_chan_exec(struct ctx *ctx, struct word *w, size_t n)
 	else
 		names_text(&b, ci.to, ci.nto);
 	sb_puts(&b, "\n  contents:  ");
-	chan_contents(&b, &ci);
+	chan_contents(&b, &ci, 24, 64);
 	sb_printf(&b, " (%zu bytes)", ci.bytes);
 	sb_puts(&b, "\n  senders:   ");
 	names_text(&b, ci.senders, ci.nsenders);
@@ -707,9 +724,9 @@ cmd_stats_exec(struct ctx *ctx, struct word *w, size_t n)
 		json_begin(ctx, &b, "stats");
 		sb_puts(&b, ",\"chans\":[");
 	} else
-		out_printf(ctx, "%-17s %-11s %9s %9s %7s %8s %6s %6s\n",
-		    "CHANNEL", "BUFFERING", "MESSAGES", "BYTES", "COPIES",
-		    "WAKEUPS", "DROPS", "DUPS");
+		out_printf(ctx, "%-17s %-10s %7s %8s %6s %7s %5s %4s %8s\n",
+		    "CHANNEL", "BUFFERING", "MSGS", "BYTES", "COPIES",
+		    "WAKEUPS", "DROPS", "DUPS", "REORDERS");
 	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
 		if (!chan_interesting(&ci)) {
 			chan_info_free(&ci);
@@ -733,15 +750,16 @@ cmd_stats_exec(struct ctx *ctx, struct word *w, size_t n)
 			    (unsigned long long)ci.c_dups,
 			    (unsigned long long)ci.c_reorders);
 		else
-			out_printf(ctx, "%-17s %-11s %9llu %9llu %7llu %8llu "
-			    "%6llu %6llu\n", ci.name,
+			out_printf(ctx, "%-17s %-10s %7llu %8llu %6llu %7llu "
+			    "%5llu %4llu %8llu\n", ci.name,
 			    buffering_name(ci.buffering),
 			    (unsigned long long)ci.c_messages,
 			    (unsigned long long)ci.c_bytes,
 			    (unsigned long long)ci.c_copies,
 			    (unsigned long long)ci.c_wakeups,
 			    (unsigned long long)ci.c_drops,
-			    (unsigned long long)ci.c_dups);
+			    (unsigned long long)ci.c_dups,
+			    (unsigned long long)ci.c_reorders);
 		chan_info_free(&ci);
 	}
 	if (ctx->json) {
@@ -749,7 +767,7 @@ cmd_stats_exec(struct ctx *ctx, struct word *w, size_t n)
 		    "\"copies\":%llu,\"wakeups\":%llu", tm, tb, tc, tw);
 		json_end(ctx, &b);
 	} else
-		out_printf(ctx, "%-17s %-11s %9llu %9llu %7llu %8llu\n",
+		out_printf(ctx, "%-17s %-10s %7llu %8llu %6llu %7llu\n",
 		    "total", "", tm, tb, tc, tw);
 	return (CMD_OK);
 }

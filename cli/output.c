@@ -155,14 +155,13 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 		if (k == OP_SEND && ev->size > 0)
 			sb_printf(b, " after writing %zu of %zu bytes",
 			    ev->size, ev->len);
-		if (ev->status == ST_BLOCKED && ev->timeout_ms >= 0 &&
-		    ev->timeout_ms != 0)
+		if (ev->status == ST_BLOCKED && ev->timeout_ms >= 0)
 			sb_printf(b, ", timeout %d ms", ev->timeout_ms);
 		break;
 	case ST_TIMEOUT:
 		sb_printf(b, "%s timed out: %s on %s", ev->proc, op_name(k),
 		    chan);
-		if (ev->timeout_ms > 0)
+		if (ev->timeout_ms >= 0)
 			sb_printf(b, " after %d ms", ev->timeout_ms);
 		break;
 	case ST_ERROR:
@@ -429,7 +428,7 @@ json_op(struct sb *b, const struct event *ev)
 		    (unsigned long long)ev->version,
 		    (unsigned long long)ev->missed);
 	if (ev->status == ST_TIMEOUT || (ev->status == ST_BLOCKED &&
-	    ev->timeout_ms > 0))
+	    ev->timeout_ms >= 0))
 		sb_printf(b, ",\"timeout\":%d", ev->timeout_ms);
 }
 

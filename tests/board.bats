@@ -203,3 +203,17 @@ teardown() {
 	! screen | grep -q 'wait-for graph'
 	! pgrep -f '^ipcplay: Hup1$'
 }
+
+@test "after dashboard off, the transcript shows what happened on the dashboard" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; channel c bounded 1' Enter
+	wait_screen 'c created'
+	type_keys 'A send c hi; A send c yo' Enter
+	wait_screen 'BLOCKED'
+	type_keys 'dashboard off' Enter
+	wait_screen 'ipcplay> A send c hi; A send c yo'
+	wait_screen 'A blocked: send on c (full 1/1)'
+	wait_screen 'A sent "hi" on c [c 1/1]'
+	! screen | grep -q 'wait-for graph'
+}

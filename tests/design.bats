@@ -280,3 +280,26 @@ graph --dot $BATS_TEST_TMPDIR/no/such/dir/x.dot"
 	assert_output 'digraph waitfor {
 }'
 }
+
+@test "chan and channels show a few messages of a full channel and how many more" {
+	run -0 ipc -c 'spawn A; channel c unbounded
+repeat 3000 A send c "message number $i with some padding to make it long"
+channels; chan c'
+	assert_line --regexp '^c +unbounded 3000 +datagram +\["message numb…" … 2999 more\] '
+	assert_line '  contents:  ["message number 1 with so…" "message number 2 with so…" … 2998 more] (157893 bytes)'
+	[ "$(printf '%s\n' "$output" | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -lt 200 ]
+}
+
+@test "stats has a REORDERS column" {
+	run -0 ipc --seed 3 -c 'spawn A; channel c unbounded delivery=lossy reorder=0.5
+repeat 20 A send c "m$i"; stats'
+	assert_line --regexp '^CHANNEL +BUFFERING +MSGS +BYTES +COPIES +WAKEUPS +DROPS +DUPS +REORDERS$'
+	n=$(grep -c ' reordered ' <<<"$output")
+	assert_line --regexp "^c +unbounded +20 +[0-9]+ +[0-9]+ +0 +0 +0 +$n\$"
+}
+
+@test "--timeout 0 says after 0 ms" {
+	run -0 ipc -c 'spawn A; A recv --timeout 0; sleep 10'
+	assert_line 'A blocked: recv on @A (empty), timeout 0 ms'
+	assert_line 'A timed out: recv on @A after 0 ms'
+}

@@ -115,7 +115,7 @@ S poll a b
 expect deadlock S A B'
 	# A poll of channels whose senders have all exited sees end of channel.
 	run -0 ipc -c 'spawn S A; channel a rendezvous from A to S; A exit; S poll a'
-	assert_line 'S poll a: ready a'
+	assert_line 'S poll a: ready a (hang-up)'
 }
 
 @test "graph --dot draws the wait-for graph with the deadlock in red" {
