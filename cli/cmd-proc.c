@@ -90,6 +90,27 @@ const struct cmd_entry cmd_kill_entry = {
 	.exec = cmd_kill_exec,
 };
 
+static enum cmd_result
+cmd_reset_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	(void)w;
+	(void)n;
+	engine_reset(ctx->e);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_reset_entry = {
+	.name = "reset",
+	.usage = "reset",
+	.help = "An empty playground again without leaving: every process is "
+	    "ended and every channel gone; random choices start again from "
+	    "the seed.  Never abbreviated.",
+	.example = "reset",
+	.whole = true,
+	.min_args = 0, .max_args = 0,
+	.exec = cmd_reset_exec,
+};
+
 /*
  * Run an operation for w[0] and report its failure.  The command fails
  * only if the operation's own event says "error".

@@ -581,17 +581,40 @@ const struct cmd_entry cmd_help_entry = {
 static enum cmd_result
 cmd_quit_exec(struct ctx *ctx, struct word *w, size_t n)
 {
-	(void)ctx;
+	struct proc_info	pi;
+	size_t			i, live = 0;
+
 	(void)w;
 	(void)n;
+	/*
+	 * At the prompt, a quit that would end live processes asks first:
+	 * quit on the very next line goes.
+	 */
+	if (ctx->interactive && ctx->quit_asked != ctx->line - 1) {
+		for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+			if (pi.state != PS_EXITED)
+				live++;
+		}
+		if (live > 0) {
+			ctx->quit_asked = ctx->line;
+			out_printf(ctx, "%zu process%s still alive: quit again "
+			    "to end %s and leave (reset empties the "
+			    "playground and stays)\n", live, live == 1 ?
+			    " is" : "es are", live == 1 ? "it" : "them");
+			return (CMD_OK);
+		}
+	}
 	return (CMD_QUIT);
 }
 
 const struct cmd_entry cmd_quit_entry = {
 	.name = "quit",
 	.usage = "quit",
-	.help = "End the playground: every process is killed and reaped.",
+	.help = "End the playground: every process is killed and reaped.  "
+	    "At the prompt, with processes alive, it asks first: quit again "
+	    "to leave.  Never abbreviated.",
 	.example = "quit",
+	.whole = true,
 	.min_args = 0, .max_args = 0,
 	.exec = cmd_quit_exec,
 };

@@ -29,10 +29,11 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_say_entry, cmd_pause_entry, cmd_help_entry, cmd_quit_entry,
     cmd_send_entry, cmd_recv_entry, cmd_poll_entry, cmd_signal_entry,
     cmd_mask_entry, cmd_unmask_entry, cmd_exit_entry, cmd_dashboard_entry, cmd_stats_entry,
-    cmd_predict_entry, cmd_exercise_entry, cmd_check_entry, cmd_lesson_entry;
+    cmd_predict_entry, cmd_exercise_entry, cmd_check_entry, cmd_lesson_entry,
+    cmd_reset_entry;
 
 const struct cmd_entry *const cmd_table[] = {
-	&cmd_spawn_entry, &cmd_kill_entry, &cmd_channel_entry,
+	&cmd_spawn_entry, &cmd_kill_entry, &cmd_reset_entry, &cmd_channel_entry,
 	&cmd_close_entry, &cmd_send_entry, &cmd_recv_entry, &cmd_poll_entry,
 	&cmd_signal_entry, &cmd_mask_entry, &cmd_unmask_entry,
 	&cmd_exit_entry, &cmd_ps_entry, &cmd_channels_entry, &cmd_chan_entry,
@@ -89,7 +90,7 @@ cmd_lookup(const char *name, char **amb)
 	if (len == 0)
 		return (NULL);
 	for (i = 0; cmd_table[i] != NULL; i++) {
-		if (cmd_table[i]->proc_op ||
+		if (cmd_table[i]->proc_op || cmd_table[i]->whole ||
 		    strncmp(cmd_table[i]->name, name, len) != 0)
 			continue;
 		found = cmd_table[i];
@@ -160,6 +161,11 @@ name_suggest(struct ctx *ctx, const char *word, bool procs)
 		}
 	}
 	for (i = 0; !procs && engine_chan_info(ctx->e, i, &ci); i++) {
+		/* Of the same kind: a channel for a channel, @B for @B. */
+		if (ci.mailbox != (word[0] == '@')) {
+			chan_info_free(&ci);
+			continue;
+		}
 		if ((d = edit_distance(word, ci.name)) < bestd) {
 			bestd = d;
 			strlcpy(best, ci.name, sizeof(best));
@@ -316,6 +322,13 @@ cmd_run(struct ctx *ctx, struct word *w, size_t n)
 		    amb);
 		free(amb);
 		return (r);
+	}
+	for (size_t i = 0; cmd_table[i] != NULL; i++) {
+		if (cmd_table[i]->whole && strncmp(cmd_table[i]->name, w[0].s,
+		    strlen(w[0].s)) == 0)
+			return (cmd_fail(ctx, &w[0], "'%s' is short for %s, "
+			    "which is typed in full", w[0].s,
+			    cmd_table[i]->name));
 	}
 	if ((sugg = cmd_suggest(w[0].s)) != NULL)
 		return (cmd_fail(ctx, &w[0], "unknown command '%s'; did you "

@@ -45,6 +45,7 @@ struct cmd_entry {
 	int		 min_args;
 	int		 max_args;	/* -1: any */
 	bool		 proc_op;	/* written "PROC name ..." */
+	bool		 whole;		/* never abbreviated (quit, reset) */
 	enum cmd_result	(*exec)(struct ctx *, struct word *, size_t);
 };
 
@@ -70,6 +71,7 @@ struct ctx {
 	bool		 stop;		/* --bail tripped, or stdout failed */
 	bool		 read_error;	/* a script could not be read: exit 2 */
 	long long	 repeat_max;	/* 0: REPEAT_MAX (a fuzzer sets less) */
+	int		 quit_asked;	/* the line of a quit that asked */
 	FILE		*out;
 	/* The op being watched for its own event's status. */
 	const char	*watch_proc;

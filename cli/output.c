@@ -319,6 +319,11 @@ event_human(const struct event *ev)
 		    "all stuck"), help_verb(w->op, w->chan, vbuf,
 		    sizeof(vbuf)));
 		break;
+	case EV_RESET:
+		sb_printf(&b, "reset: %zu process%s ended, %zu channel%s gone; "
+		    "the playground is empty", ev->size, ev->size == 1 ? "" :
+		    "es", ev->fill, ev->fill == 1 ? "" : "s");
+		break;
 	case EV_TAP:
 		sb_printf(&b, "tap %s: %s \xe2\x86\x92 %s ", ev->chan,
 		    ev->peer, ev->proc);
@@ -539,6 +544,10 @@ event_json(const struct event *ev)
 			    ev->deadlock->procs, ev->deadlock->nprocs);
 			json_kv(&b, "for", ev->wait->helpers);
 		}
+		break;
+	case EV_RESET:
+		sb_printf(&b, ",\"procs\":%zu,\"chans\":%zu", ev->size,
+		    ev->fill);
 		break;
 	case EV_TAP:
 		json_kv(&b, "chan", ev->chan);

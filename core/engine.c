@@ -80,7 +80,7 @@ engine_new(const struct engine_config *cf)
 	TAILQ_INIT(&e->procs);
 	TAILQ_INIT(&e->chans);
 	TAILQ_INIT(&e->dirtyq);
-	e->rng = cf != NULL ? cf->seed : 0;
+	e->rng = e->seed = cf != NULL ? cf->seed : 0;
 	e->mem_cap = cf != NULL && cf->mem_cap != 0 ? cf->mem_cap :
 	    MEM_CAP_DEFAULT;
 	e->proc_max = cf != NULL && cf->proc_max != 0 &&
@@ -114,17 +114,18 @@ engine_rearm(struct engine *e)
 	(void)sigaction(SIGCHLD, &sa, NULL);
 }
 
-void
-engine_free(struct engine *e)
+/*
+ * End every process (SIGKILL, reaped at once) and free every process and
+ * channel: what engine_free and engine_reset share.
+ */
+static void
+engine_clear(struct engine *e)
 {
 	struct proc	*p, *tp;
 	struct chan	*c, *tc;
-	struct sigaction sa;
 	size_t		 i;
 	int		 status;
 
-	if (e == NULL)
-		return;
 	/* No child outlives the playground. */
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->state != PS_EXITED)
@@ -142,10 +143,6 @@ engine_free(struct engine *e)
 		p->fd = -1;
 		p->state = PS_EXITED;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	(void)sigaction(SIGCHLD, &sa, NULL);
-	chld_write_fd = -1;
 	TAILQ_FOREACH_SAFE(p, &e->procs, entry, tp) {
 		if (p->op != NULL) {
 			op_unwait(p);
@@ -155,24 +152,79 @@ engine_free(struct engine *e)
 		free(p->deferred);
 		free(p);
 	}
+	TAILQ_INIT(&e->procs);
 	TAILQ_FOREACH_SAFE(c, &e->chans, entry, tc)
 		chan_destroy(e, c);
+	TAILQ_INIT(&e->chans);
+	TAILQ_INIT(&e->dirtyq);
 	for (i = 0; i < e->ndl_prev; i++)
 		free(e->dl_prev[i]);
 	free(e->dl_prev);
-	if (e->chld_pipe[0] != -1) {
-		close(e->chld_pipe[0]);
-		close(e->chld_pipe[1]);
-	}
+	e->dl_prev = NULL;
+	e->ndl_prev = 0;
 	for (i = 0; i < e->nlater; i++) {
 		free(e->later[i].msg);
 		free(e->later[i].text);
 	}
 	free(e->later);
+	e->later = NULL;
+	e->nlater = 0;
+	e->nprocs = e->nlive = e->nchans = 0;
+	e->mem_used = 0;
+	e->wfg_dirty = false;
+	e->rdv_note_given = false;
+}
+
+void
+engine_free(struct engine *e)
+{
+	struct sigaction sa;
+
+	if (e == NULL)
+		return;
+	engine_clear(e);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	(void)sigaction(SIGCHLD, &sa, NULL);
+	chld_write_fd = -1;
+	if (e->chld_pipe[0] != -1) {
+		close(e->chld_pipe[0]);
+		close(e->chld_pipe[1]);
+	}
 	free(e->pfds);
 	free(e->pfd_procs);
 	free(e->obs);
 	free(e);
+}
+
+/*
+ * An empty playground again, without leaving: every process ended, every
+ * channel gone, the random choices from the seed again.  Observers, the
+ * event numbering and the limits stay.
+ */
+void
+engine_reset(struct engine *e)
+{
+	struct event	ev;
+	size_t		np = 0, nc = 0;
+	struct proc	*p;
+	struct chan	*c;
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (!p->retired && p->state != PS_EXITED)
+			np++;
+	}
+	TAILQ_FOREACH(c, &e->chans, entry) {
+		if (c->owner == NULL)
+			nc++;
+	}
+	engine_clear(e);
+	e->rng = e->seed;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_RESET;
+	ev.size = np;
+	ev.fill = nc;
+	engine_event(e, &ev);
 }
 
 void
@@ -212,7 +264,7 @@ proc_find(const struct engine *e, const char *name)
 	struct proc	*p;
 
 	TAILQ_FOREACH(p, &e->procs, entry) {
-		if (strcmp(p->name, name) == 0)
+		if (!p->retired && strcmp(p->name, name) == 0)
 			return (p);
 	}
 	return (NULL);
@@ -251,7 +303,7 @@ engine_is_chan(const struct engine *e, const char *name)
 int
 engine_spawn(struct engine *e, const char *name, char **cause)
 {
-	struct proc		*p;
+	struct proc		*p, *old;
 	struct chan_config	 cf;
 	struct event		 ev;
 
@@ -259,7 +311,8 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 		xasprintf(cause, "bad process name '%s'", name);
 		return (-1);
 	}
-	if (proc_find(e, name) != NULL) {
+	if ((p = proc_find(e, name)) != NULL && (p->state != PS_EXITED ||
+	    p->dying)) {
 		xasprintf(cause, "process %s already exists", name);
 		return (-1);
 	}
@@ -272,6 +325,7 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 		xasprintf(cause, "%s is already a channel", name);
 		return (-1);
 	}
+	old = p;
 	p = xcalloc(1, sizeof(*p));
 	strlcpy(p->name, name, sizeof(p->name));
 	p->fd = -1;
@@ -280,6 +334,13 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 		free(p);
 		return (-1);
 	}
+	/*
+	 * An exited process's name is free again.  The old process stays
+	 * behind the scenes, with the channels that named it: a new A is
+	 * not the A a channel's from list or a capability meant.
+	 */
+	if (old != NULL)
+		old->retired = true;
 	TAILQ_INSERT_TAIL(&e->procs, p, entry);
 	e->nprocs++;
 	e->nlive++;
@@ -912,7 +973,7 @@ engine_proc_info(struct engine *e, size_t i, struct proc_info *pi)
 	struct proc	*p;
 
 	TAILQ_FOREACH(p, &e->procs, entry) {
-		if (i-- == 0) {
+		if (!p->retired && i-- == 0) {
 			proc_fill_info(p, pi);
 			return (true);
 		}
@@ -1024,7 +1085,7 @@ engine_chan_info(struct engine *e, size_t i, struct chan_info *ci)
 	struct chan	*c;
 
 	TAILQ_FOREACH(c, &e->chans, entry) {
-		if (i-- == 0) {
+		if ((c->owner == NULL || !c->owner->retired) && i-- == 0) {
 			chan_fill_info(e, c, ci);
 			return (true);
 		}

@@ -78,6 +78,7 @@ struct proc {
 	enum proc_state	 state;
 	int		 pending;	/* agent answers still expected */
 	bool		 dying;		/* waiting to be reaped */
+	bool		 retired;	/* exited, and its name reused */
 	int		 sig_inflight;	/* signals on their way: do not reap */
 	bool		 hup;		/* socket closed */
 	struct op	*op;
@@ -167,6 +168,7 @@ struct engine {
 	size_t		 nobs;
 	uint64_t	 seq;
 	uint64_t	 rng;
+	uint64_t	 seed;
 	size_t		 mem_cap;
 	size_t		 mem_used;
 	size_t		 proc_max;

@@ -104,6 +104,7 @@ enum event_type {
 	EV_SAY,
 	EV_EXPECT,
 	EV_ERROR,
+	EV_RESET,	/* size: processes ended, fill: channels gone */
 	EV__COUNT
 };
 
@@ -288,6 +289,7 @@ struct engine;
 /* Life. */
 struct engine	*engine_new(const struct engine_config *);
 void		 engine_free(struct engine *);
+void		 engine_reset(struct engine *);
 void		 engine_rearm(struct engine *);
 void		 engine_observe(struct engine *, event_fn, void *);
 void		 engine_emit(struct engine *, struct event *);

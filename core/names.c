@@ -107,7 +107,8 @@ event_name(enum event_type t)
 	static const char *names[] = {
 		"spawn", "channel", "close", "send", "recv", "poll", "unblock",
 		"drop", "dup", "reorder", "signal", "caught", "mask", "exit",
-		"deadlock", "stuck", "tap", "note", "say", "expect", "error"
+		"deadlock", "stuck", "tap", "note", "say", "expect", "error",
+		"reset"
 	};
 
 	if ((size_t)t < sizeof(names) / sizeof(names[0]))

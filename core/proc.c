@@ -300,7 +300,7 @@ proc_by_pid(struct engine *e, pid_t pid)
 	struct proc	*p;
 
 	TAILQ_FOREACH(p, &e->procs, entry) {
-		if (p->pid == pid)
+		if (p->pid == pid && !p->retired)
 			return (p);
 	}
 	return (NULL);

@@ -153,6 +153,8 @@ teardown() {
 	type_keys 'spawn BoardA BoardB; BoardA recv' Enter
 	wait_screen 'BLOCKED'
 	type_keys 'quit' Enter
+	wait_screen 'quit again to end them'
+	type_keys 'quit' Enter
 	for _ in $(seq 80); do pgrep -f 'ipcplay: Board' >/dev/null || break; sleep 0.05; done
 	! pgrep -f 'ipcplay: Board'
 }

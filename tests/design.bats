@@ -303,3 +303,44 @@ repeat 20 A send c "m$i"; stats'
 	assert_line 'A blocked: recv on @A (empty), timeout 0 ms'
 	assert_line 'A timed out: recv on @A after 0 ms'
 }
+
+@test "reset empties the playground without leaving; the seed starts again" {
+	run -0 ipc --seed 5 -c 'spawn A B; channel c unbounded delivery=lossy drop=0.5
+repeat 4 A send c "m$i"
+reset
+ps; channels
+spawn A; channel c unbounded delivery=lossy drop=0.5
+repeat 4 A send c "m$i"'
+	assert_line 'reset: 2 processes ended, 1 channel gone; the playground is empty'
+	first=$(sed -n '/^reset/q;p' <<<"$output" | grep -c dropped)
+	second=$(sed -n '/^reset/,$p' <<<"$output" | grep -c dropped)
+	assert_equal "$first" "$second"
+	run -0 ipc --json -c 'spawn A; reset'
+	assert_line '{"type":"reset","seq":2,"procs":1,"chans":0}'
+}
+
+@test "an exited process's name may be reused; the new one is a new process" {
+	run -1 ipc -c 'spawn A B; channel c unbounded from A to B
+A exit; spawn A
+expect A ready
+A send c x'
+	assert_line 'A spawned'
+	assert_line 'A send on c failed: permission denied'
+	assert_equal "$(grep -c '^A spawned' <<<"$output")" 2
+	run -1 ipc -c 'spawn A; spawn A'
+	assert_output --partial 'process A already exists'
+}
+
+@test "quit and reset are never abbreviated" {
+	run -1 --separate-stderr ipc -c 'spawn A; q; res; say still-here'
+	assert_line 'still-here'
+	assert_equal "$stderr" "ipcplay: -c:1: 'q' is short for quit, which is typed in full
+ipcplay: -c:1: 'res' is short for reset, which is typed in full"
+}
+
+@test "did you mean suggests a name of the same kind" {
+	run -1 --separate-stderr ipc -c 'spawn A; channel cc unbounded; A send c x; A send @a x'
+	assert_line --index 0 --partial 'A spawned'
+	[[ "$stderr" == *"A send c: no such channel; did you mean cc?"* ]]
+	[[ "$stderr" == *"A send @a: no such channel; did you mean @A?"* ]]
+}

@@ -138,7 +138,7 @@ teardown() {
 	wait_screen 'A recv @B: permission denied'
 	type_keys 'expect error' Enter
 	wait_screen 'expect error ... ok'
-	type_keys 'quit' Enter
+	type_keys 'quit' Enter 'quit' Enter
 	wait_screen 'exit=0'
 }
 
@@ -218,4 +218,15 @@ quit'
 	type_keys 'say alive; expect Ci ready' Enter
 	wait_screen 'expect Ci ready ... ok'
 	! screen | grep -q never
+}
+
+@test "quit with live processes asks once; quit again leaves" {
+	tmux_start "$IPCPLAY; echo exit=\$?"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B' Enter
+	wait_screen 'B spawned'
+	type_keys 'quit' Enter
+	wait_screen '2 processes are still alive: quit again to end them and leave'
+	type_keys 'quit' Enter
+	wait_screen 'exit=0'
 }
