@@ -138,9 +138,7 @@ engine_clear(struct engine *e)
 			continue;
 		while (waitpid(p->pid, &status, 0) == -1 && errno == EINTR)
 			continue;
-		if (p->fd != -1)
-			close(p->fd);
-		p->fd = -1;
+		proc_close(p);
 		p->state = PS_EXITED;
 	}
 	TAILQ_FOREACH_SAFE(p, &e->procs, entry, tp) {
@@ -328,7 +326,7 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 	old = p;
 	p = xcalloc(1, sizeof(*p));
 	strlcpy(p->name, name, sizeof(p->name));
-	p->fd = -1;
+	p->fd = p->wake_fd = -1;
 	p->idx = e->nprocs;
 	if (proc_fork(e, p, cause) == -1) {
 		free(p);
@@ -959,6 +957,8 @@ proc_fill_info(struct proc *p, struct proc_info *pi)
 			pi->chan = p->op->names[p->op->next];
 	}
 	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate(p->pid);
+	if (p->state != PS_EXITED)
+		proc_wchan(p->pid, pi->wchan, sizeof(pi->wchan));
 	pi->exit_code = p->exit_code;
 	pi->exit_sig = p->exit_sig;
 	pi->has_last = p->has_last;

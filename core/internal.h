@@ -75,6 +75,8 @@ struct proc {
 	size_t		 idx;		/* dense, for the wait-for graph */
 	pid_t		 pid;
 	int		 fd;		/* broker's end of the socket */
+	int		 wake_fd;	/* write end of the agent's wake pipe */
+	bool		 asleep;	/* the agent sleeps in read() on it */
 	enum proc_state	 state;
 	int		 pending;	/* agent answers still expected */
 	bool		 dying;		/* waiting to be reaped */
@@ -205,6 +207,8 @@ void	 proc_read(struct engine *, struct proc *);
 void	 proc_reap(struct engine *);
 void	 proc_gone(struct engine *, struct proc *, int);
 char	 proc_kstate(pid_t);
+void	 proc_wchan(pid_t, char *, size_t);
+void	 proc_close(struct proc *);
 void	 proc_ping(struct engine *, struct proc *);
 
 /* op.c */

@@ -232,6 +232,7 @@ struct proc_info {
 	enum op_kind	 op;		/* busy or blocked */
 	const char	*chan;		/* what it waits on, as written */
 	char		 kstate;	/* from /proc: 'S', 'R', ... or '-' */
+	char		 wchan[48];	/* where it sleeps in the kernel */
 	int		 exit_code;	/* -1 if killed */
 	int		 exit_sig;
 	bool		 has_last;

@@ -2,12 +2,16 @@
  * Real processes: fork, the agent that runs in each child, the wire
  * protocol between broker and agent, and reaping.
  *
- * Each child is an agent: a tiny program that sleeps in read() on its end
+ * Each child is an agent: a tiny program that waits in recv() on its end
  * of a SOCK_SEQPACKET socketpair.  The broker tells it what to do (WIRE_CMD);
  * it performs the operation as a request to the broker (WIRE_REQ) and
- * sleeps in read() again until the broker's WIRE_REPLY -- the microkernel
- * view of IPC, where a "blocked" process is one whose trap has not yet
- * returned.  Signals are real: the agent's handlers report each caught
+ * waits for the broker's WIRE_REPLY -- the microkernel view of IPC, where
+ * a "blocked" process is one whose trap has not yet returned.  Once the
+ * broker says the request is blocked (WIRE_BLOCKED), the agent sleeps in
+ * read(2) on a pipe of its own instead, and the broker writes a byte there
+ * with every later message: so a blocked process is asleep in pipe_read
+ * in the kernel (/proc/PID/wchan) and a ready one in its socket's recv,
+ * and ps can tell them apart.  Signals are real: the agent's handlers report each caught
  * signal (with the sender's pid from siginfo) straight onto the socket,
  * which is safe because write(2) is async-signal-safe and each seqpacket
  * write is one whole message.
@@ -34,6 +38,7 @@
 #define WIRE_BUF (sizeof(struct wire_hdr) + MSG_LEN_MAX + 64)
 
 static int	agent_fd = -1;
+#define AGENT_WAKE_FD	4	/* the read end of the wake pipe */
 static char	*title_last;	/* the last byte of our argument strings */
 
 static ssize_t
@@ -132,28 +137,30 @@ agent_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/* The socket becomes descriptor 3, the wake pipe 4; nothing else stays. */
 static void
-agent_fds(int fd)
+agent_fds(int fd, int wake)
 {
 	int	null, max, i;
 
+	/* Out of the way first, so that neither lands on the other. */
+	fd = fcntl(fd, F_DUPFD, 10);
+	wake = fcntl(wake, F_DUPFD, 10);
 	if ((null = open("/dev/null", O_RDWR)) != -1) {
 		(void)dup2(null, STDIN_FILENO);
 		(void)dup2(null, STDOUT_FILENO);
-		if (null > STDERR_FILENO && null != fd)
+		if (null > STDERR_FILENO)
 			(void)close(null);
 	}
-	if (fd != 3) {
-		(void)dup2(fd, 3);
-		(void)close(fd);
-	}
+	(void)dup2(fd, 3);
+	(void)dup2(wake, AGENT_WAKE_FD);
 	agent_fd = 3;
-	if (close_range(4, ~0U, 0) == 0)
+	if (close_range(AGENT_WAKE_FD + 1, ~0U, 0) == 0)
 		return;
 	max = (int)sysconf(_SC_OPEN_MAX);
 	if (max < 0 || max > 65536)
 		max = 65536;
-	for (i = 4; i < max; i++)
+	for (i = AGENT_WAKE_FD + 1; i < max; i++)
 		(void)close(i);
 }
 
@@ -163,14 +170,15 @@ agent_fds(int fd)
  * broker knows that every signal sent to it has been handled.
  */
 static void __attribute__((noreturn))
-agent_main(const char *name, int fd, pid_t broker)
+agent_main(const char *name, int fd, int wake, pid_t broker)
 {
 	static unsigned char	 buf[WIRE_BUF];
 	struct wire_hdr		 h;
 	ssize_t			 n;
 	int32_t			 v[2], r;
 	sigset_t		 set;
-	bool			 waiting = false;
+	bool			 waiting = false, asleep = false;
+	char			 c;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != broker)
 		_exit(127);
@@ -179,13 +187,21 @@ agent_main(const char *name, int fd, pid_t broker)
 	 * terminal are for the playground, not for its processes.
 	 */
 	(void)setpgid(0, 0);
-	agent_fds(fd);
+	agent_fds(fd, wake);
 	agent_signals();
 	agent_title(name, NULL);
 	/* Ready: the broker counts this answer before it calls us idle. */
 	(void)wire_send(agent_fd, WIRE_PONG, 0, NULL, 0);
 
 	for (;;) {
+		/* Blocked: asleep in read(2) until the broker has news. */
+		while (asleep) {
+			n = read(AGENT_WAKE_FD, &c, 1);
+			if (n == 1)
+				break;
+			if (n == 0 || errno != EINTR)
+				_exit(0);	/* the broker is gone */
+		}
 		do
 			n = recv(agent_fd, buf, sizeof(buf), 0);
 		while (n == -1 && errno == EINTR);
@@ -206,11 +222,12 @@ agent_main(const char *name, int fd, pid_t broker)
 			buf[sizeof(h) + (size_t)n] = '\0';
 			agent_title(name, (char *)buf + sizeof(h));
 			(void)wire_send(agent_fd, WIRE_PONG, h.id, NULL, 0);
+			asleep = true;
 			break;
 		case WIRE_REPLY:
 			if (waiting)
 				agent_title(name, NULL);
-			waiting = false;
+			waiting = asleep = false;
 			break;
 		case WIRE_KILL:
 			memcpy(v, buf + sizeof(h), sizeof(v));
@@ -243,11 +260,17 @@ agent_main(const char *name, int fd, pid_t broker)
 int
 proc_fork(struct engine *e, struct proc *p, char **cause)
 {
-	int	 sv[2], bufsz = 4 * MSG_LEN_MAX;
+	int	 sv[2], wp[2], bufsz = 4 * MSG_LEN_MAX;
 	pid_t	 pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
 		xasprintf(cause, "socketpair: %s", strerror(errno));
+		return (-1);
+	}
+	if (pipe2(wp, O_CLOEXEC) == -1) {
+		xasprintf(cause, "pipe: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
 		return (-1);
 	}
 	(void)setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
@@ -259,26 +282,74 @@ proc_fork(struct engine *e, struct proc *p, char **cause)
 		xasprintf(cause, "fork: %s", strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
+		close(wp[0]);
+		close(wp[1]);
 		return (-1);
 	case 0:
 		close(sv[0]);
-		agent_main(p->name, sv[1], e->self);
+		close(wp[1]);
+		agent_main(p->name, sv[1], wp[0], e->self);
 	}
 	close(sv[1]);
+	close(wp[0]);
 	p->pid = pid;
 	p->fd = sv[0];
+	p->wake_fd = wp[1];
 	p->pending = 1;		/* its "ready" */
 	return (0);
 }
 
+/*
+ * A message to p's agent.  While the agent sleeps on its wake pipe each
+ * message comes with a byte there; a reply ends the sleep, and the
+ * "blocked" message starts it.
+ */
 int
 proc_write(struct proc *p, int type, uint32_t id, const void *data,
     size_t len)
 {
 	if (p->fd == -1)
 		return (-1);
-	return (wire_send(p->fd, (uint32_t)type, id, data, len) == -1 ?
-	    -1 : 0);
+	if (wire_send(p->fd, (uint32_t)type, id, data, len) == -1)
+		return (-1);
+	if (p->asleep && p->wake_fd != -1)
+		(void)write(p->wake_fd, "w", 1);
+	if (type == WIRE_REPLY)
+		p->asleep = false;
+	else if (type == WIRE_BLOCKED)
+		p->asleep = true;
+	return (0);
+}
+
+/* The broker's ends of p's socket and wake pipe. */
+void
+proc_close(struct proc *p)
+{
+	if (p->fd != -1)
+		close(p->fd);
+	if (p->wake_fd != -1)
+		close(p->wake_fd);
+	p->fd = p->wake_fd = -1;
+	p->asleep = false;
+}
+
+/* Where the kernel has p asleep: /proc/PID/wchan ("pipe_read"), or "". */
+void
+proc_wchan(pid_t pid, char *buf, size_t len)
+{
+	char	 path[64];
+	ssize_t	 n;
+	int	 fd;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%ld/wchan", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if (strcmp(buf, "0") == 0)
+		buf[0] = '\0';
 }
 
 /* Ask the agent to answer once every signal sent to it is handled. */
@@ -403,8 +474,7 @@ proc_read(struct engine *e, struct proc *p)
 			return;
 		if (n <= 0) {
 			/* EOF: the child is dying; SIGCHLD will follow. */
-			close(p->fd);
-			p->fd = -1;
+			proc_close(p);
 			p->hup = true;
 			p->dying = true;
 			/*
@@ -465,10 +535,7 @@ proc_gone(struct engine *e, struct proc *p, int status)
 {
 	struct event	 ev;
 
-	if (p->fd != -1) {
-		close(p->fd);
-		p->fd = -1;
-	}
+	proc_close(p);
 	if (p->op != NULL) {
 		op_unwait(p);
 		op_free(p->op);

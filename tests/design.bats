@@ -344,3 +344,12 @@ ipcplay: -c:1: 'res' is short for reset, which is typed in full"
 	[[ "$stderr" == *"A send c: no such channel; did you mean cc?"* ]]
 	[[ "$stderr" == *"A send @a: no such channel; did you mean @A?"* ]]
 }
+
+@test "a blocked process sleeps in read(2) on a pipe; a ready one elsewhere" {
+	run -0 ipc -c 'spawn A B; A recv; ps'
+	assert_line --regexp '^A +[0-9]+ +blocked +recv @A +S \(sleeping\) in [a-z_]*pipe_read$'
+	assert_line --regexp '^B +[0-9]+ +ready +- +S \(sleeping\) in [a-z_]+$'
+	refute_line --regexp '^B .*pipe_read$'
+	run -0 ipc --json -c 'spawn A; A recv; ps'
+	assert_line --regexp '"name":"A",.*"kstate":"S","wchan":"[a-z_]*pipe_read"'
+}
