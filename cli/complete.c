@@ -74,6 +74,44 @@ add_chans(struct ctx *ctx)
 	}
 }
 
+static bool
+listed(const char **v, size_t n, const char *name)
+{
+	size_t	i;
+
+	if (n == 0)
+		return (true);		/* anyone */
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i], name) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * The channels proc may use: to send, those whose from list admits it
+ * and every mailbox; to receive, those whose to list admits it and its
+ * own mailbox only.
+ */
+static void
+add_chans_for(struct ctx *ctx, const char *proc, bool send)
+{
+	struct chan_info	ci;
+	size_t			i;
+	bool			ok;
+
+	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
+		if (ci.mailbox)
+			ok = send || strcmp(ci.name + 1, proc) == 0;
+		else
+			ok = send ? listed(ci.from, ci.nfrom, proc) :
+			    listed(ci.to, ci.nto, proc);
+		if (ok)
+			add_owned(xstrdup(ci.name));
+		chan_info_free(&ci);
+	}
+}
+
 char **
 repl_completions(struct ctx *ctx, const char *text, int start, int end)
 {
@@ -130,7 +168,8 @@ complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 			add_list(signals);
 		else if (strcmp(ce->name, "exit") != 0 && (n == 2 ||
 		    strcmp(ce->name, "poll") == 0))
-			add_chans(ctx);
+			add_chans_for(ctx, w[0].s, strcmp(ce->name, "send") ==
+			    0);
 	} else if (strcmp(w[0].s, "channel") == 0) {
 		if (n == 2)
 			add_list(bufferings);

@@ -101,7 +101,9 @@ teardown() {
 	wait_screen 'ipcplay>'
 	type_keys 'spawn A B; channel c rendezvous from A to B; A send c x' Enter
 	wait_screen 'BLOCKED'
-	! $TM capture-pane -p -e -t t | grep -q $'\e\\[3[0-7]m\|\e\\[38;'
+	if $TM capture-pane -p -e -t t | grep -q $'\e\\[3[0-7]m\|\e\\[38;'; then
+		false
+	fi
 	screen | grep -q 'ready'
 }
 
@@ -120,7 +122,7 @@ teardown() {
 	wait_screen 'ipcplay dashboard: keys'
 	type_keys Space
 	for _ in $(seq 100); do screen | grep -q 'dashboard: keys' || break; sleep 0.05; done
-	! screen | grep -q 'dashboard: keys'
+	never screen_has 'dashboard: keys'
 }
 
 @test "Tab completes and Up recalls history in the dashboard" {
@@ -141,7 +143,7 @@ teardown() {
 	for _ in $(seq 100); do screen | grep -q '─ events ' || break; sleep 0.05; done
 	type_keys 'spawn Plain' Enter
 	wait_screen 'Plain spawned'
-	! screen | grep -q '─ events '
+	never screen_has '─ events '
 	type_keys 'dashboard on' Enter
 	wait_screen '─ events '
 	wait_screen 'Plain'
@@ -156,7 +158,7 @@ teardown() {
 	wait_screen 'quit again to end them'
 	type_keys 'quit' Enter
 	for _ in $(seq 80); do pgrep -f 'ipcplay: Board' >/dev/null || break; sleep 0.05; done
-	! pgrep -f 'ipcplay: Board'
+	never pgrep -f 'ipcplay: Board'
 }
 
 @test "without a terminal, -D falls back to the plain transcript" {
@@ -188,7 +190,7 @@ teardown() {
 	wait_screen 'Edited spawned'
 	type_keys 'spawn Wrong' C-w 'Fixed' Enter
 	wait_screen 'Fixed spawned'
-	! screen | grep -q 'Wrong spawned'
+	never screen_has 'Wrong spawned'
 	type_keys 'spawn Y' Left Left 'X' Enter
 	wait_screen 'spawnX Y'
 }
@@ -202,8 +204,8 @@ teardown() {
 	kill -HUP "$broker"
 	wait_screen 'exit=129'
 	wait_screen_re '^icanon$'
-	! screen | grep -q 'wait-for graph'
-	! pgrep -f '^ipcplay: Hup1$'
+	never screen_has 'wait-for graph'
+	never pgrep -f '^ipcplay: Hup1$'
 }
 
 @test "after dashboard off, the transcript shows what happened on the dashboard" {
@@ -217,5 +219,5 @@ teardown() {
 	wait_screen 'ipcplay> A send c hi; A send c yo'
 	wait_screen 'A blocked: send on c (full 1/1)'
 	wait_screen 'A sent "hi" on c [c 1/1]'
-	! screen | grep -q 'wait-for graph'
+	never screen_has 'wait-for graph'
 }

@@ -89,7 +89,7 @@ teardown() {
 	run -0 ipc --json -c 'spawn A B C; channel c rendezvous; A send c x; B recv @B'
 	kids=$(printf '%s\n' "$output" | grep -o '"pid":[0-9]*' | cut -d: -f2)
 	for p in $kids; do
-		! kill -0 "$p" 2>/dev/null
+		never kill -0 "$p" 2>/dev/null
 	done
 }
 
@@ -97,7 +97,7 @@ teardown() {
 	run -0 ipc --json -c 'spawn A B; A recv; quit; spawn C'
 	refute_output --partial '"proc":"C"'
 	for p in $(printf '%s\n' "$output" | grep -o '"pid":[0-9]*' | cut -d: -f2); do
-		! kill -0 "$p" 2>/dev/null
+		never kill -0 "$p" 2>/dev/null
 	done
 }
 

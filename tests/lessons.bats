@@ -241,13 +241,13 @@ EOF
 	    "env NO_COLOR=1 IPCPLAY_LESSONS_DIR=${IPCPLAY_LESSONS_DIR:-} $IPCPLAY lesson 1; echo player-exit=\$?; sleep 30"
 	wait_for '-- step 1 of 7 done'
 	wait_for 'A                '
-	! screen | grep -qF 'c1 created'
+	never screen_has -F 'c1 created'
 	$T send-keys -t les Enter
 	wait_for 'c1 created: unbounded'
 	wait_for '-- step 2 of 7 done'
 	$T send-keys -t les Enter
 	wait_for 'your guess>'
-	! screen | grep -qF 'A sent "hello"'
+	never screen_has -F 'A sent "hello"'
 	$T send-keys -t les 'in c1' Enter
 	wait_for 'answer: In c1'
 	wait_for 'A sent "hello" on c1 [c1 1]'

@@ -31,8 +31,19 @@ teardown() {
 	wait_screen 'jobs created'
 	type_keys 'Al' Tab 'se' Tab 'jo' Tab '"work"' Enter
 	wait_screen 'Alice sent "work" on jobs [jobs 1]'
-	type_keys 'Bo' Tab 'rec' Tab '@A' Tab
-	wait_screen 'ipcplay> Bob recv @Alice'
+	type_keys 'Bo' Tab 'rec' Tab '@' Tab
+	wait_screen 'ipcplay> Bob recv @Bob'
+}
+
+@test "completion offers only the channels the process may use" {
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; channel inbox unbounded from A to B; channel other unbounded from B to A' Enter
+	wait_screen 'other created'
+	type_keys 'B recv ' Tab Tab
+	wait_screen_re '^@B +inbox$'
+	type_keys C-u 'A send ' Tab Tab
+	wait_screen_re '^@A +@B +inbox$'
 }
 
 @test "history is kept across runs" {
@@ -60,7 +71,7 @@ teardown() {
 	type_keys C-c
 	type_keys 'A send @A still-here' Enter
 	wait_screen 'A sent "still-here" on @A'
-	! screen | grep -q 'NeverTyped spawned'
+	never screen_has 'NeverTyped spawned'
 }
 
 @test "an event arriving while a line is half typed is printed above it; the line survives" {
@@ -112,8 +123,10 @@ teardown() {
 	wait_screen 'QuitA blocked'
 	pgrep -f 'ipcplay: QuitA' >/dev/null
 	type_keys 'quit' Enter
+	wait_screen 'quit again to end them and leave'
+	type_keys 'quit' Enter
 	for _ in $(seq 80); do pgrep -f 'ipcplay: Quit' >/dev/null || break; sleep 0.05; done
-	! pgrep -f 'ipcplay: Quit'
+	never pgrep -f 'ipcplay: Quit'
 	tmux_stop
 	tmux_start "$IPCPLAY"
 	wait_screen 'ipcplay>'
@@ -121,7 +134,7 @@ teardown() {
 	wait_screen 'EofA spawned'
 	type_keys C-d
 	for _ in $(seq 80); do pgrep -f 'ipcplay: EofA' >/dev/null || break; sleep 0.05; done
-	! pgrep -f 'ipcplay: EofA'
+	never pgrep -f 'ipcplay: EofA'
 }
 
 @test "a misspelt process or channel name gets the nearest real one" {
@@ -157,7 +170,7 @@ teardown() {
 	wait_screen 'Lesson 06-deadlock left unfinished.'
 	type_keys 'Mine send @Mine still-here' Enter
 	wait_screen 'Mine sent "still-here" on @Mine [@Mine 1]'
-	! screen | grep -q '^A spawned'
+	never screen_has '^A spawned'
 }
 
 @test "lesson in a script says where it plays" {
@@ -189,7 +202,7 @@ quit'
 	kill -TERM "$broker"
 	wait_screen 'exit=143'
 	wait_screen_re '^icanon$'
-	! pgrep -f '^ipcplay: Term1$'
+	never pgrep -f '^ipcplay: Term1$'
 }
 
 @test "SIGTERM at the prompt ends a long repeat too" {
@@ -217,7 +230,7 @@ quit'
 	wait_screen_re 'interrupted$'
 	type_keys 'say alive; expect Ci ready' Enter
 	wait_screen 'expect Ci ready ... ok'
-	! screen | grep -q never
+	never screen_has never
 }
 
 @test "quit with live processes asks once; quit again leaves" {

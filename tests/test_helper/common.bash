@@ -22,3 +22,18 @@ ipc() {
 no_children() {
 	! pgrep -P "$1" >/dev/null 2>&1
 }
+
+# never CMD...: fail the test if CMD succeeds.  A line "! CMD" can never
+# fail a bats test (errexit ignores a negated command), so write
+# "never CMD" instead.
+never() {
+	if "$@"; then
+		echo "this should not have held: $*" >&2
+		return 1
+	fi
+}
+
+# screen_has GREP-ARGS...: the terminal (tmux tests) matches.
+screen_has() {
+	screen | grep -q "$@"
+}
