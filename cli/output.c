@@ -175,6 +175,8 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 			    "and nothing is left)");
 		else
 			sb_printf(b, " failed: %s", ev->error);
+		if (ev->text != NULL)
+			sb_printf(b, ": %s", ev->text);
 		break;
 	}
 }
@@ -420,6 +422,8 @@ json_op(struct sb *b, const struct event *ev)
 	json_kv(b, "status", status_name(ev->status));
 	if (ev->status == ST_ERROR)
 		json_kv(b, "error", ev->error);
+	if (ev->status == ST_ERROR && ev->text != NULL)
+		json_kv(b, "detail", ev->text);
 	if (ev->reason != NULL)
 		json_kv(b, "reason", ev->reason);
 	if (ev->peer != NULL)
@@ -735,7 +739,12 @@ watch(struct ctx *ctx, const struct event *ev)
 	    ctx->watch_failed)
 		return;
 	ctx->watch_failed = true;
-	ctx->watch_error = xstrdup(ev->error != NULL ? ev->error : "error");
+	if (ev->text != NULL)
+		xasprintf(&ctx->watch_error, "%s: %s", ev->error != NULL ?
+		    ev->error : "error", ev->text);
+	else
+		ctx->watch_error = xstrdup(ev->error != NULL ? ev->error :
+		    "error");
 }
 
 void

@@ -9,6 +9,7 @@
  * there changes nothing.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,31 +71,46 @@ cap_next(const unsigned char *s, size_t len, size_t *off, char *name,
 	return (true);
 }
 
-/* May p send this message on a cap channel?  *err says why not. */
+/*
+ * May p send this message on a cap channel?  *err says why not, and why
+ * names the capability at fault ("nosuch (in cap:nosuch:recv)").
+ */
 bool
 cap_check(struct engine *e, struct proc *p, const unsigned char *msg,
-    size_t len, const char **err)
+    size_t len, const char **err, char *why, size_t whylen)
 {
 	struct chan	*c;
-	size_t		 off = 0;
+	size_t		 off = 0, start;
 	char		 name[64];
 	int		 rights;
 	bool		 bad;
 
 	while (cap_next(msg, len, &off, name, sizeof(name), &rights, &bad)) {
+		start = off;
+		while (start > 0 && msg[start - 1] != ' ' &&
+		    msg[start - 1] != '\t' && msg[start - 1] != '\n' &&
+		    msg[start - 1] != ',')
+			start--;
 		if (bad) {
 			*err = "bad capability (cap:CH, cap:CH:send or "
 			    "cap:CH:recv)";
+			snprintf(why, whylen, "%.*s", (int)(off - start),
+			    (const char *)msg + start);
 			return (false);
 		}
 		if ((c = chan_find(e, name)) == NULL) {
 			*err = "no such channel";
+			snprintf(why, whylen, "%s (in %.*s)", name,
+			    (int)(off - start), (const char *)msg + start);
 			return (false);
 		}
 		if (((rights & CAP_SEND) && !chan_may_send(c, p)) ||
 		    ((rights & CAP_RECV) && (c->owner != NULL ||
 		    !chan_may_recv(c, p)))) {
 			*err = "permission denied";
+			snprintf(why, whylen, "%s holds no such right on %s "
+			    "(in %.*s)", p->name, name, (int)(off - start),
+			    (const char *)msg + start);
 			return (false);
 		}
 	}

@@ -62,6 +62,7 @@ struct op {
 	struct proc	*target_proc;	/* signal: held unreaped until done */
 	int		 code;
 	bool		 blocked;	/* a "blocked" event was given */
+	char		 why[96];	/* what a failure is about, or "" */
 	size_t		 next;		/* multi-send: next channel */
 	size_t		 sent;		/* stream: bytes written so far */
 	struct chan	**chans;	/* resolved at request time */
@@ -241,7 +242,7 @@ struct msg *chan_take_for(struct engine *, struct chan *, struct proc *);
 void	 engine_flush_later(struct engine *);
 struct later *engine_later(struct engine *, enum event_type);
 bool	 cap_check(struct engine *, struct proc *, const unsigned char *,
-	    size_t, const char **);
+	    size_t, const char **, char *, size_t);
 void	 cap_grant(struct engine *, struct proc *, struct chan *,
 	    const unsigned char *, size_t, uint64_t);
 bool	 chan_filter_ok(struct engine *, const struct chan *,

@@ -175,6 +175,8 @@ op_fail(struct engine *e, struct proc *p, const char *err)
 	    op->chans[0] != NULL && strcmp(op->chans[0]->name,
 	    op->names[0]) != 0)
 		ev.forward = op->chans[0]->name;
+	if (op != NULL && op->why[0] != '\0')
+		ev.text = op->why;	/* what the failure is about */
 	op_finish(e, p, ST_ERROR, err, &ev);
 }
 
@@ -398,7 +400,7 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 			goto handoffs;
 		}
 		if (c->format == FMT_CAP && !cap_check(e, p, op->msg, op->len,
-		    &err)) {
+		    &err, op->why, sizeof(op->why))) {
 			op_fail(e, p, err);
 			goto handoffs;
 		}
@@ -586,7 +588,7 @@ send_start(struct engine *e, struct proc *p)
 			return;
 		}
 		if (c->format == FMT_CAP && !cap_check(e, p, op->msg, op->len,
-		    &err)) {
+		    &err, op->why, sizeof(op->why))) {
 			op_fail(e, p, err);
 			return;
 		}

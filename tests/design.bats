@@ -66,7 +66,7 @@ C recv secret; expect C received "the key"'
 	run -1 ipc -c 'spawn S C; channel secret unbounded from S to S
 channel caps unbounded format=cap
 C send caps "cap:secret:send"'
-	assert_line 'C send on caps failed: permission denied'
+	assert_line 'C send on caps failed: permission denied: C holds no such right on secret (in cap:secret:send)'
 }
 
 @test "unordered: reliable, any order, the same for the same seed" {
@@ -352,4 +352,13 @@ ipcplay: -c:1: 'res' is short for reset, which is typed in full"
 	refute_line --regexp '^B .*pipe_read$'
 	run -0 ipc --json -c 'spawn A; A recv; ps'
 	assert_line --regexp '"name":"A",.*"kstate":"S","wchan":"[a-z_]*pipe_read"'
+}
+
+@test "a failed capability send names the capability at fault, not the channel" {
+	run -1 --separate-stderr ipc -c 'spawn A; channel caps unbounded format=cap
+A send caps "hello cap:nosuch:recv"'
+	assert_line 'A send on caps failed: no such channel: nosuch (in cap:nosuch:recv)'
+	assert_equal "$stderr" 'ipcplay: -c:2: A send caps: no such channel: nosuch (in cap:nosuch:recv)'
+	run -1 ipc --json -c 'spawn A; channel caps unbounded format=cap; A send caps cap:nosuch'
+	assert_line --partial '"status":"error","error":"no such channel","detail":"nosuch (in cap:nosuch)"'
 }
