@@ -40,6 +40,10 @@ const struct cmd_entry cmd_predict_entry = {
 static enum cmd_result
 cmd_exercise_exec(struct ctx *ctx, struct word *w, size_t n)
 {
+	/* From here on every line is kept for the checks to look at. */
+	lines_clear(&ctx->attempt);
+	ctx->recording = true;
+	ctx->checking = false;
 	lesson_say(ctx, "Your turn: ", w, 1, n);
 	if (!lesson_playing() && !ctx->interactive)
 		lesson_say(ctx, "(batch mode: a reference solution runs now, "
@@ -68,6 +72,8 @@ cmd_check_exec(struct ctx *ctx, struct word *w, size_t n)
 		return (cmd_fail(ctx, &w[0], "no exercise to check; play a "
 		    "lesson with 'ipcplay lesson NAME'"));
 	lesson_say(ctx, "check: the exercise's checks", w, 0, 0);
+	/* The expect lines that follow judge the whole attempt. */
+	ctx->checking = ctx->recording;
 	return (CMD_OK);
 }
 

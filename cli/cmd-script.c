@@ -233,6 +233,7 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 	struct proc_info	 pi;
 	struct chan_info	 ci;
 	struct deadlock		*dl;
+	struct linebuf		*lb;
 	struct sb		 b;
 	size_t			 nd, i, k;
 	long long		 v;
@@ -295,14 +296,17 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 	    !engine_is_proc(ctx->e, "saw") && !engine_is_chan(ctx->e, "saw")) {
 		/* An outcome that leaves no state behind: look at the lines. */
 		q = words_plain(w + 2, n - 2);
-		for (i = 0; i < ctx->nrecent; i++) {
-			if (strstr(ctx->recent[i], q) != NULL) {
+		/* A lesson's checks look at the whole attempt. */
+		lb = ctx->checking ? &ctx->attempt : &ctx->recent;
+		for (i = 0; i < lb->n; i++) {
+			if (strstr(lb->v[i], q) != NULL) {
 				free(q);
 				return (1);
 			}
 		}
-		xasprintf(found, "no line since the last command contains "
-		    "\"%s\"", q);
+		xasprintf(found, "no line since %s contains \"%s\"",
+		    ctx->checking ? "the exercise began" : "the last command",
+		    q);
 		free(q);
 		return (0);
 	}

@@ -51,6 +51,13 @@ struct cmd_entry {
 
 struct trace_ring;
 
+/* The last lines of the transcript, for "expect saw": a bounded list. */
+struct linebuf {
+	char		**v;		/* oldest first */
+	size_t		  n;		/* at most RECENT_MAX */
+	size_t		  bytes;	/* at most RECENT_BYTES */
+};
+
 enum out_kind {
 	OUT_EVENT,	/* one event's line */
 	OUT_TEXT,	/* a command's own output (ps, help, ...) */
@@ -79,9 +86,14 @@ struct ctx {
 	bool		 watch_failed;
 	char		*watch_error;
 	struct trace_ring *trace;
-	char		**recent;	/* lines since the last non-expect command */
-	size_t		  nrecent;	/* the last RECENT_MAX, RECENT_BYTES */
-	size_t		  recent_bytes;
+	struct linebuf	 recent;	/* since the last non-expect command */
+	/*
+	 * A lesson's exercise: every line since "exercise", which its
+	 * checks' "expect saw" looks through (how was the task done?).
+	 */
+	struct linebuf	 attempt;
+	bool		 recording;	/* an exercise is under way */
+	bool		 checking;	/* its checks are running */
 	void		(*async_begin)(struct ctx *);
 	void		(*async_end)(struct ctx *);
 	bool		 want_dashboard;	/* -D / --dashboard */
@@ -131,6 +143,8 @@ char	*event_human(const struct event *);
 void	 trace_print(struct ctx *, size_t);
 void	 trace_free(struct ctx *);
 void	 out_recent_clear(struct ctx *);
+void	 out_wrap(char *, FILE *);
+void	 lines_clear(struct linebuf *);
 
 /* wait.c */
 struct ui_wait {

@@ -152,6 +152,7 @@ put(struct ctx *ctx, const char *fmt, ...)
 	if (s == NULL)
 		return;
 	if (ctx->json || ctx->print_hook == NULL) {
+		out_wrap(s, chrome(ctx));
 		fputs(s, chrome(ctx));
 		fflush(chrome(ctx));
 	} else
@@ -665,18 +666,33 @@ reveal(struct ctx *ctx, char **answer)
  * is shown as "not yet".
  */
 static bool	check_reported;
+static void	(*check_next)(struct ctx *, enum out_kind, const char *);
 
 static void
 check_hook(struct ctx *ctx, enum out_kind kind, const char *s)
 {
+	char	*t;
+
 	if (kind == OUT_ERROR) {
-		if (!check_reported)
-			fprintf(chrome(ctx), "not yet: %s\n", s);
+		if (!check_reported) {
+			xasprintf(&t, "not yet: %s%s", s, check_next != NULL ?
+			    "" : "\n");
+			if (check_next != NULL)
+				check_next(ctx, OUT_TEXT, t);
+			else
+				fputs(t, chrome(ctx));
+			free(t);
+		}
 		check_reported = true;
 		return;
 	}
 	if (kind == OUT_EVENT && strstr(s, " ... FAILED: ") != NULL)
 		check_reported = true;
+	/* On the dashboard its own printer shows the rest. */
+	if (check_next != NULL) {
+		check_next(ctx, kind, s);
+		return;
+	}
 	fputs(s, ctx->out);
 	if (kind == OUT_EVENT)
 		fputc('\n', ctx->out);
@@ -698,8 +714,10 @@ lesson_check(struct ctx *ctx)
 	line = ctx->line;
 	status = ctx->status;
 	hook = ctx->print_hook;
-	if (hook == NULL)
-		ctx->print_hook = check_hook;
+	/* Each failed check is said once, wherever the output goes. */
+	check_next = hook;
+	ctx->print_hook = check_hook;
+	ctx->checking = true;
 	say_text(ctx, "Checking your attempt:");
 	for (i = l->chk + 1; i < l->nlines; i++) {
 		if (l->lines[i].kind == LL_BLANK)
@@ -713,6 +731,8 @@ lesson_check(struct ctx *ctx)
 			nheld++;
 	}
 	ctx->print_hook = hook;
+	check_next = NULL;
+	ctx->checking = false;
 	ctx->fail_pending = false;
 	ctx->status = status;
 	ctx->file = file;
@@ -788,6 +808,16 @@ play_steps(struct ctx *ctx, struct lesson *l)
 			if ((guess = read_input(ctx, "your guess> ")) == NULL)
 				go_on = false;
 			free(guess);
+			break;
+		case LL_CMD:
+			/*
+			 * The student sees what runs, then what it does (an
+			 * expect says itself what it checks).
+			 */
+			if (strncmp(l->lines[i].text, "expect ", 7) != 0)
+				put(ctx, "ipcplay> %s\n", l->lines[i].text);
+			if (run_lesson_line(ctx, l, i) == -1)
+				go_on = false;
 			break;
 		default:
 			if (run_lesson_line(ctx, l, i) == -1)
@@ -898,6 +928,8 @@ lesson_play(struct ctx *ctx, const char *path)
 	else
 		put(ctx, "Lesson %s left unfinished.\n", l->name);
 	active = false;
+	ctx->recording = false;
+	lines_clear(&ctx->attempt);
 	lesson_free(l);
 	return (done ? 0 : 1);
 }

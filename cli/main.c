@@ -90,6 +90,7 @@ finish(struct ctx *ctx, int status)
 	engine_free(ctx->e);
 	trace_free(ctx);
 	out_recent_clear(ctx);
+	lines_clear(&ctx->attempt);
 	ui_quit_raise();	/* a SIGHUP or SIGTERM ended the session */
 	return (ctx->read_error ? 2 : status);
 }

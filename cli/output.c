@@ -8,6 +8,8 @@
  * reader of the pipe sees each event as it happens.
  */
 
+#include <sys/ioctl.h>
+
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -660,15 +662,21 @@ trace_print(struct ctx *ctx, size_t n)
 		out_printf(ctx, "  %s\n", t->lines[(start + i) % TRACE_MAX]);
 }
 
-/* Forget the lines "expect saw" looks through. */
+void
+lines_clear(struct linebuf *l)
+{
+	while (l->n > 0)
+		free(l->v[--l->n]);
+	free(l->v);
+	l->v = NULL;
+	l->bytes = 0;
+}
+
+/* Forget the lines "expect saw" looks through (and a lesson's attempt). */
 void
 out_recent_clear(struct ctx *ctx)
 {
-	while (ctx->nrecent > 0)
-		free(ctx->recent[--ctx->nrecent]);
-	free(ctx->recent);
-	ctx->recent = NULL;
-	ctx->recent_bytes = 0;
+	lines_clear(&ctx->recent);
 }
 
 /*
@@ -676,26 +684,25 @@ out_recent_clear(struct ctx *ctx)
  * RECENT_BYTES of them, so that a long repeat cannot grow it without end.
  */
 static void
-recent_add(struct ctx *ctx, const char *line)
+lines_add(struct linebuf *l, const char *line)
 {
 	size_t	len = strlen(line) + 1, drop = 0;
 
 	if (len > RECENT_BYTES)
 		return;
-	while (drop < ctx->nrecent && (ctx->nrecent - drop >= RECENT_MAX ||
-	    ctx->recent_bytes + len > RECENT_BYTES)) {
-		ctx->recent_bytes -= strlen(ctx->recent[drop]) + 1;
-		free(ctx->recent[drop++]);
+	while (drop < l->n && (l->n - drop >= RECENT_MAX ||
+	    l->bytes + len > RECENT_BYTES)) {
+		l->bytes -= strlen(l->v[drop]) + 1;
+		free(l->v[drop++]);
 	}
 	if (drop > 0) {
-		ctx->nrecent -= drop;
-		memmove(ctx->recent, ctx->recent + drop, ctx->nrecent *
-		    sizeof(*ctx->recent));
+		l->n -= drop;
+		memmove(l->v, l->v + drop, l->n * sizeof(*l->v));
 	}
-	if (ctx->recent == NULL)
-		ctx->recent = xcalloc(RECENT_MAX, sizeof(*ctx->recent));
-	ctx->recent[ctx->nrecent++] = xstrdup(line);
-	ctx->recent_bytes += len;
+	if (l->v == NULL)
+		l->v = xcalloc(RECENT_MAX, sizeof(*l->v));
+	l->v[l->n++] = xstrdup(line);
+	l->bytes += len;
 }
 
 void
@@ -747,6 +754,49 @@ watch(struct ctx *ctx, const struct event *ev)
 		    "error");
 }
 
+/* The width of the terminal f writes to, or 80. */
+static int
+term_width(FILE *f)
+{
+	struct winsize	ws;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return (ws.ws_col);
+	return (80);
+}
+
+/*
+ * Text for a person on a terminal: break s in place at blanks so that
+ * no line is longer than f's width (a word longer than a line stays
+ * whole).  Anywhere else (a pipe, a file) s is left as it is.
+ */
+void
+out_wrap(char *s, FILE *f)
+{
+	int	 width;
+	char	*line = s, *p, *brk;
+
+	if (!isatty(fileno(f)))
+		return;
+	width = term_width(f);
+	while ((int)strlen(line) > width) {
+		brk = NULL;
+		for (p = line; p - line <= width && *p != '\0' && *p != '\n';
+		    p++) {
+			if (*p == ' ')
+				brk = p;
+		}
+		if (*p == '\n') {
+			line = p + 1;
+			continue;
+		}
+		if (brk == NULL && (brk = strchr(line + width, ' ')) == NULL)
+			return;
+		*brk = '\n';
+		line = brk + 1;
+	}
+}
+
 void
 out_event(const struct event *ev, void *arg)
 {
@@ -756,8 +806,11 @@ out_event(const struct event *ev, void *arg)
 
 	watch(ctx, ev);
 	h = event_human(ev);
-	if (h != NULL && ev->type != EV_EXPECT)
-		recent_add(ctx, h);
+	if (h != NULL && ev->type != EV_EXPECT) {
+		lines_add(&ctx->recent, h);
+		if (ctx->recording)
+			lines_add(&ctx->attempt, h);
+	}
 	if (ev->type != EV_SAY && ev->type != EV_EXPECT && ev->type !=
 	    EV_ERROR) {
 		if (ctx->json)
@@ -784,6 +837,8 @@ out_event(const struct event *ev, void *arg)
 		fflush(ctx->out);
 	} else if (h != NULL) {
 		col = ctx->color ? event_color(ev) : NULL;
+		if (ev->type == EV_SAY && ctx->interactive)
+			out_wrap(h, ctx->out);
 		if (col != NULL)
 			fprintf(ctx->out, "%s%s%s\n", col, h, C_RESET);
 		else

@@ -221,3 +221,19 @@ teardown() {
 	wait_screen 'A sent "hi" on c [c 1/1]'
 	never screen_has 'wait-for graph'
 }
+
+@test "a failed check of a lesson on the dashboard is said once" {
+	COLS=100 ROWS=40
+	tmux_start "$IPCPLAY lesson event-loops"
+	wait_screen 'step 1 of'
+	for _ in $(seq 20); do
+		screen_has 'lesson>' && break
+		type_keys Enter
+		sleep 0.2
+	done
+	wait_screen 'lesson>'
+	type_keys 'check' Enter
+	wait_screen 'checks hold'
+	[ "$(screen | grep -c 'S received "order 22"')" -eq 1 ]
+	never screen_has 'not yet: .*S received'
+}

@@ -278,3 +278,41 @@ ev = [json.loads(l) for l in sys.argv[1].splitlines()]
 assert any(e["type"] == "say" and e["text"].startswith("predict: ") for e in ev)
 print("ok")' "$output"
 }
+
+@test "the player shows each command it runs before what it does" {
+	run -1 env IPCPLAY_NO_DASHBOARD=1 "$IPCPLAY" lesson deadlock <<<""
+	assert_line 'ipcplay> spawn A B C'
+	assert_line 'ipcplay> channel ab rendezvous from A to B'
+	refute_line --partial 'ipcplay> expect'
+}
+
+@test "an exercise checks how the task was done: the event loop needs its poll" {
+	in=$BATS_TEST_TMPDIR/in
+	# Enter through the steps (a guess is a line too), then the attempt.
+	for _ in $(seq 14); do echo; done >"$in"
+	cat >>"$in" <<'IN'
+C2 send q2 "order 22"
+S recv q2
+S send r2 "done 22"
+C2 recv r2
+check
+quit
+IN
+	run -1 env IPCPLAY_NO_DASHBOARD=1 "$IPCPLAY" lesson event-loops <"$in"
+	assert_line --partial 'expect saw "S poll q1,q2,q3: ready q2" ... FAILED: no line since the exercise began contains'
+	assert_line '5 of 6 checks hold; keep going ('"'"'solution'"'"' shows one way).'
+}
+
+@test "narration on a terminal wraps at word boundaries" {
+	T="tmux -L wrap$$ -f /dev/null"
+	$T new-session -d -s w -x 60 -y 30 \
+	    "env IPCPLAY_NO_DASHBOARD=1 IPCPLAY_LESSONS_DIR=${IPCPLAY_LESSONS_DIR:-} $IPCPLAY lesson 6; sleep 30"
+	for _ in $(seq 100); do
+		$T capture-pane -p -t w | grep -q 'ipcplay> spawn' && break
+		sleep 0.05
+	done
+	out=$($T capture-pane -p -t w)
+	$T kill-server
+	grep -q '^When processes block, they can end up waiting for each other$' <<<"$out"
+	grep -q '^in a circle\.' <<<"$out"
+}
