@@ -436,8 +436,13 @@ pane_procs_draw(struct board *b, struct pane *p)
 				state = "BLOCKED";
 				pair = C_BLOCKED;
 			}
-			snprintf(what, sizeof(what), "%s %s", op_name(pi->op),
-			    pi->chan != NULL ? pi->chan : "");
+			if (pi->callee != NULL)
+				snprintf(what, sizeof(what), "reply from %s",
+				    pi->callee);
+			else
+				snprintf(what, sizeof(what), "%s %s",
+				    op_name(pi->op), pi->chan != NULL ?
+				    pi->chan : "");
 			break;
 		case PS_EXITED:
 			state = "exited";

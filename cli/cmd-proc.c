@@ -322,6 +322,104 @@ const struct cmd_entry cmd_send_entry = {
 	.exec = cmd_send_exec,
 };
 
+/*
+ * The L4 operations.  call: send on a rendezvous channel and wait for the
+ * answer in one step; reply: answer the call received last; reply-recv:
+ * answer, then wait for the next call (an L4 server's loop).
+ */
+static enum cmd_result
+cmd_call_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	 rq;
+	struct word		*pos[8];
+	size_t			 npos;
+	enum cmd_result		 r;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = OP_CALL;
+	if (n > 6)
+		return (cmd_fail(ctx, &w[6], "call: too many arguments"));
+	if (op_options(ctx, w, n, F_TIME, &rq, pos, &npos) == -1)
+		return (CMD_FAIL);
+	if (npos != 2)
+		return (cmd_fail(ctx, npos > 2 ? pos[2] : &w[1], "call needs a "
+		    "channel and one message: PROC call CHAN MSG"));
+	if (pos[1]->len > MSG_LEN_MAX)
+		return (cmd_fail(ctx, pos[1], "message too long (%zu bytes, "
+		    "at most %d)", pos[1]->len, MSG_LEN_MAX));
+	if (split_chans(ctx, pos[0], &rq.chans, &rq.nchans) == -1)
+		return (CMD_FAIL);
+	rq.chanspec = pos[0]->s;
+	rq.msg = (const unsigned char *)pos[1]->s;
+	rq.len = pos[1]->len;
+	r = op_run(ctx, w, &rq);
+	free_chans(rq.chans, rq.nchans);
+	return (r);
+}
+
+const struct cmd_entry cmd_call_entry = {
+	.name = "call",
+	.usage = "PROC call CHAN MSG [--timeout MS]",
+	.help = "L4 call: PROC sends MSG on the rendezvous channel CHAN and, "
+	    "in the same step, waits for the answer; the process that "
+	    "receives the call may answer it once with reply.  No window "
+	    "between the send and the wait.",
+	.example = "C call srv \"get 7\"",
+	.min_args = 2, .max_args = 4, .proc_op = true,
+	.exec = cmd_call_exec,
+};
+
+static enum cmd_result
+cmd_reply_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	 rq;
+	enum cmd_result		 r;
+	bool			 recv = strcmp(w[1].s, "reply-recv") == 0;
+	struct word		*m = &w[recv ? 3 : 2];
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = recv ? OP_REPLYRECV : OP_REPLY;
+	rq.timeout_ms = -1;
+	if (m->len > MSG_LEN_MAX)
+		return (cmd_fail(ctx, m, "message too long (%zu bytes, at "
+		    "most %d)", m->len, MSG_LEN_MAX));
+	if (recv) {
+		if (split_chans(ctx, &w[2], &rq.chans, &rq.nchans) == -1)
+			return (CMD_FAIL);
+		if (rq.nchans != 1) {
+			free_chans(rq.chans, rq.nchans);
+			return (cmd_fail(ctx, &w[2], "reply-recv waits on one "
+			    "channel"));
+		}
+		rq.chanspec = w[2].s;
+	}
+	rq.msg = (const unsigned char *)m->s;
+	rq.len = m->len;
+	r = op_run(ctx, w, &rq);
+	free_chans(rq.chans, rq.nchans);
+	return (r);
+}
+
+const struct cmd_entry cmd_reply_entry = {
+	.name = "reply",
+	.usage = "PROC reply MSG",
+	.help = "Answer the call PROC received last: the caller, which has "
+	    "been waiting since its call, gets MSG.  A call is answered once.",
+	.example = "S reply \"7 is prime\"",
+	.min_args = 1, .max_args = 1, .proc_op = true,
+	.exec = cmd_reply_exec,
+};
+
+const struct cmd_entry cmd_replyrecv_entry = {
+	.name = "reply-recv",
+	.usage = "PROC reply-recv CHAN MSG",
+	.help = "L4 ReplyRecv: answer the call PROC received last, then wait "
+	    "for the next call on CHAN, in one step: an L4 server's loop.",
+	.example = "S reply-recv srv \"7 is prime\"",
+	.min_args = 2, .max_args = 2, .proc_op = true,
+	.exec = cmd_reply_exec,
+};
+
 static enum cmd_result
 cmd_recv_exec(struct ctx *ctx, struct word *w, size_t n)
 {

@@ -44,6 +44,8 @@ json_proc(struct sb *b, const struct proc_info *pi)
 	if (pi->op != OP_NONE && pi->state != PS_EXITED)
 		sb_printf(b, ",\"op\":\"%s\",\"chan\":\"%s\"", op_name(pi->op),
 		    pi->chan != NULL ? pi->chan : "");
+	if (pi->callee != NULL)
+		sb_printf(b, ",\"reply_from\":\"%s\"", pi->callee);
 	sb_printf(b, ",\"kstate\":\"%c\"", pi->kstate);
 	if (pi->wchan[0] != '\0')
 		sb_printf(b, ",\"wchan\":\"%s\"", pi->wchan);
@@ -83,7 +85,10 @@ show_ps(struct ctx *ctx, struct sb *jb)
 			continue;
 		}
 		what[0] = '\0';
-		if (pi.state == PS_BLOCKED || pi.state == PS_BUSY)
+		if (pi.callee != NULL)
+			snprintf(what, sizeof(what), "reply from %s",
+			    pi.callee);
+		else if (pi.state == PS_BLOCKED || pi.state == PS_BUSY)
 			snprintf(what, sizeof(what), "%s %s", op_name(pi.op),
 			    pi.chan != NULL ? pi.chan : "");
 		else if (pi.state == PS_EXITED) {

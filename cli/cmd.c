@@ -30,11 +30,12 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_send_entry, cmd_recv_entry, cmd_poll_entry, cmd_signal_entry,
     cmd_mask_entry, cmd_unmask_entry, cmd_exit_entry, cmd_dashboard_entry, cmd_stats_entry,
     cmd_predict_entry, cmd_exercise_entry, cmd_check_entry, cmd_lesson_entry,
-    cmd_reset_entry;
+    cmd_reset_entry, cmd_call_entry, cmd_reply_entry, cmd_replyrecv_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_spawn_entry, &cmd_kill_entry, &cmd_reset_entry, &cmd_channel_entry,
 	&cmd_close_entry, &cmd_send_entry, &cmd_recv_entry, &cmd_poll_entry,
+	&cmd_call_entry, &cmd_reply_entry, &cmd_replyrecv_entry,
 	&cmd_signal_entry, &cmd_mask_entry, &cmd_unmask_entry,
 	&cmd_exit_entry, &cmd_ps_entry, &cmd_channels_entry, &cmd_chan_entry,
 	&cmd_status_entry, &cmd_stats_entry, &cmd_deadlock_entry, &cmd_graph_entry,
@@ -306,14 +307,16 @@ cmd_run(struct ctx *ctx, struct word *w, size_t n)
 	if (engine_is_proc(ctx->e, w[0].s)) {
 		if (n == 1)
 			return (cmd_fail(ctx, &w[0], "what should %s do? "
-			    "(send, recv, poll, signal, mask, unmask, exit)",
+			    "(send, recv, poll, call, reply, reply-recv, signal, mask, "
+			    "unmask, exit)",
 			    w[0].s));
 		sugg = cmd_suggest(w[1].s);
 		if (sugg != NULL && op_lookup(sugg) != NULL)
 			return (cmd_fail(ctx, &w[1], "unknown operation '%s'; "
 			    "did you mean '%s'?", w[1].s, sugg));
 		return (cmd_fail(ctx, &w[1], "unknown operation '%s' (send, "
-		    "recv, poll, signal, mask, unmask, exit)", w[1].s));
+		    "recv, poll, call, reply, reply-recv, signal, mask, unmask, "
+		    "exit)", w[1].s));
 	}
 	if ((ce = cmd_lookup(w[0].s, &amb)) != NULL)
 		return (cmd_exec(ctx, ce, w, n, 1));

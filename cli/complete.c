@@ -166,10 +166,11 @@ complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 		else if (strcmp(ce->name, "mask") == 0 ||
 		    strcmp(ce->name, "unmask") == 0)
 			add_list(signals);
-		else if (strcmp(ce->name, "exit") != 0 && (n == 2 ||
+		else if (strcmp(ce->name, "exit") != 0 &&
+		    strcmp(ce->name, "reply") != 0 && (n == 2 ||
 		    strcmp(ce->name, "poll") == 0))
 			add_chans_for(ctx, w[0].s, strcmp(ce->name, "send") ==
-			    0);
+			    0 || strcmp(ce->name, "call") == 0);
 	} else if (strcmp(w[0].s, "channel") == 0) {
 		if (n == 2)
 			add_list(bufferings);

@@ -136,6 +136,16 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 				sb_puts(b, "]");
 			} else
 				fillnote(b, ev, chan);
+			if (ev->call)
+				sb_printf(b, " (a call: %s waits for the "
+				    "reply)", ev->peer);
+		} else if (k == OP_CALL) {
+			/* The end of a call: the reply came. */
+			sb_printf(b, "%s unblocked: call on %s returned ",
+			    ev->proc, chan);
+			msgq(b, ev);
+			if (ev->peer != NULL)
+				sb_printf(b, " from %s", ev->peer);
 		} else {
 			sb_printf(b, "%s%s ", ev->proc,
 			    ev->type == EV_UNBLOCK ? " unblocked: poll" :
@@ -198,6 +208,9 @@ help_verb(enum op_kind op, const char *chan, char *buf, size_t len)
 		snprintf(buf, len, "send %s %s", chan[0] == '@' ? "to" : "on",
 		    chan);
 		break;
+	case OP_CALL:
+		snprintf(buf, len, "answer the call on %s", chan);
+		break;
 	default:
 		snprintf(buf, len, "make %s ready", chan);
 		break;
@@ -244,6 +257,28 @@ event_human(const struct event *ev)
 		break;
 	case EV_UNBLOCK:
 		human_op(&b, ev, ev->op);
+		break;
+	case EV_CALL:
+		if (ev->status == ST_BLOCKED && ev->peer != NULL) {
+			/* Delivered at once: it waits for the reply now. */
+			sb_printf(&b, "%s called %s on %s with ", ev->proc,
+			    ev->peer, ev->chan);
+			msgq(&b, ev);
+			sb_printf(&b, "; %s waits for the reply", ev->proc);
+			if (ev->timeout_ms >= 0)
+				sb_printf(&b, ", timeout %d ms",
+				    ev->timeout_ms);
+		} else
+			human_op(&b, ev, OP_CALL);
+		break;
+	case EV_REPLY:
+		if (ev->status == ST_OK) {
+			sb_printf(&b, "%s replied ", ev->proc);
+			msgq(&b, ev);
+			sb_printf(&b, " to %s", ev->peer);
+		} else
+			sb_printf(&b, "%s could not reply: %s", ev->proc,
+			    ev->error);
 		break;
 	case EV_DROP:
 	case EV_DUP:
@@ -429,9 +464,12 @@ json_op(struct sb *b, const struct event *ev)
 	if (ev->reason != NULL)
 		json_kv(b, "reason", ev->reason);
 	if (ev->peer != NULL)
-		json_kv(b, "from", ev->peer);
+		json_kv(b, ev->type == EV_CALL || ev->type == EV_REPLY ? "to" :
+		    "from", ev->peer);
 	if (ev->forward != NULL)
 		json_kv(b, "to", ev->forward);
+	if (ev->call)
+		sb_puts(b, ",\"call\":true");
 	if (ev->truncated)
 		sb_puts(b, ",\"truncated\":true");
 	if (ev->version > 0)
@@ -478,6 +516,8 @@ event_json(const struct event *ev)
 	case EV_RECV:
 	case EV_POLL:
 	case EV_UNBLOCK:
+	case EV_CALL:
+	case EV_REPLY:
 		json_op(&b, ev);
 		break;
 	case EV_DROP:
@@ -734,6 +774,8 @@ watch(struct ctx *ctx, const struct event *ev)
 	case EV_RECV:
 	case EV_POLL:
 	case EV_MASK:
+	case EV_CALL:
+	case EV_REPLY:
 		who = ev->proc;
 		break;
 	case EV_SIGNAL:

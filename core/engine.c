@@ -527,8 +527,18 @@ submit_refused(struct engine *e, struct proc *p, const struct op_request *rq,
 		ev.len = rq->len;
 		ev.has_msg = true;
 		break;
+	case OP_CALL:
+		ev.type = EV_CALL;
+		ev.msg = rq->msg;
+		ev.len = rq->len;
+		ev.has_msg = true;
+		break;
 	case OP_RECV:
 		ev.type = EV_RECV;
+		break;
+	case OP_REPLY:
+	case OP_REPLYRECV:
+		ev.type = EV_REPLY;
 		break;
 	case OP_POLL:
 		ev.type = EV_POLL;
@@ -591,8 +601,14 @@ engine_submit(struct engine *e, const char *name,
 	}
 	if (p->state == PS_BLOCKED && p->op != NULL) {
 		submit_refused(e, p, rq, "process is blocked");
-		xasprintf(cause, "%s is blocked in %s on %s", name,
-		    op_name(p->op->kind), p->op->spec);
+		if (p->op->kind == OP_CALL && p->op->callee != NULL)
+			xasprintf(cause, "%s is waiting for %s's reply to its "
+			    "call on %s", name, p->op->callee->name,
+			    p->op->spec);
+		else
+			xasprintf(cause, "%s is blocked in %s on %s", name,
+			    op_name(p->op->call ? OP_CALL : p->op->kind),
+			    p->op->spec);
 		return (-1);
 	}
 	if (p->state == PS_BUSY) {
@@ -663,6 +679,9 @@ engine_submit(struct engine *e, const char *name,
 	case OP_SEND:
 	case OP_RECV:
 	case OP_POLL:
+	case OP_CALL:
+	case OP_REPLY:
+	case OP_REPLYRECV:
 		r = proc_write(p, WIRE_CMD, op->id, op->msg, op->len);
 		break;
 	case OP_SIGNAL:
@@ -955,6 +974,10 @@ proc_fill_info(struct proc *p, struct proc_info *pi)
 		if (p->op->kind == OP_SEND && !p->op->atomic &&
 		    p->op->nnames > 1 && p->op->next < p->op->nnames)
 			pi->chan = p->op->names[p->op->next];
+		if (p->op->call)
+			pi->op = OP_CALL;
+		if (p->op->kind == OP_CALL && p->op->callee != NULL)
+			pi->callee = p->op->callee->name;
 	}
 	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate(p->pid);
 	if (p->state != PS_EXITED)

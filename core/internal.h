@@ -60,6 +60,8 @@ struct op {
 	int		 sig;
 	char		*target;
 	struct proc	*target_proc;	/* signal: held unreaped until done */
+	bool		 call;		/* a call's send (kind OP_SEND) */
+	struct proc	*callee;	/* OP_CALL: who must reply */
 	int		 code;
 	bool		 blocked;	/* a "blocked" event was given */
 	char		 why[96];	/* what a failure is about, or "" */
@@ -82,6 +84,8 @@ struct proc {
 	int		 pending;	/* agent answers still expected */
 	bool		 dying;		/* waiting to be reaped */
 	bool		 retired;	/* exited, and its name reused */
+	struct proc	*reply_to;	/* the caller it may reply to, once */
+	bool		 call_fresh;	/* the message it gets now is a call */
 	int		 sig_inflight;	/* signals on their way: do not reap */
 	bool		 hup;		/* socket closed */
 	struct op	*op;
@@ -219,6 +223,16 @@ void	 op_finish(struct engine *, struct proc *, enum op_status,
 	    const char *, struct event *);
 void	 op_unwait(struct proc *);
 void	 op_timeouts(struct engine *);
+void	 op_recv_start(struct engine *, struct proc *);
+void	 op_send_start(struct engine *, struct proc *);
+void	 op_fail(struct engine *, struct proc *, const char *);
+void	 op_wait_on(struct proc *, struct chan *, enum wait_role);
+
+/* call.c */
+void	 call_start(struct engine *, struct proc *);
+void	 call_wait(struct engine *, struct proc *, struct proc *);
+void	 reply_start(struct engine *, struct proc *);
+void	 call_proc_gone(struct engine *, struct proc *);
 uint64_t op_next_deadline(struct engine *);
 bool	 op_send_retry(struct engine *, struct proc *);
 bool	 op_send_ready_via(struct engine *, struct proc *, struct chan *);

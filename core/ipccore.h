@@ -63,7 +63,10 @@ enum op_kind {
 	OP_SIGNAL,
 	OP_MASK,
 	OP_UNMASK,
-	OP_EXIT
+	OP_EXIT,
+	OP_CALL,	/* L4: send, then wait for the reply, in one step */
+	OP_REPLY,	/* answer the call received last */
+	OP_REPLYRECV	/* reply, then receive the next call */
 };
 
 enum op_status {
@@ -105,6 +108,8 @@ enum event_type {
 	EV_EXPECT,
 	EV_ERROR,
 	EV_RESET,	/* size: processes ended, fill: channels gone */
+	EV_CALL,	/* proc called peer on chan: it waits for the reply */
+	EV_REPLY,	/* proc replied msg to peer */
 	EV__COUNT
 };
 
@@ -172,6 +177,7 @@ struct event {
 	const char	*file;		/* error */
 	int		 line;		/* error */
 	bool		 truncated;
+	bool		 call;		/* recv: a call, which waits for a reply */
 	uint64_t	 version;	/* register */
 	uint64_t	 missed;	/* register */
 	int		 timeout_ms;
@@ -231,6 +237,7 @@ struct proc_info {
 	enum proc_state	 state;
 	enum op_kind	 op;		/* busy or blocked */
 	const char	*chan;		/* what it waits on, as written */
+	const char	*callee;	/* a call waiting for its reply */
 	char		 kstate;	/* from /proc: 'S', 'R', ... or '-' */
 	char		 wchan[48];	/* where it sleeps in the kernel */
 	int		 exit_code;	/* -1 if killed */

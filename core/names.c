@@ -81,7 +81,7 @@ op_name(enum op_kind k)
 {
 	static const char *names[] = {
 		"none", "send", "recv", "poll", "signal", "mask", "unmask",
-		"exit"
+		"exit", "call", "reply", "reply-recv"
 	};
 
 	if ((size_t)k < sizeof(names) / sizeof(names[0]))
@@ -108,7 +108,7 @@ event_name(enum event_type t)
 		"spawn", "channel", "close", "send", "recv", "poll", "unblock",
 		"drop", "dup", "reorder", "signal", "caught", "mask", "exit",
 		"deadlock", "stuck", "tap", "note", "say", "expect", "error",
-		"reset"
+		"reset", "call", "reply"
 	};
 
 	if ((size_t)t < sizeof(names) / sizeof(names[0]))

@@ -78,7 +78,7 @@ op_claim(struct waiter *w)
 	return (p);
 }
 
-static void
+void
 op_wait_on(struct proc *p, struct chan *c, enum wait_role role)
 {
 	struct op	*op = p->op;
@@ -112,11 +112,12 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 	if (op == NULL)
 		return;
 	if (op->kind == OP_SEND || op->kind == OP_RECV ||
-	    op->kind == OP_POLL) {
+	    op->kind == OP_POLL || op->kind == OP_CALL) {
 		ev->type = op->blocked ? EV_UNBLOCK : op->kind == OP_SEND ?
-		    EV_SEND : op->kind == OP_RECV ? EV_RECV : EV_POLL;
+		    (op->call ? EV_CALL : EV_SEND) : op->kind == OP_RECV ?
+		    EV_RECV : op->kind == OP_POLL ? EV_POLL : EV_CALL;
 		ev->proc = p->name;
-		ev->op = op->kind;
+		ev->op = op->call ? OP_CALL : op->kind;
 		if (ev->chan == NULL)
 			ev->chan = op->spec;
 		if (op->nnames > 1 || op->kind == OP_POLL) {
@@ -134,6 +135,11 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 		    op->chans[0] != NULL)
 			ev_chan(ev, op->chans[0]);
 	}
+	if (op->kind == OP_REPLY || op->kind == OP_REPLYRECV) {
+		ev->type = EV_REPLY;
+		ev->proc = p->name;
+		ev->op = op->kind;
+	}
 	ev->status = st;
 	ev->error = err;
 	if (op->blocked && st == ST_OK && op->chans != NULL) {
@@ -145,15 +151,19 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 	op_unwait(p);
 	engine_event(e, ev);
 	engine_flush_later(e);
-	if (op->kind == OP_SEND || op->kind == OP_RECV ||
-	    op->kind == OP_POLL) {
+	if (op->kind != OP_SIGNAL && op->kind != OP_MASK &&
+	    op->kind != OP_UNMASK && op->kind != OP_EXIT) {
+		/* The answer to the agent: with what it received, if any. */
+		bool got = (op->kind == OP_RECV || op->kind == OP_CALL) &&
+		    ev->has_msg;
+
 		code = (int32_t)st;
 		reply = xmalloc(sizeof(code) + ev->len);
 		memcpy(reply, &code, sizeof(code));
-		if (op->kind == OP_RECV && ev->len > 0)
+		if (got && ev->len > 0)
 			memcpy(reply + sizeof(code), ev->msg, ev->len);
 		(void)proc_write(p, WIRE_REPLY, op->id, reply, sizeof(code) +
-		    (op->kind == OP_RECV ? ev->len : 0));
+		    (got ? ev->len : 0));
 		free(reply);
 	}
 	op_free(op);
@@ -163,7 +173,7 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 	e->wfg_dirty = true;
 }
 
-static void
+void
 op_fail(struct engine *e, struct proc *p, const char *err)
 {
 	struct op	*op = p->op;
@@ -191,10 +201,10 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 	size_t		 i;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.type = op->kind == OP_SEND ? EV_SEND : op->kind == OP_RECV ?
-	    EV_RECV : EV_POLL;
+	ev.type = op->kind == OP_SEND ? (op->call ? EV_CALL : EV_SEND) :
+	    op->kind == OP_RECV ? EV_RECV : EV_POLL;
 	ev.proc = p->name;
-	ev.op = op->kind;
+	ev.op = op->call ? OP_CALL : op->kind;
 	ev.chan = op->spec;
 	if (op->nnames > 1 || op->kind == OP_POLL) {
 		ev.chans = (const char *const *)op->names;
@@ -219,9 +229,9 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 	if (op->timeout_ms >= 0)
 		op->deadline = now_ms() + (uint64_t)op->timeout_ms;
 	engine_event(e, &ev);
-	snprintf(title, sizeof(title), "blocked %s %s", op_name(op->kind),
-	    c != NULL && op->kind == OP_SEND && !op->atomic ? c->name :
-	    op->spec);
+	snprintf(title, sizeof(title), "blocked %s %s", op_name(op->call ?
+	    OP_CALL : op->kind), c != NULL && op->kind == OP_SEND &&
+	    !op->atomic ? c->name : op->spec);
 	if (proc_write(p, WIRE_BLOCKED, op->id, title, strlen(title)) == 0)
 		p->pending++;	/* the agent acknowledges its new title */
 	for (i = 0; i < op->nwaits; i++) {
@@ -315,7 +325,7 @@ op_resolve(struct engine *e, struct proc *p)
 	}
 	for (i = 0; i < op->nnames; i++) {
 		c = op->chans[i];
-		send = op->kind == OP_SEND ||
+		send = op->kind == OP_SEND || op->kind == OP_CALL ||
 		    (op->kind == OP_POLL && op->writable);
 		if (send ? !chan_may_send(c, p) : !chan_may_recv(c, p)) {
 			op_fail(e, p, "permission denied");
@@ -456,6 +466,13 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 			chan_put(e, c, p->name, op->msg, op->len);
 		op->sent = 0;
 		op->next++;
+	}
+	if (op->call) {
+		/* Delivered: now the caller waits for the reply (call.c). */
+		if (op->callee == NULL)
+			hand[0]->call_fresh = true;
+		call_wait(e, p, op->callee != NULL ? op->callee : hand[0]);
+		goto handoffs;
 	}
 	memset(&ev, 0, sizeof(ev));
 	c = op->chans[0];
@@ -675,6 +692,10 @@ op_send_via(struct engine *e, struct proc *s, struct chan *c)
 		atomic_deliver(e, s, c, r);
 		return;
 	}
+	if (op->call) {
+		op->callee = r;
+		r->call_fresh = true;
+	}
 	rdv_handoff(e, c, r, s->name, op->msg, op->len);
 	op_unwait(s);
 	op->next++;
@@ -710,6 +731,10 @@ op_recv_complete(struct engine *e, struct proc *p, struct chan *c,
 	}
 	if (c->format == FMT_CAP)
 		cap_grant(e, p, c, data, n, stamp);
+	if (p->call_fresh) {
+		ev.call = true;		/* the sender waits for p's reply */
+		p->call_fresh = false;
+	}
 	free(p->last);
 	p->last = xmemdup(data, n);
 	p->last_len = n;
@@ -735,8 +760,8 @@ op_recv_complete(struct engine *e, struct proc *p, struct chan *c,
 	op_finish(e, p, ST_OK, NULL, &ev);
 }
 
-static void
-recv_start(struct engine *e, struct proc *p)
+void
+op_recv_start(struct engine *e, struct proc *p)
 {
 	struct op	*op = p->op;
 	struct chan	*c = op->chans[0];
@@ -895,14 +920,28 @@ op_start(struct engine *e, struct proc *p)
 		send_start(e, p);
 		break;
 	case OP_RECV:
-		recv_start(e, p);
+		op_recv_start(e, p);
 		break;
 	case OP_POLL:
 		poll_start(e, p);
 		break;
+	case OP_CALL:
+		call_start(e, p);
+		break;
+	case OP_REPLY:
+	case OP_REPLYRECV:
+		reply_start(e, p);
+		break;
 	default:
 		break;
 	}
+}
+
+/* A call goes out as a send; call.c takes it over once it is delivered. */
+void
+op_send_start(struct engine *e, struct proc *p)
+{
+	send_start(e, p);
 }
 
 uint64_t

@@ -559,6 +559,7 @@ proc_gone(struct engine *e, struct proc *p, int status)
 		ev.code = p->exit_code;
 	}
 	engine_event(e, &ev);
+	call_proc_gone(e, p);
 	chan_proc_gone(e, p);
 	e->wfg_dirty = true;
 }

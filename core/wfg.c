@@ -136,6 +136,7 @@ wfg_build(struct engine *e, struct wfg *g, struct proc ***owned,
 {
 	struct proc	*p;
 	struct op	*op;
+	struct req	*r;
 	size_t		 max = 0, i, j, k;
 
 	memset(g, 0, sizeof(*g));
@@ -171,6 +172,15 @@ wfg_build(struct engine *e, struct wfg *g, struct proc ***owned,
 			break;
 		case OP_POLL:
 			wfg_add_union(g, p, op, op->writable, owned, nowned);
+			break;
+		case OP_CALL:
+			/* Only the callee can answer a delivered call. */
+			r = &g->reqs[g->nreqs++];
+			memset(r, 0, sizeof(*r));
+			r->owner = p;
+			r->chan = op->chans[0];
+			r->h = &op->callee;
+			r->nh = 1;
 			break;
 		default:
 			break;
@@ -438,7 +448,7 @@ wfg_wait(struct wfg *g, struct proc *p, const int *core_of,
 
 	memset(w, 0, sizeof(*w));
 	w->proc = p->name;
-	w->op = p->op->kind;
+	w->op = p->op->call ? OP_CALL : p->op->kind;
 	w->chan = wfg_wait_chan(p);
 	w->all_deadlocked = true;
 	for (j = g->first[p->idx]; j < g->first[p->idx] + g->nreq[p->idx];
@@ -746,7 +756,7 @@ stuck_event(struct engine *e, struct proc *p, const struct deadlock *d,
 	ev.deadlock = d;
 	ev.wait = w;
 	if (p->op != NULL) {
-		ev.op = p->op->kind;
+		ev.op = p->op->call ? OP_CALL : p->op->kind;
 		ev.chan = p->op->spec;
 	}
 	engine_event(e, &ev);
@@ -837,7 +847,7 @@ engine_wfg(struct engine *e, struct wfg_edge **out)
 				v = xreallocarray(v, n + 1, sizeof(*v));
 				v[n].from = p->name;
 				v[n].to = q->name;
-				v[n].op = p->op->kind;
+				v[n].op = p->op->call ? OP_CALL : p->op->kind;
 				v[n].chan = r->chan->name;
 				v[n].deadlocked = p->in_d && q->in_d;
 				n++;
@@ -847,7 +857,7 @@ engine_wfg(struct engine *e, struct wfg_edge **out)
 				v = xreallocarray(v, n + 1, sizeof(*v));
 				v[n].from = p->name;
 				v[n].to = NULL;
-				v[n].op = p->op->kind;
+				v[n].op = p->op->call ? OP_CALL : p->op->kind;
 				v[n].chan = r->chan->name;
 				v[n].deadlocked = p->in_d;
 				n++;

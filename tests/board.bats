@@ -237,3 +237,13 @@ teardown() {
 	[ "$(screen | grep -c 'S received "order 22"')" -eq 1 ]
 	never screen_has 'not yet: .*S received'
 }
+
+@test "a caller waiting for its reply is shown waiting for the callee" {
+	COLS=120 ROWS=30
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn C S; channel srv rendezvous; S recv srv; C call srv hi' Enter
+	wait_screen 'reply from S'
+	type_keys 'S reply ok' Enter
+	wait_screen 'C unblocked: call on srv returned "ok" from S'
+}

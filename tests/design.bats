@@ -362,3 +362,58 @@ A send caps "hello cap:nosuch:recv"'
 	run -1 ipc --json -c 'spawn A; channel caps unbounded format=cap; A send caps cap:nosuch'
 	assert_line --partial '"status":"error","error":"no such channel","detail":"nosuch (in cap:nosuch)"'
 }
+
+@test "L4 call and reply: the caller waits for the callee's answer, in one step" {
+	run -0 ipc -c 'spawn C S; channel srv rendezvous
+S recv srv
+C call srv "get 7"
+expect C blocked call
+ps
+S reply "7 is prime"
+expect C received "7 is prime"'
+	assert_line 'C called S on srv with "get 7"; C waits for the reply'
+	assert_line 'S unblocked: received "get 7" from srv (a call: C waits for the reply)'
+	assert_line --regexp '^C +[0-9]+ +blocked +reply from S '
+	assert_line 'S replied "7 is prime" to C'
+	assert_line 'C unblocked: call on srv returned "7 is prime" from S'
+}
+
+@test "reply-recv answers and waits for the next call in one step; no copy up to 16 bytes" {
+	run -0 ipc -c 'spawn C1 C2 S; channel srv rendezvous
+S recv srv
+C1 call srv a; S reply-recv srv b
+expect S blocked recv srv
+C2 call srv c; S reply-recv srv d
+expect C1 received b; expect C2 received d
+expect srv messages 4; expect srv copies 0
+C1 call srv 0123456789abcdefg; S reply-recv srv 0123456789abcdefgh
+expect srv copies 2'
+}
+
+@test "a call blocks until a receiver comes; a reply without a call fails" {
+	run -1 --separate-stderr ipc -c 'spawn C S; channel srv rendezvous
+C call srv x
+expect C blocked call srv
+S reply nothing'
+	assert_line 'C blocked: call on srv (no receiver waiting)'
+	assert_line 'S could not reply: no call to reply to'
+	assert_equal "$stderr" 'ipcplay: -c:4: S reply: no call to reply to'
+}
+
+@test "a call needs a rendezvous channel; its callee's death breaks it; a late reply finds the caller gone" {
+	run -1 ipc -c 'spawn C S; channel q unbounded; channel srv rendezvous
+C call q x
+S recv srv; C call srv y; kill S
+spawn D T; T recv srv; D call srv z --timeout 50; sleep 100; T reply late'
+	assert_line 'C call on q failed: a call needs a rendezvous channel (an L4 endpoint)'
+	assert_line 'C unblocked: call on srv failed: broken channel'
+	assert_line 'D timed out: call on srv after 50 ms'
+	assert_line 'T could not reply: the caller is gone'
+}
+
+@test "a server that calls its own waiting client is a deadlock of the call graph" {
+	run -0 ipc --json -c 'spawn A B; channel ab rendezvous from A to B; channel ba rendezvous from B to A
+B recv ab; A call ab hi; B call ba yo'
+	assert_line --partial '"type":"call","seq":'
+	assert_line --partial '"procs":["A","B"],"cycle":["A","B"],"waits":[{"proc":"A","op":"call","chan":"ab","for":"B"},{"proc":"B","op":"call","chan":"ba","for":"A"}]'
+}
