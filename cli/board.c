@@ -45,7 +45,6 @@
 
 #define FRAME_MS	30
 #define LOG_MAX		2000
-#define BOX_TEXT	4
 
 enum {
 	C_READY = 1,
@@ -382,25 +381,39 @@ in_deadlock(struct board *b, const char *name)
 	return (0);
 }
 
-/* A message as it fits in a box: at most BOX_TEXT characters. */
-static void
-box_text(const unsigned char *s, size_t len, char *out, size_t outlen)
+/* A message as the transcript writes it, without the quotes. */
+static char *
+box_quote(const unsigned char *s, size_t len)
 {
 	char	*q;
 	size_t	 n;
 
 	q = word_quote(s, len);
-	/* Drop the quotes word_quote adds. */
 	n = strlen(q);
 	if (n >= 2) {
 		memmove(q, q + 1, n - 2);
 		q[n - 2] = '\0';
 	}
-	if (strlen(q) > BOX_TEXT) {
-		q[BOX_TEXT - 1] = '~';
-		q[BOX_TEXT] = '\0';
+	return (q);
+}
+
+/*
+ * A message in a box of inner width w (at least 2): "[hi]", padded to
+ * "[hi  ]", cut with '~' when longer.  Every box of a row has the same
+ * width, so the row reads as a buffer of slots.
+ */
+static void
+box_text(const unsigned char *s, size_t len, int w, char *out,
+    size_t outlen)
+{
+	char	*q;
+
+	q = box_quote(s, len);
+	if ((int)strlen(q) > w) {
+		q[w - 1] = '~';
+		q[w] = '\0';
 	}
-	snprintf(out, outlen, "[%-*s]", BOX_TEXT > 2 ? 2 : 0, q);
+	snprintf(out, outlen, "[%-*s]", w, q);
 	free(q);
 }
 
@@ -410,7 +423,7 @@ pane_procs_draw(struct board *b, struct pane *p)
 	struct proc_info	*pi;
 	char			 line[256], what[64], last[32], sbuf[32];
 	const char		*state;
-	int			 y = 1, maxy, pair, extra;
+	int			 y = 1, maxy, pair, extra, room, wlen, bw;
 	size_t			 i;
 
 	pane_frame(b, p);
@@ -464,34 +477,58 @@ pane_procs_draw(struct board *b, struct pane *p)
 			pair = C_READY;
 			break;
 		}
-		if (pi->has_last)
-			box_text(pi->last, pi->last_len, last, sizeof(last));
+		/*
+		 * What it waits on gets the room it needs first; the last
+		 * message received follows in a box if a readable one fits.
+		 */
+		room = getmaxx(p->win) - 27;
+		wlen = (int)strlen(what);
+		if (wlen > room)
+			wlen = room > 0 ? room : 0;
+		bw = room - (wlen > 12 ? wlen : 12) - 3;
+		if (bw > 12)
+			bw = 12;
+		if (pi->has_last && bw >= 2)
+			box_text(pi->last, pi->last_len, bw, last,
+			    sizeof(last));
 		snprintf(line, sizeof(line), "%-8.8s %6ld ", pi->name,
 		    (long)pi->pid);
 		put(p->win, y, 1, line);
 		board_attr_on(b, p->win, pair, extra);
 		put(p->win, y, 17, state);
 		board_attr_off(b, p->win, pair, extra);
-		snprintf(line, sizeof(line), "%-12.12s %s", what, last);
+		snprintf(line, sizeof(line), "%-*.*s %s", wlen > 12 ? wlen :
+		    12, wlen, what, last);
 		put(p->win, y, 26, line);
 		y++;
 	}
 }
 
+/*
+ * A channel's buffer as a row of message boxes in room columns.  The
+ * boxes share one width, as wide as the longest message shown needs (2
+ * to 12 characters inside), and as many as fit; those that do not are
+ * "+N".  A box is never cut by the edge of the pane.
+ */
 static void
-chan_boxes(struct board *b, const struct chan_info *ci, char *out,
+chan_boxes(struct board *b, const struct chan_info *ci, int room, char *out,
     size_t len)
 {
-	char	 one[32];
+	char	 one[64], *q;
 	size_t	 i, shown, cap;
+	int	 w = 2, n, need;
 
 	(void)b;
 	out[0] = '\0';
 	switch (ci->buffering) {
 	case BUF_REGISTER:
 		if (ci->nmsgs > 0) {
-			box_text(ci->msgs[0].data, ci->msgs[0].len, one,
-			    sizeof(one));
+			q = box_quote(ci->msgs[0].data, ci->msgs[0].len);
+			w = (int)strlen(q);
+			free(q);
+			w = w < 2 ? 2 : w > room - 12 ? room - 12 : w;
+			box_text(ci->msgs[0].data, ci->msgs[0].len,
+			    w < 2 ? 2 : w, one, sizeof(one));
 			snprintf(out, len, "%s v%llu", one,
 			    (unsigned long long)ci->version);
 		} else
@@ -505,21 +542,45 @@ chan_boxes(struct board *b, const struct chan_info *ci, char *out,
 	}
 	cap = ci->buffering == BUF_BOUNDED && ci->format != FMT_STREAM ?
 	    (size_t)ci->capacity : ci->nmsgs;
-	shown = cap > 6 ? 6 : cap;
+	if (cap == 0) {
+		strlcpy(out, "(empty)", len);
+		return;
+	}
+	/* The width the first few messages want. */
+	for (i = 0; i < ci->nmsgs && i < 16; i++) {
+		q = box_quote(ci->msgs[i].data, ci->msgs[i].len);
+		if ((int)strlen(q) > w)
+			w = (int)strlen(q);
+		free(q);
+	}
+	if (w > 12)
+		w = 12;
+	/* As many boxes as fit, leaving room for "+N" if some do not. */
+	for (;;) {
+		n = room / (w + 2);
+		if ((size_t)n < cap) {
+			need = snprintf(one, sizeof(one), "+%zu", cap);
+			n = (room - need) / (w + 2);
+		}
+		if (n >= 3 || (size_t)n >= cap || w == 2)
+			break;
+		w--;
+	}
+	if (n < 1)
+		n = room >= 4 ? 1 : 0;
+	shown = (size_t)n < cap ? (size_t)n : cap;
 	for (i = 0; i < shown; i++) {
 		if (i < ci->nmsgs)
-			box_text(ci->msgs[i].data, ci->msgs[i].len, one,
+			box_text(ci->msgs[i].data, ci->msgs[i].len, w, one,
 			    sizeof(one));
 		else
-			snprintf(one, sizeof(one), "[  ]");
+			snprintf(one, sizeof(one), "[%*s]", w, "");
 		strlcat(out, one, len);
 	}
 	if (cap > shown) {
 		snprintf(one, sizeof(one), "+%zu", cap - shown);
 		strlcat(out, one, len);
 	}
-	if (cap == 0)
-		strlcat(out, "(empty)", len);
 }
 
 static void
@@ -570,7 +631,8 @@ pane_chans_draw(struct board *b, struct pane *p)
 			    buffering_name(ci->buffering));
 			break;
 		}
-		chan_boxes(b, ci, boxes, sizeof(boxes));
+		chan_boxes(b, ci, getmaxx(p->win) - 2 - 23, boxes,
+		    sizeof(boxes));
 		snprintf(line, sizeof(line), "%-6.6s %-14s %s", ci->name, kind,
 		    boxes);
 		put(p->win, y++, 1, line);

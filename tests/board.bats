@@ -247,3 +247,23 @@ teardown() {
 	type_keys 'S reply ok' Enter
 	wait_screen 'C unblocked: call on srv returned "ok" from S'
 }
+
+@test "message boxes use the room the pane has and are never cut" {
+	for COLS in 80 100; do
+		tmux_start "$IPCPLAY -D"
+		wait_screen 'ipcplay>'
+		type_keys 'spawn A B; channel c1 bounded 3 from A to B; channel big bounded 20' Enter
+		wait_screen 'big '
+		type_keys 'A send c1 "a longer message"; repeat 12 A send big "m$i"' Enter
+		wait_screen 'msgs 12 copies 12'
+		# Every box closes, and a row ends inside the pane.
+		run bash -c "$TM capture-pane -p -t t | grep -E '^│big '"
+		assert_output --regexp '\[m1 \]\[m2 \]\[m3 \](\[m[0-9] \])*\+[0-9]+ +│'
+		run bash -c "$TM capture-pane -p -t t | grep -E '^│c1 '"
+		assert_output --regexp '\[a l[a-z ]*~\]\[ +\]\[ +\] *│'
+		if [ "$COLS" = 100 ]; then
+			assert_output --partial '[a longe~]'
+		fi
+		tmux_stop
+	done
+}
