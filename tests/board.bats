@@ -257,9 +257,9 @@ teardown() {
 		type_keys 'A send c1 "a longer message"; repeat 12 A send big "m$i"' Enter
 		wait_screen 'msgs 12 copies 12'
 		# Every box closes, and a row ends inside the pane.
-		run bash -c "$TM capture-pane -p -t t | grep -E '^│big '"
+		run bash -c "$TM capture-pane -p -t t | grep -E '│big '"
 		assert_output --regexp '\[m1 \]\[m2 \]\[m3 \](\[m[0-9] \])*\+[0-9]+ +│'
-		run bash -c "$TM capture-pane -p -t t | grep -E '^│c1 '"
+		run bash -c "$TM capture-pane -p -t t | grep -E '│c1 '"
 		assert_output --regexp '\[a l[a-z ]*~\]\[ +\]\[ +\] *│'
 		if [ "$COLS" = 100 ]; then
 			assert_output --partial '[a longe~]'
