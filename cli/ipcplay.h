@@ -138,8 +138,11 @@ void	 out_event(const struct event *, void *);
 void	 out_printf(struct ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 out_error(struct ctx *, int, const char *);
-char	*json_str(const unsigned char *, size_t);
 char	*event_human(const struct event *);
+
+/* json.c */
+char	*event_json(const struct event *);
+char	*json_str(const unsigned char *, size_t);
 void	 trace_print(struct ctx *, size_t);
 void	 trace_free(struct ctx *);
 void	 out_recent_clear(struct ctx *);

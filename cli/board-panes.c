@@ -1,0 +1,512 @@
+/*
+ * The dashboard's panes: each takes a snapshot of the playground from
+ * core (update) and draws it into its own window (draw); board.c lays
+ * the panes out, runs the loop and owns the terminal.  Processes with
+ * their state in a word, channels as rows of message boxes, the
+ * wait-for graph, the event log, and the title with every deadlock.
+ */
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board-int.h"
+#include "ipcplay.h"
+
+/* Snapshots. */
+
+void
+snapshot_free(struct board *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nchans; i++)
+		chan_info_free(&b->chans[i]);
+	free(b->chans);
+	free(b->procs);
+	wfg_edges_free(b->edges, b->nedges);
+	deadlocks_free(b->dl, b->ndl);
+	b->chans = NULL;
+	b->procs = NULL;
+	b->edges = NULL;
+	b->dl = NULL;
+	b->nchans = b->nprocs = b->nedges = b->ndl = 0;
+}
+
+void
+pane_procs_update(struct board *b)
+{
+	size_t	i, n = engine_nprocs(b->ctx->e);
+
+	b->procs = xcalloc(n + 1, sizeof(*b->procs));
+	for (i = 0; i < n && engine_proc_info(b->ctx->e, i, &b->procs[i]);
+	    i++)
+		continue;
+	b->nprocs = i;
+}
+
+static bool
+chan_shown(const struct chan_info *ci)
+{
+	return (!ci->mailbox || ci->nmsgs > 0 || ci->nreceivers > 0 ||
+	    ci->nsenders > 0 || ci->npollers > 0);
+}
+
+void
+pane_chans_update(struct board *b)
+{
+	struct chan_info	ci;
+	size_t			i;
+
+	for (i = 0; engine_chan_info(b->ctx->e, i, &ci); i++) {
+		if (!chan_shown(&ci)) {
+			chan_info_free(&ci);
+			continue;
+		}
+		b->chans = xreallocarray(b->chans, b->nchans + 1,
+		    sizeof(*b->chans));
+		b->chans[b->nchans++] = ci;
+	}
+}
+
+void
+pane_graph_update(struct board *b)
+{
+	b->nedges = engine_wfg(b->ctx->e, &b->edges);
+	b->ndl = engine_deadlocks(b->ctx->e, &b->dl);
+}
+
+/* Drawing helpers. */
+
+void
+board_attr_on(struct board *b, WINDOW *w, int pair, int extra)
+{
+	if (b->color && pair != 0)
+		wattron(w, COLOR_PAIR(pair));
+	if (extra != 0)
+		wattron(w, extra);
+}
+
+void
+board_attr_off(struct board *b, WINDOW *w, int pair, int extra)
+{
+	if (b->color && pair != 0)
+		wattroff(w, COLOR_PAIR(pair));
+	if (extra != 0)
+		wattroff(w, extra);
+}
+
+void
+pane_frame(struct board *b, struct pane *p)
+{
+	werase(p->win);
+	box(p->win, 0, 0);
+	mvwprintw(p->win, 0, 2, " %s ", p->name);
+	(void)b;
+}
+
+/* Put s at (y, x), cut to the pane's inner width. */
+void
+board_put(WINDOW *w, int y, int x, const char *s)
+{
+	int	maxx, maxy, room;
+
+	getmaxyx(w, maxy, maxx);
+	if (y <= 0 || y >= maxy - 1)
+		return;
+	room = maxx - 1 - x;
+	if (room <= 0)
+		return;
+	mvwaddnstr(w, y, x, s, room);
+}
+
+/* 2: in a deadlock, 1: stuck behind one, 0: neither. */
+int
+in_deadlock(struct board *b, const char *name)
+{
+	size_t	i, j;
+
+	for (i = 0; i < b->ndl; i++) {
+		for (j = 0; j < b->dl[i].nprocs; j++) {
+			if (strcmp(b->dl[i].procs[j], name) == 0)
+				return (2);
+		}
+		for (j = 0; j < b->dl[i].nbehind; j++) {
+			if (strcmp(b->dl[i].behind[j], name) == 0)
+				return (1);
+		}
+	}
+	return (0);
+}
+
+/* A message as the transcript writes it, without the quotes. */
+static char *
+box_quote(const unsigned char *s, size_t len)
+{
+	char	*q;
+	size_t	 n;
+
+	q = word_quote(s, len);
+	n = strlen(q);
+	if (n >= 2) {
+		memmove(q, q + 1, n - 2);
+		q[n - 2] = '\0';
+	}
+	return (q);
+}
+
+/*
+ * A message in a box of inner width w (at least 2): "[hi]", padded to
+ * "[hi  ]", cut with '~' when longer.  Every box of a row has the same
+ * width, so the row reads as a buffer of slots.
+ */
+static void
+box_text(const unsigned char *s, size_t len, int w, char *out,
+    size_t outlen)
+{
+	char	*q;
+
+	q = box_quote(s, len);
+	if ((int)strlen(q) > w) {
+		q[w - 1] = '~';
+		q[w] = '\0';
+	}
+	snprintf(out, outlen, "[%-*s]", w, q);
+	free(q);
+}
+
+void
+pane_procs_draw(struct board *b, struct pane *p)
+{
+	struct proc_info	*pi;
+	char			 line[256], what[64], last[32], sbuf[32];
+	const char		*state;
+	int			 y = 1, maxy, pair, extra, room, wlen, bw;
+	size_t			 i;
+
+	pane_frame(b, p);
+	maxy = getmaxy(p->win);
+	if (b->nprocs == 0)
+		board_put(p->win, 1, 2, "no processes yet: try spawn A B");
+	if (p->scroll > (int)b->nprocs - 1)
+		p->scroll = b->nprocs > 0 ? (int)b->nprocs - 1 : 0;
+	for (i = (size_t)p->scroll; i < b->nprocs && y < maxy - 1; i++) {
+		pi = &b->procs[i];
+		what[0] = last[0] = '\0';
+		extra = 0;
+		switch (pi->state) {
+		case PS_BLOCKED:
+			if (in_deadlock(b, pi->name) == 2) {
+				state = "DEADLOCK";
+				pair = C_DEAD;
+				extra = A_BOLD;
+			} else if (in_deadlock(b, pi->name) == 1) {
+				state = "STUCK";
+				pair = C_DEAD;
+			} else {
+				state = "BLOCKED";
+				pair = C_BLOCKED;
+			}
+			if (pi->callee != NULL)
+				snprintf(what, sizeof(what), "reply from %s",
+				    pi->callee);
+			else
+				snprintf(what, sizeof(what), "%s %s",
+				    op_name(pi->op), pi->chan != NULL ?
+				    pi->chan : "");
+			break;
+		case PS_EXITED:
+			state = "exited";
+			pair = C_EXITED;
+			extra = A_DIM;
+			if (pi->exit_code == -1)
+				snprintf(what, sizeof(what), "by %s",
+				    sig_name(pi->exit_sig, sbuf, sizeof(sbuf)));
+			else
+				snprintf(what, sizeof(what), "code %d",
+				    pi->exit_code);
+			break;
+		case PS_BUSY:
+			state = "running";
+			pair = C_READY;
+			break;
+		default:
+			state = "ready";
+			pair = C_READY;
+			break;
+		}
+		/*
+		 * What it waits on gets the room it needs first; the last
+		 * message received follows in a box if a readable one fits.
+		 */
+		room = getmaxx(p->win) - 27;
+		wlen = (int)strlen(what);
+		if (wlen > room)
+			wlen = room > 0 ? room : 0;
+		bw = room - (wlen > 12 ? wlen : 12) - 3;
+		if (bw > 12)
+			bw = 12;
+		if (pi->has_last && bw >= 2)
+			box_text(pi->last, pi->last_len, bw, last,
+			    sizeof(last));
+		snprintf(line, sizeof(line), "%-8.8s %6ld ", pi->name,
+		    (long)pi->pid);
+		board_put(p->win, y, 1, line);
+		board_attr_on(b, p->win, pair, extra);
+		board_put(p->win, y, 17, state);
+		board_attr_off(b, p->win, pair, extra);
+		snprintf(line, sizeof(line), "%-*.*s %s", wlen > 12 ? wlen :
+		    12, wlen, what, last);
+		board_put(p->win, y, 26, line);
+		y++;
+	}
+}
+
+/*
+ * A channel's buffer as a row of message boxes in room columns.  The
+ * boxes share one width, as wide as the longest message shown needs (2
+ * to 12 characters inside), and as many as fit; those that do not are
+ * "+N".  A box is never cut by the edge of the pane.
+ */
+static void
+chan_boxes(struct board *b, const struct chan_info *ci, int room, char *out,
+    size_t len)
+{
+	char	 one[64], *q;
+	size_t	 i, shown, cap;
+	int	 w = 2, n, need;
+
+	(void)b;
+	out[0] = '\0';
+	switch (ci->buffering) {
+	case BUF_REGISTER:
+		if (ci->nmsgs > 0) {
+			q = box_quote(ci->msgs[0].data, ci->msgs[0].len);
+			w = (int)strlen(q);
+			free(q);
+			w = w < 2 ? 2 : w > room - 12 ? room - 12 : w;
+			box_text(ci->msgs[0].data, ci->msgs[0].len,
+			    w < 2 ? 2 : w, one, sizeof(one));
+			snprintf(out, len, "%s v%llu", one,
+			    (unsigned long long)ci->version);
+		} else
+			snprintf(out, len, "[  ] never written");
+		return;
+	case BUF_RENDEZVOUS:
+		snprintf(out, len, "[  ] hand-off");
+		return;
+	default:
+		break;
+	}
+	cap = ci->buffering == BUF_BOUNDED && ci->format != FMT_STREAM ?
+	    (size_t)ci->capacity : ci->nmsgs;
+	if (cap == 0) {
+		strlcpy(out, "(empty)", len);
+		return;
+	}
+	/* The width the first few messages want. */
+	for (i = 0; i < ci->nmsgs && i < 16; i++) {
+		q = box_quote(ci->msgs[i].data, ci->msgs[i].len);
+		if ((int)strlen(q) > w)
+			w = (int)strlen(q);
+		free(q);
+	}
+	if (w > 12)
+		w = 12;
+	/* As many boxes as fit, leaving room for "+N" if some do not. */
+	for (;;) {
+		n = room / (w + 2);
+		if ((size_t)n < cap) {
+			need = snprintf(one, sizeof(one), "+%zu", cap);
+			n = (room - need) / (w + 2);
+		}
+		if (n >= 3 || (size_t)n >= cap || w == 2)
+			break;
+		w--;
+	}
+	if (n < 1)
+		n = room >= 4 ? 1 : 0;
+	shown = (size_t)n < cap ? (size_t)n : cap;
+	for (i = 0; i < shown; i++) {
+		if (i < ci->nmsgs)
+			box_text(ci->msgs[i].data, ci->msgs[i].len, w, one,
+			    sizeof(one));
+		else
+			snprintf(one, sizeof(one), "[%*s]", w, "");
+		strlcat(out, one, len);
+	}
+	if (cap > shown) {
+		snprintf(one, sizeof(one), "+%zu", cap - shown);
+		strlcat(out, one, len);
+	}
+}
+
+static void
+names(char *out, size_t len, const char **v, size_t n)
+{
+	size_t	i;
+
+	out[0] = '\0';
+	if (n == 0) {
+		strlcpy(out, "-", len);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strlcat(out, ",", len);
+		strlcat(out, v[i], len);
+	}
+}
+
+void
+pane_chans_draw(struct board *b, struct pane *p)
+{
+	struct chan_info	*ci;
+	char			 line[512], boxes[256], kind[48], snd[96],
+				 rcv[96];
+	int			 y = 1, maxy;
+	size_t			 i;
+
+	pane_frame(b, p);
+	maxy = getmaxy(p->win);
+	if (b->nchans == 0)
+		board_put(p->win, 1, 2, "no channels yet: try channel c1 bounded 2");
+	if (p->scroll > (int)b->nchans - 1)
+		p->scroll = b->nchans > 0 ? (int)b->nchans - 1 : 0;
+	for (i = (size_t)p->scroll; i < b->nchans && y < maxy - 1; i++) {
+		ci = &b->chans[i];
+		switch (ci->buffering) {
+		case BUF_BOUNDED:
+			snprintf(kind, sizeof(kind), "bounded %zu/%ld",
+			    ci->fill, ci->capacity);
+			break;
+		case BUF_UNBOUNDED:
+			snprintf(kind, sizeof(kind), "unbounded %zu",
+			    ci->fill);
+			break;
+		default:
+			snprintf(kind, sizeof(kind), "%s",
+			    buffering_name(ci->buffering));
+			break;
+		}
+		chan_boxes(b, ci, getmaxx(p->win) - 2 - 23, boxes,
+		    sizeof(boxes));
+		snprintf(line, sizeof(line), "%-6.6s %-14s %s", ci->name, kind,
+		    boxes);
+		board_put(p->win, y++, 1, line);
+		names(snd, sizeof(snd), ci->senders, ci->nsenders);
+		names(rcv, sizeof(rcv), ci->receivers, ci->nreceivers);
+		snprintf(line, sizeof(line), "  senders: %s  receivers: %s",
+		    snd, rcv);
+		if (ci->nsenders > 0 || ci->nreceivers > 0)
+			board_attr_on(b, p->win, C_BLOCKED, 0);
+		board_put(p->win, y, 1, line);
+		if (ci->nsenders > 0 || ci->nreceivers > 0)
+			board_attr_off(b, p->win, C_BLOCKED, 0);
+		y++;
+		snprintf(line, sizeof(line), "  msgs %llu copies %llu drops "
+		    "%llu", (unsigned long long)ci->c_messages,
+		    (unsigned long long)ci->c_copies,
+		    (unsigned long long)ci->c_drops);
+		board_put(p->win, y++, 1, line);
+	}
+}
+
+void
+pane_graph_draw(struct board *b, struct pane *p)
+{
+	char	line[256];
+	int	y = 1, maxy;
+	size_t	i;
+
+	pane_frame(b, p);
+	maxy = getmaxy(p->win);
+	if (b->nedges == 0)
+		board_put(p->win, 1, 2, "nobody waits");
+	for (i = (size_t)p->scroll; i < b->nedges && y < maxy - 1; i++) {
+		snprintf(line, sizeof(line), b->utf8 ? "%s \xe2\x94\x80%s %s"
+		    "\xe2\x86\x92 %s%s" : "%s -%s %s-> %s%s", b->edges[i].from,
+		    op_name(b->edges[i].op), b->edges[i].chan,
+		    b->edges[i].to != NULL ? b->edges[i].to : "(nobody)",
+		    b->edges[i].deadlocked ? "  DEADLOCK" : "");
+		if (b->edges[i].deadlocked)
+			board_attr_on(b, p->win, C_DEAD, A_BOLD);
+		board_put(p->win, y++, 1, line);
+		if (b->edges[i].deadlocked)
+			board_attr_off(b, p->win, C_DEAD, A_BOLD);
+	}
+}
+
+void
+pane_log_draw(struct board *b, struct pane *p)
+{
+	int	maxy, rows, y, k;
+	size_t	start, idx;
+
+	pane_frame(b, p);
+	maxy = getmaxy(p->win);
+	rows = maxy - 2;
+	if (p->scroll > (int)b->log_count - rows)
+		p->scroll = (int)b->log_count - rows;
+	if (p->scroll < 0)
+		p->scroll = 0;
+	if (p->scroll > 0)
+		mvwprintw(p->win, 0, 12, " scrolled back %d ", p->scroll);
+	k = (int)b->log_count - rows - p->scroll;
+	start = k > 0 ? (size_t)k : 0;
+	for (y = 1; y <= rows && start < b->log_count; y++, start++) {
+		idx = (b->log_next + LOG_MAX - b->log_count + start) % LOG_MAX;
+		if (b->log_err[idx])
+			board_attr_on(b, p->win, C_ERROR, A_BOLD);
+		else if (strncmp(b->log[idx], "DEADLOCK", 8) == 0)
+			board_attr_on(b, p->win, C_DEAD, A_BOLD);
+		board_put(p->win, y, 1, b->log[idx]);
+		if (b->log_err[idx])
+			board_attr_off(b, p->win, C_ERROR, A_BOLD);
+		else if (strncmp(b->log[idx], "DEADLOCK", 8) == 0)
+			board_attr_off(b, p->win, C_DEAD, A_BOLD);
+	}
+}
+
+void
+draw_title(struct board *b)
+{
+	char	 line[512];
+	size_t	 i, j;
+	int	 maxx = getmaxx(b->title);
+
+	werase(b->title);
+	board_attr_on(b, b->title, C_TITLE, A_BOLD);
+	mvwaddnstr(b->title, 0, 0, " ipcplay dashboard", maxx);
+	board_attr_off(b, b->title, C_TITLE, A_BOLD);
+	if (b->ndl == 0) {
+		mvwaddnstr(b->title, 0, 20, "  no deadlock", maxx - 20);
+		return;
+	}
+	/* Every deadlock, one after the other, as far as the line goes. */
+	line[0] = '\0';
+	for (i = 0; i < b->ndl; i++) {
+		strlcat(line, i == 0 ? " DEADLOCK: " : " | ", sizeof(line));
+		if (b->dl[i].ncycle > 0) {
+			for (j = 0; j < b->dl[i].ncycle; j++) {
+				strlcat(line, b->dl[i].cycle[j], sizeof(line));
+				strlcat(line, b->utf8 ? " \xe2\x86\x92 " :
+				    " -> ", sizeof(line));
+			}
+			strlcat(line, b->dl[i].cycle[0], sizeof(line));
+		} else {
+			for (j = 0; j < b->dl[i].nprocs; j++) {
+				if (j > 0)
+					strlcat(line, ", ", sizeof(line));
+				strlcat(line, b->dl[i].procs[j], sizeof(line));
+			}
+			strlcat(line, " (nobody can help)", sizeof(line));
+		}
+	}
+	strlcat(line, " ", sizeof(line));
+	board_attr_on(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
+	mvwaddnstr(b->title, 0, 20, line, maxx - 20);
+	board_attr_off(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
+}
+
