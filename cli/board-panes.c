@@ -244,7 +244,7 @@ pane_procs_draw(struct board *b, struct pane *p)
 		wlen = (int)strlen(what);
 		if (wlen > room)
 			wlen = room > 0 ? room : 0;
-		bw = room - (wlen > 12 ? wlen : 12) - 3;
+		bw = room - (wlen > 0 ? wlen + 1 : 0) - 3;
 		if (bw > 12)
 			bw = 12;
 		if (pi->has_last && bw >= 2)
@@ -256,8 +256,8 @@ pane_procs_draw(struct board *b, struct pane *p)
 		board_attr_on(b, p->win, pair, extra);
 		board_put(p->win, y, 17, state);
 		board_attr_off(b, p->win, pair, extra);
-		snprintf(line, sizeof(line), "%-*.*s %s", wlen > 12 ? wlen :
-		    12, wlen, what, last);
+		snprintf(line, sizeof(line), "%-*.*s%s%s", wlen, wlen, what,
+		    wlen > 0 ? " " : "", last);
 		board_put(p->win, y, 26, line);
 		y++;
 	}

@@ -261,6 +261,38 @@ board_redisplay(void)
 	doupdate();
 }
 
+static void	board_draw(struct board *);
+
+/*
+ * While a long command runs (a sleep, a repeat), the board still draws
+ * what happens and hears Ctrl-C, which ends the command; any other key
+ * waits for the prompt.
+ */
+static void
+board_tick_hook(void *arg)
+{
+	struct board	*b = arg;
+	int		 c;
+
+	if (b == NULL || b != board)
+		return;
+	if ((c = wgetch(b->input)) != ERR) {
+		if (c == 3)
+			ui_interrupt();
+		else
+			(void)ungetch(c);
+	}
+	if (b->dirty && board_now() - b->last_draw >= FRAME_MS)
+		board_draw(b);
+}
+
+static void
+board_tick(struct ctx *ctx)
+{
+	(void)ctx;
+	board_tick_hook(board);
+}
+
 static void
 board_draw(struct board *b)
 {
@@ -391,7 +423,9 @@ board_rl_line(char *line)
 		return;
 	}
 	if (line == NULL) {
-		b->done = true;		/* Ctrl-D on an empty line */
+		/* Ctrl-D on an empty line: leave, once asked. */
+		if (b->reader || quit_confirmed(b->ctx, "Ctrl-D"))
+			b->done = true;
 		return;
 	}
 	if (b->reader) {
@@ -411,6 +445,8 @@ board_rl_line(char *line)
 	b->ctx->linebuf = NULL;
 	if (run_line(b->ctx, line) == -1)
 		b->done = true;
+	if (ui_interrupt_done(b->ctx))
+		log_add(b, "interrupted", false);
 	free(line);
 	b->dirty = true;
 }
@@ -602,6 +638,8 @@ board_begin(struct ctx *ctx)
 		observing = true;
 	}
 	ctx->print_hook = board_print;
+	ctx->tick = board_tick;
+	engine_wait_hook(ctx->e, board_tick_hook, b);
 	ctx->dashboard_set = board_dashboard_set;
 	if (getenv("IPCPLAY_BOARD_TRACE") != NULL)
 		frame_log = fopen(getenv("IPCPLAY_BOARD_TRACE"), "a");
@@ -705,6 +743,8 @@ board_end(struct ctx *ctx)
 		fclose(b->devnull);
 	repl_restore_handler();
 	ctx->print_hook = NULL;
+	ctx->tick = NULL;
+	engine_wait_hook(ctx->e, NULL, NULL);
 	ctx->dashboard_set = NULL;
 	snapshot_free(b);
 	for (i = 0; i < NPANES; i++) {

@@ -108,6 +108,8 @@ cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
 		}
 		r = cmd_run(ctx, v, m);
 		engine_settle(ctx->e);
+		if (ctx->tick != NULL)
+			ctx->tick(ctx);		/* the dashboard stays live */
 		for (k = 0; k < m; k++)
 			free(v[k].s);
 		if (r == CMD_QUIT)
@@ -468,7 +470,7 @@ const struct cmd_entry cmd_expect_entry = {
 	.name = "expect",
 	.usage = "expect WHAT",
 	.help = "Check a claim; print \"expect ... ok\" or fail with what was "
-	    "found.  WHAT is one of: P blocked [send|recv|poll] [CH]; P ready; "
+	    "found.  WHAT is one of: P blocked [send|recv|poll|call] [CH]; P ready; "
 	    "P exited [CODE]; P received MSG; P caught N (signals handled); "
 	    "CH holds N; CH contains MSG... (exactly, oldest first); "
 	    "CH COUNTER N (messages, bytes, copies, wakeups, drops, dups, "
@@ -582,33 +584,37 @@ const struct cmd_entry cmd_help_entry = {
 	.exec = cmd_help_exec,
 };
 
-static enum cmd_result
-cmd_quit_exec(struct ctx *ctx, struct word *w, size_t n)
+/*
+ * At the prompt, leaving (quit, Ctrl-D) while processes are alive asks
+ * first: the very next quit or Ctrl-D goes.  how names what was typed.
+ */
+bool
+quit_confirmed(struct ctx *ctx, const char *how)
 {
 	struct proc_info	pi;
 	size_t			i, live = 0;
 
+	if (!ctx->interactive || ctx->quit_armed)
+		return (true);
+	for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+		if (pi.state != PS_EXITED)
+			live++;
+	}
+	if (live == 0)
+		return (true);
+	ctx->quit_armed = true;
+	out_printf(ctx, "%zu process%s still alive: %s again to end %s and "
+	    "leave (reset empties the playground and stays)\n", live,
+	    live == 1 ? " is" : "es are", how, live == 1 ? "it" : "them");
+	return (false);
+}
+
+static enum cmd_result
+cmd_quit_exec(struct ctx *ctx, struct word *w, size_t n)
+{
 	(void)w;
 	(void)n;
-	/*
-	 * At the prompt, a quit that would end live processes asks first:
-	 * quit on the very next line goes.
-	 */
-	if (ctx->interactive && ctx->quit_asked != ctx->line - 1) {
-		for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
-			if (pi.state != PS_EXITED)
-				live++;
-		}
-		if (live > 0) {
-			ctx->quit_asked = ctx->line;
-			out_printf(ctx, "%zu process%s still alive: quit again "
-			    "to end %s and leave (reset empties the "
-			    "playground and stays)\n", live, live == 1 ?
-			    " is" : "es are", live == 1 ? "it" : "them");
-			return (CMD_OK);
-		}
-	}
-	return (CMD_QUIT);
+	return (quit_confirmed(ctx, "quit") ? CMD_QUIT : CMD_OK);
 }
 
 const struct cmd_entry cmd_quit_entry = {

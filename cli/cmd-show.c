@@ -204,36 +204,102 @@ chan_kind(struct sb *b, const struct chan_info *ci)
 	}
 }
 
+static size_t
+columns(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	}
+	return (n);
+}
+
+/* One message quoted, cut to at most cut bytes of it ("abc…"). */
+static char *
+msg_shown(const struct msg_view *m, size_t cut)
+{
+	char	*q, *t;
+
+	if (m->len <= cut)
+		return (word_quote(m->data, m->len));
+	q = word_quote(m->data, cut);
+	q[strlen(q) - 1] = '\0';		/* the closing quote */
+	xasprintf(&t, "%s\xe2\x80\xa6\"", q);
+	free(q);
+	return (t);
+}
+
 /*
- * A buffer's contents for a person: the first messages, each cut to
- * at most cut bytes, as many as fit in about width columns, then how
- * many more there are.  A channel holding thousands of messages is one
- * short line, not thousands of bytes.  (JSON has them all.)
+ * A buffer's contents for a person in about width columns: the first
+ * messages, each cut to at most cut bytes, then how many more there are
+ * ("… 2999 more").  A channel holding thousands of messages is one short
+ * line, not thousands of bytes.  (JSON has them all.)
  */
 static void
 chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
     size_t width)
 {
-	size_t	 i, len, start = b->len;
-	char	*q;
+	struct sb	 t;
+	char		*q, more[48];
+	size_t		 i, used, room;
 
-	sb_puts(b, "[");
+	/* Everything, if it fits. */
+	sb_init(&t);
 	for (i = 0; i < ci->nmsgs; i++) {
-		len = ci->msgs[i].len;
-		q = word_quote(ci->msgs[i].data, len > cut ? cut : len);
-		if (i > 0 && b->len - start + strlen(q) + 1 > width) {
+		q = msg_shown(&ci->msgs[i], cut);
+		sb_printf(&t, "%s%s", i > 0 ? " " : "", q);
+		free(q);
+		if (columns(t.s) + 2 > width)
+			break;
+	}
+	if (i == ci->nmsgs) {
+		sb_printf(b, "[%s]", t.s);
+		sb_free(&t);
+		return;
+	}
+	sb_free(&t);
+	/* Otherwise as many as fit beside "… N more". */
+	snprintf(more, sizeof(more), " \xe2\x80\xa6 %zu more", ci->nmsgs);
+	room = width > columns(more) + 2 ? width - columns(more) - 2 : 0;
+	sb_puts(b, "[");
+	for (i = 0, used = 0; i < ci->nmsgs; i++) {
+		q = msg_shown(&ci->msgs[i], cut);
+		if (i == 0 && columns(q) > room) {
+			/* The first message alone is too wide: shorter. */
+			free(q);
+			q = msg_shown(&ci->msgs[i], room > 4 ? room - 4 : 1);
+		}
+		if (i > 0 && used + 1 + columns(q) > room) {
 			free(q);
 			break;
 		}
-		if (len > cut)			/* drop the closing quote */
-			q[strlen(q) - 1] = '\0';
-		sb_printf(b, "%s%s%s", i > 0 ? " " : "", q,
-		    len > cut ? "\xe2\x80\xa6\"" : "");
+		sb_printf(b, "%s%s", i > 0 ? " " : "", q);
+		used += (i > 0) + columns(q);
 		free(q);
 	}
-	if (i < ci->nmsgs)
-		sb_printf(b, " \xe2\x80\xa6 %zu more", ci->nmsgs - i);
-	sb_puts(b, "]");
+	sb_printf(b, " \xe2\x80\xa6 %zu more]", ci->nmsgs - i);
+}
+
+/*
+ * s, then blanks to width columns and one more: a column of a table.
+ * Columns, not bytes: "…" is three bytes and one column.
+ */
+static void
+sb_pad(struct sb *b, const char *s, int width)
+{
+	int		 cols = 0;
+	const char	*p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			cols++;
+	}
+	sb_puts(b, s);
+	while (cols++ < width)
+		sb_putc(b, ' ');
+	sb_putc(b, ' ');
 }
 
 static bool
@@ -286,7 +352,7 @@ show_channels(struct ctx *ctx, struct sb *jb)
 
 			sb_init(&k);
 			chan_contents(&k, &ci, 12, 20);
-			sb_printf(&b, "%-20s ", k.s);
+			sb_pad(&b, k.s, 20);
 			sb_free(&k);
 			sb_init(&k);
 			names_text(&k, ci.senders, ci.nsenders);
@@ -321,7 +387,7 @@ static void
 json_end(struct ctx *ctx, struct sb *b)
 {
 	sb_puts(b, "}");
-	out_printf(ctx, "%s\n", b->s);
+	out_raw(ctx, "%s\n", b->s);
 	sb_free(b);
 	fflush(ctx->out);
 }
@@ -508,7 +574,7 @@ cmd_deadlock_exec(struct ctx *ctx, struct word *w, size_t n)
 		json_begin(ctx, &b, "deadlock_check");
 		sb_printf(&b, ",\"deadlocked\":%s,\"count\":%zu}",
 		    nd > 0 ? "true" : "false", nd);
-		out_printf(ctx, "%s\n", b.s);
+		out_raw(ctx, "%s\n", b.s);
 		sb_free(&b);
 	}
 	for (i = 0; i < nd; i++) {
@@ -612,6 +678,9 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 			return (cmd_fail(ctx, &w[1], "unknown option '%s' "
 			    "(graph [--dot [FILE]])", w[1].s));
 		dot = true;
+		if (n > 2 && w[2].s[0] == '\0')
+			return (cmd_fail(ctx, &w[2], "graph --dot needs a file "
+			    "name, or none to print the DOT"));
 		if (n > 2)
 			file = w[2].s;
 	}

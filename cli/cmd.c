@@ -420,6 +420,9 @@ run_line(struct ctx *ctx, const char *line)
 			out_recent_clear(ctx);
 		/* A command sees the playground as it is now. */
 		engine_settle(ctx->e);
+		/* Only a quit right after the question confirms it. */
+		if (cmd_resolve(ctx, cmds[i].v, cmds[i].n) != &cmd_quit_entry)
+			ctx->quit_armed = false;
 		r = cmd_run(ctx, cmds[i].v, cmds[i].n);
 		engine_settle(ctx->e);
 		if (fflush(ctx->out) == EOF || ferror(ctx->out))

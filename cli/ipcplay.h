@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "ipccore.h"
+#include "sb.h"
 
 struct word {
 	char	*s;		/* NUL-terminated; may hold NULs (see len) */
@@ -78,7 +79,8 @@ struct ctx {
 	bool		 stop;		/* --bail tripped, or stdout failed */
 	bool		 read_error;	/* a script could not be read: exit 2 */
 	long long	 repeat_max;	/* 0: REPEAT_MAX (a fuzzer sets less) */
-	int		 quit_asked;	/* the line of a quit that asked */
+	bool		 quit_armed;	/* asked: the next quit or Ctrl-D goes */
+	struct sb	 text;		/* --json: a line of text not yet out */
 	FILE		*out;
 	/* The op being watched for its own event's status. */
 	const char	*watch_proc;
@@ -94,6 +96,7 @@ struct ctx {
 	struct linebuf	 attempt;
 	bool		 recording;	/* an exercise is under way */
 	bool		 checking;	/* its checks are running */
+	void		(*tick)(struct ctx *);	/* a long command goes on */
 	void		(*async_begin)(struct ctx *);
 	void		(*async_end)(struct ctx *);
 	bool		 want_dashboard;	/* -D / --dashboard */
@@ -118,6 +121,7 @@ const struct cmd_entry *cmd_lookup(const char *, char **);
 const struct cmd_entry *op_lookup(const char *);
 bool	 cmd_is_reserved(const char *);
 enum cmd_result cmd_run(struct ctx *, struct word *, size_t);
+bool	 quit_confirmed(struct ctx *, const char *);
 const struct cmd_entry *cmd_resolve(struct ctx *, const struct word *,
 	    size_t);
 enum cmd_result cmd_fail(struct ctx *, const struct word *, const char *,
@@ -136,6 +140,8 @@ int	 parse_uint(struct ctx *, const struct word *, long long, long long,
 void	 out_init(struct ctx *);
 void	 out_event(const struct event *, void *);
 void	 out_printf(struct ctx *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 out_raw(struct ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 out_error(struct ctx *, int, const char *);
 char	*event_human(const struct event *);

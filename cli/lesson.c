@@ -497,7 +497,7 @@ lesson_json(struct ctx *ctx, int num, const char *path)
 	summary = json_str((const unsigned char *)l->summary,
 	    strlen(l->summary));
 	p = json_str((const unsigned char *)path, strlen(path));
-	out_printf(ctx, "{\"type\":\"lesson\",\"num\":%d,\"name\":%s,"
+	out_raw(ctx, "{\"type\":\"lesson\",\"num\":%d,\"name\":%s,"
 	    "\"summary\":%s,\"path\":%s}\n", num, name, summary, p);
 	free(name);
 	free(summary);

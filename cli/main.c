@@ -87,6 +87,9 @@ finish(struct ctx *ctx, int status)
 		if (status == 0)
 			status = 1;
 	}
+	if (ctx->text.len > 0)
+		out_printf(ctx, "\n");	/* the last line of text, if any */
+	sb_free(&ctx->text);
 	engine_free(ctx->e);
 	trace_free(ctx);
 	out_recent_clear(ctx);
@@ -151,9 +154,17 @@ main(int argc, char *argv[])
 			printf("ipcplay %s\n", IPCPLAY_VERSION);
 			return (0);
 		default:
+			for (i = 0; longopts[i].name != NULL; i++) {
+				if (longopts[i].val == optopt &&
+				    longopts[i].has_arg == required_argument)
+					break;
+			}
 			if (optopt == 'c')
 				fprintf(stderr, "%s: -c needs an argument\n",
 				    getprogname());
+			else if (optopt != 0 && longopts[i].name != NULL)
+				fprintf(stderr, "%s: --%s needs an argument\n",
+				    getprogname(), longopts[i].name);
 			else if (optopt != 0)
 				fprintf(stderr, "%s: unknown option -%c\n",
 				    getprogname(), optopt);

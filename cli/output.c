@@ -276,9 +276,16 @@ event_human(const struct event *ev)
 			sb_printf(&b, "%s replied ", ev->proc);
 			msgq(&b, ev);
 			sb_printf(&b, " to %s", ev->peer);
-		} else
-			sb_printf(&b, "%s could not reply: %s", ev->proc,
-			    ev->error);
+			if (ev->op == OP_REPLYRECV && ev->nchans == 1)
+				sb_printf(&b, ", then receives on %s",
+				    ev->chans[0]);
+		} else if (ev->op == OP_REPLYRECV && ev->chan != NULL &&
+		    ev->chan[0] != '\0')
+			human_op(&b, ev, OP_REPLYRECV);
+		else
+			sb_printf(&b, "%s could not reply: %s%s%s", ev->proc,
+			    ev->error, ev->text != NULL ? ": " : "",
+			    ev->text != NULL ? ev->text : "");
 		break;
 	case EV_DROP:
 	case EV_DUP:
@@ -326,6 +333,13 @@ event_human(const struct event *ev)
 		list(&b, (const char *const *)d->procs, d->nprocs, ", ");
 		sb_puts(&b, " \xe2\x80\x94 ");
 		for (i = 0; i < d->nprocs; i++) {
+			if (d->waits[i].awaits_reply) {
+				sb_printf(&b, "%s%s waits for %s's reply to "
+				    "its call on %s", i > 0 ? "; " : "",
+				    d->waits[i].proc, d->waits[i].helpers,
+				    d->waits[i].chan);
+				continue;
+			}
 			sb_printf(&b, "%s%s waits to %s on %s", i > 0 ? "; " :
 			    "", d->waits[i].proc, op_name(d->waits[i].op),
 			    d->waits[i].chan);
@@ -451,12 +465,12 @@ trace_print(struct ctx *ctx, size_t n)
 	start = t != NULL ? (t->next + TRACE_MAX - n) % TRACE_MAX : 0;
 	if (ctx->json) {
 		/* The stored lines are the events' own JSON objects. */
-		out_printf(ctx, "{\"type\":\"trace\",\"seq\":%llu,"
+		out_raw(ctx, "{\"type\":\"trace\",\"seq\":%llu,"
 		    "\"events\":[", (unsigned long long)engine_next_seq(ctx->e));
 		for (i = 0; i < n; i++)
-			out_printf(ctx, "%s%s", i > 0 ? "," : "",
+			out_raw(ctx, "%s%s", i > 0 ? "," : "",
 			    t->lines[(start + i) % TRACE_MAX]);
-		out_printf(ctx, "]}\n");
+		out_raw(ctx, "]}\n");
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -654,13 +668,11 @@ out_event(const struct event *ev, void *arg)
 	free(h);
 }
 
-void
-out_printf(struct ctx *ctx, const char *fmt, ...)
+static void
+out_vraw(struct ctx *ctx, const char *fmt, va_list ap)
 {
-	va_list	 ap;
 	char	*s;
 
-	va_start(ap, fmt);
 	if (ctx->print_hook != NULL) {
 		if (vasprintf(&s, fmt, ap) != -1) {
 			ctx->print_hook(ctx, OUT_TEXT, s);
@@ -668,7 +680,60 @@ out_printf(struct ctx *ctx, const char *fmt, ...)
 		}
 	} else
 		vfprintf(ctx->out, fmt, ap);
+}
+
+/* Output as it is: text, or under --json an object the caller made. */
+void
+out_raw(struct ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	out_vraw(ctx, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * A command's own text (help, a question, a remark).  Under --json every
+ * line of standard output is a JSON object, so each line of text goes
+ * out as {"type":"text","seq":N,"text":"..."} once it is complete.
+ */
+void
+out_printf(struct ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s, *line, *nl, *t;
+
+	va_start(ap, fmt);
+	if (!ctx->json) {
+		out_vraw(ctx, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	if (vasprintf(&s, fmt, ap) == -1)
+		s = NULL;
+	va_end(ap);
+	if (s == NULL)
+		return;
+	sb_puts(&ctx->text, s);
+	free(s);
+	line = ctx->text.s;
+	while (line != NULL && (nl = strchr(line, '\n')) != NULL) {
+		*nl = '\0';
+		t = json_str((const unsigned char *)line, strlen(line));
+		out_raw(ctx, "{\"type\":\"text\",\"seq\":%llu,\"text\":%s}\n",
+		    (unsigned long long)engine_next_seq(ctx->e), t);
+		free(t);
+		line = nl + 1;
+	}
+	/* Keep what is left of a line for the next call. */
+	if (line != NULL) {
+		t = xstrdup(line);
+		sb_free(&ctx->text);
+		sb_init(&ctx->text);
+		sb_puts(&ctx->text, t);
+		free(t);
+	}
 }
 
 /*

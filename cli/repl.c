@@ -151,9 +151,15 @@ static void
 repl_line(char *line)
 {
 	if (line == NULL) {
+		fputc('\n', stdout);
+		if (!quit_confirmed(repl_ctx, "Ctrl-D")) {
+			/* A fresh prompt, after readline's end of input. */
+			rl_callback_handler_remove();
+			rl_callback_handler_install(PROMPT, repl_line);
+			return;
+		}
 		repl_done = true;
 		rl_callback_handler_remove();
-		fputc('\n', stdout);
 		return;
 	}
 	(void)repl_history_add(line);

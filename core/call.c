@@ -25,6 +25,22 @@
 
 #include "internal.h"
 
+/* caller's call to callee can no longer be answered: it fails. */
+static void
+call_drop(struct engine *e, struct proc *caller, struct proc *callee)
+{
+	struct op	*cop = caller->op;
+	struct event	 ev;
+
+	if (cop == NULL || cop->kind != OP_CALL || cop->callee != callee)
+		return;
+	snprintf(cop->why, sizeof(cop->why), "%s took another call before "
+	    "replying to this one", callee->name);
+	memset(&ev, 0, sizeof(ev));
+	ev.text = cop->why;
+	op_finish(e, caller, ST_ERROR, "broken channel", &ev);
+}
+
 /* A call's first half: a send on one rendezvous channel. */
 void
 call_start(struct engine *e, struct proc *p)
@@ -62,6 +78,13 @@ call_wait(struct engine *e, struct proc *p, struct proc *callee)
 	op->kind = OP_CALL;
 	op->call = false;
 	op->callee = callee;
+	/*
+	 * The callee holds one right to reply, as in L4: a new call takes
+	 * the place of one it has not answered, and that caller's call
+	 * fails rather than wait for an answer that can no longer come.
+	 */
+	if (callee->reply_to != NULL && callee->reply_to != p)
+		call_drop(e, callee->reply_to, callee);
 	callee->reply_to = p;
 	if (!op->blocked) {
 		memset(&ev, 0, sizeof(ev));
@@ -91,7 +114,9 @@ call_wait(struct engine *e, struct proc *p, struct proc *callee)
 
 /*
  * "reply MSG" and "reply-recv CH MSG": answer the call p received last,
- * then (reply-recv) receive the next one on CH in the same step.
+ * then (reply-recv) receive the next one on CH in the same step.  An L4
+ * server loop's reply-recv with nobody to answer (its first round, or a
+ * caller that gave up) only receives: a note says where the reply went.
  */
 void
 reply_start(struct engine *e, struct proc *p)
@@ -102,16 +127,38 @@ reply_start(struct engine *e, struct proc *p)
 	struct event	 ev, cev;
 	unsigned char	*msg;
 	size_t		 len = op->len;
+	const char	*why = NULL;
+	char		 text[160];
 
-	p->reply_to = NULL;		/* a right to answer once */
-	if (caller == NULL) {
-		op_fail(e, p, "no call to reply to");
+	if (op->kind == OP_REPLYRECV &&
+	    op->chans[0]->buffering != BUF_RENDEZVOUS) {
+		op_fail(e, p, "reply-recv waits on a rendezvous channel (an "
+		    "L4 endpoint)");
 		return;
 	}
-	cop = caller->op;
-	if (caller->state == PS_EXITED || cop == NULL ||
-	    cop->kind != OP_CALL || cop->callee != p) {
-		op_fail(e, p, "the caller is gone");
+	p->reply_to = NULL;		/* a right to answer once */
+	cop = caller != NULL ? caller->op : NULL;
+	if (caller == NULL)
+		why = "no call to reply to";
+	else if (caller->state == PS_EXITED || cop == NULL ||
+	    cop->kind != OP_CALL || cop->callee != p)
+		why = "the caller is gone";
+	if (why != NULL && op->kind == OP_REPLY) {
+		op_fail(e, p, why);
+		return;
+	}
+	if (why != NULL) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = EV_NOTE;
+		ev.proc = p->name;
+		snprintf(text, sizeof(text), "%s's reply-recv had %s: it only "
+		    "waits for the next call on %s", p->name,
+		    caller == NULL ? "no call to reply to" : "a caller that "
+		    "is gone", op->chans[0]->name);
+		ev.text = text;
+		engine_event(e, &ev);
+		op->kind = OP_RECV;
+		op_recv_start(e, p);
 		return;
 	}
 	c = cop->chans[0];
@@ -126,8 +173,13 @@ reply_start(struct engine *e, struct proc *p)
 	ev.type = EV_REPLY;
 	ev.proc = p->name;
 	ev.peer = caller->name;
-	ev.op = OP_REPLY;
+	ev.op = op->kind;
 	ev.chan = c->name;
+	if (op->kind == OP_REPLYRECV) {
+		/* Where it waits next. */
+		ev.chans = (const char *const *)op->names;
+		ev.nchans = 1;
+	}
 	ev.msg = msg;
 	ev.len = len;
 	ev.has_msg = true;

@@ -29,6 +29,7 @@
 #include "internal.h"
 
 #define STALL_MS	500	/* how long an agent may keep us waiting */
+#define WAIT_HOOK_MS	30	/* a sleep's wait hook runs this often */
 
 static int	chld_write_fd = -1;
 
@@ -894,6 +895,17 @@ engine_interrupt_fd(struct engine *e, int fd)
 	e->intr_fd = fd;
 }
 
+/*
+ * Called every WAIT_HOOK_MS while a sleep passes, between steps (the
+ * playground is consistent then): the dashboard draws and reads keys.
+ */
+void
+engine_wait_hook(struct engine *e, void (*fn)(void *), void *arg)
+{
+	e->wait_hook = fn;
+	e->wait_arg = arg;
+}
+
 /* The interrupt is over (its descriptor drained): sleeps sleep again. */
 void
 engine_interrupt_clear(struct engine *e)
@@ -924,7 +936,11 @@ engine_sleep(struct engine *e, int ms)
 		now = now_ms();
 		if (now >= end || e->interrupted)
 			break;
-		engine_step(e, (int)(end - now), true);
+		/* A front end that draws while we sleep wakes us for it. */
+		engine_step(e, e->wait_hook != NULL && end - now > WAIT_HOOK_MS ?
+		    WAIT_HOOK_MS : (int)(end - now), true);
+		if (e->wait_hook != NULL)
+			e->wait_hook(e->wait_arg);
 		if (engine_quiet(e))
 			engine_after_step(e);
 	}

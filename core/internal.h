@@ -184,6 +184,8 @@ struct engine {
 	bool		 want_reap;	/* a child may have exited */
 	uint64_t	 gen;		/* ticks at each channel and message */
 	int		 intr_fd;	/* readable: stop sleeping */
+	void		(*wait_hook)(void *);	/* while a sleep passes */
+	void		*wait_arg;
 	bool		 interrupted;
 	pid_t		 self;
 	bool		 wfg_dirty;

@@ -122,6 +122,8 @@ struct dl_wait {
 					   process could ever help */
 	size_t		 nhelpers;
 	bool		 all_deadlocked; /* every helper is in the deadlock */
+	bool		 awaits_reply;	/* a delivered call: the helper is its
+					   callee */
 };
 
 /*
@@ -321,6 +323,7 @@ void	 engine_settle(struct engine *);
 void	 engine_sleep(struct engine *, int);
 void	 engine_interrupt_fd(struct engine *, int);
 void	 engine_interrupt_clear(struct engine *);
+void	 engine_wait_hook(struct engine *, void (*)(void *), void *);
 bool	 engine_quiet(const struct engine *);
 size_t	 engine_pollfds(struct engine *, struct pollfd *, size_t);
 int	 engine_poll_timeout(struct engine *);

@@ -139,6 +139,8 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 		ev->type = EV_REPLY;
 		ev->proc = p->name;
 		ev->op = op->kind;
+		if (ev->chan == NULL && op->kind == OP_REPLYRECV)
+			ev->chan = op->spec;
 	}
 	ev->status = st;
 	ev->error = err;

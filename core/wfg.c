@@ -449,6 +449,7 @@ wfg_wait(struct wfg *g, struct proc *p, const int *core_of,
 	memset(w, 0, sizeof(*w));
 	w->proc = p->name;
 	w->op = p->op->call ? OP_CALL : p->op->kind;
+	w->awaits_reply = p->op->kind == OP_CALL;
 	w->chan = wfg_wait_chan(p);
 	w->all_deadlocked = true;
 	for (j = g->first[p->idx]; j < g->first[p->idx] + g->nreq[p->idx];
@@ -829,11 +830,24 @@ engine_wfg(struct engine *e, struct wfg_edge **out)
 	struct wfg	  g;
 	struct proc	***owned, *p, *q;
 	struct wfg_edge	 *v = NULL;
-	size_t		  nowned = 0, n = 0, i, j, k, cnt;
+	struct deadlock	 *dl;
+	size_t		  nowned = 0, n = 0, i, j, k, cnt, ndl;
 
 	owned = xcalloc(e->nprocs + 1, sizeof(*owned));
 	wfg_build(e, &g, owned, &nowned);
 	wfg_peel(&g);
+	/*
+	 * An edge is DEADLOCK inside one deadlock only: the edges of a
+	 * process stuck behind one are not.
+	 */
+	ndl = wfg_split(&g, &dl);
+	TAILQ_FOREACH(p, &e->procs, entry)
+		p->comp = -1;
+	for (i = 0; i < ndl; i++) {
+		for (j = 0; j < dl[i].nprocs; j++)
+			proc_find(e, dl[i].procs[j])->comp = (int)i;
+	}
+	deadlocks_free(dl, ndl);
 	for (i = 0; i < g.nprocs; i++) {
 		p = g.procs[i];
 		for (j = g.first[i]; j < g.first[i] + g.nreq[i]; j++) {
@@ -849,7 +863,8 @@ engine_wfg(struct engine *e, struct wfg_edge **out)
 				v[n].to = q->name;
 				v[n].op = p->op->call ? OP_CALL : p->op->kind;
 				v[n].chan = r->chan->name;
-				v[n].deadlocked = p->in_d && q->in_d;
+				v[n].deadlocked = p->comp != -1 &&
+				    p->comp == q->comp;
 				n++;
 				cnt++;
 			}
@@ -859,7 +874,7 @@ engine_wfg(struct engine *e, struct wfg_edge **out)
 				v[n].to = NULL;
 				v[n].op = p->op->call ? OP_CALL : p->op->kind;
 				v[n].chan = r->chan->name;
-				v[n].deadlocked = p->in_d;
+				v[n].deadlocked = p->comp != -1;
 				n++;
 			}
 		}

@@ -267,3 +267,21 @@ teardown() {
 		tmux_stop
 	done
 }
+
+@test "the dashboard stays live during a sleep, and Ctrl-C ends it" {
+	COLS=100 ROWS=30
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn Slp; Slp recv --timeout 300; sleep 60000' Enter
+	wait_screen 'Slp timed out: recv on @Slp after 300 ms'
+	type_keys C-c
+	wait_screen 'interrupted'
+	type_keys 'repeat 1000 sleep 100' Enter
+	sleep 0.3
+	type_keys C-c
+	for _ in $(seq 100); do
+		[ "$(screen | grep -c '^│interrupted')" -eq 2 ] && break
+		sleep 0.05
+	done
+	[ "$(screen | grep -c '^│interrupted')" -eq 2 ]
+}

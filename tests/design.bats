@@ -285,8 +285,8 @@ graph --dot $BATS_TEST_TMPDIR/no/such/dir/x.dot"
 	run -0 ipc -c 'spawn A; channel c unbounded
 repeat 3000 A send c "message number $i with some padding to make it long"
 channels; chan c'
-	assert_line --regexp '^c +unbounded 3000 +datagram +\["message numb…" … 2999 more\] '
-	assert_line '  contents:  ["message number 1 with so…" "message number 2 with so…" … 2998 more] (157893 bytes)'
+	assert_line --regexp '^c +unbounded 3000 +datagram +\["me…" … 2999 more\]  +- '
+	assert_line '  contents:  ["message number 1 with so…" … 2999 more] (157893 bytes)'
 	[ "$(printf '%s\n' "$output" | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -lt 200 ]
 }
 
@@ -416,4 +416,58 @@ spawn D T; T recv srv; D call srv z --timeout 50; sleep 100; T reply late'
 B recv ab; A call ab hi; B call ba yo'
 	assert_line --partial '"type":"call","seq":'
 	assert_line --partial '"procs":["A","B"],"cycle":["A","B"],"waits":[{"proc":"A","op":"call","chan":"ab","for":"B"},{"proc":"B","op":"call","chan":"ba","for":"A"}]'
+}
+
+@test "a callee that takes another call before replying drops the first, which fails and says why" {
+	run -1 ipc -c 'spawn A B C; channel c rendezvous
+B recv c; A call c one; B recv c; C call c two
+expect A ready
+B reply R1; B reply R2'
+	assert_line 'A unblocked: call on c failed: broken channel: B took another call before replying to this one'
+	assert_line 'C unblocked: call on c returned "R1" from B'
+	assert_line 'B could not reply: no call to reply to'
+}
+
+@test "reply-recv waits on a rendezvous channel; with no caller left it only receives" {
+	run -1 ipc -c 'spawn S A; channel c rendezvous; channel u unbounded; channel other unbounded from A to A
+S recv c; A call c q
+S reply-recv u x
+S reply-recv other x
+S reply-recv c first
+A call c q2 --timeout 50; sleep 80
+S reply-recv c late
+expect S blocked recv c'
+	assert_line 'S reply-recv on u failed: reply-recv waits on a rendezvous channel (an L4 endpoint)'
+	assert_line 'S reply-recv on other failed: permission denied'
+	assert_line 'S replied "first" to A, then receives on c'
+	assert_line "note: S's reply-recv had a caller that is gone: it only waits for the next call on c"
+}
+
+@test "a deadlock of calls says who waits for whose reply" {
+	run -0 ipc -c 'spawn C D; channel cd rendezvous to D; channel dc rendezvous to C
+D recv cd; C call cd x; D call dc y'
+	assert_line 'DEADLOCK: C, D — C waits for D'"'"'s reply to its call on cd; D waits to call on dc for C (cycle C → D → C)'
+}
+
+@test "graph marks DEADLOCK only inside a deadlock, not the edges of a process stuck behind it" {
+	run -0 ipc -c 'spawn A B L; channel ab rendezvous from A to B; channel ba rendezvous from B to A
+L recv; A send ab x; B send ba y; graph'
+	assert_line 'A ─send ab→ B  DEADLOCK'
+	assert_line 'L ─recv @L→ A'
+	assert_line 'L ─recv @L→ B'
+}
+
+@test "under --json every line is JSON, help and remarks included" {
+	run -0 ipc --json -c 'help; help send; spawn A; deadlock; trace 2'
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	run -0 python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    json.loads(line)' "$BATS_TEST_TMPDIR/out"
+	run -0 grep -c '"type":"text"' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "--seed without a number is a usage error that says so" {
+	run -2 --separate-stderr "$IPCPLAY" --seed
+	assert_equal "$(head -1 <<<"$stderr")" 'ipcplay: --seed needs an argument'
 }

@@ -133,6 +133,8 @@ teardown() {
 	type_keys 'spawn EofA' Enter
 	wait_screen 'EofA spawned'
 	type_keys C-d
+	wait_screen 'Ctrl-D again to end it and leave'
+	type_keys C-d
 	for _ in $(seq 80); do pgrep -f 'ipcplay: EofA' >/dev/null || break; sleep 0.05; done
 	never pgrep -f 'ipcplay: EofA'
 }
