@@ -152,6 +152,7 @@ char	*json_str(const unsigned char *, size_t);
 void	 trace_print(struct ctx *, size_t);
 void	 trace_free(struct ctx *);
 void	 out_recent_clear(struct ctx *);
+void	 ctx_end(struct ctx *);
 void	 out_wrap(char *, FILE *);
 void	 lines_clear(struct linebuf *);
 

@@ -79,6 +79,8 @@ std_fds(void)
 static int
 finish(struct ctx *ctx, int status)
 {
+	ctx_end(ctx);
+	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (errno == 0)
 			errno = EIO;
@@ -87,13 +89,6 @@ finish(struct ctx *ctx, int status)
 		if (status == 0)
 			status = 1;
 	}
-	if (ctx->text.len > 0)
-		out_printf(ctx, "\n");	/* the last line of text, if any */
-	sb_free(&ctx->text);
-	engine_free(ctx->e);
-	trace_free(ctx);
-	out_recent_clear(ctx);
-	lines_clear(&ctx->attempt);
 	ui_quit_raise();	/* a SIGHUP or SIGTERM ended the session */
 	return (ctx->read_error ? 2 : status);
 }

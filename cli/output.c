@@ -520,6 +520,24 @@ lines_add(struct linebuf *l, const char *line)
 	l->bytes += len;
 }
 
+/*
+ * The end of a playground: the last line of text out, the engine (and so
+ * every process) gone, and everything the printers kept freed.  main and
+ * the fuzzer end the same way.
+ */
+void
+ctx_end(struct ctx *ctx)
+{
+	if (ctx->text.len > 0)
+		out_printf(ctx, "\n");
+	sb_free(&ctx->text);
+	engine_free(ctx->e);
+	ctx->e = NULL;
+	trace_free(ctx);
+	out_recent_clear(ctx);
+	lines_clear(&ctx->attempt);
+}
+
 void
 trace_free(struct ctx *ctx)
 {

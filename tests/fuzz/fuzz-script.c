@@ -42,10 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)batch_stream(&ctx, f, "fuzz");
 	(void)batch_finish(&ctx);
 	fclose(f);
+	ctx_end(&ctx);
 	fflush(devnull);
 	clearerr(devnull);
-	engine_free(ctx.e);
-	trace_free(&ctx);
-	out_recent_clear(&ctx);
 	return (0);
 }
