@@ -14,6 +14,7 @@
  */
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,8 +426,13 @@ run_line(struct ctx *ctx, const char *line)
 			ctx->quit_armed = false;
 		r = cmd_run(ctx, cmds[i].v, cmds[i].n);
 		engine_settle(ctx->e);
-		if (fflush(ctx->out) == EOF || ferror(ctx->out))
-			ctx->stop = true;	/* nobody can read us: main says so */
+		errno = 0;
+		if (fflush(ctx->out) == EOF || ferror(ctx->out)) {
+			/* Nobody can read us: stop, and main says why. */
+			if (ctx->out_errno == 0)
+				ctx->out_errno = errno != 0 ? errno : EIO;
+			ctx->stop = true;
+		}
 		if (r == CMD_QUIT) {
 			words_free(cmds, ncmds);
 			return (-1);

@@ -78,6 +78,7 @@ struct ctx {
 	bool		 fail_pending;	/* the last command failed */
 	bool		 stop;		/* --bail tripped, or stdout failed */
 	bool		 read_error;	/* a script could not be read: exit 2 */
+	int		 out_errno;	/* why stdout failed, or 0 */
 	long long	 repeat_max;	/* 0: REPEAT_MAX (a fuzzer sets less) */
 	bool		 quit_armed;	/* asked: the next quit or Ctrl-D goes */
 	struct sb	 text;		/* --json: a line of text not yet out */

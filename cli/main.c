@@ -82,7 +82,9 @@ finish(struct ctx *ctx, int status)
 	ctx_end(ctx);
 	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		if (errno == 0)
+		if (ctx->out_errno != 0)
+			errno = ctx->out_errno;
+		else if (errno == 0)
 			errno = EIO;
 		fprintf(stderr, "%s: stdout: %s\n", getprogname(),
 		    strerror(errno));
