@@ -67,6 +67,8 @@ struct board {
 	size_t			 said_next, said_count;
 	bool			 replay;
 	int			 queue;		/* the byte readline reads next */
+	int			 held[64];	/* keys typed while a command ran */
+	size_t			 nheld;
 	FILE			*devnull;	/* readline's own output */
 };
 

@@ -276,11 +276,12 @@ board_tick_hook(void *arg)
 
 	if (b == NULL || b != board)
 		return;
-	if ((c = wgetch(b->input)) != ERR) {
+	/* Keys typed meanwhile wait for the prompt; Ctrl-C does not. */
+	while ((c = wgetch(b->input)) != ERR) {
 		if (c == 3)
 			ui_interrupt();
-		else
-			(void)ungetch(c);
+		else if (b->nheld < sizeof(b->held) / sizeof(b->held[0]))
+			b->held[b->nheld++] = c;
 	}
 	if (b->dirty && board_now() - b->last_draw >= FRAME_MS)
 		board_draw(b);
@@ -671,6 +672,7 @@ board_loop(struct board *b)
 {
 	struct ui_wait	w = { NULL, 0 };
 	int		fd = STDIN_FILENO, t, c;
+	size_t		i;
 	short		ready;
 
 	while (!b->done && !b->off && b->got == NULL) {
@@ -680,6 +682,19 @@ board_loop(struct board *b)
 			if (t < 0)
 				t = 0;
 		}
+		/* First the keys held while a command ran, in order. */
+		for (i = 0; i < b->nheld && !b->done && !b->off &&
+		    b->got == NULL; i++)
+			board_key(b, b->held[i]);
+		if (i > 0) {
+			memmove(b->held, b->held + i, (b->nheld - i) *
+			    sizeof(b->held[0]));
+			b->nheld -= i;
+			if (b->dirty)
+				board_draw(b);
+		}
+		if (b->done || b->off || b->got != NULL)
+			break;
 		if (ui_wait(b->ctx, &w, &fd, &ready, 1, t) == -1)
 			break;
 		while (!b->done && !b->off && b->got == NULL &&

@@ -259,6 +259,8 @@ run_student(struct ctx *ctx, const char *line)
 	ctx->line++;
 	r = run_line(ctx, line);
 	ctx->fail_pending = false;
+	if (ui_interrupt_done(ctx))
+		put(ctx, "interrupted\n");
 	return (r);
 }
 
@@ -640,9 +642,15 @@ predict_parts(const char *text, char **q, char **a)
 static int
 run_lesson_line(struct ctx *ctx, struct lesson *l, size_t i)
 {
+	int	r;
+
 	ctx->file = l->path;
 	ctx->line = l->lines[i].lineno;
-	return (run_line(ctx, l->lines[i].text));
+	r = run_line(ctx, l->lines[i].text);
+	/* Ctrl-C ended the step's line, not the lesson. */
+	if (ui_interrupt_done(ctx))
+		put(ctx, "interrupted\n");
+	return (r);
 }
 
 static void

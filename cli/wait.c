@@ -168,6 +168,13 @@ ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
 		engine_after_step(ctx->e);
 	for (i = 0; i + 1 < nfds; i++)
 		ready[i] = w->pfd[i].revents;
+	/*
+	 * A Ctrl-C meant for a command that has ended (a lesson played
+	 * from the shell waits here while the shell's line runs): at a
+	 * prompt it ends nothing, so forget it rather than wake forever.
+	 */
+	if (quit_sig == 0 && (w->pfd[nfds - 1].revents & POLLIN))
+		(void)ui_interrupt_done(ctx);
 	return (quit_sig != 0 ? -1 : 0);
 }
 

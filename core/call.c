@@ -51,14 +51,23 @@ call_start(struct engine *e, struct proc *p)
 		op_fail(e, p, "a call goes to one channel");
 		return;
 	}
-	if (op->chans[0]->buffering != BUF_RENDEZVOUS) {
-		op_fail(e, p, "a call needs a rendezvous channel (an L4 "
-		    "endpoint)");
-		return;
-	}
+	/* send_start checks the endpoint, once a balancer has chosen it. */
 	op->kind = OP_SEND;
 	op->call = true;
 	op_send_start(e, p);
+}
+
+/*
+ * The channel a call really goes to (after any balancer) must be an
+ * endpoint: false, and the call fails, if it is not.
+ */
+bool
+call_endpoint_ok(struct engine *e, struct proc *p)
+{
+	if (p->op->chans[0]->buffering == BUF_RENDEZVOUS)
+		return (true);
+	op_fail(e, p, "a call needs a rendezvous channel (an L4 endpoint)");
+	return (false);
 }
 
 /*
@@ -81,10 +90,16 @@ call_wait(struct engine *e, struct proc *p, struct proc *callee)
 	/*
 	 * The callee holds one right to reply, as in L4: a new call takes
 	 * the place of one it has not answered, and that caller's call
-	 * fails rather than wait for an answer that can no longer come.
+	 * fails rather than wait for an answer that can no longer come --
+	 * told after the callee's receive, which comes next when the call
+	 * is being handed over now (call_fresh), or has come already.
 	 */
-	if (callee->reply_to != NULL && callee->reply_to != p)
-		call_drop(e, callee->reply_to, callee);
+	if (callee->reply_to != NULL && callee->reply_to != p) {
+		if (callee->call_fresh)
+			callee->dropped = callee->reply_to;
+		else
+			call_drop(e, callee->reply_to, callee);
+	}
 	callee->reply_to = p;
 	if (!op->blocked) {
 		memset(&ev, 0, sizeof(ev));
@@ -208,6 +223,17 @@ reply_start(struct engine *e, struct proc *p)
 		p->op->kind = OP_RECV;
 		op_recv_start(e, p);
 	}
+}
+
+/* p has received the call that took the place of an unanswered one. */
+void
+call_received(struct engine *e, struct proc *p)
+{
+	struct proc	*old = p->dropped;
+
+	p->dropped = NULL;
+	if (old != NULL)
+		call_drop(e, old, p);
 }
 
 /*

@@ -168,7 +168,7 @@ engine_clear(struct engine *e)
 	free(e->later);
 	e->later = NULL;
 	e->nlater = 0;
-	e->nprocs = e->nlive = e->nchans = 0;
+	e->nprocs = e->nlive = e->nchans = e->nretired = 0;
 	e->mem_used = 0;
 	e->wfg_dirty = false;
 	e->rdv_note_given = false;
@@ -315,7 +315,7 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 		xasprintf(cause, "process %s already exists", name);
 		return (-1);
 	}
-	if (e->nprocs >= e->proc_max) {
+	if (e->nprocs - e->nretired >= e->proc_max) {
 		xasprintf(cause, "too many processes (at most %zu)",
 		    e->proc_max);
 		return (-1);
@@ -338,8 +338,11 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 	 * behind the scenes, with the channels that named it: a new A is
 	 * not the A a channel's from list or a capability meant.
 	 */
-	if (old != NULL)
+	if (old != NULL) {
 		old->retired = true;
+		e->nretired++;
+		msg_free_all(e, old->mailbox);	/* nobody can read it now */
+	}
 	TAILQ_INSERT_TAIL(&e->procs, p, entry);
 	e->nprocs++;
 	e->nlive++;

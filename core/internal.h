@@ -86,6 +86,7 @@ struct proc {
 	bool		 retired;	/* exited, and its name reused */
 	struct proc	*reply_to;	/* the caller it may reply to, once */
 	bool		 call_fresh;	/* the message it gets now is a call */
+	struct proc	*dropped;	/* a caller to fail once it has it */
 	int		 sig_inflight;	/* signals on their way: do not reap */
 	bool		 hup;		/* socket closed */
 	struct op	*op;
@@ -167,6 +168,7 @@ struct observer {
 struct engine {
 	struct procq	 procs;
 	size_t		 nprocs;
+	size_t		 nretired;	/* exited, their names reused */
 	size_t		 nlive;
 	struct chanq	 chans;
 	size_t		 nchans;
@@ -234,6 +236,8 @@ void	 op_wait_on(struct proc *, struct chan *, enum wait_role);
 void	 call_start(struct engine *, struct proc *);
 void	 call_wait(struct engine *, struct proc *, struct proc *);
 void	 reply_start(struct engine *, struct proc *);
+bool	 call_endpoint_ok(struct engine *, struct proc *);
+void	 call_received(struct engine *, struct proc *);
 void	 call_proc_gone(struct engine *, struct proc *);
 uint64_t op_next_deadline(struct engine *);
 bool	 op_send_retry(struct engine *, struct proc *);

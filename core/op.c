@@ -592,6 +592,8 @@ send_start(struct engine *e, struct proc *p)
 			return;
 		}
 	}
+	if (op->call && !call_endpoint_ok(e, p))
+		return;
 	if (!op->atomic || op->nnames == 1) {
 		send_continue(e, p, NULL);
 		return;
@@ -760,6 +762,7 @@ op_recv_complete(struct engine *e, struct proc *p, struct chan *c,
 	ev.chan = c->name;
 	ev_chan(&ev, c);
 	op_finish(e, p, ST_OK, NULL, &ev);
+	call_received(e, p);	/* a call it replaced fails now */
 }
 
 void

@@ -285,3 +285,16 @@ teardown() {
 	done
 	[ "$(screen | grep -c '^│interrupted')" -eq 2 ]
 }
+
+@test "keys typed during a sleep wait for the prompt, and Ctrl-C still ends it" {
+	COLS=100 ROWS=30
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'sleep 60000' Enter
+	sleep 0.3
+	type_keys 'say held'
+	sleep 0.2
+	type_keys C-c
+	wait_screen 'interrupted'
+	wait_screen 'ipcplay> say held'
+}

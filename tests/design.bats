@@ -471,3 +471,23 @@ for line in open(sys.argv[1]):
 	run -2 --separate-stderr "$IPCPLAY" --seed
 	assert_equal "$(head -1 <<<"$stderr")" 'ipcplay: --seed needs an argument'
 }
+
+@test "a call through a balancer goes to the endpoint it picks, which must be a rendezvous" {
+	run -1 ipc -c 'spawn A B; channel lb rendezvous; channel q unbounded; balance lb -> q; A call lb x'
+	assert_line 'A call on lb → q failed: a call needs a rendezvous channel (an L4 endpoint)'
+	run -0 ipc -c 'spawn A B; channel q unbounded; channel r rendezvous; balance q -> r
+B recv r; A call q hi; expect B received hi; B reply ok; expect A received ok'
+}
+
+@test "a dropped call is told after the receive that dropped it" {
+	run -0 ipc -c 'spawn A B D; channel c rendezvous; B recv c; A call c x; B recv c; D call c y'
+	[ "$(grep -n '^B unblocked: received "y"' <<<"$output" | cut -d: -f1)" -lt \
+	    "$(grep -n '^A unblocked: call on c failed' <<<"$output" | cut -d: -f1)" ]
+}
+
+@test "exited processes whose names were reused do not count against the limit" {
+	f=$BATS_TEST_TMPDIR/reuse.ipc
+	for _ in $(seq 1005); do printf 'spawn A\nA exit\n'; done >"$f"
+	run -0 ipc "$f"
+	refute_output --partial 'too many processes'
+}

@@ -245,3 +245,18 @@ quit'
 	type_keys 'quit' Enter
 	wait_screen 'exit=0'
 }
+
+@test "Ctrl-C inside a lesson played from the shell ends nothing else and costs nothing" {
+	tmux_start "env IPCPLAY_NO_DASHBOARD=1 $IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys 'lesson 1' Enter
+	wait_screen 'step 1 of'
+	type_keys C-c
+	sleep 0.3
+	type_keys 'spawn Zed' Enter
+	wait_screen 'Zed spawned'
+	broker=$(pgrep -f "^$IPCPLAY\$" | head -1)
+	cpu=$(ps -o times= -p "$broker")
+	sleep 1
+	[ $(( $(ps -o times= -p "$broker") - cpu )) -lt 1 ]
+}
