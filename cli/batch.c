@@ -4,6 +4,7 @@
  * FILE (the path, "-c" or "stdin") and the line.
  */
 
+#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ batch_stream(struct ctx *ctx, FILE *f, const char *name)
 	free(line);
 	/* A script that cannot be read is an error, not an empty script. */
 	if (r == 0 && ferror(f)) {
-		fprintf(stderr, "%s: %s: %s\n", getprogname(), name,
+		warnx("%s: %s", name,
 		    strerror(errno));
 		ctx->read_error = true;
 		r = -1;
@@ -47,7 +48,7 @@ batch_file(struct ctx *ctx, const char *path)
 	if (strcmp(path, "-") == 0)
 		return (batch_stream(ctx, stdin, "stdin"));
 	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", getprogname(), path,
+		warnx("%s: %s", path,
 		    strerror(errno));
 		ctx->read_error = true;
 		return (-1);

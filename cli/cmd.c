@@ -207,11 +207,8 @@ cmd_fail(struct ctx *ctx, const struct word *w, const char *fmt, ...)
 	char		*msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1)
-		msg = NULL;
+	(void)xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (msg == NULL)
-		return (CMD_FAIL);
 	out_error(ctx, w != NULL ? w->col : 0, msg);
 	if (ctx->json) {
 		memset(&ev, 0, sizeof(ev));

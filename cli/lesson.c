@@ -29,6 +29,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -146,11 +147,8 @@ put(struct ctx *ctx, const char *fmt, ...)
 	char	*s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) == -1)
-		s = NULL;
+	(void)xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (s == NULL)
-		return;
 	if (ctx->json || ctx->print_hook == NULL) {
 		out_wrap(s, chrome(ctx));
 		fputs(s, chrome(ctx));
@@ -517,8 +515,7 @@ lesson_list(struct ctx *ctx, const char *dir)
 	char			*path, *cause;
 
 	if (lesson_scan(dir, &v, &n) == -1 || n == 0) {
-		fprintf(stderr, "%s: no lessons in %s (set IPCPLAY_LESSONS_DIR)"
-		    "\n", getprogname(), dir);
+		warnx("no lessons in %s (set IPCPLAY_LESSONS_DIR)", dir);
 		if (v != NULL)
 			entries_free(v, n);
 		return (2);
@@ -899,12 +896,11 @@ lesson_play(struct ctx *ctx, const char *path)
 	bool		 done;
 
 	if (active) {
-		fprintf(stderr, "%s: a lesson is already playing\n",
-		    getprogname());
+		warnx("a lesson is already playing");
 		return (2);
 	}
 	if ((l = lesson_load(path, &cause)) == NULL) {
-		fprintf(stderr, "%s: %s\n", getprogname(), cause);
+		warnx("%s", cause);
 		free(cause);
 		return (2);
 	}
@@ -983,7 +979,7 @@ lesson_main(struct ctx *ctx, int argc, char **argv)
 		return (r);
 	}
 	if ((path = lesson_find(dir, argv[1], &cause)) == NULL) {
-		fprintf(stderr, "%s: %s\n", getprogname(), cause);
+		warnx("%s", cause);
 		free(cause);
 		free(dir);
 		return (2);

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -86,8 +87,7 @@ finish(struct ctx *ctx, int status)
 			errno = ctx->out_errno;
 		else if (errno == 0)
 			errno = EIO;
-		fprintf(stderr, "%s: stdout: %s\n", getprogname(),
-		    strerror(errno));
+		warnx("stdout: %s", strerror(errno));
 		if (status == 0)
 			status = 1;
 	}
@@ -115,8 +115,7 @@ main(int argc, char *argv[])
 
 	engine_title_init(argc, argv, environ);
 	if ((closed = std_fds()) & (1 << STDOUT_FILENO)) {
-		fprintf(stderr, "%s: stdout: %s\n", getprogname(),
-		    strerror(EBADF));
+		warnx("stdout: %s", strerror(EBADF));
 		return (1);
 	}
 	memset(&cf, 0, sizeof(cf));
@@ -139,8 +138,7 @@ main(int argc, char *argv[])
 		case 's':
 			cf.seed = strtonum(optarg, 0, LLONG_MAX, &errstr);
 			if (errstr != NULL) {
-				fprintf(stderr, "%s: --seed %s: %s\n",
-				    getprogname(), optarg, errstr);
+				warnx("--seed %s: %s", optarg, errstr);
 				return (2);
 			}
 			break;
@@ -157,17 +155,13 @@ main(int argc, char *argv[])
 					break;
 			}
 			if (optopt == 'c')
-				fprintf(stderr, "%s: -c needs an argument\n",
-				    getprogname());
+				warnx("-c needs an argument");
 			else if (optopt != 0 && longopts[i].name != NULL)
-				fprintf(stderr, "%s: --%s needs an argument\n",
-				    getprogname(), longopts[i].name);
+				warnx("--%s needs an argument", longopts[i].name);
 			else if (optopt != 0)
-				fprintf(stderr, "%s: unknown option -%c\n",
-				    getprogname(), optopt);
+				warnx("unknown option -%c", optopt);
 			else
-				fprintf(stderr, "%s: unknown option %s\n",
-				    getprogname(), argv[optind - 1]);
+				warnx("unknown option %s", argv[optind - 1]);
 			usage(stderr);
 			return (2);
 		}
@@ -176,8 +170,7 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc > 0 && strcmp(argv[0], "lesson") == 0) {
 		if (cmds != NULL) {
-			fprintf(stderr, "%s: -c and lesson do not go together\n",
-			    getprogname());
+			warnx("-c and lesson do not go together");
 			return (2);
 		}
 		ctx.out = stdout;
@@ -188,26 +181,24 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0 && (closed & 1) != 0) {
-			fprintf(stderr, "%s: stdin: %s\n", getprogname(),
-			    strerror(EBADF));
+			warnx("stdin: %s", strerror(EBADF));
 			return (2);
 		}
 		if (strcmp(argv[i], "-") == 0)
 			continue;
 		if (access(argv[i], R_OK) == -1 || stat(argv[i], &sb) == -1) {
-			fprintf(stderr, "%s: %s: %s\n", getprogname(), argv[i],
+			warnx("%s: %s", argv[i],
 			    strerror(errno));
 			return (2);
 		}
 		if (S_ISDIR(sb.st_mode)) {
-			fprintf(stderr, "%s: %s: %s\n", getprogname(), argv[i],
+			warnx("%s: %s", argv[i],
 			    strerror(EISDIR));
 			return (2);
 		}
 	}
 	if (cmds != NULL && argc > 0) {
-		fprintf(stderr, "%s: -c and script files do not go together\n",
-		    getprogname());
+		warnx("-c and script files do not go together");
 		return (2);
 	}
 
@@ -229,8 +220,7 @@ main(int argc, char *argv[])
 		ctx.fail_pending = false;
 	}
 	else if (closed & (1 << STDIN_FILENO)) {
-		fprintf(stderr, "%s: stdin: %s\n", getprogname(),
-		    strerror(EBADF));
+		warnx("stdin: %s", strerror(EBADF));
 		ctx.read_error = true;
 	} else
 		batch_stream(&ctx, stdin, "stdin");

@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -692,10 +693,9 @@ out_vraw(struct ctx *ctx, const char *fmt, va_list ap)
 	char	*s;
 
 	if (ctx->print_hook != NULL) {
-		if (vasprintf(&s, fmt, ap) != -1) {
-			ctx->print_hook(ctx, OUT_TEXT, s);
-			free(s);
-		}
+		(void)xvasprintf(&s, fmt, ap);
+		ctx->print_hook(ctx, OUT_TEXT, s);
+		free(s);
 	} else
 		vfprintf(ctx->out, fmt, ap);
 }
@@ -728,11 +728,8 @@ out_printf(struct ctx *ctx, const char *fmt, ...)
 		va_end(ap);
 		return;
 	}
-	if (vasprintf(&s, fmt, ap) == -1)
-		s = NULL;
+	(void)xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	if (s == NULL)
-		return;
 	sb_puts(&ctx->text, s);
 	free(s);
 	line = ctx->text.s;
@@ -781,7 +778,7 @@ out_error(struct ctx *ctx, int col, const char *msg)
 		}
 		fprintf(stderr, "error: %s\n", msg);
 	} else
-		fprintf(stderr, "%s: %s:%d: %s\n", getprogname(), ctx->file,
+		warnx("%s:%d: %s", ctx->file,
 		    ctx->line, msg);
 	fflush(stderr);
 }

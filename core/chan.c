@@ -61,6 +61,7 @@ chan_new(struct engine *e, const char *name, const struct chan_config *cf,
 	TAILQ_INIT(&c->receivers);
 	TAILQ_INIT(&c->pollers);
 	TAILQ_INSERT_TAIL(&e->chans, c, entry);
+	e->ccur = NULL;			/* the list changed */
 	e->nchans++;
 	return (c);
 }

@@ -155,6 +155,8 @@ engine_clear(struct engine *e)
 	TAILQ_FOREACH_SAFE(c, &e->chans, entry, tc)
 		chan_destroy(e, c);
 	TAILQ_INIT(&e->chans);
+	e->pcur = NULL;
+	e->ccur = NULL;
 	TAILQ_INIT(&e->dirtyq);
 	for (i = 0; i < e->ndl_prev; i++)
 		free(e->dl_prev[i]);
@@ -344,6 +346,7 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 		msg_free_all(e, old->mailbox);	/* nobody can read it now */
 	}
 	TAILQ_INSERT_TAIL(&e->procs, p, entry);
+	e->pcur = NULL;			/* the list changed */
 	e->nprocs++;
 	e->nlive++;
 	memset(&cf, 0, sizeof(cf));
@@ -510,6 +513,7 @@ engine_close(struct engine *e, const char *name, char **cause)
 		o->nbalance = j;
 	}
 	TAILQ_REMOVE(&e->chans, c, entry);
+	e->ccur = NULL;
 	e->nchans--;
 	chan_destroy(e, c);
 	e->wfg_dirty = true;

@@ -76,9 +76,24 @@ bool
 engine_proc_info(struct engine *e, size_t i, struct proc_info *pi)
 {
 	struct proc	*p;
+	size_t		 k = 0;
 
-	TAILQ_FOREACH(p, &e->procs, entry) {
-		if (!p->retired && i-- == 0) {
+	/*
+	 * Callers walk i = 0, 1, 2 ...: go on from where the last call
+	 * stopped (any change to the list forgets the place), so a walk
+	 * is linear, not quadratic.
+	 */
+	p = TAILQ_FIRST(&e->procs);
+	if (e->pcur != NULL && i >= e->pcur_i) {
+		p = e->pcur;
+		k = e->pcur_i;
+	}
+	for (; p != NULL; p = TAILQ_NEXT(p, entry)) {
+		if (p->retired)
+			continue;
+		if (k++ == i) {
+			e->pcur = p;
+			e->pcur_i = i;
 			proc_fill_info(p, pi);
 			return (true);
 		}
@@ -188,9 +203,20 @@ bool
 engine_chan_info(struct engine *e, size_t i, struct chan_info *ci)
 {
 	struct chan	*c;
+	size_t		 k = 0;
 
-	TAILQ_FOREACH(c, &e->chans, entry) {
-		if ((c->owner == NULL || !c->owner->retired) && i-- == 0) {
+	/* As engine_proc_info: a walk goes on from the last place. */
+	c = TAILQ_FIRST(&e->chans);
+	if (e->ccur != NULL && i >= e->ccur_i) {
+		c = e->ccur;
+		k = e->ccur_i;
+	}
+	for (; c != NULL; c = TAILQ_NEXT(c, entry)) {
+		if (c->owner != NULL && c->owner->retired)
+			continue;
+		if (k++ == i) {
+			e->ccur = c;
+			e->ccur_i = i;
 			chan_fill_info(e, c, ci);
 			return (true);
 		}

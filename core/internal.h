@@ -199,6 +199,11 @@ struct engine {
 	struct pollfd	*pfds;
 	struct proc	**pfd_procs;
 	size_t		 pfd_cap;
+	/* Where the last engine_proc_info/chan_info stopped (inspect.c). */
+	struct proc	*pcur;
+	size_t		 pcur_i;
+	struct chan	*ccur;
+	size_t		 ccur_i;
 };
 
 /* engine.c */

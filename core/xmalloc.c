@@ -87,9 +87,17 @@ xasprintf(char **out, const char *fmt, ...)
 	int	 n;
 
 	va_start(ap, fmt);
-	n = vasprintf(out, fmt, ap);
+	n = xvasprintf(out, fmt, ap);
 	va_end(ap);
-	if (n == -1)
+	return (n);
+}
+
+int
+xvasprintf(char **out, const char *fmt, va_list ap)
+{
+	int	n;
+
+	if ((n = vasprintf(out, fmt, ap)) == -1)
 		fatal();
 	return (n);
 }
