@@ -228,6 +228,7 @@ const struct cmd_entry cmd_channel_entry = {
 	    "max=BYTES (unbounded).",
 	.example = "channel c1 bounded 2 from A to B",
 	.min_args = 2, .max_args = -1,
+	.args = { A_NAME, A_BUFFERING }, .rest = true,
 	.exec = cmd_channel_exec,
 };
 
@@ -259,6 +260,7 @@ const struct cmd_entry cmd_close_entry = {
 	    "closed\"; later use is \"no such channel\".",
 	.example = "close c1",
 	.min_args = 1, .max_args = 1,
+	.args = { A_CHAN },
 	.exec = cmd_close_exec,
 };
 
@@ -296,6 +298,7 @@ const struct cmd_entry cmd_tap_entry = {
 	    "nothing and needs no change to them.",
 	.example = "tap c1",
 	.min_args = 1, .max_args = 1,
+	.args = { A_CHAN },
 	.exec = cmd_tap_exec,
 };
 
@@ -305,6 +308,7 @@ const struct cmd_entry cmd_untap_entry = {
 	.help = "Stop logging CHAN.",
 	.example = "untap c1",
 	.min_args = 1, .max_args = 1,
+	.args = { A_CHAN },
 	.exec = cmd_untap_exec,
 };
 
@@ -332,6 +336,7 @@ const struct cmd_entry cmd_filter_entry = {
 	    "bounded: a message the filter cannot decide is rejected too.",
 	.example = "filter c1 '^[0-9]+$'",
 	.min_args = 2, .max_args = 2,
+	.args = { A_CHAN, A_TEXT },
 	.exec = cmd_filter_exec,
 };
 
@@ -358,6 +363,8 @@ cmd_balance_exec(struct ctx *ctx, struct word *w, size_t n)
 	return (r);
 }
 
+static const char *const balance_words[] = { "->", NULL };
+
 const struct cmd_entry cmd_balance_entry = {
 	.name = "balance",
 	.usage = "balance CHAN -> CHAN2 CHAN3...",
@@ -366,5 +373,7 @@ const struct cmd_entry cmd_balance_entry = {
 	    "see.  With no targets, stop balancing.",
 	.example = "balance jobs -> w1 w2",
 	.min_args = 2, .max_args = -1,
+	.args = { A_CHAN, A_WORD, A_CHAN }, .rest = true,
+	.words = balance_words,
 	.exec = cmd_balance_exec,
 };

@@ -28,6 +28,8 @@ cmd_dashboard_exec(struct ctx *ctx, struct word *w, size_t n)
 	return (ctx->dashboard_set(ctx, on));
 }
 
+static const char *const onoff_words[] = { "on", "off", NULL };
+
 const struct cmd_entry cmd_dashboard_entry = {
 	.name = "dashboard",
 	.usage = "dashboard [on|off]",
@@ -36,5 +38,6 @@ const struct cmd_entry cmd_dashboard_entry = {
 	    "event log.  Needs a terminal; batch mode keeps the transcript.",
 	.example = "dashboard on",
 	.min_args = 0, .max_args = 1,
+	.args = { A_WORD }, .words = onoff_words,
 	.exec = cmd_dashboard_exec,
 };

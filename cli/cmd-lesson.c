@@ -34,6 +34,7 @@ const struct cmd_entry cmd_predict_entry = {
 	    "and shows the answer once the step has run.",
 	.example = "predict \"Who is blocked now?\" \"A: the buffer is full.\"",
 	.min_args = 2, .max_args = 2,
+	.args = { A_TEXT, A_TEXT },
 	.exec = cmd_predict_exec,
 };
 
@@ -59,6 +60,7 @@ const struct cmd_entry cmd_exercise_entry = {
 	    "'ipcplay lesson' lets the student type their own.",
 	.example = "exercise \"Make B block in recv on c1.\"",
 	.min_args = 1, .max_args = -1,
+	.args = { A_TEXT }, .rest = true,
 	.exec = cmd_exercise_exec,
 };
 
@@ -139,5 +141,6 @@ const struct cmd_entry cmd_lesson_entry = {
 	    "step in a playground of its own; your processes wait.",
 	.example = "lesson deadlock",
 	.min_args = 0, .max_args = 1,
+	.args = { A_TOPIC },
 	.exec = cmd_lesson_exec,
 };

@@ -50,6 +50,7 @@ const struct cmd_entry cmd_spawn_entry = {
 	.help = "Fork a real process for each NAME.  Each gets a mailbox @NAME.",
 	.example = "spawn A B C",
 	.min_args = 1, .max_args = -1,
+	.args = { A_NAME }, .rest = true,
 	.exec = cmd_spawn_exec,
 };
 
@@ -87,6 +88,7 @@ const struct cmd_entry cmd_kill_entry = {
 	    "itself, as kill(1) would.",
 	.example = "kill B KILL",
 	.min_args = 1, .max_args = 2,
+	.args = { A_PROC, A_SIGNAL },
 	.exec = cmd_kill_exec,
 };
 
@@ -156,6 +158,12 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 	ctx->watch_failed = false;
 	return (r);
 }
+
+/* The options of the operations, for completion. */
+static const char *const send_opts[] = { "-n", "--timeout", "--atomic", NULL };
+static const char *const timeout_opts[] = { "--timeout", NULL };
+static const char *const recv_opts[] = { "-n", "--timeout", "--max", NULL };
+static const char *const poll_opts[] = { "-w", "-n", "--timeout", NULL };
 
 #define F_N	0x01
 #define F_TIME	0x02
@@ -319,6 +327,7 @@ const struct cmd_entry cmd_send_entry = {
 	    "the message in turn; with --atomic all or none.",
 	.example = "A send c1 \"hello\"",
 	.min_args = 2, .max_args = 7, .proc_op = true,
+	.args = { A_CHAN_SEND, A_MSG }, .opts = send_opts,
 	.exec = cmd_send_exec,
 };
 
@@ -366,6 +375,7 @@ const struct cmd_entry cmd_call_entry = {
 	    "between the send and the wait.",
 	.example = "C call srv \"get 7\"",
 	.min_args = 2, .max_args = 4, .proc_op = true,
+	.args = { A_CHAN_SEND, A_MSG }, .opts = timeout_opts,
 	.exec = cmd_call_exec,
 };
 
@@ -407,6 +417,7 @@ const struct cmd_entry cmd_reply_entry = {
 	    "been waiting since its call, gets MSG.  A call is answered once.",
 	.example = "S reply \"7 is prime\"",
 	.min_args = 1, .max_args = 1, .proc_op = true,
+	.args = { A_MSG },
 	.exec = cmd_reply_exec,
 };
 
@@ -417,6 +428,7 @@ const struct cmd_entry cmd_replyrecv_entry = {
 	    "for the next call on CHAN, in one step: an L4 server's loop.",
 	.example = "S reply-recv srv \"7 is prime\"",
 	.min_args = 2, .max_args = 2, .proc_op = true,
+	.args = { A_CHAN_RECV, A_MSG },
 	.exec = cmd_reply_exec,
 };
 
@@ -459,6 +471,7 @@ const struct cmd_entry cmd_recv_entry = {
 	    "bytes (a longer datagram is truncated, and says so).",
 	.example = "B recv c1",
 	.min_args = 0, .max_args = 6, .proc_op = true,
+	.args = { A_CHAN_RECV }, .opts = recv_opts,
 	.exec = cmd_recv_exec,
 };
 
@@ -519,6 +532,7 @@ const struct cmd_entry cmd_poll_entry = {
 	    "of an event loop.",
 	.example = "S poll c1 c2 c3",
 	.min_args = 1, .max_args = 31, .proc_op = true,
+	.args = { A_CHAN_RECV }, .rest = true, .opts = poll_opts,
 	.exec = cmd_poll_exec,
 };
 
@@ -553,6 +567,7 @@ const struct cmd_entry cmd_signal_entry = {
 	    "caught and from whom.",
 	.example = "A signal B USR1",
 	.min_args = 1, .max_args = 2, .proc_op = true,
+	.args = { A_PROC, A_SIGNAL },
 	.exec = cmd_signal_exec,
 };
 
@@ -593,6 +608,7 @@ const struct cmd_entry cmd_mask_entry = {
 	    "real-time one (RTMIN+N) is queued each time.",
 	.example = "B mask USR1",
 	.min_args = 1, .max_args = 1, .proc_op = true,
+	.args = { A_SIGNAL },
 	.exec = cmd_mask_exec,
 };
 
@@ -602,6 +618,7 @@ const struct cmd_entry cmd_unmask_entry = {
 	.help = "Unblock SIG in PROC; pending signals are delivered now.",
 	.example = "B unmask USR1",
 	.min_args = 1, .max_args = 1, .proc_op = true,
+	.args = { A_SIGNAL },
 	.exec = cmd_unmask_exec,
 };
 
@@ -627,5 +644,6 @@ const struct cmd_entry cmd_exit_entry = {
 	    "consequences: broken channel, end of channel.",
 	.example = "B exit 3",
 	.min_args = 0, .max_args = 1, .proc_op = true,
+	.args = { A_NUMBER },
 	.exec = cmd_exit_exec,
 };

@@ -34,6 +34,7 @@ const struct cmd_entry cmd_sleep_entry = {
 	    "and processes meanwhile.",
 	.example = "sleep 200",
 	.min_args = 1, .max_args = 1,
+	.args = { A_NUMBER },
 	.exec = cmd_sleep_exec,
 };
 
@@ -127,6 +128,7 @@ const struct cmd_entry cmd_repeat_entry = {
 	.help = "Run COMMAND N times; $i in it counts 1..N.",
 	.example = "repeat 3 A send c1 \"msg $i\"",
 	.min_args = 2, .max_args = -1,
+	.args = { A_NUMBER, A_COMMAND }, .rest = true,
 	.exec = cmd_repeat_exec,
 };
 
@@ -479,6 +481,7 @@ const struct cmd_entry cmd_expect_entry = {
 	    "TEXT); error (the previous command failed).",
 	.example = "expect A blocked send c1",
 	.min_args = 1, .max_args = -1,
+	.args = { A_EXPECT }, .rest = true,
 	.exec = cmd_expect_exec,
 };
 
@@ -495,6 +498,7 @@ const struct cmd_entry cmd_say_entry = {
 	.help = "Print TEXT: narration for lessons and demos.",
 	.example = "say \"Now B is blocked: its buffer is empty.\"",
 	.min_args = 0, .max_args = -1,
+	.args = { A_TEXT }, .rest = true,
 	.exec = cmd_say_exec,
 };
 
@@ -581,6 +585,7 @@ const struct cmd_entry cmd_help_entry = {
 	    "example.",
 	.example = "help send",
 	.min_args = 0, .max_args = 1,
+	.args = { A_COMMAND },
 	.exec = cmd_help_exec,
 };
 

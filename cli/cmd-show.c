@@ -526,6 +526,7 @@ const struct cmd_entry cmd_chan_entry = {
 	    "contents, its queues of waiting processes, and its counters.",
 	.example = "chan c1",
 	.min_args = 1, .max_args = 1,
+	.args = { A_CHAN },
 	.exec = cmd_chan_exec,
 };
 
@@ -749,6 +750,8 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 	return (CMD_OK);
 }
 
+static const char *const dot_words[] = { "--dot", NULL };
+
 const struct cmd_entry cmd_graph_entry = {
 	.name = "graph",
 	.usage = "graph [--dot [FILE]]",
@@ -758,6 +761,7 @@ const struct cmd_entry cmd_graph_entry = {
 	    "FILE (then: dot -Tpng FILE > g.png).",
 	.example = "graph --dot wait.dot",
 	.min_args = 0, .max_args = 2,
+	.args = { A_WORD, A_FILE }, .words = dot_words,
 	.exec = cmd_graph_exec,
 };
 
@@ -778,6 +782,7 @@ const struct cmd_entry cmd_trace_entry = {
 	.help = "Print the last N events (default 20, at most 1000).",
 	.example = "trace 5",
 	.min_args = 0, .max_args = 1,
+	.args = { A_NUMBER },
 	.exec = cmd_trace_exec,
 };
 

@@ -1,10 +1,10 @@
 /*
- * Context-aware completion, driven by the same command table that parses.
- * The words before the cursor decide what fits: a command word or a
- * process name at the start; an operation after a process; channel names
- * (and @mailboxes) where a channel goes; process names where a process
- * goes; buffering kinds and key= options after "channel NAME"; signal
- * names after "signal", "kill NAME", "mask" and "unmask".
+ * Completion, driven by the command table: each entry says what goes at
+ * each of its positions (enum arg_kind) and which options it takes, so a
+ * new command completes without a line here.  The words before the
+ * cursor decide what fits: a command word or a process name at the
+ * start; an operation after a process; then the entry's kind for the
+ * position (a channel the process may send on, a signal, a lesson ...).
  */
 
 #include <stdlib.h>
@@ -112,11 +112,227 @@ add_chans_for(struct ctx *ctx, const char *proc, bool send)
 	}
 }
 
+/*
+ * --complete LINE: what Tab would offer after LINE, one per line, for a
+ * shell's completion script (and the tests, which walk the table).
+ */
+void
+complete_print(struct ctx *ctx, const char *line)
+{
+	const char	*text;
+	char		**r;
+	size_t		 i;
+
+	text = strrchr(line, ' ');
+	text = text != NULL ? text + 1 : line;
+	r = complete_line(ctx, line, text, (int)(text - line));
+	if (r == NULL)
+		return;
+	for (i = r[1] != NULL ? 1 : 0; r[i] != NULL; i++)
+		printf("%s\n", r[i]);
+	for (i = 0; r[i] != NULL; i++)
+		free(r[i]);
+	free(r);
+}
+
+/* --grammar: each command's argument kinds, from the table. */
+void
+grammar_print(void)
+{
+	const struct cmd_entry	*ce;
+	size_t			 i, j;
+
+	for (i = 0; (ce = cmd_table[i]) != NULL; i++) {
+		printf("%s%s", ce->proc_op ? "PROC " : "", ce->name);
+		for (j = 0; j < CMD_ARGS_MAX && ce->args[j] != A_END; j++)
+			printf(" %s", arg_kind_name(ce->args[j]));
+		if (ce->rest)
+			printf("...");
+		for (j = 0; ce->opts != NULL && ce->opts[j] != NULL; j++)
+			printf(" [%s]", ce->opts[j]);
+		printf("\n");
+	}
+}
+
 char **
 repl_completions(struct ctx *ctx, const char *text, int start, int end)
 {
 	(void)end;
 	return (complete_line(ctx, rl_line_buffer, text, start));
+}
+
+/* The kinds as usage lines and the man page name them. */
+const char *
+arg_kind_name(enum arg_kind k)
+{
+	static const char *kinds[] = {
+		"", "NAME", "PROC", "CHAN", "SEND-CHAN", "RECV-CHAN", "SIGNAL",
+		"N", "MSG", "TEXT", "BUFFERING", "COMMAND", "LESSON", "WHAT",
+		"WORD", "FILE"
+	};
+
+	if ((size_t)k < sizeof(kinds) / sizeof(kinds[0]))
+		return (kinds[k]);
+	return ("?");
+}
+
+/* Does word w take the next word as its value (--timeout MS)? */
+static bool
+opt_with_value(const char *w)
+{
+	return (strcmp(w, "--timeout") == 0 || strcmp(w, "--max") == 0);
+}
+
+static void
+add_topics(void)
+{
+	char	**t;
+	size_t	  nt, j;
+
+	nt = lesson_topics(&t);
+	for (j = 0; j < nt; j++)
+		add_owned(t[j]);
+	free(t);
+}
+
+/* expect's forms: what fits after "expect" and the words so far. */
+static void
+add_expect(struct ctx *ctx, struct word *w, size_t n)
+{
+	static const char *first[] = { "deadlock", "no", "error", "saw",
+	    NULL };
+	static const char *pe[] = { "blocked", "ready", "exited",
+	    "received", NULL };
+	static const char *ce[] = { "holds", "contains", NULL };
+	static const char *ops[] = { "send", "recv", "poll", "call", NULL };
+
+	if (n == 0) {
+		add_procs(ctx);
+		add_chans(ctx);
+		add_list(first);
+	} else if (strcmp(w[0].s, "deadlock") == 0)
+		add_procs(ctx);
+	else if (n == 1 && strcmp(w[0].s, "no") == 0)
+		repl_comp_add("deadlock");
+	else if (n == 1 && engine_is_proc(ctx->e, w[0].s))
+		add_list(pe);
+	else if (n == 1 && engine_is_chan(ctx->e, w[0].s))
+		add_list(ce);
+	else if (n == 2 && strcmp(w[1].s, "blocked") == 0)
+		add_list(ops);
+	else if (n == 3 && strcmp(w[1].s, "blocked") == 0)
+		add_chans(ctx);
+}
+
+/*
+ * The words of a command are w[0..n), the last one complete; offer what
+ * fits next, from the command table: the entry's kind for that position
+ * (past its options and their values), its options where a word starts
+ * with '-', and a few grammars of their own (a channel's options, the
+ * forms of expect, the command that repeat runs).
+ */
+static void
+complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
+{
+	const struct cmd_entry	*ce;
+	const char		*proc = NULL;
+	char			*amb;
+	size_t			 i, skip, pos;
+	enum arg_kind		 k;
+
+	if (n == 0) {
+		for (i = 0; cmd_table[i] != NULL; i++)
+			if (!cmd_table[i]->proc_op)
+				repl_comp_add(cmd_table[i]->name);
+		add_procs(ctx);
+		return;
+	}
+	if (engine_is_proc(ctx->e, w[0].s)) {
+		if (n == 1) {
+			for (i = 0; cmd_table[i] != NULL; i++)
+				if (cmd_table[i]->proc_op)
+					repl_comp_add(cmd_table[i]->name);
+			return;
+		}
+		if ((ce = op_lookup(w[1].s)) == NULL)
+			return;
+		proc = w[0].s;
+		skip = 2;
+	} else {
+		if ((ce = cmd_lookup(w[0].s, &amb)) == NULL) {
+			free(amb);
+			return;
+		}
+		skip = 1;
+	}
+	/* The position: words so far, past options and their values. */
+	for (i = skip, pos = 0; i < n; i++) {
+		if (!w[i].quoted && w[i].s[0] == '-' && ce->opts != NULL &&
+		    w[i].s[1] != '\0' && strcmp(w[i].s, "->") != 0) {
+			if (opt_with_value(w[i].s))
+				i++;
+			continue;
+		}
+		pos++;
+	}
+	if (ce->opts != NULL && text[0] == '-')
+		add_list((const char **)ce->opts);
+	if (pos < CMD_ARGS_MAX && ce->args[pos] != A_END)
+		k = ce->args[pos];
+	else if (ce->rest && pos > 0 && ce->args[0] != A_END) {
+		for (i = 0; i + 1 < CMD_ARGS_MAX && ce->args[i + 1] != A_END;
+		    i++)
+			continue;
+		k = ce->args[i];
+	} else
+		return;
+	switch (k) {
+	case A_PROC:
+		add_procs(ctx);
+		break;
+	case A_CHAN:
+		add_chans(ctx);
+		break;
+	case A_CHAN_SEND:
+	case A_CHAN_RECV:
+		if (proc != NULL)
+			add_chans_for(ctx, proc, k == A_CHAN_SEND);
+		else
+			add_chans(ctx);
+		break;
+	case A_SIGNAL:
+		add_list(signals);
+		break;
+	case A_BUFFERING:
+		/* channel NAME BUFFERING [N] [from P,...] [to P,...] OPT... */
+		if (pos == 1)
+			add_list(bufferings);
+		else if (strcmp(w[n - 1].s, "from") == 0 ||
+		    strcmp(w[n - 1].s, "to") == 0)
+			add_procs(ctx);
+		else if (strcmp(w[n - 1].s, "bounded") != 0)
+			add_list(chanopts);
+		break;
+	case A_COMMAND:
+		if (strcmp(ce->name, "repeat") == 0)
+			complete_words(ctx, w + skip + 1, n - skip - 1, text);
+		else
+			for (i = 0; cmd_table[i] != NULL; i++)
+				repl_comp_add(cmd_table[i]->name);
+		break;
+	case A_TOPIC:
+		add_topics();
+		break;
+	case A_EXPECT:
+		add_expect(ctx, w + skip, n - skip);
+		break;
+	case A_WORD:
+		if (ce->words != NULL)
+			add_list((const char **)ce->words);
+		break;
+	default:
+		break;
+	}
 }
 
 /*
@@ -128,10 +344,9 @@ complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 {
 	struct words	*cmds;
 	struct word	*w;
-	size_t		 ncmds, n, i;
+	size_t		 ncmds, n;
 	char		*prefix, *err, **r;
 	int		 col;
-	const struct cmd_entry *ce;
 
 	while (nnames > 0)
 		free(names[--nnames]);
@@ -150,76 +365,7 @@ complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 		w = cmds[ncmds - 1].v;
 		n = cmds[ncmds - 1].n;
 	}
-	if (n == 0) {
-		for (i = 0; cmd_table[i] != NULL; i++)
-			if (!cmd_table[i]->proc_op)
-				repl_comp_add(cmd_table[i]->name);
-		add_procs(ctx);
-	} else if (engine_is_proc(ctx->e, w[0].s) && n == 1) {
-		for (i = 0; cmd_table[i] != NULL; i++)
-			if (cmd_table[i]->proc_op)
-				repl_comp_add(cmd_table[i]->name);
-	} else if (engine_is_proc(ctx->e, w[0].s) &&
-	    (ce = op_lookup(w[1].s)) != NULL) {
-		if (strcmp(ce->name, "signal") == 0)
-			n == 2 ? add_procs(ctx) : add_list(signals);
-		else if (strcmp(ce->name, "mask") == 0 ||
-		    strcmp(ce->name, "unmask") == 0)
-			add_list(signals);
-		else if (strcmp(ce->name, "exit") != 0 &&
-		    strcmp(ce->name, "reply") != 0 && (n == 2 ||
-		    strcmp(ce->name, "poll") == 0))
-			add_chans_for(ctx, w[0].s, strcmp(ce->name, "send") ==
-			    0 || strcmp(ce->name, "call") == 0);
-	} else if (strcmp(w[0].s, "channel") == 0) {
-		if (n == 2)
-			add_list(bufferings);
-		else if (n >= 3) {
-			if (strcmp(w[n - 1].s, "from") == 0 ||
-			    strcmp(w[n - 1].s, "to") == 0)
-				add_procs(ctx);
-			else
-				add_list(chanopts);
-		}
-	} else if (strcmp(w[0].s, "kill") == 0)
-		n == 1 ? add_procs(ctx) : add_list(signals);
-	else if (strcmp(w[0].s, "lesson") == 0 && n == 1) {
-		char	**t;
-		size_t	  nt, j;
-
-		nt = lesson_topics(&t);
-		for (j = 0; j < nt; j++)
-			add_owned(t[j]);
-		free(t);
-	} else if (strcmp(w[0].s, "spawn") == 0)
-		;
-	else if (strcmp(w[0].s, "help") == 0 && n == 1) {
-		for (i = 0; cmd_table[i] != NULL; i++)
-			repl_comp_add(cmd_table[i]->name);
-	} else if ((strcmp(w[0].s, "chan") == 0 ||
-	    strcmp(w[0].s, "close") == 0 || strcmp(w[0].s, "tap") == 0 ||
-	    strcmp(w[0].s, "untap") == 0 || strcmp(w[0].s, "filter") == 0) &&
-	    n == 1)
-		add_chans(ctx);
-	else if (strcmp(w[0].s, "balance") == 0)
-		add_chans(ctx);
-	else if (strcmp(w[0].s, "expect") == 0 && n == 1) {
-		add_procs(ctx);
-		add_chans(ctx);
-		repl_comp_add("deadlock");
-		repl_comp_add("no");
-		repl_comp_add("error");
-	} else if (strcmp(w[0].s, "expect") == 0 && n == 2 &&
-	    engine_is_proc(ctx->e, w[1].s)) {
-		static const char *pe[] = { "blocked", "ready", "exited",
-		    "received", NULL };
-		add_list(pe);
-	} else if (strcmp(w[0].s, "expect") == 0 && n == 2 &&
-	    engine_is_chan(ctx->e, w[1].s)) {
-		static const char *ce2[] = { "holds", "contains", NULL };
-		add_list(ce2);
-	} else if (strcmp(w[0].s, "graph") == 0)
-		repl_comp_add("--dot");
+	complete_words(ctx, w, n, text);
 	words_free(cmds, ncmds);
 	free(prefix);
 	r = repl_comp_match(text);

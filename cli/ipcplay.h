@@ -38,6 +38,33 @@ enum cmd_result {
 
 struct ctx;
 
+/*
+ * What goes at each position of a command, after its word (after
+ * "PROC op" for an operation): the completer offers it, and the man page
+ * names every kind.  Options ("-n", "--timeout MS") may come anywhere
+ * and are listed apart.
+ */
+enum arg_kind {
+	A_END = 0,
+	A_NAME,		/* a new name: nothing to offer */
+	A_PROC,		/* an existing process */
+	A_CHAN,		/* an existing channel or @mailbox */
+	A_CHAN_SEND,	/* one the process may send on (lists: c1,c2) */
+	A_CHAN_RECV,	/* one the process may receive from */
+	A_SIGNAL,	/* USR1, TERM, RTMIN+1, 9 ... */
+	A_NUMBER,
+	A_MSG,		/* a message */
+	A_TEXT,		/* words for a person */
+	A_BUFFERING,	/* a buffering kind, then the channel's options */
+	A_COMMAND,	/* a command (help), or a whole command line (repeat) */
+	A_TOPIC,	/* a lesson */
+	A_EXPECT,	/* one of expect's forms */
+	A_WORD,		/* one of .words */
+	A_FILE
+};
+
+#define CMD_ARGS_MAX	4
+
 struct cmd_entry {
 	const char	*name;
 	const char	*usage;
@@ -47,8 +74,14 @@ struct cmd_entry {
 	int		 max_args;	/* -1: any */
 	bool		 proc_op;	/* written "PROC name ..." */
 	bool		 whole;		/* never abbreviated (quit, reset) */
+	enum arg_kind	 args[CMD_ARGS_MAX];	/* by position, A_END */
+	bool		 rest;		/* the last kind repeats */
+	const char *const *words;	/* for A_WORD */
+	const char *const *opts;	/* its options */
 	enum cmd_result	(*exec)(struct ctx *, struct word *, size_t);
 };
+
+const char	*arg_kind_name(enum arg_kind);
 
 struct trace_ring;
 

@@ -282,6 +282,11 @@ lessons_dir(void)
 			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
 				return (dir);
 			free(dir);
+			/* A build tree's binary: build/ipcplay. */
+			xasprintf(&dir, "%s/../lessons", exe);
+			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+				return (dir);
+			free(dir);
 			/* Installed: PREFIX/bin/ipcplay, PREFIX/share/... */
 			xasprintf(&dir, "%s/../share/ipcplay/lessons", exe);
 			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))

@@ -30,6 +30,8 @@ usage(FILE *f)
 	    "       ipcplay [--json] [--bail] [--seed N] [FILE ...]\n"
 	    "       ipcplay [--json] [--bail] [--seed N] -c COMMANDS\n"
 	    "       ipcplay [--json] [--seed N] lesson [NAME]\n"
+	    "       ipcplay [-c SETUP] --complete LINE\n"
+	    "       ipcplay --grammar\n"
 	    "       ipcplay --help | --version\n"
 	    "\n"
 	    "An educational IPC playground: spawn real processes, connect\n"
@@ -43,6 +45,8 @@ usage(FILE *f)
 	    "  --json        print events as JSON lines\n"
 	    "  --bail        stop at the first failed command or expect\n"
 	    "  --seed N      seed for every random choice (default 0)\n"
+	    "  --complete LINE  what Tab offers after LINE (after -c or FILEs)\n"
+	    "  --grammar     each command's arguments, from the command table\n"
 	    "  --help        print this help\n"
 	    "  --version     print the version\n"
 	    "\n"
@@ -81,6 +85,8 @@ static int
 finish(struct ctx *ctx, int status)
 {
 	ctx_end(ctx);
+	if (ctx->out != stdout)
+		fclose(ctx->out);
 	errno = 0;
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (ctx->out_errno != 0)
@@ -103,13 +109,15 @@ main(int argc, char *argv[])
 		{ "json", no_argument, NULL, 'j' },
 		{ "bail", no_argument, NULL, 'b' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "complete", required_argument, NULL, 'C' },
+		{ "grammar", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct engine_config	 cf;
 	struct ctx		 ctx;
-	const char		*cmds = NULL, *errstr;
+	const char		*cmds = NULL, *errstr, *complete = NULL;
 	struct stat		 sb;
 	int			 ch, i, status, closed;
 
@@ -142,6 +150,12 @@ main(int argc, char *argv[])
 				return (2);
 			}
 			break;
+		case 'C':
+			complete = optarg;
+			break;
+		case 'G':
+			grammar_print();
+			return (0);
 		case 'h':
 			usage(stdout);
 			return (0);
@@ -202,7 +216,10 @@ main(int argc, char *argv[])
 		return (2);
 	}
 
-	ctx.out = stdout;
+	/* --complete prints the candidates only, not the setup's transcript. */
+	ctx.out = complete != NULL ? fopen("/dev/null", "w") : stdout;
+	if (ctx.out == NULL)
+		err(2, "/dev/null");
 	ctx.e = engine_new(&cf);
 	out_init(&ctx);
 
@@ -213,7 +230,9 @@ main(int argc, char *argv[])
 			if (batch_file(&ctx, argv[i]) == -1)
 				break;
 		}
-	} else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+	} else if (complete != NULL)
+		;	/* no script: complete in an empty playground */
+	else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		repl_run(&ctx);
 		/* A typo at the prompt is not a failed session. */
 		ctx.status = 0;
@@ -224,5 +243,9 @@ main(int argc, char *argv[])
 		ctx.read_error = true;
 	} else
 		batch_stream(&ctx, stdin, "stdin");
+	if (complete != NULL) {
+		fflush(stdout);
+		complete_print(&ctx, complete);
+	}
 	return (finish(&ctx, batch_finish(&ctx)));
 }

@@ -23,6 +23,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "board.h"
 #include "ipcplay.h"
 #include "repl.h"
 
@@ -235,8 +236,6 @@ repl_comp_match(const char *text)
 {
 	return (rl_completion_matches(text, comp_gen));
 }
-
-#include "board.h"
 
 /* "dashboard on|off" typed at the plain prompt. */
 static enum cmd_result

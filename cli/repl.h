@@ -17,5 +17,7 @@ void	 repl_comp_add(const char *);
 char	**repl_comp_match(const char *);
 char	**repl_completions(struct ctx *, const char *, int, int);
 char	**complete_line(struct ctx *, const char *, const char *, int);
+void	 complete_print(struct ctx *, const char *);
+void	 grammar_print(void);
 
 #endif
