@@ -281,6 +281,7 @@ free_chans(char **v, size_t n)
 	free(v);
 }
 
+/* send, and call (an L4 call is a send that waits for its answer). */
 static enum cmd_result
 cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -288,18 +289,21 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct word		*pos[8];
 	size_t			 npos;
 	enum cmd_result		 r;
+	bool			 call = strcmp(w[1].s, "call") == 0;
 
 	memset(&rq, 0, sizeof(rq));
-	rq.kind = OP_SEND;
+	rq.kind = call ? OP_CALL : OP_SEND;
 	if (n > 10)
-		return (cmd_fail(ctx, &w[10], "send: too many arguments"));
-	if (op_options(ctx, w, n, F_N | F_TIME | F_ATOM, &rq, pos, &npos)
-	    == -1)
+		return (cmd_fail(ctx, &w[10], "%s: too many arguments",
+		    w[1].s));
+	if (op_options(ctx, w, n, call ? F_TIME : F_N | F_TIME | F_ATOM, &rq,
+	    pos, &npos) == -1)
 		return (CMD_FAIL);
 	if (npos != 2)
-		return (cmd_fail(ctx, npos > 2 ? pos[2] : &w[1], "send needs a "
+		return (cmd_fail(ctx, npos > 2 ? pos[2] : &w[1], "%s needs a "
 		    "channel and one message (quote a message with blanks): "
-		    "%s", send_usage));
+		    "%s", w[1].s, call ? "PROC call CHAN MSG [--timeout MS]" :
+		    send_usage));
 	if (pos[1]->len > MSG_LEN_MAX)
 		return (cmd_fail(ctx, pos[1], "message too long (%zu bytes, "
 		    "at most %d)", pos[1]->len, MSG_LEN_MAX));
@@ -333,39 +337,10 @@ const struct cmd_entry cmd_send_entry = {
 
 /*
  * The L4 operations.  call: send on a rendezvous channel and wait for the
- * answer in one step; reply: answer the call received last; reply-recv:
- * answer, then wait for the next call (an L4 server's loop).
+ * answer in one step (cmd_send_exec); reply: answer the call received
+ * last; reply-recv: answer, then wait for the next call (an L4 server's
+ * loop).
  */
-static enum cmd_result
-cmd_call_exec(struct ctx *ctx, struct word *w, size_t n)
-{
-	struct op_request	 rq;
-	struct word		*pos[8];
-	size_t			 npos;
-	enum cmd_result		 r;
-
-	memset(&rq, 0, sizeof(rq));
-	rq.kind = OP_CALL;
-	if (n > 6)
-		return (cmd_fail(ctx, &w[6], "call: too many arguments"));
-	if (op_options(ctx, w, n, F_TIME, &rq, pos, &npos) == -1)
-		return (CMD_FAIL);
-	if (npos != 2)
-		return (cmd_fail(ctx, npos > 2 ? pos[2] : &w[1], "call needs a "
-		    "channel and one message: PROC call CHAN MSG"));
-	if (pos[1]->len > MSG_LEN_MAX)
-		return (cmd_fail(ctx, pos[1], "message too long (%zu bytes, "
-		    "at most %d)", pos[1]->len, MSG_LEN_MAX));
-	if (split_chans(ctx, pos[0], &rq.chans, &rq.nchans) == -1)
-		return (CMD_FAIL);
-	rq.chanspec = pos[0]->s;
-	rq.msg = (const unsigned char *)pos[1]->s;
-	rq.len = pos[1]->len;
-	r = op_run(ctx, w, &rq);
-	free_chans(rq.chans, rq.nchans);
-	return (r);
-}
-
 const struct cmd_entry cmd_call_entry = {
 	.name = "call",
 	.usage = "PROC call CHAN MSG [--timeout MS]",
@@ -376,7 +351,7 @@ const struct cmd_entry cmd_call_entry = {
 	.example = "C call srv \"get 7\"",
 	.min_args = 2, .max_args = 4, .proc_op = true,
 	.args = { A_CHAN_SEND, A_MSG }, .opts = timeout_opts,
-	.exec = cmd_call_exec,
+	.exec = cmd_send_exec,
 };
 
 static enum cmd_result
