@@ -38,7 +38,7 @@ static bool		 handler_lost;	/* reinstall after this line */
 static void	repl_line(char *);
 static bool		 repl_switch;	/* "dashboard on": leave the plain loop */
 static int		 sig_pipe[2] = { -1, -1 };
-char			*repl_history_path;
+static char		*repl_history_path;
 static volatile sig_atomic_t in_command;
 
 /*
