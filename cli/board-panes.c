@@ -417,6 +417,7 @@ void
 pane_graph_draw(struct board *b, struct pane *p)
 {
 	char	line[256];
+	struct sb sb;
 	int	y = 1, maxy;
 	size_t	i;
 
@@ -425,11 +426,10 @@ pane_graph_draw(struct board *b, struct pane *p)
 	if (b->nedges == 0)
 		board_put(p->win, 1, 2, "nobody waits");
 	for (i = (size_t)p->scroll; i < b->nedges && y < maxy - 1; i++) {
-		snprintf(line, sizeof(line), b->utf8 ? "%s \xe2\x94\x80%s %s"
-		    "\xe2\x86\x92 %s%s" : "%s -%s %s-> %s%s", b->edges[i].from,
-		    op_name(b->edges[i].op), b->edges[i].chan,
-		    b->edges[i].to != NULL ? b->edges[i].to : "(nobody)",
-		    b->edges[i].deadlocked ? "  DEADLOCK" : "");
+		sb_init(&sb);
+		edge_text(&sb, &b->edges[i]);
+		strlcpy(line, sb.s, sizeof(line));
+		sb_free(&sb);
 		if (b->edges[i].deadlocked)
 			board_attr_on(b, p->win, C_DEAD, A_BOLD);
 		board_put(p->win, y++, 1, line);
@@ -473,7 +473,8 @@ void
 draw_title(struct board *b)
 {
 	char	 line[512];
-	size_t	 i, j;
+	struct sb sb;
+	size_t	 i;
 	int	 maxx = getmaxx(b->title);
 
 	werase(b->title);
@@ -488,21 +489,15 @@ draw_title(struct board *b)
 	line[0] = '\0';
 	for (i = 0; i < b->ndl; i++) {
 		strlcat(line, i == 0 ? " DEADLOCK: " : " | ", sizeof(line));
-		if (b->dl[i].ncycle > 0) {
-			for (j = 0; j < b->dl[i].ncycle; j++) {
-				strlcat(line, b->dl[i].cycle[j], sizeof(line));
-				strlcat(line, b->utf8 ? " \xe2\x86\x92 " :
-				    " -> ", sizeof(line));
-			}
-			strlcat(line, b->dl[i].cycle[0], sizeof(line));
-		} else {
-			for (j = 0; j < b->dl[i].nprocs; j++) {
-				if (j > 0)
-					strlcat(line, ", ", sizeof(line));
-				strlcat(line, b->dl[i].procs[j], sizeof(line));
-			}
-			strlcat(line, " (nobody can help)", sizeof(line));
+		sb_init(&sb);
+		if (b->dl[i].ncycle > 0)
+			deadlock_cycle(&sb, &b->dl[i]);
+		else {
+			deadlock_procs(&sb, &b->dl[i]);
+			sb_puts(&sb, " (nobody can help)");
 		}
+		strlcat(line, sb.s, sizeof(line));
+		sb_free(&sb);
 	}
 	strlcat(line, " ", sizeof(line));
 	board_attr_on(b, b->title, C_DEAD, A_BOLD | A_REVERSE);

@@ -616,8 +616,7 @@ board_begin(struct ctx *ctx)
 
 	b = xcalloc(1, sizeof(*b));
 	b->ctx = ctx;
-	setlocale(LC_ALL, "");
-	b->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	b->utf8 = glyph_utf8();
 	/*
 	 * In a UTF-8 locale draw lines with Unicode, not the terminal's
 	 * alternate character set, which many terminal emulators (and

@@ -239,12 +239,12 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 	struct deadlock		*dl;
 	struct linebuf		*lb;
 	struct sb		 b;
-	size_t			 nd, i, k;
+	size_t			 nd, i;
 	long long		 v;
 	uint64_t		 cv;
 	const char		*what;
 	int			 ok;
-	char			*q;
+	char			*q, *t;
 
 	*found = NULL;
 	if (n == 2 && strcmp(w[1].s, "error") == 0) {
@@ -273,9 +273,7 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 				sb_puts(&b, "no deadlock");
 			for (i = 0; i < nd; i++) {
 				sb_puts(&b, i > 0 ? "; deadlock " : "deadlock ");
-				for (k = 0; k < dl[i].nprocs; k++)
-					sb_printf(&b, "%s%s", k > 0 ? ", " : "",
-					    dl[i].procs[k]);
+				deadlock_procs(&b, &dl[i]);
 			}
 			*found = sb_take(&b);
 		}
@@ -288,9 +286,7 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 		if (nd > 0) {
 			sb_init(&b);
 			sb_puts(&b, "deadlock ");
-			for (k = 0; k < dl[0].nprocs; k++)
-				sb_printf(&b, "%s%s", k > 0 ? ", " : "",
-				    dl[0].procs[k]);
+			deadlock_procs(&b, &dl[0]);
 			*found = sb_take(&b);
 		}
 		deadlocks_free(dl, nd);
@@ -299,7 +295,9 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 	if (n >= 3 && strcmp(w[1].s, "saw") == 0 &&
 	    !engine_is_proc(ctx->e, "saw") && !engine_is_chan(ctx->e, "saw")) {
 		/* An outcome that leaves no state behind: look at the lines. */
-		q = words_plain(w + 2, n - 2);
+		t = words_plain(w + 2, n - 2);
+		q = glyph_text(t);	/* a lesson's arrows, in this locale */
+		free(t);
 		/* A lesson's checks look at the whole attempt. */
 		lb = ctx->checking ? &ctx->attempt : &ctx->recent;
 		for (i = 0; i < lb->n; i++) {

@@ -226,7 +226,7 @@ msg_shown(const struct msg_view *m, size_t cut)
 		return (word_quote(m->data, m->len));
 	q = word_quote(m->data, cut);
 	q[strlen(q) - 1] = '\0';		/* the closing quote */
-	xasprintf(&t, "%s\xe2\x80\xa6\"", q);
+	xasprintf(&t, "%s%s\"", q, glyph(G_ELLIPSIS));
 	free(q);
 	return (t);
 }
@@ -261,7 +261,8 @@ chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
 	}
 	sb_free(&t);
 	/* Otherwise as many as fit beside "… N more". */
-	snprintf(more, sizeof(more), " \xe2\x80\xa6 %zu more", ci->nmsgs);
+	snprintf(more, sizeof(more), " %s %zu more", glyph(G_ELLIPSIS),
+	    ci->nmsgs);
 	room = width > columns(more) + 2 ? width - columns(more) - 2 : 0;
 	sb_puts(b, "[");
 	for (i = 0, used = 0; i < ci->nmsgs; i++) {
@@ -279,7 +280,7 @@ chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
 		used += (i > 0) + columns(q);
 		free(q);
 	}
-	sb_printf(b, " \xe2\x80\xa6 %zu more]", ci->nmsgs - i);
+	sb_printf(b, " %s %zu more]", glyph(G_ELLIPSIS), ci->nmsgs - i);
 }
 
 /*
@@ -509,7 +510,7 @@ cmd_chan_exec(struct ctx *ctx, struct word *w, size_t n)
 		if (ci.filter != NULL)
 			sb_printf(&b, " filter /%s/", ci.filter);
 		if (ci.nbalance > 0) {
-			sb_puts(&b, " balance -> ");
+			sb_printf(&b, " balance %s ", glyph(G_ARROW));
 			names_text(&b, ci.balance, ci.nbalance);
 		}
 	}
@@ -739,11 +740,12 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 	else if (ne == 0)
 		out_printf(ctx, "nobody waits\n");
 	else {
-		for (i = 0; i < ne; i++)
-			out_printf(ctx, "%s \xe2\x94\x80%s %s\xe2\x86\x92 %s%s\n",
-			    v[i].from, op_name(v[i].op), v[i].chan,
-			    v[i].to != NULL ? v[i].to : "(nobody)",
-			    v[i].deadlocked ? "  DEADLOCK" : "");
+		for (i = 0; i < ne; i++) {
+			sb_free(&b);
+			sb_init(&b);
+			edge_text(&b, &v[i]);
+			out_printf(ctx, "%s\n", b.s);
+		}
 	}
 	sb_free(&b);
 	wfg_edges_free(v, ne);

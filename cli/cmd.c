@@ -324,6 +324,15 @@ cmd_run(struct ctx *ctx, struct word *w, size_t n)
 		free(amb);
 		return (r);
 	}
+	if ((ce = op_lookup(w[0].s)) != NULL) {
+		/* "send A c x": the operation before the process doing it. */
+		if (n >= 2 && engine_is_proc(ctx->e, w[1].s))
+			return (cmd_fail(ctx, &w[0], "'%s' is done by a process, "
+			    "named first (%s); did you mean '%s %s ...'?",
+			    w[0].s, ce->usage, w[1].s, w[0].s));
+		return (cmd_fail(ctx, &w[0], "'%s' is done by a process, named "
+		    "first: %s", w[0].s, ce->usage));
+	}
 	for (size_t i = 0; cmd_table[i] != NULL; i++) {
 		if (cmd_table[i]->whole && strncmp(cmd_table[i]->name, w[0].s,
 		    strlen(w[0].s)) == 0)

@@ -179,6 +179,17 @@ void	 out_raw(struct ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 out_error(struct ctx *, int, const char *);
 char	*event_human(const struct event *);
+struct sb;
+void	 deadlock_procs(struct sb *, const struct deadlock *);
+void	 deadlock_cycle(struct sb *, const struct deadlock *);
+void	 edge_text(struct sb *, const struct wfg_edge *);
+
+/* glyph.c: arrows, dashes and lines in the locale's codeset. */
+enum glyph { G_ARROW, G_DASH, G_ELLIPSIS, G_HLINE, G_NGLYPH };
+void		 glyph_init(void);
+bool		 glyph_utf8(void);
+const char	*glyph(enum glyph);
+char		*glyph_text(const char *);
 
 /* json.c */
 char	*event_json(const struct event *);

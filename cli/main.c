@@ -122,6 +122,7 @@ main(int argc, char *argv[])
 	int			 ch, i, status, closed;
 
 	engine_title_init(argc, argv, environ);
+	glyph_init();
 	if ((closed = std_fds()) & (1 << STDOUT_FILENO)) {
 		warnx("stdout: %s", strerror(EBADF));
 		return (1);

@@ -80,6 +80,35 @@ list(struct sb *b, const char *const *v, size_t n, const char *sep)
 		sb_printf(b, "%s%s", i > 0 ? sep : "", v[i]);
 }
 
+/* "A, B, C": a deadlock's processes, as every report names them. */
+void
+deadlock_procs(struct sb *b, const struct deadlock *d)
+{
+	list(b, (const char *const *)d->procs, d->nprocs, ", ");
+}
+
+/* "A -> B -> C -> A": the cycle, closed; nothing if there is none. */
+void
+deadlock_cycle(struct sb *b, const struct deadlock *d)
+{
+	size_t	i;
+
+	if (d->ncycle == 0)
+		return;
+	for (i = 0; i < d->ncycle; i++)
+		sb_printf(b, "%s %s ", d->cycle[i], glyph(G_ARROW));
+	sb_puts(b, d->cycle[0]);
+}
+
+/* "A -send ab-> B  DEADLOCK": one edge of the wait-for graph. */
+void
+edge_text(struct sb *b, const struct wfg_edge *e)
+{
+	sb_printf(b, "%s %s%s %s%s %s%s", e->from, glyph(G_HLINE),
+	    op_name(e->op), e->chan, glyph(G_ARROW), e->to != NULL ? e->to :
+	    "(nobody)", e->deadlocked ? "  DEADLOCK" : "");
+}
+
 /* "c1, c2 (hang-up)": a poll's ready set, POLLHUP said as such. */
 static void
 ready_list(struct sb *b, const struct event *ev)
@@ -111,7 +140,7 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 			msgq(b, ev);
 			sb_printf(b, " on %s", chan);
 			if (ev->forward != NULL) {
-				sb_printf(b, " \xe2\x86\x92 %s", ev->forward);
+				sb_printf(b, " %s %s", glyph(G_ARROW), ev->forward);
 				chan = ev->forward;
 			}
 			if (ev->size < ev->len)
@@ -162,7 +191,7 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 		    ev->status == ST_BLOCKED ? "blocked" : "would block",
 		    op_name(k), chan);
 		if (ev->forward != NULL)
-			sb_printf(b, " \xe2\x86\x92 %s", ev->forward);
+			sb_printf(b, " %s %s", glyph(G_ARROW), ev->forward);
 		if (ev->reason != NULL)
 			sb_printf(b, " (%s)", ev->reason);
 		if (k == OP_SEND && ev->size > 0)
@@ -182,7 +211,7 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 		    ev->type == EV_UNBLOCK ? " unblocked:" : "", op_name(k),
 		    chan);
 		if (ev->forward != NULL)
-			sb_printf(b, " \xe2\x86\x92 %s", ev->forward);
+			sb_printf(b, " %s %s", glyph(G_ARROW), ev->forward);
 		if (strcmp(ev->error, "end of channel") == 0)
 			sb_puts(b, ": end of channel (every sender is gone "
 			    "and nothing is left)");
@@ -331,8 +360,8 @@ event_human(const struct event *ev)
 	case EV_DEADLOCK:
 		d = ev->deadlock;
 		sb_puts(&b, "DEADLOCK: ");
-		list(&b, (const char *const *)d->procs, d->nprocs, ", ");
-		sb_puts(&b, " \xe2\x80\x94 ");
+		deadlock_procs(&b, d);
+		sb_printf(&b, " %s ", glyph(G_DASH));
 		for (i = 0; i < d->nprocs; i++) {
 			if (d->waits[i].awaits_reply) {
 				sb_printf(&b, "%s%s waits for %s's reply to "
@@ -353,9 +382,8 @@ event_human(const struct event *ev)
 		}
 		if (d->ncycle > 0) {
 			sb_puts(&b, " (cycle ");
-			for (i = 0; i < d->ncycle; i++)
-				sb_printf(&b, "%s \xe2\x86\x92 ", d->cycle[i]);
-			sb_printf(&b, "%s)", d->cycle[0]);
+			deadlock_cycle(&b, d);
+			sb_puts(&b, ")");
 		}
 		break;
 	case EV_STUCK:
@@ -379,8 +407,8 @@ event_human(const struct event *ev)
 		    "es", ev->fill, ev->fill == 1 ? "" : "s");
 		break;
 	case EV_TAP:
-		sb_printf(&b, "tap %s: %s \xe2\x86\x92 %s ", ev->chan,
-		    ev->peer, ev->proc);
+		sb_printf(&b, "tap %s: %s %s %s ", ev->chan, ev->peer,
+		    glyph(G_ARROW), ev->proc);
 		msgq(&b, ev);
 		break;
 	case EV_NOTE:

@@ -191,7 +191,7 @@ balance jobs -> w1 w2
 repeat 4 A send jobs "j$i"
 expect w1 contains j1 j3; expect w2 contains j2 j4; chan jobs'
 	assert_line 'A sent "j1" on jobs → w1 [w1 1]'
-	assert_line '  interposed: balance -> w1,w2'
+	assert_line '  interposed: balance → w1,w2'
 }
 
 @test "costs: 2 copies per buffered message, 1 per rendezvous hand-off, 0 for 16 bytes or less" {

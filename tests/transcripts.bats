@@ -22,3 +22,15 @@ golden() {
 @test "golden transcript: formats, delivery, interposition, costs" {
 	golden design
 }
+
+@test "outside a UTF-8 locale the glyphs are ASCII, and expect saw still matches a lesson's arrows" {
+	dir="$BATS_TEST_DIRNAME/transcripts"
+	LC_ALL=C run -0 --separate-stderr "$IPCPLAY" --seed 1 "$dir/deadlock.ipc"
+	assert_line 'DEADLOCK: A, B, C -- A waits to send on ab for B; B waits to send on bc for C; C waits to send on ca for A (cycle A -> B -> C -> A)'
+	assert_line 'A -send ab-> B  DEADLOCK'
+	# Nothing but ASCII on stdout.
+	never grep -qP '[^\x00-\x7f]' <<<"$output"
+	ring='spawn A B C; channel ab rendezvous from A to B; channel bc rendezvous from B to C; channel ca rendezvous from C to A; A send ab 1; B send bc 2; C send ca 3'
+	LC_ALL=C run -0 "$IPCPLAY" -c "$ring; expect saw 'cycle A → B → C → A'"
+	LC_ALL=C run -1 "$IPCPLAY" -c "$ring; expect saw 'cycle A → C'"
+}

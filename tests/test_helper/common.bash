@@ -10,6 +10,10 @@ bats_load_library bats-assert
 IPCPLAY=$(cd "$(dirname "$IPCPLAY")" && pwd)/$(basename "$IPCPLAY")
 export IPCPLAY
 export NO_COLOR=1
+# The expected lines are written with the UTF-8 glyphs (arrows, dashes);
+# the glyphs follow the locale, so fix it here.  One test checks the
+# ASCII forms under LC_ALL=C.
+export LC_ALL=C.UTF-8
 : "${BATS_TEST_TIMEOUT:=30}"
 export BATS_TEST_TIMEOUT
 
