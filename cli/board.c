@@ -57,7 +57,8 @@ board_now_us(void)
 	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
 }
 
-
+static void	draw_key_bar(struct board *);
+static void	draw_help(struct board *);
 
 static struct pane panes[] = {
 	{ "processes", pane_procs_update, pane_procs_draw, NULL, 0 },
@@ -192,44 +193,6 @@ board_event(const struct event *ev, void *arg)
 	board->nevents++;
 }
 
-static void
-draw_help(struct board *b)
-{
-	static const char *text[] = {
-		"ipcplay dashboard: keys",
-		"",
-		"Enter          run the typed command",
-		"Tab            complete a command, process or channel",
-		"Up / Down      command history",
-		"PgUp / PgDn    scroll the event log",
-		"F5 / F6        scroll the processes",
-		"F7 / F8        scroll the channels",
-		"Ctrl-C         clear the input line",
-		"Ctrl-D         quit (on an empty line)",
-		"F1 or ?        this help (? on an empty line)",
-		"dashboard off  back to the plain transcript",
-		"",
-		"States: ready, BLOCKED, DEADLOCK, STUCK (behind one), exited",
-		"Boxes: [hi][  ] = a bounded 2 holding one",
-		"",
-		"any key closes this help",
-	};
-	int	h = (int)(sizeof(text) / sizeof(text[0])) + 2, w = 58, i;
-	int	y = (LINES - h) / 2, x = (COLS - w) / 2;
-
-	if (b->help != NULL)
-		delwin(b->help);
-	b->help = newwin(h < LINES ? h : LINES, w < COLS ? w : COLS,
-	    y > 0 ? y : 0, x > 0 ? x : 0);
-	if (b->help == NULL)
-		return;
-	werase(b->help);
-	box(b->help, 0, 0);
-	for (i = 0; i < h - 2; i++)
-		mvwaddnstr(b->help, i + 1, 2, text[i], w - 4);
-	wnoutrefresh(b->help);
-}
-
 /*
  * readline's redisplay, drawn into the input window: the prompt, the
  * line (scrolled so the cursor stays in view), the cursor at rl_point.
@@ -313,10 +276,7 @@ board_draw(struct board *b)
 		panes[i].draw(b, &panes[i]);
 		wnoutrefresh(panes[i].win);
 	}
-	werase(b->keys);
-	mvwaddnstr(b->keys, 0, 0, " PgUp/PgDn log  F5/F6 procs  F7/F8 chans"
-	    "  Tab complete  F1 help  Ctrl-D quit", getmaxx(b->keys));
-	wnoutrefresh(b->keys);
+	draw_key_bar(b);
 	if (b->show_help)
 		draw_help(b);
 	board_redisplay();
@@ -490,10 +450,179 @@ board_dashboard_set(struct ctx *ctx, int on)
 	return (CMD_OK);
 }
 
+/*
+ * The dashboard's keys, one row each: what the key does, how the key bar
+ * and the help screen name it.  A row with no action gives readline what
+ * the key means to it (feed), or the key itself.  A row whose name is
+ * NULL is the second key of the row before it (PgDn after PgUp).  For on_scroll: pane, dir.
+ */
+struct key_def {
+	int		  key;
+	const char	 *name;		/* on the help screen */
+	const char	 *bar;		/* on the key bar */
+	const char	 *help;
+	void		(*action)(struct board *, const struct key_def *);
+	const char	 *feed;
+	int		  pane, dir;	/* for on_scroll */
+};
+
+static void
+on_scroll(struct board *b, const struct key_def *k)
+{
+	struct pane	*p = &panes[k->pane];
+	int		 step = 1;
+
+	if (k->pane == P_LOG)	/* a page, keeping one line in view */
+		step = getmaxy(p->win) - 3 > 1 ? getmaxy(p->win) - 3 : 1;
+	p->scroll += k->dir * step;
+	if (p->scroll < 0)
+		p->scroll = 0;
+	b->dirty = true;
+}
+
+static void
+on_help(struct board *b, const struct key_def *k)
+{
+	if (k->key == '?' && rl_end > 0) {	/* a ? typed in a line */
+		board_feed(b, "?", 1);
+		return;
+	}
+	b->show_help = true;
+	b->dirty = true;
+}
+
+static void
+on_clear(struct board *b, const struct key_def *k)
+{
+	(void)b;
+	(void)k;
+	rl_replace_line("", 0);
+	rl_point = rl_end = 0;
+}
+
+static void
+on_nothing(struct board *b, const struct key_def *k)
+{
+	(void)b;
+	(void)k;
+}
+
+static void
+on_resize(struct board *b, const struct key_def *k)
+{
+	(void)k;
+	board_layout(b);
+}
+
+static const struct key_def keys[] = {
+	{ KEY_ENTER, "Enter", NULL, "run the typed command", NULL, "\r", 0, 0 },
+	{ '\t', "Tab", "Tab complete", "complete a command, process or "
+	    "channel", NULL, NULL, 0, 0 },
+	{ KEY_UP, "Up / Down", NULL, "command history", NULL, "\033[A", 0, 0 },
+	{ KEY_DOWN, NULL, NULL, NULL, NULL, "\033[B", 0, 0 },
+	{ KEY_PPAGE, "PgUp / PgDn", "PgUp/PgDn log", "scroll the event log",
+	    on_scroll, NULL, P_LOG, 1 },
+	{ KEY_NPAGE, NULL, NULL, NULL, on_scroll, NULL, P_LOG, -1 },
+	{ KEY_F(5), "F5 / F6", "F5/F6 procs", "scroll the processes",
+	    on_scroll, NULL, P_PROCS, -1 },
+	{ KEY_F(6), NULL, NULL, NULL, on_scroll, NULL, P_PROCS, 1 },
+	{ KEY_F(7), "F7 / F8", "F7/F8 chans", "scroll the channels",
+	    on_scroll, NULL, P_CHANS, -1 },
+	{ KEY_F(8), NULL, NULL, NULL, on_scroll, NULL, P_CHANS, 1 },
+	{ 3, "Ctrl-C", NULL, "clear the input line", on_clear, NULL, 0, 0 },
+	{ 4, "Ctrl-D", "Ctrl-D quit", "quit (on an empty line)", NULL, NULL,
+	    0, 0 },
+	{ KEY_F(1), "F1 or ?", "F1 help", "this help (? on an empty line)",
+	    on_help, NULL, 0, 0 },
+	{ '?', NULL, NULL, NULL, on_help, NULL, 0, 0 },
+	/* Not on the help screen: */
+	{ 26, NULL, NULL, NULL, on_nothing, NULL, 0, 0 },	/* Ctrl-Z */
+	{ KEY_RESIZE, NULL, NULL, NULL, on_resize, NULL, 0, 0 },
+	{ KEY_RIGHT, NULL, NULL, NULL, NULL, "\033[C", 0, 0 },
+	{ KEY_LEFT, NULL, NULL, NULL, NULL, "\033[D", 0, 0 },
+	{ KEY_HOME, NULL, NULL, NULL, NULL, "\001", 0, 0 },	/* Ctrl-A */
+	{ KEY_END, NULL, NULL, NULL, NULL, "\005", 0, 0 },	/* Ctrl-E */
+	{ KEY_DC, NULL, NULL, NULL, NULL, "\033[3~", 0, 0 },
+	{ KEY_BACKSPACE, NULL, NULL, NULL, NULL, "\177", 0, 0 },
+};
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+/* What the help screen says after the keys. */
+static const char *help_tail[] = {
+	"dashboard off  back to the plain transcript",
+	"",
+	"States: ready, BLOCKED, DEADLOCK, STUCK (behind one), exited",
+	"Boxes: [hi][  ] = a bounded 2 holding one",
+	"",
+	"any key closes this help",
+};
+#define NTAIL	(sizeof(help_tail) / sizeof(help_tail[0]))
+
+static void
+draw_key_bar(struct board *b)
+{
+	char	line[256] = "";
+	size_t	i;
+
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].bar == NULL)
+			continue;
+		strlcat(line, " ", sizeof(line));
+		strlcat(line, keys[i].bar, sizeof(line));
+		strlcat(line, " ", sizeof(line));
+	}
+	werase(b->keys);
+	mvwaddnstr(b->keys, 0, 0, line, getmaxx(b->keys));
+	wnoutrefresh(b->keys);
+}
+
+static void
+draw_help(struct board *b)
+{
+	int	h = 4 + (int)NTAIL, w = 15 + 4, y, x, row;
+	size_t	i;
+
+	/* As wide as the widest line, as tall as the lines. */
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].help == NULL)
+			continue;
+		h++;
+		if (15 + 4 + (int)strlen(keys[i].help) > w)
+			w = 15 + 4 + (int)strlen(keys[i].help);
+	}
+	for (i = 0; i < NTAIL; i++) {
+		if (4 + (int)strlen(help_tail[i]) > w)
+			w = 4 + (int)strlen(help_tail[i]);
+	}
+	if (b->help != NULL)
+		delwin(b->help);
+	y = (LINES - h) / 2;
+	x = (COLS - w) / 2;
+	b->help = newwin(h < LINES ? h : LINES, w < COLS ? w : COLS,
+	    y > 0 ? y : 0, x > 0 ? x : 0);
+	if (b->help == NULL)
+		return;
+	werase(b->help);
+	box(b->help, 0, 0);
+	mvwaddnstr(b->help, 1, 2, "ipcplay dashboard: keys", w - 4);
+	row = 3;
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].help == NULL)
+			continue;
+		mvwprintw(b->help, row++, 2, "%-14.14s %.*s", keys[i].name,
+		    w - 4 - 15, keys[i].help);
+	}
+	for (i = 0; i < NTAIL; i++)
+		mvwaddnstr(b->help, row++, 2, help_tail[i], w - 4);
+	wnoutrefresh(b->help);
+}
+
 static void
 board_key(struct board *b, int c)
 {
-	int	page = getmaxy(panes[P_LOG].win) - 2;
+	const struct key_def	*k;
+	size_t			 i;
+	char			 ch;
 
 	if (b->show_help) {
 		b->show_help = false;
@@ -505,88 +634,18 @@ board_key(struct board *b, int c)
 		if (c != KEY_RESIZE)
 			return;
 	}
-	switch (c) {
-	case KEY_RESIZE:
-		board_layout(b);
-		return;
-	case KEY_F(1):
-		b->show_help = true;
-		b->dirty = true;
-		return;
-	case '?':
-		if (rl_end == 0) {
-			b->show_help = true;
-			b->dirty = true;
-			return;
-		}
-		break;
-	case KEY_PPAGE:
-		panes[P_LOG].scroll += page > 1 ? page - 1 : 1;
-		b->dirty = true;
-		return;
-	case KEY_NPAGE:
-		panes[P_LOG].scroll -= page > 1 ? page - 1 : 1;
-		b->dirty = true;
-		return;
-	case KEY_F(5):
-		if (panes[P_PROCS].scroll > 0)
-			panes[P_PROCS].scroll--;
-		b->dirty = true;
-		return;
-	case KEY_F(6):
-		panes[P_PROCS].scroll++;
-		b->dirty = true;
-		return;
-	case KEY_F(7):
-		if (panes[P_CHANS].scroll > 0)
-			panes[P_CHANS].scroll--;
-		b->dirty = true;
-		return;
-	case KEY_F(8):
-		panes[P_CHANS].scroll++;
-		b->dirty = true;
-		return;
-	case 3:				/* Ctrl-C: abandon the line */
-		rl_replace_line("", 0);
-		rl_point = rl_end = 0;
-		break;
-	case 26:			/* Ctrl-Z: nothing to suspend here */
-		break;
-	case KEY_UP:
-		board_feed(b, "\033[A", 3);
-		break;
-	case KEY_DOWN:
-		board_feed(b, "\033[B", 3);
-		break;
-	case KEY_RIGHT:
-		board_feed(b, "\033[C", 3);
-		break;
-	case KEY_LEFT:
-		board_feed(b, "\033[D", 3);
-		break;
-	case KEY_HOME:
-		board_feed(b, "\001", 1);	/* Ctrl-A */
-		break;
-	case KEY_END:
-		board_feed(b, "\005", 1);	/* Ctrl-E */
-		break;
-	case KEY_DC:
-		board_feed(b, "\033[3~", 4);
-		break;
-	case KEY_BACKSPACE:
-		board_feed(b, "\177", 1);
-		break;
-	case KEY_ENTER:
-		board_feed(b, "\r", 1);
-		break;
-	default:
-		if (c >= 0 && c <= 255) {
-			char ch = (char)c;
-
-			board_feed(b, &ch, 1);
-		}
-		break;		/* other function keys: not ours */
+	for (i = 0; i < NKEYS && keys[i].key != c; i++)
+		continue;
+	k = i < NKEYS ? &keys[i] : NULL;
+	if (k != NULL && k->action != NULL)
+		k->action(b, k);
+	else if (k != NULL && k->feed != NULL)
+		board_feed(b, k->feed, strlen(k->feed));
+	else if (c >= 0 && c <= 255) {
+		ch = (char)c;
+		board_feed(b, &ch, 1);
 	}
+	/* other function keys: not ours */
 	board_redisplay();
 }
 

@@ -298,3 +298,29 @@ teardown() {
 	wait_screen 'interrupted'
 	wait_screen 'ipcplay> say held'
 }
+
+@test "the keys: the help screen names each, PgUp scrolls the log back, F6 the processes, ? in a line is typed" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B C D E F G H; repeat 40 A send @B x' Enter
+	wait_screen '@B 40]'
+	type_keys F1
+	wait_screen 'ipcplay dashboard: keys'
+	for k in 'Enter          run the typed command' 'PgUp / PgDn    scroll the event log' \
+	    'F5 / F6        scroll the processes' 'F7 / F8        scroll the channels' \
+	    'Ctrl-C         clear the input line' 'STUCK (behind one), exited'; do
+		screen_has "$k"
+	done
+	type_keys Space PPage
+	wait_screen 'scrolled back'
+	never screen_has '@B 40]'
+	type_keys NPage
+	wait_screen '@B 40]'
+	screen_has '│A  '
+	type_keys F6
+	for _ in $(seq 100); do screen_has '│A  ' || break; sleep 0.05; done
+	never screen_has '│A  '
+	type_keys 'x?y'
+	wait_screen 'ipcplay> x?y'
+	never screen_has 'dashboard: keys'
+}
