@@ -42,7 +42,7 @@
 #include "board.h"
 #include "board-int.h"
 #include "ipcplay.h"
-#include "repl.h"
+#include "edit.h"
 
 static struct board	*board;		/* the running board, or NULL */
 static bool		 observing;
@@ -390,11 +390,11 @@ board_rl_line(char *line)
 		return;
 	}
 	if (b->reader) {
-		(void)repl_history_add(line);
+		(void)edit_history_add(line);
 		b->got = line;
 		return;
 	}
-	if (repl_history_add(line)) {
+	if (edit_history_add(line)) {
 		xasprintf(&s, "> %s", line);
 		log_add(b, s, false);
 		free(s);
@@ -410,17 +410,6 @@ board_rl_line(char *line)
 		log_add(b, "interrupted", false);
 	free(line);
 	b->dirty = true;
-}
-
-/* Tab: the shell's context-aware completion. */
-static char **
-board_complete(const char *text, int start, int end)
-{
-	(void)end;
-	rl_attempted_completion_over = 1;
-	if (board == NULL)
-		return (NULL);
-	return (complete_line(board->ctx, rl_line_buffer, text, start));
 }
 
 /* Several matches: list them in the log, not on the terminal. */
@@ -711,13 +700,10 @@ board_begin(struct ctx *ctx)
 	rl_redisplay_function = board_redisplay;
 	rl_prep_term_function = NULL;
 	rl_deprep_term_function = NULL;
-	rl_catch_signals = 0;
-	rl_change_environment = 0;
-	rl_attempted_completion_function = board_complete;
-	rl_completer_word_break_characters = " \t\n\"';,";
+	edit_setup(ctx);
 	rl_completion_display_matches_hook = board_matches;
 	board_layout(b);
-	rl_callback_handler_install("ipcplay> ", board_rl_line);
+	rl_callback_handler_install(EDIT_PROMPT, board_rl_line);
 	return (true);
 }
 
@@ -788,7 +774,7 @@ board_read_line(struct ctx *ctx, const char *prompt)
 	b->dirty = true;
 	board_loop(b);
 	b->reader = false;
-	rl_set_prompt("ipcplay> ");
+	rl_set_prompt(EDIT_PROMPT);
 	line = b->got;
 	b->got = NULL;
 	b->done = false;
@@ -814,7 +800,7 @@ board_end(struct ctx *ctx)
 	rl_outstream = stdout;
 	if (b->devnull != NULL)
 		fclose(b->devnull);
-	repl_restore_handler();
+	edit_handler_taken();
 	ctx->print_hook = NULL;
 	ctx->tick = NULL;
 	engine_wait_hook(ctx->e, NULL, NULL);

@@ -11,11 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <readline/readline.h>
-
 #include "ipcplay.h"
 #include "lesson.h"
-#include "repl.h"
+#include "complete.h"
 
 
 static const char *signals[] = {
@@ -33,23 +31,28 @@ static const char *bufferings[] = {
 	"unbounded", "bounded", "register", "rendezvous", NULL
 };
 
-/* Name storage for one completion: proc_info names are borrowed. */
-static char	**names;
-static size_t	  nnames;
+/* This completion's candidates, each owned, in the order offered. */
+static char	**cv;
+static size_t	  cn;
 
 static void
 add_owned(char *s)
 {
-	names = realloc(names, (nnames + 1) * sizeof(*names));
-	names[nnames++] = s;
-	repl_comp_add(s);
+	cv = xreallocarray(cv, cn + 1, sizeof(*cv));
+	cv[cn++] = s;
+}
+
+static void
+add(const char *s)
+{
+	add_owned(xstrdup(s));
 }
 
 static void
 add_list(const char *const *v)
 {
 	for (; *v != NULL; v++)
-		repl_comp_add(*v);
+		add(*v);
 }
 
 static void
@@ -126,12 +129,10 @@ complete_print(struct ctx *ctx, const char *line)
 	text = strrchr(line, ' ');
 	text = text != NULL ? text + 1 : line;
 	r = complete_line(ctx, line, text, (int)(text - line));
-	if (r == NULL)
-		return;
-	for (i = r[1] != NULL ? 1 : 0; r[i] != NULL; i++)
+	for (i = 0; r[i] != NULL; i++) {
 		printf("%s\n", r[i]);
-	for (i = 0; r[i] != NULL; i++)
 		free(r[i]);
+	}
 	free(r);
 }
 
@@ -152,13 +153,6 @@ grammar_print(void)
 			printf(" [%s]", ce->opts[j]);
 		printf("\n");
 	}
-}
-
-char **
-repl_completions(struct ctx *ctx, const char *text, int start, int end)
-{
-	(void)end;
-	return (complete_line(ctx, rl_line_buffer, text, start));
 }
 
 /* The kinds as usage lines and the man page name them. */
@@ -213,7 +207,7 @@ add_expect(struct ctx *ctx, struct word *w, size_t n)
 	} else if (strcmp(w[0].s, "deadlock") == 0)
 		add_procs(ctx);
 	else if (n == 1 && strcmp(w[0].s, "no") == 0)
-		repl_comp_add("deadlock");
+		add("deadlock");
 	else if (n == 1 && engine_is_proc(ctx->e, w[0].s))
 		add_list(pe);
 	else if (n == 1 && engine_is_chan(ctx->e, w[0].s))
@@ -243,7 +237,7 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 	if (n == 0) {
 		for (i = 0; cmd_table[i] != NULL; i++)
 			if (!cmd_table[i]->proc_op)
-				repl_comp_add(cmd_table[i]->name);
+				add(cmd_table[i]->name);
 		add_procs(ctx);
 		return;
 	}
@@ -251,7 +245,7 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 		if (n == 1) {
 			for (i = 0; cmd_table[i] != NULL; i++)
 				if (cmd_table[i]->proc_op)
-					repl_comp_add(cmd_table[i]->name);
+					add(cmd_table[i]->name);
 			return;
 		}
 		if ((ce = op_lookup(w[1].s)) == NULL)
@@ -318,7 +312,7 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 			complete_words(ctx, w + skip + 1, n - skip - 1, text);
 		else
 			for (i = 0; cmd_table[i] != NULL; i++)
-				repl_comp_add(cmd_table[i]->name);
+				add(cmd_table[i]->name);
 		break;
 	case A_TOPIC:
 		add_topics();
@@ -336,38 +330,41 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 }
 
 /*
- * The candidates for text, the word that starts at line[start]: a
- * readline matches array (the common prefix first), or NULL.
+ * The candidates for text, the word that starts at line[start]: each
+ * word that fits there and starts with text, once, in the order the
+ * grammar offers them; a NULL-terminated array the caller frees.
  */
 char **
 complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 {
 	struct words	*cmds;
-	struct word	*w;
-	size_t		 ncmds, n;
+	struct word	*w = NULL;
+	size_t		 ncmds, n = 0, i, j, nr = 0, len = strlen(text);
 	char		*prefix, *err, **r;
 	int		 col;
 
-	while (nnames > 0)
-		free(names[--nnames]);
-	repl_comp_reset();
 	prefix = xmemdup(line, (size_t)start);
-	if (lex_line(prefix, &cmds, &ncmds, &err, &col) == -1) {
-		free(err);
-		free(prefix);
-		return (NULL);
+	if (lex_line(prefix, &cmds, &ncmds, &err, &col) == -1)
+		free(err);	/* inside a quote: nothing fits */
+	else {
+		/* Only the last command of the line matters (after ';'). */
+		if (ncmds > 0 && !(start > 0 && prefix[start - 1] == ';')) {
+			w = cmds[ncmds - 1].v;
+			n = cmds[ncmds - 1].n;
+		}
+		complete_words(ctx, w, n, text);
+		words_free(cmds, ncmds);
 	}
-	/* Only the last command of the line matters (after any ';'). */
-	if (ncmds == 0 || (start > 0 && strchr(";", prefix[start - 1]))) {
-		n = 0;
-		w = NULL;
-	} else {
-		w = cmds[ncmds - 1].v;
-		n = cmds[ncmds - 1].n;
-	}
-	complete_words(ctx, w, n, text);
-	words_free(cmds, ncmds);
 	free(prefix);
-	r = repl_comp_match(text);
+	r = xcalloc(cn + 1, sizeof(*r));
+	for (i = 0; i < cn; i++) {
+		for (j = 0; j < nr && strcmp(r[j], cv[i]) != 0; j++)
+			continue;
+		if (strncmp(cv[i], text, len) == 0 && j == nr)
+			r[nr++] = cv[i];
+		else
+			free(cv[i]);
+	}
+	cn = 0;
 	return (r);
 }

@@ -19,20 +19,13 @@
  * (tests do that).  When stdin is not a terminal each line read is
  * echoed after its prompt, so the transcript reads as a session.
  *
- * The lessons directory: $IPCPLAY_LESSONS_DIR if set, else "lessons"
- * beside the binary, else ../share/ipcplay/lessons from the binary's
- * directory (an installed copy, whatever PREFIX was), else the
- * IPCPLAY_LESSONS the binary was built with.
+ * The lesson file is read by lesson-file.c, found by lesson-book.c.
+ * A process plays one lesson at a time; the player's state is one
+ * struct.
  */
 
-#include <sys/stat.h>
-
 #include <ctype.h>
-#include <dirent.h>
 #include <err.h>
-#include <errno.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,50 +35,21 @@
 #include "ipcplay.h"
 #include "board.h"
 #include "lesson.h"
+#include "lesson-int.h"
 #include "sb.h"
 
-#ifndef IPCPLAY_LESSONS
-#define IPCPLAY_LESSONS "/usr/local/share/ipcplay/lessons"
-#endif
+static struct player {
+	struct lesson	*playing;	/* at the exercise prompt */
+	bool		 active;	/* a lesson is being played */
+	bool		 input_tty;
+	bool		 on_board;	/* playing on the dashboard */
+	const char	*prompt;	/* shown while waiting for input */
+	/* During the checks: */
+	bool		 check_reported;
+	void		(*check_next)(struct ctx *, enum out_kind,
+			    const char *);
+} pl;
 
-enum lline_kind {
-	LL_BLANK,	/* empty or a comment */
-	LL_CMD,
-	LL_SAY,
-	LL_PAUSE,
-	LL_PREDICT,
-	LL_EXERCISE,
-	LL_CHECK
-};
-
-struct lline {
-	char		*text;
-	int		 lineno;
-	enum lline_kind	 kind;
-};
-
-struct lesson {
-	char		*path;
-	char		*name;		/* "06-deadlock" */
-	char		*summary;
-	struct lline	*lines;
-	size_t		 nlines;
-	size_t		 ex;		/* the exercise line, or nlines */
-	size_t		 chk;		/* the check mark, or nlines */
-};
-
-struct lesson_entry {
-	char	*file;			/* "06-deadlock.ipc" */
-	int	 num;
-};
-
-static struct lesson	*playing;	/* at the exercise prompt */
-static bool		 active;	/* a lesson is being played */
-static bool		 input_tty;
-static bool		 on_board;	/* playing on the dashboard */
-static const char	*cur_prompt;
-
-static void	 lesson_free(struct lesson *);
 
 void
 lesson_say(struct ctx *ctx, const char *prefix, struct word *w, size_t from,
@@ -123,7 +87,7 @@ say_text(struct ctx *ctx, const char *text)
 bool
 lesson_playing(void)
 {
-	return (playing != NULL);
+	return (pl.playing != NULL);
 }
 
 /*
@@ -163,7 +127,7 @@ static void
 wait_begin(struct ctx *ctx)
 {
 	fflush(ctx->out);
-	if (input_tty)
+	if (pl.input_tty)
 		fputs("\r\033[K", chrome(ctx));
 	else
 		fputc('\n', chrome(ctx));
@@ -174,8 +138,8 @@ static void
 wait_end(struct ctx *ctx)
 {
 	fflush(ctx->out);
-	if (cur_prompt != NULL)
-		fputs(cur_prompt, chrome(ctx));
+	if (pl.prompt != NULL)
+		fputs(pl.prompt, chrome(ctx));
 	fflush(chrome(ctx));
 }
 
@@ -195,13 +159,13 @@ read_input(struct ctx *ctx, const char *prompt)
 	ssize_t		 len;
 
 	/* On the dashboard, the board's input line asks. */
-	if (on_board) {
+	if (pl.on_board) {
 		if ((got = board_read_line(ctx, prompt)) != NULL)
 			put(ctx, "%s%s\n", prompt, got);
 		return (got);
 	}
 	put(ctx, "%s", prompt);
-	cur_prompt = prompt;
+	pl.prompt = prompt;
 	ctx->async_begin = wait_begin;
 	ctx->async_end = wait_end;
 	for (;;) {
@@ -211,18 +175,18 @@ read_input(struct ctx *ctx, const char *prompt)
 	ui_wait_free(&w);
 	ctx->async_begin = NULL;
 	ctx->async_end = NULL;
-	cur_prompt = NULL;
+	pl.prompt = NULL;
 	if (ui_quit_signal() != 0)
 		return (NULL);
 	if ((len = getline(&line, &lcap, stdin)) == -1) {
 		free(line);
-		if (!input_tty)
+		if (!pl.input_tty)
 			put(ctx, "\n");
 		return (NULL);
 	}
 	if (len > 0 && line[len - 1] == '\n')
 		line[--len] = '\0';
-	if (!input_tty)
+	if (!pl.input_tty)
 		put(ctx, "%s\n", line);
 	return (line);
 }
@@ -260,363 +224,6 @@ run_student(struct ctx *ctx, const char *line)
 	if (ui_interrupt_done(ctx))
 		put(ctx, "interrupted\n");
 	return (r);
-}
-
-/* Where the lessons are. */
-static char *
-lessons_dir(void)
-{
-	struct stat	 sb;
-	const char	*s;
-	char		 exe[PATH_MAX], *slash, *dir;
-	ssize_t		 len;
-
-	if ((s = getenv("IPCPLAY_LESSONS_DIR")) != NULL && *s != '\0')
-		return (xstrdup(s));
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL) {
-			*slash = '\0';
-			xasprintf(&dir, "%s/lessons", exe);
-			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-				return (dir);
-			free(dir);
-			/* A build tree's binary: build/ipcplay. */
-			xasprintf(&dir, "%s/../lessons", exe);
-			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-				return (dir);
-			free(dir);
-			/* Installed: PREFIX/bin/ipcplay, PREFIX/share/... */
-			xasprintf(&dir, "%s/../share/ipcplay/lessons", exe);
-			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-				return (dir);
-			free(dir);
-		}
-	}
-	return (xstrdup(IPCPLAY_LESSONS));
-}
-
-/* "06-deadlock.ipc": a number, a dash, a name, ".ipc". */
-static int
-lesson_filter(const struct dirent *d)
-{
-	const char	*s = d->d_name;
-	size_t		 len = strlen(s);
-
-	if (!isdigit((unsigned char)s[0]) || len < 7 ||
-	    strcmp(s + len - 4, ".ipc") != 0)
-		return (0);
-	while (isdigit((unsigned char)*s))
-		s++;
-	return (*s == '-');
-}
-
-static int
-lesson_cmp(const struct dirent **a, const struct dirent **b)
-{
-	int	na = atoi((*a)->d_name), nb = atoi((*b)->d_name);
-
-	if (na != nb)
-		return (na < nb ? -1 : 1);
-	return (strcmp((*a)->d_name, (*b)->d_name));
-}
-
-/* The lessons in dir, in order; -1 if the directory cannot be read. */
-static int
-lesson_scan(const char *dir, struct lesson_entry **out, size_t *nout)
-{
-	struct dirent	**ents;
-	int		  n, i;
-
-	*out = NULL;
-	*nout = 0;
-	if ((n = scandir(dir, &ents, lesson_filter, lesson_cmp)) == -1)
-		return (-1);
-	*out = xcalloc(n > 0 ? (size_t)n : 1, sizeof(**out));
-	for (i = 0; i < n; i++) {
-		(*out)[i].file = xstrdup(ents[i]->d_name);
-		(*out)[i].num = atoi(ents[i]->d_name);
-		free(ents[i]);
-	}
-	free(ents);
-	*nout = (size_t)n;
-	return (0);
-}
-
-static void
-entries_free(struct lesson_entry *v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i].file);
-	free(v);
-}
-
-/* "06-deadlock.ipc" -> "deadlock" (a pointer into the name). */
-static const char *
-topic_of(const char *file)
-{
-	const char	*s = strchr(file, '-');
-
-	return (s != NULL ? s + 1 : file);
-}
-
-static enum lline_kind
-classify(const char *text)
-{
-	struct words	*cmds;
-	size_t		 ncmds;
-	char		*err, *w;
-	int		 col;
-	enum lline_kind	 k = LL_CMD;
-
-	if (lex_line(text, &cmds, &ncmds, &err, &col) == -1) {
-		free(err);
-		return (LL_CMD);	/* run_line reports it */
-	}
-	if (ncmds == 0)
-		k = LL_BLANK;
-	else if (ncmds == 1 && !cmds[0].v[0].quoted) {
-		w = cmds[0].v[0].s;
-		if (strcmp(w, "pause") == 0)
-			k = LL_PAUSE;
-		else if (strcmp(w, "predict") == 0 && cmds[0].n == 3)
-			k = LL_PREDICT;
-		else if (strcmp(w, "exercise") == 0)
-			k = LL_EXERCISE;
-		else if (strcmp(w, "check") == 0 && cmds[0].n == 1)
-			k = LL_CHECK;
-		else if (strcmp(w, "say") == 0)
-			k = LL_SAY;
-	}
-	words_free(cmds, ncmds);
-	return (k);
-}
-
-/* "# summary: ..." anywhere in the leading comment block. */
-static char *
-summary_of(const char *text)
-{
-	const char	*s = text;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s++ != '#')
-		return (NULL);
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (strncmp(s, "summary:", 8) != 0)
-		return (NULL);
-	s += 8;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return (xstrdup(s));
-}
-
-static struct lesson *
-lesson_load(const char *path, char **cause)
-{
-	struct lesson	*l;
-	FILE		*f;
-	char		*line = NULL, *base, *dot;
-	size_t		 cap = 0;
-	ssize_t		 len;
-	int		 lineno = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return (NULL);
-	}
-	/* A directory opens, then fails to read: say so before playing. */
-	if (getc(f) == EOF && ferror(f)) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		fclose(f);
-		return (NULL);
-	}
-	rewind(f);
-	l = xcalloc(1, sizeof(*l));
-	l->path = xstrdup(path);
-	base = strrchr(path, '/');
-	l->name = xstrdup(base != NULL ? base + 1 : path);
-	if ((dot = strrchr(l->name, '.')) != NULL && strcmp(dot, ".ipc") == 0)
-		*dot = '\0';
-	while ((len = getline(&line, &cap, f)) != -1) {
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		l->lines = xreallocarray(l->lines, l->nlines + 1,
-		    sizeof(*l->lines));
-		l->lines[l->nlines].text = xstrdup(line);
-		l->lines[l->nlines].lineno = lineno;
-		l->lines[l->nlines].kind = classify(line);
-		if (l->summary == NULL)
-			l->summary = summary_of(line);
-		l->nlines++;
-	}
-	free(line);
-	fclose(f);
-	l->ex = l->chk = l->nlines;
-	for (size_t i = 0; i < l->nlines; i++) {
-		if (l->lines[i].kind == LL_EXERCISE && l->ex == l->nlines)
-			l->ex = i;
-		if (l->lines[i].kind == LL_CHECK && i > l->ex &&
-		    l->chk == l->nlines)
-			l->chk = i;
-	}
-	if (l->summary == NULL)
-		l->summary = xstrdup("");
-	return (l);
-}
-
-static void
-lesson_free(struct lesson *l)
-{
-	size_t	i;
-
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->nlines; i++)
-		free(l->lines[i].text);
-	free(l->lines);
-	free(l->path);
-	free(l->name);
-	free(l->summary);
-	free(l);
-}
-
-/* One lesson of the list under --json: {"type":"lesson", ...}. */
-static void
-lesson_json(struct ctx *ctx, int num, const char *path)
-{
-	struct lesson	*l;
-	char		*cause, *name, *summary, *p;
-
-	if ((l = lesson_load(path, &cause)) == NULL) {
-		free(cause);
-		return;
-	}
-	name = json_str((const unsigned char *)topic_of(l->name),
-	    strlen(topic_of(l->name)));
-	summary = json_str((const unsigned char *)l->summary,
-	    strlen(l->summary));
-	p = json_str((const unsigned char *)path, strlen(path));
-	out_raw(ctx, "{\"type\":\"lesson\",\"num\":%d,\"name\":%s,"
-	    "\"summary\":%s,\"path\":%s}\n", num, name, summary, p);
-	free(name);
-	free(summary);
-	free(p);
-	lesson_free(l);
-}
-
-static int
-lesson_list(struct ctx *ctx, const char *dir)
-{
-	struct lesson_entry	*v;
-	struct lesson		*l;
-	size_t			 n, i;
-	int			 w;
-	char			*path, *cause;
-
-	if (lesson_scan(dir, &v, &n) == -1 || n == 0) {
-		warnx("no lessons in %s (set IPCPLAY_LESSONS_DIR)", dir);
-		if (v != NULL)
-			entries_free(v, n);
-		return (2);
-	}
-	/* The topic column fits the longest topic ("deadlock.ipc" - 4). */
-	for (i = 0, w = 0; i < n; i++) {
-		if ((int)strlen(topic_of(v[i].file)) - 4 > w)
-			w = (int)strlen(topic_of(v[i].file)) - 4;
-	}
-	if (!ctx->json)
-		out_printf(ctx, "The lessons (ipcplay lesson NAME plays one, "
-		    "step by step):\n");
-	for (i = 0; i < n; i++) {
-		xasprintf(&path, "%s/%s", dir, v[i].file);
-		if (ctx->json) {
-			lesson_json(ctx, v[i].num, path);
-			free(path);
-			continue;
-		}
-		if ((l = lesson_load(path, &cause)) == NULL) {
-			out_printf(ctx, "  %02d  %-*.*s  (%s)\n", v[i].num, w,
-			    w, topic_of(v[i].file), cause);
-			free(cause);
-		} else {
-			out_printf(ctx, "  %02d  %-*s  %s\n", v[i].num, w,
-			    topic_of(l->name), l->summary);
-			lesson_free(l);
-		}
-		free(path);
-	}
-	if (!ctx->json)
-		out_printf(ctx, "Run one in batch mode: ipcplay "
-		    "%s/NN-topic.ipc\n", dir);
-	entries_free(v, n);
-	return (0);
-}
-
-/*
- * Find a lesson by number ("6", "06"), by topic ("deadlock", or a unique
- * prefix of one), by file name, or by path.  Returns its path or NULL
- * with *cause set.
- */
-static char *
-lesson_find(const char *dir, const char *name, char **cause)
-{
-	struct lesson_entry	*v;
-	struct stat		 sb;
-	size_t			 n, i, len, nfound = 0;
-	const char		*errstr, *t;
-	char			*path = NULL, *found = NULL, *cands = NULL, *s;
-	long long		 num = -1;
-
-	if (strchr(name, '/') != NULL && stat(name, &sb) == 0)
-		return (xstrdup(name));
-	if (lesson_scan(dir, &v, &n) == -1) {
-		xasprintf(cause, "no lessons in %s (set IPCPLAY_LESSONS_DIR)",
-		    dir);
-		return (NULL);
-	}
-	if (isdigit((unsigned char)name[0])) {
-		num = strtonum(name, 0, 999, &errstr);
-		if (errstr != NULL)
-			num = -1;
-	}
-	len = strlen(name);
-	for (i = 0; i < n && path == NULL; i++) {
-		t = topic_of(v[i].file);
-		if (v[i].num == num || strcmp(v[i].file, name) == 0 ||
-		    (strncmp(t, name, len) == 0 && t[len] == '.') ||
-		    (strncmp(v[i].file, name, len) == 0 &&
-		    strcmp(v[i].file + len, ".ipc") == 0))
-			xasprintf(&path, "%s/%s", dir, v[i].file);
-	}
-	for (i = 0; i < n && path == NULL; i++) {
-		if (num != -1 || strncmp(topic_of(v[i].file), name, len) != 0)
-			continue;
-		nfound++;
-		free(found);
-		found = xstrdup(v[i].file);
-		t = topic_of(v[i].file);
-		xasprintf(&s, "%s%s%.*s", cands != NULL ? cands : "",
-		    cands != NULL ? ", " : "", (int)strlen(t) - 4, t);
-		free(cands);
-		cands = s;
-	}
-	if (path == NULL && nfound == 1)
-		xasprintf(&path, "%s/%s", dir, found);
-	else if (path == NULL && nfound > 1)
-		xasprintf(cause, "lesson '%s' is ambiguous: %s", name, cands);
-	else if (path == NULL)
-		xasprintf(cause, "no lesson '%s' (ipcplay lesson lists them)",
-		    name);
-	free(found);
-	free(cands);
-	entries_free(v, n);
-	return (path);
 }
 
 /* Lex a predict line into its question and answer. */
@@ -675,32 +282,29 @@ reveal(struct ctx *ctx, char **answer)
  * other error (a check naming a channel the student has not made yet)
  * is shown as "not yet".
  */
-static bool	check_reported;
-static void	(*check_next)(struct ctx *, enum out_kind, const char *);
-
 static void
 check_hook(struct ctx *ctx, enum out_kind kind, const char *s)
 {
 	char	*t;
 
 	if (kind == OUT_ERROR) {
-		if (!check_reported) {
-			xasprintf(&t, "not yet: %s%s", s, check_next != NULL ?
-			    "" : "\n");
-			if (check_next != NULL)
-				check_next(ctx, OUT_TEXT, t);
+		if (!pl.check_reported) {
+			xasprintf(&t, "not yet: %s%s", s,
+			    pl.check_next != NULL ? "" : "\n");
+			if (pl.check_next != NULL)
+				pl.check_next(ctx, OUT_TEXT, t);
 			else
 				fputs(t, chrome(ctx));
 			free(t);
 		}
-		check_reported = true;
+		pl.check_reported = true;
 		return;
 	}
 	if (kind == OUT_EVENT && strstr(s, " ... FAILED: ") != NULL)
-		check_reported = true;
+		pl.check_reported = true;
 	/* On the dashboard its own printer shows the rest. */
-	if (check_next != NULL) {
-		check_next(ctx, kind, s);
+	if (pl.check_next != NULL) {
+		pl.check_next(ctx, kind, s);
 		return;
 	}
 	fputs(s, ctx->out);
@@ -711,7 +315,7 @@ check_hook(struct ctx *ctx, enum out_kind kind, const char *s)
 bool
 lesson_check(struct ctx *ctx)
 {
-	struct lesson	*l = playing;
+	struct lesson	*l = pl.playing;
 	const char	*file;
 	void		(*hook)(struct ctx *, enum out_kind, const char *);
 	size_t		 i, nheld = 0, nchecks = 0;
@@ -725,7 +329,7 @@ lesson_check(struct ctx *ctx)
 	status = ctx->status;
 	hook = ctx->print_hook;
 	/* Each failed check is said once, wherever the output goes. */
-	check_next = hook;
+	pl.check_next = hook;
 	ctx->print_hook = check_hook;
 	ctx->checking = true;
 	say_text(ctx, "Checking your attempt:");
@@ -734,14 +338,14 @@ lesson_check(struct ctx *ctx)
 			continue;
 		ctx->status = 0;
 		ctx->fail_pending = false;
-		check_reported = false;
+		pl.check_reported = false;
 		(void)run_lesson_line(ctx, l, i);
 		nchecks++;
 		if (ctx->status == 0 && !ctx->fail_pending)
 			nheld++;
 	}
 	ctx->print_hook = hook;
-	check_next = NULL;
+	pl.check_next = NULL;
 	ctx->checking = false;
 	ctx->fail_pending = false;
 	ctx->status = status;
@@ -860,7 +464,7 @@ play_exercise(struct ctx *ctx, struct lesson *l)
 	}
 	put(ctx, "\nType commands at the lesson> prompt.  'check' tests your "
 	    "attempt, 'solution' shows one, 'quit' leaves.\n");
-	playing = l;
+	pl.playing = l;
 	ctx->file = "stdin";
 	ctx->line = 0;
 	while (!solved) {
@@ -883,14 +487,14 @@ play_exercise(struct ctx *ctx, struct lesson *l)
 		}
 		free(in);
 	}
-	playing = NULL;
+	pl.playing = NULL;
 	return (solved);
 }
 
 bool
 lesson_active(void)
 {
-	return (active);
+	return (pl.active);
 }
 
 static int
@@ -900,7 +504,7 @@ lesson_play(struct ctx *ctx, const char *path)
 	char		*cause;
 	bool		 done;
 
-	if (active) {
+	if (pl.active) {
 		warnx("a lesson is already playing");
 		return (2);
 	}
@@ -909,62 +513,38 @@ lesson_play(struct ctx *ctx, const char *path)
 		free(cause);
 		return (2);
 	}
-	input_tty = isatty(STDIN_FILENO);
+	pl.input_tty = isatty(STDIN_FILENO);
 	setvbuf(stdin, NULL, _IONBF, 0);
 	ui_catch_quit(ctx);
-	active = true;
+	pl.active = true;
 	ctx->interactive = true;
 	/* With a usable terminal the lesson plays on the dashboard. */
-	if (input_tty && !ctx->json && getenv("IPCPLAY_NO_DASHBOARD") == NULL &&
-	    board_available())
-		on_board = board_begin(ctx);
+	if (pl.input_tty && !ctx->json &&
+	    getenv("IPCPLAY_NO_DASHBOARD") == NULL && board_available())
+		pl.on_board = board_begin(ctx);
 	put(ctx, "Lesson %s: %s\n", l->name, l->summary);
 	put(ctx, "Enter runs the next step; a command typed there runs too "
 	    "(ps, chan NAME, help); q quits.\n\n");
 	done = play_steps(ctx, l);
 	if (done && l->ex < l->nlines)
 		done = play_exercise(ctx, l);
-	if (on_board) {
+	if (pl.on_board) {
 		/* Let the class look at the final state before it goes. */
 		if (done)
 			free(board_read_line(ctx, "End of the lesson: Enter to "
 			    "leave "));
 		board_end(ctx);
-		on_board = false;
+		pl.on_board = false;
 	}
 	if (done)
 		put(ctx, "End of lesson %s.\n", l->name);
 	else
 		put(ctx, "Lesson %s left unfinished.\n", l->name);
-	active = false;
+	pl.active = false;
 	ctx->recording = false;
 	lines_clear(&ctx->attempt);
 	lesson_free(l);
 	return (done ? 0 : 1);
-}
-
-/* The lessons' topics ("why-ipc", "deadlock", ...), for completion. */
-size_t
-lesson_topics(char ***out)
-{
-	struct lesson_entry	*v;
-	char			*dir, **t = NULL, *s;
-	size_t			 n = 0, i;
-
-	dir = lessons_dir();
-	if (lesson_scan(dir, &v, &n) == 0) {
-		t = xcalloc(n + 1, sizeof(*t));
-		for (i = 0; i < n; i++) {
-			t[i] = xstrdup(topic_of(v[i].file));
-			if ((s = strstr(t[i], ".ipc")) != NULL)
-				*s = '\0';
-		}
-		entries_free(v, n);
-	} else
-		n = 0;
-	free(dir);
-	*out = t;
-	return (n);
 }
 
 int

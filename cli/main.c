@@ -18,6 +18,7 @@
 
 #include "ipcplay.h"
 #include "lesson.h"
+#include "complete.h"
 #include "repl.h"
 
 extern char **environ;

@@ -144,6 +144,11 @@ teardown() {
 	type_keys 'spawn Plain' Enter
 	wait_screen 'Plain spawned'
 	never screen_has '─ events '
+	# The plain prompt completes again (it did not, once the dashboard
+	# had taken readline's completion).
+	type_keys 'Pl' Tab 'sen' Tab '@Pl' Tab
+	wait_screen 'ipcplay> Plain send @Plain'
+	type_keys C-u
 	type_keys 'dashboard on' Enter
 	wait_screen '─ events '
 	wait_screen 'Plain'
