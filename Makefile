@@ -101,8 +101,9 @@ endif
 
 all: ipcplay
 
+# A new file renamed into place: a running ipcplay keeps its own.
 ipcplay: $(BUILD)/ipcplay
-	$(Q)cp $(BUILD)/ipcplay $@
+	$(Q)cp $(BUILD)/ipcplay $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/ipcplay: $(CLI_OBJS) $(BUILD)/libipccore.a $(BUILD)/flags
 	$(say) LINK $@
@@ -186,6 +187,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf build build-asan build-fuzz ipcplay
+	rm -rf build build-asan build-fuzz ipcplay ipcplay.tmp
 
 .PHONY: all asan check run bench deps fuzz install uninstall clean

@@ -140,8 +140,10 @@ complete_print(struct ctx *ctx, const char *line)
 void
 grammar_print(void)
 {
-	const struct cmd_entry	*ce;
-	size_t			 i, j;
+	const struct cmd_entry		*ce;
+	const struct expect_form	*f;
+	size_t				 i, j;
+	char				*u;
 
 	for (i = 0; (ce = cmd_table[i]) != NULL; i++) {
 		printf("%s%s", ce->proc_op ? "PROC " : "", ce->name);
@@ -151,6 +153,16 @@ grammar_print(void)
 			printf("...");
 		for (j = 0; ce->opts != NULL && ce->opts[j] != NULL; j++)
 			printf(" [%s]", ce->opts[j]);
+		printf("\n");
+	}
+	/* expect's forms: as help writes them, then their kinds. */
+	for (f = expect_forms; f->word != NULL; f++) {
+		u = expect_form_usage(f);
+		printf("expect: %s --", u);
+		free(u);
+		for (j = 0; j < 2 && f->args[j] != A_END; j++)
+			printf(" %s%s", arg_kind_name(f->args[j]), f->rest &&
+			    (j == 1 || f->args[j + 1] == A_END) ? "..." : "");
 		printf("\n");
 	}
 }
@@ -189,33 +201,45 @@ add_topics(void)
 	free(t);
 }
 
-/* expect's forms: what fits after "expect" and the words so far. */
+static void	add_kind(struct ctx *, enum arg_kind, const char *const *);
+
+/*
+ * After "expect" and the words so far (w[0..n)), from expect's table:
+ * a subject or a form's own word first, then the forms for the subject,
+ * then what the form takes at that position.
+ */
 static void
 add_expect(struct ctx *ctx, struct word *w, size_t n)
 {
-	static const char *first[] = { "deadlock", "no", "error", "saw",
-	    NULL };
-	static const char *pe[] = { "blocked", "ready", "exited",
-	    "received", NULL };
-	static const char *ce[] = { "holds", "contains", NULL };
-	static const char *ops[] = { "send", "recv", "poll", "call", NULL };
+	const struct expect_form	*f;
+	enum expect_subject		 subj;
+	size_t				 pos, first, last;
 
 	if (n == 0) {
 		add_procs(ctx);
 		add_chans(ctx);
-		add_list(first);
-	} else if (strcmp(w[0].s, "deadlock") == 0)
-		add_procs(ctx);
-	else if (n == 1 && strcmp(w[0].s, "no") == 0)
-		add("deadlock");
-	else if (n == 1 && engine_is_proc(ctx->e, w[0].s))
-		add_list(pe);
-	else if (n == 1 && engine_is_chan(ctx->e, w[0].s))
-		add_list(ce);
-	else if (n == 2 && strcmp(w[1].s, "blocked") == 0)
-		add_list(ops);
-	else if (n == 3 && strcmp(w[1].s, "blocked") == 0)
-		add_chans(ctx);
+	}
+	subj = n == 0 ? EXS_NONE : engine_is_proc(ctx->e, w[0].s) ? EXS_PROC :
+	    engine_is_chan(ctx->e, w[0].s) ? EXS_CHAN : EXS_NONE;
+	first = subj == EXS_NONE ? 0 : 1;	/* where the form's word is */
+	for (f = expect_forms; f->word != NULL; f++) {
+		if (f->subject != subj)
+			continue;
+		if (n == first) {
+			add(f->word);
+			continue;
+		}
+		if (strcmp(w[first].s, f->word) != 0)
+			continue;
+		pos = n - first - 1;	/* words after the form's */
+		if (f->max >= 0 && pos >= (size_t)f->max)
+			continue;
+		last = f->args[1] != A_END ? 1 : 0;
+		if (pos <= last)
+			add_kind(ctx, f->args[pos], f->words);
+		else if (f->rest)
+			add_kind(ctx, f->args[last], f->words);
+	}
 }
 
 /*
@@ -281,21 +305,12 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 	} else
 		return;
 	switch (k) {
-	case A_PROC:
-		add_procs(ctx);
-		break;
-	case A_CHAN:
-		add_chans(ctx);
-		break;
 	case A_CHAN_SEND:
 	case A_CHAN_RECV:
 		if (proc != NULL)
 			add_chans_for(ctx, proc, k == A_CHAN_SEND);
 		else
 			add_chans(ctx);
-		break;
-	case A_SIGNAL:
-		add_list(signals);
 		break;
 	case A_BUFFERING:
 		/* channel NAME BUFFERING [N] [from P,...] [to P,...] OPT... */
@@ -314,15 +329,37 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 			for (i = 0; cmd_table[i] != NULL; i++)
 				add(cmd_table[i]->name);
 		break;
-	case A_TOPIC:
-		add_topics();
-		break;
 	case A_EXPECT:
 		add_expect(ctx, w + skip, n - skip);
 		break;
+	default:
+		add_kind(ctx, k, ce->words);
+		break;
+	}
+}
+
+/* The words of a kind that needs nothing but itself. */
+static void
+add_kind(struct ctx *ctx, enum arg_kind k, const char *const *words)
+{
+	switch (k) {
+	case A_PROC:
+		add_procs(ctx);
+		break;
+	case A_CHAN:
+	case A_CHAN_SEND:
+	case A_CHAN_RECV:
+		add_chans(ctx);
+		break;
+	case A_SIGNAL:
+		add_list(signals);
+		break;
+	case A_TOPIC:
+		add_topics();
+		break;
 	case A_WORD:
-		if (ce->words != NULL)
-			add_list((const char **)ce->words);
+		if (words != NULL)
+			add_list(words);
 		break;
 	default:
 		break;

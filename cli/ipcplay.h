@@ -83,6 +83,28 @@ struct cmd_entry {
 
 const char	*arg_kind_name(enum arg_kind);
 
+/*
+ * expect's forms (cmd-expect.c), read by its dispatcher and by the
+ * completer: what the first word names, the form's word, the words that
+ * follow it (min to max, -1: any; their kinds by position, the last
+ * repeating if rest), and the check.
+ */
+enum expect_subject { EXS_NONE, EXS_PROC, EXS_CHAN };
+struct expect_subj;
+struct expect_form {
+	enum expect_subject	 subject;
+	const char		*word;
+	const char		*usage;		/* what follows word */
+	int			 min, max;
+	enum arg_kind		 args[2];
+	bool			 rest;
+	const char *const	*words;		/* for A_WORD */
+	int			(*check)(struct ctx *, struct word *, size_t,
+				    struct expect_subj *, char **);
+};
+extern const struct expect_form expect_forms[];
+char	*expect_form_usage(const struct expect_form *);
+
 struct trace_ring;
 
 /* The last lines of the transcript, for "expect saw": a bounded list. */

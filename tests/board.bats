@@ -205,7 +205,7 @@ teardown() {
 	wait_screen 'ipcplay>'
 	type_keys 'spawn Hup1' Enter
 	wait_screen 'Hup1'
-	broker=$(pgrep -f "^$IPCPLAY -D\$" | head -1)
+	broker=$(pane_ipcplay)
 	kill -HUP "$broker"
 	wait_screen 'exit=129'
 	wait_screen_re '^icanon$'

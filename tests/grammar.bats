@@ -33,6 +33,7 @@ expected() {
 	grammar=$output
 	checked=0
 	while read -r first rest; do
+		[ "$first" = expect: ] && continue	# the next test's
 		if [ "$first" = PROC ]; then
 			set -- $rest
 			prefix="A $1"
@@ -79,11 +80,64 @@ expected() {
 
 @test "the man page names every argument kind of the table" {
 	run -0 "$IPCPLAY" --grammar
-	kinds=$(tr ' ' '\n' <<<"$output" | sed 's/\.\.\.$//' | grep -x '[A-Z][A-Z-]*' |
+	kinds=$(sed 's/^expect: .* --//' <<<"$output" | tr ' ' '\n' | sed 's/\.\.\.$//' | grep -x '[A-Z][A-Z-]*' |
 	    grep -vx PROC | sort -u)
 	kinds="$kinds PROC"
 	for k in $kinds; do
 		grep -q "^\.It Ar $k\$" "$BATS_TEST_DIRNAME/../man/ipcplay.1" ||
 		    { echo "ipcplay(1) has no .It Ar $k"; false; }
 	done
+}
+
+@test "every form of expect in its table completes, is in help expect and in the man page" {
+	run -0 "$IPCPLAY" --grammar
+	forms=$(sed -n 's/^expect: //p' <<<"$output")
+	[ "$(wc -l <<<"$forms")" -ge 18 ]
+	run -0 "$IPCPLAY" -c 'help expect'
+	help=$output
+	while read -r usage; do
+		kinds=${usage#*-- }
+		usage=${usage% --*}
+		set -- $usage
+		case $1 in
+		P) prefix='expect A'; shift ;;
+		CH) prefix='expect c'; shift ;;
+		*) prefix=expect ;;
+		esac
+		word=$1
+		run -0 "$IPCPLAY" -c "$SETUP" --complete "$prefix "
+		grep -qx -- "$word" <<<"$output" || { echo "'$prefix ' does not offer $word"; false; }
+		# The form's words, one by one, as the table says.
+		prefix="$prefix $word"
+		for kind in $kinds; do
+			[ "$kind" = -- ] && continue
+			kind=${kind%...}
+			want=$(expected "$kind")
+			run -0 "$IPCPLAY" -c "$SETUP" --complete "$prefix "
+			if [ -n "$want" ] && ! grep -qx -- "$want" <<<"$output"; then
+				echo "'$prefix ' offers: $output (want $want for $kind)"
+				false
+			fi
+			[ "$kind" = WORD ] && v=$(head -1 <<<"$output") || v=$(sample "$kind")
+			prefix="$prefix $v"
+		done
+		grep -qF -- "$word" <<<"$help" || { echo "help expect lacks $word"; false; }
+		grep -q -- "Cm .*$word" "$BATS_TEST_DIRNAME/../man/ipcplay.1" ||
+		    { echo "ipcplay(1) lacks expect $word"; false; }
+	done <<<"$forms"
+}
+
+@test "expect: a form's word with the wrong number of words says the form's usage" {
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A; expect A ready now'
+	assert_equal "$stderr" "ipcplay: -c:1: too many words for 'ready'; usage: expect P ready"
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A; channel c unbounded; expect c holds'
+	assert_equal "$stderr" "ipcplay: -c:1: too few words for 'holds'; usage: expect CH holds N"
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A; expect A sleeps'
+	assert_equal "$stderr" "ipcplay: -c:1: unknown expectation 'sleeps' for a process (blocked [send|recv|poll|call] [CH]; ready; exited [CODE]; received MSG; caught N)"
+	run -1 --separate-stderr "$IPCPLAY" -c 'expect no dice'
+	assert_equal "$stderr" "ipcplay: -c:1: expect no deadlock: 'dice' is not 'deadlock'"
+	# A process may be called saw; then its forms win when words follow.
+	run -0 "$IPCPLAY" -c 'spawn saw; expect saw ready'
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn saw; say hi; expect saw hi'
+	assert_equal "$stderr" "ipcplay: -c:1: unknown expectation 'hi' for a process (blocked [send|recv|poll|call] [CH]; ready; exited [CODE]; received MSG; caught N)"
 }

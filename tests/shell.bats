@@ -200,7 +200,7 @@ quit'
 	type_keys 'spawn Term1' Enter
 	wait_screen 'Term1 spawned'
 	type_keys 'sleep 600000' Enter
-	broker=$(pgrep -f "^$IPCPLAY\$" | head -1)
+	broker=$(pane_ipcplay)
 	kill -TERM "$broker"
 	wait_screen 'exit=143'
 	wait_screen_re '^icanon$'
@@ -212,7 +212,7 @@ quit'
 	wait_screen 'ipcplay>'
 	type_keys 'repeat 1000000 say tick' Enter
 	wait_screen 'tick'
-	broker=$(pgrep -f "^$IPCPLAY\$" | head -1)
+	broker=$(pane_ipcplay)
 	kill -TERM "$broker"
 	wait_screen 'exit=143'
 }
@@ -255,7 +255,7 @@ quit'
 	sleep 0.3
 	type_keys 'spawn Zed' Enter
 	wait_screen 'Zed spawned'
-	broker=$(pgrep -f "^$IPCPLAY\$" | head -1)
+	broker=$(pane_ipcplay)
 	cpu=$(ps -o times= -p "$broker")
 	sleep 1
 	[ $(( $(ps -o times= -p "$broker") - cpu )) -lt 1 ]

@@ -42,3 +42,9 @@ wait_screen_re() { screen_wait -E "$1"; }
 type_keys() {
 	$TM send-keys -t t "$@"
 }
+
+# The ipcplay started by tmux_start: the pane's shell's child, so another
+# ipcplay running on the machine is never taken for it.
+pane_ipcplay() {
+	pgrep -P "$($TM display-message -p -t t '#{pane_pid}')" -f "^$IPCPLAY"
+}
