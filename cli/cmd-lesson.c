@@ -102,6 +102,7 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct engine		*saved;
 	char			*argv[3];
 	void			(*ab)(struct ctx *), (*ae)(struct ctx *);
+	enum cmd_result		(*ds)(struct ctx *, int);
 	int			 r;
 
 	if (!ctx->interactive)
@@ -110,18 +111,20 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (lesson_active())
 		return (cmd_fail(ctx, &w[0], "a lesson is already playing; "
 		    "lessons do not nest (q leaves this one)"));
-	if (ctx->print_hook != NULL)
-		return (cmd_fail(ctx, &w[0], "type 'dashboard off' first: a "
-		    "lesson brings its own dashboard"));
 	argv[0] = (char *)"lesson";
 	argv[1] = n > 1 ? w[1].s : NULL;
 	argv[2] = NULL;
 	if (n == 1)
 		return (lesson_main(ctx, 1, argv) == 0 ? CMD_OK : CMD_FAIL);
+	if (ctx->print_hook != NULL)
+		return (cmd_fail(ctx, &w[0], "type 'dashboard off' first: a "
+		    "lesson brings its own dashboard"));
 	memset(&cf, 0, sizeof(cf));
 	saved = ctx->e;
+	/* The lesson's dashboard, if it has one, takes these hooks. */
 	ab = ctx->async_begin;
 	ae = ctx->async_end;
+	ds = ctx->dashboard_set;
 	ctx->e = engine_new(&cf);
 	engine_observe(ctx->e, out_event, ctx);
 	r = lesson_main(ctx, 2, argv);
@@ -130,6 +133,7 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	engine_rearm(saved);
 	ctx->async_begin = ab;
 	ctx->async_end = ae;
+	ctx->dashboard_set = ds;
 	ctx->interactive = true;
 	return (r == 2 ? CMD_FAIL : CMD_OK);
 }

@@ -173,6 +173,14 @@ teardown() {
 	type_keys 'Mine send @Mine still-here' Enter
 	wait_screen 'Mine sent "still-here" on @Mine [@Mine 1]'
 	never screen_has '^A spawned'
+	# The lesson's dashboard gave back what it took: dashboard on works.
+	type_keys 'dashboard on' Enter
+	wait_screen '─ events '
+	# There, lesson alone lists the lessons; playing one is refused.
+	type_keys 'lesson' Enter
+	wait_screen 'Run one in batch mode'
+	type_keys 'lesson 1' Enter
+	wait_screen "type 'dashboard off' first"
 }
 
 @test "lesson in a script says where it plays" {
