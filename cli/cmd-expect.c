@@ -550,13 +550,15 @@ static enum cmd_result
 cmd_expect_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	struct event	 ev;
-	char		*text, *found, *line;
+	char		*text, *found, *line, *t;
 	int		 r;
 
 	r = expect_check(ctx, w, n, &found);
 	if (r == -1)
 		return (CMD_FAIL);
-	text = words_text(w, n);
+	t = words_text(w, n);
+	text = glyph_text(t);	/* as the lines it is compared with */
+	free(t);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_EXPECT;
 	ev.status = r == 1 ? ST_OK : ST_ERROR;

@@ -255,7 +255,7 @@ event_human(const struct event *ev)
 	const struct dl_wait *w;
 	char		 vbuf[NAME_LEN * 4 + 64];
 	struct sb	 b;
-	char		 sbuf[32], fbuf[32];
+	char		 sbuf[32], fbuf[32], *t;
 	size_t		 i;
 	const struct deadlock *d;
 
@@ -421,10 +421,13 @@ event_human(const struct event *ev)
 			sb_printf(&b, "note: %s", ev->text);
 		break;
 	case EV_SAY:
-		sb_puts(&b, ev->text);
+		/* A person's text: its arrows in this locale's glyphs. */
+		t = glyph_text(ev->text);
+		sb_puts(&b, t);
+		free(t);
 		break;
 	case EV_EXPECT:
-		sb_printf(&b, "%s", ev->text);
+		sb_puts(&b, ev->text);
 		break;
 	case EV_ERROR:
 	default:

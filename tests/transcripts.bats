@@ -33,4 +33,10 @@ golden() {
 	ring='spawn A B C; channel ab rendezvous from A to B; channel bc rendezvous from B to C; channel ca rendezvous from C to A; A send ab 1; B send bc 2; C send ca 3'
 	LC_ALL=C run -0 "$IPCPLAY" -c "$ring; expect saw 'cycle A → B → C → A'"
 	LC_ALL=C run -1 "$IPCPLAY" -c "$ring; expect saw 'cycle A → C'"
+	# A lesson's narration and checks, arrows and all, in ASCII; it passes.
+	LC_ALL=C run -0 --separate-stderr "$IPCPLAY" "$BATS_TEST_DIRNAME/../lessons/06-deadlock.ipc"
+	assert_line 'expect saw "cycle A -> B -> C -> A" ... ok'
+	never grep -qP '[^\x00-\x7f]' <<<"$output"
+	LC_ALL=C run -0 "$IPCPLAY" -c 'spawn A; say "A → B"; expect saw "A → B"'
+	assert_line 'A -> B'
 }
