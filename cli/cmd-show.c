@@ -216,15 +216,39 @@ columns(const char *s)
 	return (n);
 }
 
-/* One message quoted, cut to at most cut bytes of it ("abc…"). */
+/* The columns byte c takes once quoted ("\x01" is four, "é" one). */
+static size_t
+quoted_columns(unsigned char c)
+{
+	if (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\0')
+		return (2);
+	if (c < 0x20 || c == 0x7f)
+		return (4);
+	if ((c & 0xc0) == 0x80)
+		return (0);		/* the rest of a UTF-8 character */
+	return (1);
+}
+
+/*
+ * One message quoted, its text cut to at most cut columns as quoted, at
+ * a character's end ("abc…").
+ */
 static char *
 msg_shown(const struct msg_view *m, size_t cut)
 {
 	char	*q, *t;
+	size_t	 i, cols = 0, k = 0;
 
-	if (m->len <= cut)
+	for (i = 0; i < m->len; i++) {
+		if (cols + quoted_columns(m->data[i]) > cut)
+			break;
+		cols += quoted_columns(m->data[i]);
+		if (i + 1 == m->len || (m->data[i + 1] & 0xc0) != 0x80)
+			k = i + 1;
+	}
+	if (i == m->len)
 		return (word_quote(m->data, m->len));
-	q = word_quote(m->data, cut);
+	q = word_quote(m->data, k);
 	q[strlen(q) - 1] = '\0';		/* the closing quote */
 	xasprintf(&t, "%s%s\"", q, glyph(G_ELLIPSIS));
 	free(q);
@@ -233,7 +257,7 @@ msg_shown(const struct msg_view *m, size_t cut)
 
 /*
  * A buffer's contents for a person in about width columns: the first
- * messages, each cut to at most cut bytes, then how many more there are
+ * messages, each cut to at most cut columns, then how many more there are
  * ("… 2999 more").  A channel holding thousands of messages is one short
  * line, not thousands of bytes.  (JSON has them all.)
  */
@@ -243,7 +267,7 @@ chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
 {
 	struct sb	 t;
 	char		*q, more[48];
-	size_t		 i, used, room;
+	size_t		 i, used, room, ell;
 
 	/* Everything, if it fits. */
 	sb_init(&t);
@@ -270,7 +294,8 @@ chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
 		if (i == 0 && columns(q) > room) {
 			/* The first message alone is too wide: shorter. */
 			free(q);
-			q = msg_shown(&ci->msgs[i], room > 4 ? room - 4 : 1);
+			ell = columns(glyph(G_ELLIPSIS)) + 2;	/* and quotes */
+			q = msg_shown(&ci->msgs[i], room > ell ? room - ell : 1);
 		}
 		if (i > 0 && used + 1 + columns(q) > room) {
 			free(q);

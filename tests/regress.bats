@@ -265,3 +265,19 @@ expect A exited; expect B exited'
 	run -1 --separate-stderr "$IPCPLAY" -c 'recv'
 	assert_equal "$stderr" "ipcplay: -c:1: 'recv' is done by a process, named first: PROC recv [CHAN] [-n] [--timeout MS] [--max N]"
 }
+
+@test "channels: the CONTENTS cell keeps its width in any locale, with escapes and UTF-8 in the messages" {
+	script='spawn A; channel c unbounded; channel d unbounded; channel e unbounded
+repeat 40 A send c hello-world; repeat 30 A send d "\x01\x02\x03\x04\x05\x06\x07"
+repeat 5 A send e "héllo wörld ünïcode"; channels'
+	for loc in C C.UTF-8; do
+		LC_ALL=$loc run -0 "$IPCPLAY" -c "$script"
+		table=$(sed -n '/^CHANNEL /,$p' <<<"$output")
+		col=$(head -1 <<<"$table" | grep -bo SENDERS | cut -d: -f1)
+		# Columns, not bytes: cut each row at the header's SENDERS column.
+		while read -r row; do
+			[ "$(python3 -c 'import sys; print(sys.argv[1][int(sys.argv[2])])' "$row" "$col")" = - ] ||
+			    { echo "$loc: $row"; false; }
+		done < <(tail -n +2 <<<"$table")
+	done
+}
