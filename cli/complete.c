@@ -126,8 +126,10 @@ complete_print(struct ctx *ctx, const char *line)
 	char		**r;
 	size_t		 i;
 
-	text = strrchr(line, ' ');
-	text = text != NULL ? text + 1 : line;
+	/* The word after the last break, as readline would take it. */
+	for (text = line + strlen(line); text > line &&
+	    strchr(COMPLETE_BREAKS, text[-1]) == NULL; text--)
+		continue;
 	r = complete_line(ctx, line, text, (int)(text - line));
 	for (i = 0; r[i] != NULL; i++) {
 		printf("%s\n", r[i]);
@@ -388,6 +390,9 @@ complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 		if (ncmds > 0 && !(start > 0 && prefix[start - 1] == ';')) {
 			w = cmds[ncmds - 1].v;
 			n = cmds[ncmds - 1].n;
+			/* After "c1,": the next of a list, the list's kind. */
+			if (start > 0 && prefix[start - 1] == ',' && n > 0)
+				n--;
 		}
 		complete_words(ctx, w, n, text);
 		words_free(cmds, ncmds);

@@ -8,6 +8,10 @@
 
 struct ctx;
 
+/* Where a word to complete starts: '@' starts a mailbox name, so it is
+ * not a break; ',' separates the channels of a list. */
+#define COMPLETE_BREAKS	" \t\n\"';,"
+
 /*
  * The words that fit at line[start] and begin with text, once each, in
  * the order the grammar offers them: a NULL-terminated array the caller

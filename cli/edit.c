@@ -134,8 +134,7 @@ edit_setup(struct ctx *ctx)
 	edit_ctx = ctx;
 	rl_readline_name = "ipcplay";
 	rl_attempted_completion_function = edit_complete;
-	/* '@' starts a mailbox name; ',' separates channels in a list. */
-	rl_completer_word_break_characters = " \t\n\"';,";
+	rl_completer_word_break_characters = COMPLETE_BREAKS;
 	rl_catch_signals = 0;
 	rl_change_environment = 0;
 }

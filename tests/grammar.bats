@@ -141,3 +141,14 @@ expected() {
 	run -1 --separate-stderr "$IPCPLAY" -c 'spawn saw; say hi; expect saw hi'
 	assert_equal "$stderr" "ipcplay: -c:1: unknown expectation 'hi' for a process (blocked [send|recv|poll|call] [CH]; ready; exited [CODE]; received MSG; caught N)"
 }
+
+@test "the channels of a list complete after each comma, as the first did" {
+	run -0 "$IPCPLAY" -c "$SETUP" --complete 'A send @B,'
+	assert_line c
+	assert_line @B
+	run -0 "$IPCPLAY" -c "$SETUP" --complete 'B poll c,'
+	assert_line d
+	never grep -qx '@A' <<<"$output"
+	run -0 "$IPCPLAY" -c "$SETUP" --complete 'A send @B,c '
+	assert_output ''
+}

@@ -44,6 +44,9 @@ teardown() {
 	wait_screen_re '^@B +inbox$'
 	type_keys C-u 'A send ' Tab Tab
 	wait_screen_re '^@A +@B +inbox$'
+	# The next channel of a list (c1,c2) completes like the first.
+	type_keys C-u 'A send @B,in' Tab
+	wait_screen 'ipcplay> A send @B,inbox'
 }
 
 @test "history is kept across runs" {
