@@ -145,8 +145,14 @@ log_wrap(struct board *b, const char *line, bool err)
 		cut = p + width;
 		while (cut > p && *cut != ' ')
 			cut--;
-		if (cut == p)
-			cut = p + width;	/* one long word: cut it */
+		if (cut == p) {
+			/* One long word: cut it, losing nothing. */
+			cut = xmemdup(p, (size_t)width);
+			log_add(b, cut, err);
+			free(cut);
+			p += width;
+			continue;
+		}
 		*cut = '\0';
 		log_add(b, p, err);
 		p = cut + 1;
@@ -504,6 +510,10 @@ on_resize(struct board *b, const struct key_def *k)
 }
 
 static const struct key_def keys[] = {
+	/* First, so the key bar keeps it on the narrowest terminal. */
+	{ KEY_F(1), "F1 or ?", "F1 help", "this help (? on an empty line)",
+	    on_help, NULL, 0, 0 },
+	{ '?', NULL, NULL, NULL, on_help, NULL, 0, 0 },
 	{ KEY_ENTER, "Enter", NULL, "run the typed command", NULL, "\r", 0, 0 },
 	{ '\t', "Tab", "Tab complete", "complete a command, process or "
 	    "channel", NULL, NULL, 0, 0 },
@@ -521,9 +531,6 @@ static const struct key_def keys[] = {
 	{ 3, "Ctrl-C", NULL, "clear the input line", on_clear, NULL, 0, 0 },
 	{ 4, "Ctrl-D", "Ctrl-D quit", "quit (on an empty line)", NULL, NULL,
 	    0, 0 },
-	{ KEY_F(1), "F1 or ?", "F1 help", "this help (? on an empty line)",
-	    on_help, NULL, 0, 0 },
-	{ '?', NULL, NULL, NULL, on_help, NULL, 0, 0 },
 	/* Not on the help screen: */
 	{ 26, NULL, NULL, NULL, on_nothing, NULL, 0, 0 },	/* Ctrl-Z */
 	{ KEY_RESIZE, NULL, NULL, NULL, on_resize, NULL, 0, 0 },
@@ -570,6 +577,7 @@ draw_help(struct board *b)
 {
 	int	h = 4 + (int)NTAIL, w = 15 + 4, y, x, row;
 	size_t	i;
+	char	line[256];
 
 	/* As wide as the widest line, as tall as the lines. */
 	for (i = 0; i < NKEYS; i++) {
@@ -583,25 +591,31 @@ draw_help(struct board *b)
 		if (4 + (int)strlen(help_tail[i]) > w)
 			w = 4 + (int)strlen(help_tail[i]);
 	}
+	/* A small terminal shows what fits, inside the border. */
+	if (w > COLS)
+		w = COLS;
+	if (h > LINES - 1)
+		h = LINES - 1;		/* the input line stays below */
+	if (w < 6 || h < 3)
+		return;
 	if (b->help != NULL)
 		delwin(b->help);
 	y = (LINES - h) / 2;
 	x = (COLS - w) / 2;
-	b->help = newwin(h < LINES ? h : LINES, w < COLS ? w : COLS,
-	    y > 0 ? y : 0, x > 0 ? x : 0);
-	if (b->help == NULL)
+	if ((b->help = newwin(h, w, y, x)) == NULL)
 		return;
 	werase(b->help);
 	box(b->help, 0, 0);
 	mvwaddnstr(b->help, 1, 2, "ipcplay dashboard: keys", w - 4);
 	row = 3;
-	for (i = 0; i < NKEYS; i++) {
+	for (i = 0; i < NKEYS && row < h - 1; i++) {
 		if (keys[i].help == NULL)
 			continue;
-		mvwprintw(b->help, row++, 2, "%-14.14s %.*s", keys[i].name,
-		    w - 4 - 15, keys[i].help);
+		snprintf(line, sizeof(line), "%-14.14s %s", keys[i].name,
+		    keys[i].help);
+		mvwaddnstr(b->help, row++, 2, line, w - 4);
 	}
-	for (i = 0; i < NTAIL; i++)
+	for (i = 0; i < NTAIL && row < h - 1; i++)
 		mvwaddnstr(b->help, row++, 2, help_tail[i], w - 4);
 	wnoutrefresh(b->help);
 }
@@ -848,8 +862,8 @@ board_run(struct ctx *ctx)
 
 	if (!board_begin(ctx))
 		return (BOARD_OFF);
-	log_add(board, "The live dashboard.  Type commands below; F1 for the "
-	    "keys, 'dashboard off' for the plain transcript.", false);
+	log_wrap(board, "The live dashboard.  Type commands below; F1 for "
+	    "the keys, 'dashboard off' for the plain transcript.", false);
 	board_loop(board);
 	end = board->done ? BOARD_QUIT : BOARD_OFF;
 	board->replay = end == BOARD_OFF && ui_quit_signal() == 0;

@@ -329,3 +329,15 @@ teardown() {
 	wait_screen 'ipcplay> x?y'
 	never screen_has 'dashboard: keys'
 }
+
+@test "on a small terminal the help stays inside its border, F1 help stays on the key bar, the welcome wraps" {
+	COLS=60 ROWS=14 tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	wait_screen 'F1 help'
+	wait_screen "'dashboard off'"
+	type_keys F1
+	wait_screen 'ipcplay dashboard: keys'
+	# Every line of the help box ends with its border.
+	screen | grep -q '^└─*┘$'
+	never grep -E '^│' <(screen | grep -v '│$')
+}
