@@ -17,7 +17,10 @@ tmux_start() {
 }
 
 tmux_stop() {
-	[ -n "${TM:-}" ] && $TM kill-server 2>/dev/null || true
+	[ -n "${TM:-}" ] || return 0
+	$TM kill-server 2>/dev/null || true
+	# kill-server leaves the socket file behind: remove it too.
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$(awk '{ print $3 }' <<<"$TM")"
 }
 
 screen() {
