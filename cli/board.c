@@ -115,6 +115,9 @@ log_add(struct board *b, const char *line, bool err)
 	b->log_next = (b->log_next + 1) % LOG_MAX;
 	if (b->log_count < LOG_MAX)
 		b->log_count++;
+	/* Scrolled back, the lines in view stay where they are. */
+	if (panes[P_LOG].scroll > 0)
+		panes[P_LOG].scroll++;
 	b->dirty = true;
 }
 
@@ -410,6 +413,7 @@ board_rl_line(char *line)
 	}
 	b->ctx->line++;
 	b->ctx->linebuf = NULL;
+	panes[P_LOG].scroll = 0;	/* a command's output is at the end */
 	if (run_line(b->ctx, line) == -1)
 		b->done = true;
 	if (ui_interrupt_done(b->ctx))

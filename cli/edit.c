@@ -10,10 +10,12 @@
 
 #include <sys/stat.h>
 
+#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -59,15 +61,25 @@ history_file(void)
 void
 edit_history_begin(void)
 {
+	struct stat	sb;
+	int		e;
+
 	using_history();
 	stifle_history(HISTORY_MAX);
-	if ((history_path = history_file()) != NULL &&
-	    read_history(history_path) == ENOENT) {
-		/* The first run: create the file so lines can be appended. */
-		if (write_history(history_path) != 0) {
-			free(history_path);
-			history_path = NULL;
-		}
+	if ((history_path = history_file()) == NULL)
+		return;
+	if (stat(history_path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		e = EISDIR;
+	else if ((e = read_history(history_path)) == ENOENT)
+		e = write_history(history_path);   /* the first run: create it */
+	else if (e == 0 && access(history_path, W_OK) == -1)
+		e = errno;			   /* readable, not writable */
+	if (e != 0) {
+		/* Say so once; the session goes on without a history file. */
+		warnx("history %s: %s (this session's lines are not saved)",
+		    history_path, strerror(e));
+		free(history_path);
+		history_path = NULL;
 	}
 	/* Lines are appended as they are typed; the file keeps the last. */
 	if (history_path != NULL)

@@ -221,6 +221,10 @@ lesson_find(const char *dir, const char *name, char **cause)
 	char			*path = NULL, *found = NULL, *cands = NULL, *s;
 	long long		 num = -1;
 
+	if (*name == '\0') {
+		xasprintf(cause, "no lesson '' (ipcplay lesson lists them)");
+		return (NULL);
+	}
 	if (strchr(name, '/') != NULL && stat(name, &sb) == 0)
 		return (xstrdup(name));
 	if (lesson_scan(dir, &v, &n) == -1) {

@@ -316,11 +316,22 @@ teardown() {
 	    'Ctrl-C         clear the input line' 'STUCK (behind one), exited'; do
 		screen_has "$k"
 	done
-	type_keys Space PPage
+	type_keys Space 'C recv @C --timeout 1000' Enter
+	wait_screen 'C blocked'
+	type_keys PPage
 	wait_screen 'scrolled back'
 	never screen_has '@B 40]'
-	type_keys NPage
-	wait_screen '@B 40]'
+	before=$(screen | grep -F '│A sent')
+	back=$(screen | grep -o 'scrolled back [0-9]*')
+	# The timeout's events arrive; the lines in view stay put.
+	for _ in $(seq 100); do
+		[ "$(screen | grep -o 'scrolled back [0-9]*')" != "$back" ] && break
+		sleep 0.05
+	done
+	[ "$(screen | grep -o 'scrolled back [0-9]*')" != "$back" ]
+	assert_equal "$(screen | grep -F '│A sent')" "$before"
+	type_keys NPage NPage NPage
+	wait_screen 'C timed out'
 	screen_has '│A  '
 	type_keys F6
 	for _ in $(seq 100); do screen_has '│A  ' || break; sleep 0.05; done

@@ -145,6 +145,8 @@ EOF
 	run -2 --separate-stderr "$IPCPLAY" lesson b </dev/null
 	[[ $stderr == *"lesson 'b' is ambiguous: buffering, blocking"* ]]
 	run -2 "$IPCPLAY" lesson 1 2
+	run -2 --separate-stderr "$IPCPLAY" lesson '' </dev/null
+	assert_equal "$stderr" "ipcplay: no lesson '' (ipcplay lesson lists them)"
 }
 
 @test "predict prints the question and the answer in batch mode" {

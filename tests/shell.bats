@@ -271,3 +271,10 @@ quit'
 	sleep 1
 	[ $(( $(ps -o times= -p "$broker") - cpu )) -lt 1 ]
 }
+
+@test "a history file that cannot be kept is said once, and the session goes on" {
+	tmux_start "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR $IPCPLAY"
+	wait_screen "history $BATS_TEST_TMPDIR: Is a directory (this session's lines are not saved)"
+	type_keys 'spawn Still' Enter
+	wait_screen 'Still spawned'
+}
