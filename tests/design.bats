@@ -285,7 +285,7 @@ graph --dot $BATS_TEST_TMPDIR/no/such/dir/x.dot"
 	run -0 ipc -c 'spawn A; channel c unbounded
 repeat 3000 A send c "message number $i with some padding to make it long"
 channels; chan c'
-	assert_line --regexp '^c +unbounded 3000 +datagram +\["me…" … 2999 more\]  +- '
+	assert_line --regexp '^c +unbounded 3000 +datagram +\["mes…" … 2999 more\] +- '
 	assert_line '  contents:  ["message number 1 with so…" … 2999 more] (157893 bytes)'
 	[ "$(printf '%s\n' "$output" | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -lt 200 ]
 }
