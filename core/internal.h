@@ -225,17 +225,34 @@ void	 proc_wchan(pid_t, char *, size_t);
 void	 proc_close(struct proc *);
 void	 proc_ping(struct engine *, struct proc *);
 
-/* op.c */
+/* op-life.c */
 void	 op_free(struct op *);
-void	 op_start(struct engine *, struct proc *);
 void	 op_finish(struct engine *, struct proc *, enum op_status,
 	    const char *, struct event *);
 void	 op_unwait(struct proc *);
+void	 op_fail(struct engine *, struct proc *, const char *);
+void	 op_wait_on(struct proc *, struct chan *, enum wait_role);
+struct proc *op_claim(struct waiter *);
+void	 ev_chan(struct event *, struct chan *);
+void	 op_block(struct engine *, struct proc *, const char *,
+	    struct chan *);
+void	 op_would_block(struct engine *, struct proc *, const char *,
+	    struct chan *);
+void	 rdv_note(struct engine *, struct chan *);
+void	 blocked_reason(struct chan *, enum op_kind, char *, size_t);
+
+/* op.c */
+void	 op_start(struct engine *, struct proc *);
 void	 op_timeouts(struct engine *);
 void	 op_recv_start(struct engine *, struct proc *);
 void	 op_send_start(struct engine *, struct proc *);
-void	 op_fail(struct engine *, struct proc *, const char *);
-void	 op_wait_on(struct proc *, struct chan *, enum wait_role);
+uint64_t op_next_deadline(struct engine *);
+bool	 op_send_retry(struct engine *, struct proc *);
+bool	 op_send_ready_via(struct engine *, struct proc *, struct chan *);
+void	 op_send_via(struct engine *, struct proc *, struct chan *);
+void	 op_recv_complete(struct engine *, struct proc *, struct chan *,
+	    const unsigned char *, size_t, const char *, uint64_t);
+bool	 op_poll_retry(struct engine *, struct proc *);
 
 /* call.c */
 void	 call_start(struct engine *, struct proc *);
@@ -244,14 +261,6 @@ void	 reply_start(struct engine *, struct proc *);
 bool	 call_endpoint_ok(struct engine *, struct proc *);
 void	 call_received(struct engine *, struct proc *);
 void	 call_proc_gone(struct engine *, struct proc *);
-uint64_t op_next_deadline(struct engine *);
-bool	 op_send_retry(struct engine *, struct proc *);
-bool	 op_send_ready_via(struct engine *, struct proc *, struct chan *);
-void	 op_send_via(struct engine *, struct proc *, struct chan *);
-void	 op_recv_complete(struct engine *, struct proc *, struct chan *,
-	    const unsigned char *, size_t, const char *, uint64_t);
-bool	 op_poll_retry(struct engine *, struct proc *);
-struct proc *op_claim(struct waiter *);
 
 /* chan.c */
 struct chan *chan_new(struct engine *, const char *, const struct chan_config *,
