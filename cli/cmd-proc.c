@@ -522,14 +522,7 @@ cmd_signal_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.timeout_ms = -1;
 	if (n > 3 && signal_word(ctx, &w[3], &sig) == -1)
 		return (CMD_FAIL);
-	if (!engine_is_proc(ctx->e, w[2].s)) {
-		const char *sugg = name_suggest(ctx, w[2].s, true);
-
-		return (cmd_fail(ctx, &w[2], "no such process: %s%s%s%s",
-		    w[2].s, sugg != NULL ? "; did you mean " : "",
-		    sugg != NULL ? sugg : "", sugg != NULL ? "?" : ""));
-	}
-	rq.sig = sig;
+	rq.sig = sig;	/* the target exists: cmd_exec checked */
 	rq.target = w[2].s;
 	return (op_run(ctx, w, &rq));
 }

@@ -237,6 +237,78 @@ parse_uint(struct ctx *ctx, const struct word *w, long long min,
 	return (0);
 }
 
+/*
+ * Is w one of ce's options ("-n", "--timeout")?  "->" is a word, and a
+ * command without options has none, so "-5" can be a message.
+ */
+bool
+cmd_is_option(const struct cmd_entry *ce, const struct word *w)
+{
+	return (!w->quoted && w->s[0] == '-' && w->s[1] != '\0' &&
+	    ce->opts != NULL && strcmp(w->s, "->") != 0);
+}
+
+/* Does option s take the next word as its value (--timeout MS)? */
+bool
+cmd_option_has_value(const char *s)
+{
+	return (strcmp(s, "--timeout") == 0 || strcmp(s, "--max") == 0);
+}
+
+/* The kind at argument position pos (options not counted), or A_END. */
+enum arg_kind
+cmd_arg_kind(const struct cmd_entry *ce, size_t pos)
+{
+	size_t	last;
+
+	if (pos < CMD_ARGS_MAX && ce->args[pos] != A_END)
+		return (ce->args[pos]);
+	if (!ce->rest || ce->args[0] == A_END)
+		return (A_END);
+	for (last = 0; last + 1 < CMD_ARGS_MAX && ce->args[last + 1] != A_END;
+	    last++)
+		continue;
+	return (ce->args[last]);
+}
+
+/*
+ * The arguments that name something that must exist (a process, a
+ * channel) are checked here, for every command alike: one error, the
+ * caret under the word, the nearest name of the same kind.  (An
+ * operation's channels are checked by the engine, which knows rights.)
+ */
+static enum cmd_result
+cmd_check_names(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
+    size_t n, size_t skip)
+{
+	const char	*sugg;
+	enum arg_kind	 k;
+	size_t		 i, pos;
+	bool		 proc;
+
+	for (i = skip, pos = 0; i < n; i++) {
+		if (cmd_is_option(ce, &w[i])) {
+			if (cmd_option_has_value(w[i].s))
+				i++;
+			continue;
+		}
+		k = cmd_arg_kind(ce, pos++);
+		if (k != A_PROC && k != A_CHAN)
+			continue;
+		proc = k == A_PROC;
+		if (proc ? engine_is_proc(ctx->e, w[i].s) :
+		    engine_is_chan(ctx->e, w[i].s))
+			continue;
+		if ((sugg = name_suggest(ctx, w[i].s, proc)) != NULL)
+			return (cmd_fail(ctx, &w[i], "no such %s: %s; did you "
+			    "mean %s?", proc ? "process" : "channel", w[i].s,
+			    sugg));
+		return (cmd_fail(ctx, &w[i], "no such %s: %s", proc ?
+		    "process" : "channel", w[i].s));
+	}
+	return (CMD_OK);
+}
+
 static enum cmd_result
 cmd_exec(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
     size_t n, size_t skip)
@@ -250,6 +322,8 @@ cmd_exec(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 		return (cmd_fail(ctx, &w[skip + ce->max_args], "%s: too many "
 		    "arguments (a message with blanks needs quotes); usage: "
 		    "%s", ce->name, ce->usage));
+	if (cmd_check_names(ctx, ce, w, n, skip) != CMD_OK)
+		return (CMD_FAIL);
 	return (ce->exec(ctx, w, n));
 }
 

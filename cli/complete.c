@@ -184,13 +184,6 @@ arg_kind_name(enum arg_kind k)
 	return ("?");
 }
 
-/* Does word w take the next word as its value (--timeout MS)? */
-static bool
-opt_with_value(const char *w)
-{
-	return (strcmp(w, "--timeout") == 0 || strcmp(w, "--max") == 0);
-}
-
 static void
 add_topics(void)
 {
@@ -287,9 +280,8 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 	}
 	/* The position: words so far, past options and their values. */
 	for (i = skip, pos = 0; i < n; i++) {
-		if (!w[i].quoted && w[i].s[0] == '-' && ce->opts != NULL &&
-		    w[i].s[1] != '\0' && strcmp(w[i].s, "->") != 0) {
-			if (opt_with_value(w[i].s))
+		if (cmd_is_option(ce, &w[i])) {
+			if (cmd_option_has_value(w[i].s))
 				i++;
 			continue;
 		}
@@ -297,14 +289,7 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 	}
 	if (ce->opts != NULL && text[0] == '-')
 		add_list((const char **)ce->opts);
-	if (pos < CMD_ARGS_MAX && ce->args[pos] != A_END)
-		k = ce->args[pos];
-	else if (ce->rest && pos > 0 && ce->args[0] != A_END) {
-		for (i = 0; i + 1 < CMD_ARGS_MAX && ce->args[i + 1] != A_END;
-		    i++)
-			continue;
-		k = ce->args[i];
-	} else
+	if ((k = cmd_arg_kind(ce, pos)) == A_END)
 		return;
 	switch (k) {
 	case A_CHAN_SEND:

@@ -82,6 +82,9 @@ struct cmd_entry {
 };
 
 const char	*arg_kind_name(enum arg_kind);
+bool		 cmd_is_option(const struct cmd_entry *, const struct word *);
+bool		 cmd_option_has_value(const char *);
+enum arg_kind	 cmd_arg_kind(const struct cmd_entry *, size_t);
 
 /*
  * expect's forms (cmd-expect.c), read by its dispatcher and by the

@@ -152,3 +152,45 @@ expected() {
 	run -0 "$IPCPLAY" -c "$SETUP" --complete 'A send @B,c '
 	assert_output ''
 }
+
+@test "a name that must exist is checked for every command alike: one error, the nearest name" {
+	run -0 "$IPCPLAY" --grammar
+	grammar=$(grep -v '^expect: ' <<<"$output")
+	checked=0
+	while read -r first rest; do
+		set -- $rest
+		if [ "$first" = PROC ]; then
+			prefix="A $1"
+			shift
+		else
+			prefix=$first
+		fi
+		kinds=()
+		for kind; do
+			case $kind in \[*) ;; *) kinds+=("${kind%...}") ;; esac
+		done
+		for j in "${!kinds[@]}"; do
+			case ${kinds[$j]} in
+			PROC) want='no such process: Bx; did you mean B?' ;;
+			CHAN) want='no such channel: cx; did you mean c?' ;;
+			*) continue ;;
+			esac
+			line=$prefix
+			for i in "${!kinds[@]}"; do
+				if [ "$i" = "$j" ]; then
+					v=${want#no such * }; v=${v%%;*}
+				elif [ "${kinds[$i]}" = WORD ]; then
+					v='->'
+				else
+					v=$(sample "${kinds[$i]}")
+				fi
+				line="$line $v"
+			done
+			run -1 --separate-stderr "$IPCPLAY" -c "$SETUP; $line"
+			[ "$stderr" = "ipcplay: -c:1: $want" ] ||
+			    { echo "$line: $stderr"; false; }
+			checked=$((checked + 1))
+		done
+	done <<<"$grammar"
+	[ "$checked" -ge 8 ]
+}
