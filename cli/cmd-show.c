@@ -216,19 +216,6 @@ columns(const char *s)
 	return (n);
 }
 
-/* The columns byte c takes once quoted ("\x01" is four, "é" one). */
-static size_t
-quoted_columns(unsigned char c)
-{
-	if (c == '"' || c == '\\' || c == '\n' || c == '\t' || c == '\0')
-		return (2);
-	if (c < 0x20 || c == 0x7f)
-		return (4);
-	if ((c & 0xc0) == 0x80)
-		return (0);		/* the rest of a UTF-8 character */
-	return (1);
-}
-
 /*
  * One message quoted, its text cut to at most cut columns as quoted, at
  * a character's end ("abc…").
@@ -237,16 +224,9 @@ static char *
 msg_shown(const struct msg_view *m, size_t cut)
 {
 	char	*q, *t;
-	size_t	 i, cols = 0, k = 0;
+	size_t	 k;
 
-	for (i = 0; i < m->len; i++) {
-		if (cols + quoted_columns(m->data[i]) > cut)
-			break;
-		cols += quoted_columns(m->data[i]);
-		if (i + 1 == m->len || (m->data[i + 1] & 0xc0) != 0x80)
-			k = i + 1;
-	}
-	if (i == m->len)
+	if ((k = word_quote_fit(m->data, m->len, cut)) == m->len)
 		return (word_quote(m->data, m->len));
 	q = word_quote(m->data, k);
 	q[strlen(q) - 1] = '\0';		/* the closing quote */

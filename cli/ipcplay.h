@@ -173,6 +173,8 @@ struct ctx {
 int	 lex_line(const char *, struct words **, size_t *, char **, int *);
 void	 words_free(struct words *, size_t);
 char	*word_quote(const unsigned char *, size_t);
+size_t	 word_quote_fit(const unsigned char *, size_t, size_t);
+size_t	 utf8_len(const unsigned char *, size_t);
 
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];

@@ -251,44 +251,6 @@ event_json(const struct event *ev)
 }
 
 /*
- * The length of the well-formed UTF-8 sequence at s (RFC 3629, table 3-7
- * of the Unicode standard), or 0: no overlong forms, no surrogates
- * (U+D800..DFFF), nothing above U+10FFFF.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		need, k;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 1;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 2;
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 3;
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return (0);
-	if (need >= len)
-		return (0);
-	if (s[1] < lo || s[1] > hi)
-		return (0);
-	for (k = 2; k <= need; k++) {
-		if (s[k] < 0x80 || s[k] > 0xbf)
-			return (0);
-	}
-	return (need + 1);
-}
-
-/*
  * A JSON string; each byte that is not well-formed UTF-8 becomes \u00XX,
  * and U+2028 and U+2029 are escaped too, so that no reader splits a line
  * of --json output.

@@ -188,13 +188,51 @@ fail:
 	return (-1);
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at s (RFC 3629, table 3-7
+ * of the Unicode standard), or 0: no overlong forms, no surrogates
+ * (U+D800..DFFF), nothing above U+10FFFF.
+ */
+size_t
+utf8_len(const unsigned char *s, size_t len)
+{
+	unsigned char	lo = 0x80, hi = 0xbf;
+	size_t		need, k;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 1;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 2;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 3;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else
+		return (0);
+	if (need >= len)
+		return (0);
+	if (s[1] < lo || s[1] > hi)
+		return (0);
+	for (k = 2; k <= need; k++) {
+		if (s[k] < 0x80 || s[k] > 0xbf)
+			return (0);
+	}
+	return (need + 1);
+}
+
 /* A message as the transcript shows it: "..." with C escapes. */
 char *
 word_quote(const unsigned char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct buf	b = { NULL, 0, 0 };
-	size_t		i;
+	size_t		i, n;
 
 	buf_add(&b, '"');
 	for (i = 0; i < len; i++) {
@@ -220,7 +258,12 @@ word_quote(const unsigned char *s, size_t len)
 			buf_add(&b, '0');
 			break;
 		default:
-			if (s[i] < 0x20 || s[i] == 0x7f) {
+			/* Valid UTF-8 as itself; any other byte escaped. */
+			if (s[i] >= 0x80 && (n = utf8_len(s + i, len - i)) > 0) {
+				for (; n > 0; n--)
+					buf_add(&b, (char)s[i++]);
+				i--;
+			} else if (s[i] < 0x20 || s[i] >= 0x7f) {
 				buf_add(&b, '\\');
 				buf_add(&b, 'x');
 				buf_add(&b, hex[s[i] >> 4]);
@@ -231,4 +274,34 @@ word_quote(const unsigned char *s, size_t len)
 	}
 	buf_add(&b, '"');
 	return (b.s);
+}
+
+/*
+ * How many of s's first bytes word_quote() shows in at most cols columns
+ * (the quotes apart), ending at a character's end: an escape takes two
+ * or four columns, a UTF-8 character one.
+ */
+size_t
+word_quote_fit(const unsigned char *s, size_t len, size_t cols)
+{
+	size_t	i = 0, n, w, used = 0;
+
+	while (i < len) {
+		n = 1;
+		if (s[i] == '"' || s[i] == '\\' || s[i] == '\n' ||
+		    s[i] == '\t' || s[i] == '\0')
+			w = 2;
+		else if (s[i] >= 0x80 && (n = utf8_len(s + i, len - i)) > 0)
+			w = 1;
+		else if (s[i] < 0x20 || s[i] >= 0x7f) {
+			n = 1;
+			w = 4;
+		} else
+			w = 1;
+		if (used + w > cols)
+			break;
+		used += w;
+		i += n;
+	}
+	return (i);
 }

@@ -269,7 +269,8 @@ expect A exited; expect B exited'
 @test "channels: the CONTENTS cell keeps its width in any locale, with escapes and UTF-8 in the messages" {
 	script='spawn A; channel c unbounded; channel d unbounded; channel e unbounded
 repeat 40 A send c hello-world; repeat 30 A send d "\x01\x02\x03\x04\x05\x06\x07"
-repeat 5 A send e "héllo wörld ünïcode"; channels'
+repeat 5 A send e "héllo wörld ünïcode"; channel f unbounded
+A send f "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\xff\xfe"; channels'
 	for loc in C C.UTF-8; do
 		LC_ALL=$loc run -0 "$IPCPLAY" -c "$script"
 		table=$(sed -n '/^CHANNEL /,$p' <<<"$output")
@@ -280,4 +281,9 @@ repeat 5 A send e "héllo wörld ünïcode"; channels'
 			    { echo "$loc: $row"; false; }
 		done < <(tail -n +2 <<<"$table")
 	done
+}
+
+@test "bytes that are not UTF-8 are shown escaped, so a transcript is always valid text" {
+	run -0 "$IPCPLAY" -c 'spawn A; channel c unbounded; A send c "a\x80b\xffé"'
+	assert_line 'A sent "a\x80b\xffé" on c [c 1]'
 }
