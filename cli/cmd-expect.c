@@ -190,17 +190,24 @@ ex_saw(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 	char		*q, *t;
 
 	(void)s;
+	/*
+	 * The text as written, or with its arrows in this locale's glyphs
+	 * (a lesson's "cycle A → B" is "cycle A -> B" under LANG=C; a
+	 * message's own bytes are printed as they are).
+	 */
 	t = words_plain(w + 2, n - 2);
-	q = glyph_text(t);	/* a lesson's arrows, in this locale */
-	free(t);
+	q = glyph_text(t);
 	/* A lesson's checks look at the whole attempt. */
 	lb = ctx->checking ? &ctx->attempt : &ctx->recent;
 	for (i = 0; i < lb->n; i++) {
-		if (strstr(lb->v[i], q) != NULL) {
+		if (strstr(lb->v[i], q) != NULL ||
+		    strstr(lb->v[i], t) != NULL) {
+			free(t);
 			free(q);
 			return (1);
 		}
 	}
+	free(t);
 	xasprintf(found, "no line since %s contains \"%s\"",
 	    ctx->checking ? "the exercise began" : "the last command", q);
 	free(q);
@@ -498,7 +505,7 @@ form_run(struct ctx *ctx, const struct expect_form *f, struct word *w,
 /*
  * Check one expectation; on failure *found says what was there instead.
  * A name in the playground wins over a form's word ("saw" may be a
- * process) when words follow it.
+ * process) when one of its own forms follows ("expect saw ready").
  */
 static int
 expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
@@ -510,8 +517,9 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 
 	*found = NULL;
 	f = form_find(EXS_NONE, w[1].s);
-	if (f != NULL && !w[1].quoted && (n == 2 || (!engine_is_proc(ctx->e,
-	    w[1].s) && !engine_is_chan(ctx->e, w[1].s))))
+	if (f != NULL && !(n > 2 && ((engine_is_proc(ctx->e, w[1].s) &&
+	    form_find(EXS_PROC, w[2].s) != NULL) || (engine_is_chan(ctx->e,
+	    w[1].s) && form_find(EXS_CHAN, w[2].s) != NULL))))
 		return (form_run(ctx, f, w, n, 2, NULL, found));
 	if (n < 3) {
 		cmd_fail(ctx, &w[n - 1], "incomplete expect; see 'help "
@@ -556,9 +564,16 @@ cmd_expect_exec(struct ctx *ctx, struct word *w, size_t n)
 	r = expect_check(ctx, w, n, &found);
 	if (r == -1)
 		return (CMD_FAIL);
-	t = words_text(w, n);
-	text = glyph_text(t);	/* as the lines it is compared with */
-	free(t);
+	/*
+	 * The check as it ran; under --json as typed, for a person the
+	 * arrows of a "saw" in the glyphs it was matched in.
+	 */
+	text = words_text(w, n);
+	if (!ctx->json && strcmp(w[1].s, "saw") == 0 && !w[1].quoted) {
+		t = glyph_text(text);
+		free(text);
+		text = t;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_EXPECT;
 	ev.status = r == 1 ? ST_OK : ST_ERROR;

@@ -39,4 +39,7 @@ golden() {
 	never grep -qP '[^\x00-\x7f]' <<<"$output"
 	LC_ALL=C run -0 "$IPCPLAY" -c 'spawn A; say "A → B"; expect saw "A → B"'
 	assert_line 'A -> B'
+	# A message's bytes are printed as they are, and checked as such.
+	LC_ALL=C run -0 "$IPCPLAY" -c 'spawn A; channel c unbounded; A send c "a→b"; expect saw a→b; expect c contains "a→b"'
+	assert_line 'expect c contains "a→b" ... ok'
 }
