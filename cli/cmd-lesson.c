@@ -100,7 +100,8 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	struct engine_config	 cf;
 	struct engine		*saved;
-	char			*argv[3];
+	char			*argv[3], *cause;
+	enum cmd_result		 cr;
 	void			(*ab)(struct ctx *), (*ae)(struct ctx *);
 	enum cmd_result		(*ds)(struct ctx *, int);
 	int			 r;
@@ -114,8 +115,13 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	argv[0] = (char *)"lesson";
 	argv[1] = n > 1 ? w[1].s : NULL;
 	argv[2] = NULL;
-	if (n == 1)
-		return (lesson_main(ctx, 1, argv) == 0 ? CMD_OK : CMD_FAIL);
+	if (n == 1) {
+		if (lesson_list(ctx, &cause) == 0)
+			return (CMD_OK);
+		cr = cmd_fail(ctx, &w[0], "%s", cause);
+		free(cause);
+		return (cr);
+	}
 	if (ctx->print_hook != NULL)
 		return (cmd_fail(ctx, &w[0], "type 'dashboard off' first: a "
 		    "lesson brings its own dashboard"));

@@ -158,19 +158,26 @@ lesson_json(struct ctx *ctx, int num, const char *path)
 	lesson_free(l);
 }
 
+/*
+ * The course, as "ipcplay lesson" prints it.  0, or 2 with *cause set
+ * when there are no lessons.
+ */
 int
-lesson_list(struct ctx *ctx, const char *dir)
+lesson_list(struct ctx *ctx, char **cause)
 {
 	struct lesson_entry	*v;
 	struct lesson		*l;
 	size_t			 n, i;
 	int			 w;
-	char			*path, *cause;
+	char			*path, *dir, *why;
 
+	dir = lessons_dir();
 	if (lesson_scan(dir, &v, &n) == -1 || n == 0) {
-		warnx("no lessons in %s (set IPCPLAY_LESSONS_DIR)", dir);
+		xasprintf(cause, "no lessons in %s (set IPCPLAY_LESSONS_DIR)",
+		    dir);
 		if (v != NULL)
 			entries_free(v, n);
+		free(dir);
 		return (2);
 	}
 	/* The topic column fits the longest topic ("deadlock.ipc" - 4). */
@@ -188,10 +195,10 @@ lesson_list(struct ctx *ctx, const char *dir)
 			free(path);
 			continue;
 		}
-		if ((l = lesson_load(path, &cause)) == NULL) {
+		if ((l = lesson_load(path, &why)) == NULL) {
 			out_printf(ctx, "  %02d  %-*.*s  (%s)\n", v[i].num, w,
-			    w, topic_of(v[i].file), cause);
-			free(cause);
+			    w, topic_of(v[i].file), why);
+			free(why);
 		} else {
 			out_printf(ctx, "  %02d  %-*s  %s\n", v[i].num, w,
 			    topic_of(l->name), l->summary);
@@ -203,6 +210,7 @@ lesson_list(struct ctx *ctx, const char *dir)
 		out_printf(ctx, "Run one in batch mode: ipcplay "
 		    "%s/NN-topic.ipc\n", dir);
 	entries_free(v, n);
+	free(dir);
 	return (0);
 }
 

@@ -44,7 +44,6 @@ void		 lesson_free(struct lesson *);
 
 /* lesson-book.c */
 char		*lessons_dir(void);
-int		 lesson_list(struct ctx *, const char *);
 char		*lesson_find(const char *, const char *, char **);
 
 #endif

@@ -557,12 +557,14 @@ lesson_main(struct ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "usage: %s lesson [NAME]\n", getprogname());
 		return (2);
 	}
-	dir = lessons_dir();
 	if (argc == 1) {
-		r = lesson_list(ctx, dir);
-		free(dir);
+		if ((r = lesson_list(ctx, &cause)) != 0) {
+			warnx("%s", cause);
+			free(cause);
+		}
 		return (r);
 	}
+	dir = lessons_dir();
 	if ((path = lesson_find(dir, argv[1], &cause)) == NULL) {
 		warnx("%s", cause);
 		free(cause);

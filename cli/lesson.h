@@ -22,6 +22,9 @@ struct word;
 /* ipcplay lesson [NAME]: argv[0] is "lesson".  Returns the exit status. */
 int	 lesson_main(struct ctx *, int, char **);
 
+/* Print the course; 0, or 2 with *cause set (to be freed). */
+int	 lesson_list(struct ctx *, char **);
+
 /* The lessons' topics, for completion; the caller frees each and the array. */
 size_t	 lesson_topics(char ***);
 

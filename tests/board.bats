@@ -352,3 +352,11 @@ teardown() {
 	screen | grep -q '^└─*┘$'
 	never grep -E '^│' <(screen | grep -v '│$')
 }
+
+@test "lesson with no lessons to list says so in the dashboard's log, not over the screen" {
+	tmux_start "env IPCPLAY_LESSONS_DIR=/nonexistent $IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'lesson' Enter
+	wait_screen_re '^│.*no lessons in /nonexistent \(set IPCPLAY_LESSONS_DIR\)'
+	never screen_has '^ipcplay: no lessons'
+}
