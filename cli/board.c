@@ -133,38 +133,41 @@ said_add(struct board *b, const char *text, bool err)
 		b->said_count++;
 }
 
-/* Add a line to the log, wrapped at blanks to the log's width. */
+/*
+ * Add a line to the log, wrapped at blanks to the log's width in
+ * columns (a UTF-8 character is one), a word longer than a line cut at a
+ * character's end.
+ */
 static void
 log_wrap(struct board *b, const char *line, bool err)
 {
-	char	*s, *p, *cut;
-	int	 width = COLS - 2;
+	const char	*p = line, *q, *blank, *end;
+	char		*t;
+	int		 width = COLS - 2, cols;
 
 	if (width < 20)
 		width = 20;
-	s = xstrdup(line);
-	p = s;
-	while ((int)strlen(p) > width) {
-		cut = p + width;
-		while (cut > p && *cut != ' ')
-			cut--;
-		if (cut == p) {
-			/* One long word: cut it, losing nothing. */
-			cut = xmemdup(p, (size_t)width);
-			log_add(b, cut, err);
-			free(cut);
-			p += width;
-			continue;
+	do {
+		/* Walk one line's worth: end is where the width runs out. */
+		blank = NULL;
+		for (q = p, cols = 0; *q != '\0'; q++) {
+			if (((unsigned char)*q & 0xc0) == 0x80)
+				continue;	/* within a character */
+			if (cols == width)
+				break;
+			if (*q == ' ')
+				blank = q;
+			cols++;
 		}
-		*cut = '\0';
-		log_add(b, p, err);
-		p = cut + 1;
-		while (*p == ' ')
-			p++;
-	}
-	if (*p != '\0' || p == s)
-		log_add(b, p, err);
-	free(s);
+		end = q;
+		if (*end != '\0' && *end != ' ' && blank != NULL)
+			end = blank;		/* break at the last blank */
+		t = xmemdup(p, (size_t)(end - p));
+		log_add(b, t, err);
+		free(t);
+		for (p = end; *p == ' '; p++)
+			continue;
+	} while (*p != '\0');
 }
 
 static void

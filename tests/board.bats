@@ -360,3 +360,12 @@ teardown() {
 	wait_screen_re '^│.*no lessons in /nonexistent \(set IPCPLAY_LESSONS_DIR\)'
 	never screen_has '^ipcplay: no lessons'
 }
+
+@test "the log wraps UTF-8 text by columns and loses nothing" {
+	COLS=40 ROWS=24 tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys "say a$(printf 'é%.0s' $(seq 60)) fin and some more words to wrap here ok" Enter
+	wait_screen 'more words to wrap here ok'
+	wait_screen_re '^│aé{37}│$'
+	wait_screen_re '^│é{23} fin and some  │$'
+}
