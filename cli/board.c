@@ -865,12 +865,17 @@ board_end(struct ctx *ctx)
 enum board_end
 board_run(struct ctx *ctx)
 {
-	enum board_end	end;
+	enum board_end	 end;
+	char		*problem;
 
 	if (!board_begin(ctx))
 		return (BOARD_OFF);
 	log_wrap(board, "The live dashboard.  Type commands below; F1 for "
 	    "the keys, 'dashboard off' for the plain transcript.", false);
+	if ((problem = edit_history_problem()) != NULL) {
+		log_wrap(board, problem, true);
+		free(problem);
+	}
 	board_loop(board);
 	end = board->done ? BOARD_QUIT : BOARD_OFF;
 	board->replay = end == BOARD_OFF && ui_quit_signal() == 0;

@@ -363,7 +363,7 @@ complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 {
 	struct words	*cmds;
 	struct word	*w = NULL;
-	size_t		 ncmds, n = 0, i, j, nr = 0, len = strlen(text);
+	size_t		 ncmds, n = 0, i, j, k, nr = 0, len = strlen(text);
 	char		*prefix, *err, **r;
 	int		 col;
 
@@ -372,7 +372,10 @@ complete_line(struct ctx *ctx, const char *line, const char *text, int start)
 		free(err);	/* inside a quote: nothing fits */
 	else {
 		/* Only the last command of the line matters (after ';'). */
-		if (ncmds > 0 && !(start > 0 && prefix[start - 1] == ';')) {
+		for (k = (size_t)start; k > 0 && (prefix[k - 1] == ' ' ||
+		    prefix[k - 1] == '\t'); k--)
+			continue;
+		if (ncmds > 0 && !(k > 0 && prefix[k - 1] == ';')) {
 			w = cmds[ncmds - 1].v;
 			n = cmds[ncmds - 1].n;
 			/* After "c1,": the next of a list, the list's kind. */

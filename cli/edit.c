@@ -10,7 +10,6 @@
 
 #include <sys/stat.h>
 
-#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 static struct ctx	 *edit_ctx;
 static char		 *history_path;
 static bool		  handler_taken;
+static char		 *history_problem;	/* to be said once */
 static char		**cands;	/* this completion's, for edit_gen */
 
 static char *
@@ -75,9 +75,9 @@ edit_history_begin(void)
 	else if (e == 0 && access(history_path, W_OK) == -1)
 		e = errno;			   /* readable, not writable */
 	if (e != 0) {
-		/* Say so once; the session goes on without a history file. */
-		warnx("history %s: %s (this session's lines are not saved)",
-		    history_path, strerror(e));
+		/* Said once, where it shows; the session goes on. */
+		xasprintf(&history_problem, "history %s: %s (this session's "
+		    "lines are not saved)", history_path, strerror(e));
 		free(history_path);
 		history_path = NULL;
 	}
@@ -86,9 +86,21 @@ edit_history_begin(void)
 		(void)history_truncate_file(history_path, HISTORY_MAX);
 }
 
+/* What is wrong with the history file, once; the caller frees it. */
+char *
+edit_history_problem(void)
+{
+	char	*s = history_problem;
+
+	history_problem = NULL;
+	return (s);
+}
+
 void
 edit_history_end(void)
 {
+	free(history_problem);
+	history_problem = NULL;
 	if (history_path != NULL)
 		(void)history_truncate_file(history_path, HISTORY_MAX);
 	free(history_path);

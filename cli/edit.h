@@ -22,6 +22,10 @@ void	 edit_setup(struct ctx *);
 void	 edit_history_begin(void);
 void	 edit_history_end(void);
 
+/* What is wrong with the history file, said once by whoever shows the
+ * session (NULL if nothing); to be freed. */
+char	*edit_history_problem(void);
+
 /* Keep a line that is not blank in the history, and in its file now. */
 bool	 edit_history_add(const char *);
 

@@ -9,6 +9,7 @@
  * shared with the dashboard.
  */
 
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -145,12 +146,17 @@ repl_plain(struct ctx *ctx)
 	struct ui_wait	 w = { NULL, 0 };
 	int		 fds[2];
 	short		 ready[2];
+	char		*problem;
 	char		 c;
 
 	ctx->async_begin = async_begin;
 	ctx->async_end = async_end;
 	ctx->dashboard_set = repl_dashboard_set;
 	repl_switch = false;
+	if ((problem = edit_history_problem()) != NULL) {
+		warnx("%s", problem);
+		free(problem);
+	}
 	(void)edit_handler_retake();	/* it is ours from here */
 	rl_callback_handler_install(PROMPT, repl_line);
 	while (!repl_done && !repl_switch) {

@@ -369,3 +369,9 @@ teardown() {
 	wait_screen_re '^│aé{37}│$'
 	wait_screen_re '^│é{23} fin and some  │$'
 }
+
+@test "a history file that cannot be kept is said in the dashboard's log" {
+	tmux_start "env IPCPLAY_HISTORY=$BATS_TEST_TMPDIR $IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	wait_screen_re "^│history .*: Is a directory \(this session's lines are"
+}

@@ -193,3 +193,10 @@ expected() {
 	done <<<"$grammar"
 	[ "$checked" -ge 8 ]
 }
+
+@test "after ';' and blanks a new command completes" {
+	run -0 "$IPCPLAY" -c "$SETUP" --complete 'A send c x; sp'
+	assert_output spawn
+	run -0 "$IPCPLAY" -c "$SETUP" --complete 'ps;  A se'
+	assert_output send
+}
