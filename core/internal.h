@@ -233,13 +233,13 @@ void	 op_unwait(struct proc *);
 void	 op_fail(struct engine *, struct proc *, const char *);
 void	 op_wait_on(struct proc *, struct chan *, enum wait_role);
 struct proc *op_claim(struct waiter *);
-void	 ev_chan(struct event *, struct chan *);
+void	 op_ev_chan(struct event *, struct chan *);
 void	 op_block(struct engine *, struct proc *, const char *,
 	    struct chan *);
 void	 op_would_block(struct engine *, struct proc *, const char *,
 	    struct chan *);
-void	 rdv_note(struct engine *, struct chan *);
-void	 blocked_reason(struct chan *, enum op_kind, char *, size_t);
+void	 op_rdv_note(struct engine *, struct chan *);
+void	 op_blocked_reason(struct chan *, enum op_kind, char *, size_t);
 
 /* op.c */
 void	 op_start(struct engine *, struct proc *);

@@ -77,7 +77,7 @@ op_wait_on(struct proc *p, struct chan *c, enum wait_role role)
 }
 
 void
-ev_chan(struct event *ev, struct chan *c)
+op_ev_chan(struct event *ev, struct chan *c)
 {
 	ev->fill = chan_fill(c);
 	ev->capacity = chan_capacity(c);
@@ -121,7 +121,7 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 			ev->size = op->len;
 		if (ev->capacity == 0 && ev->fill == 0 && op->chans != NULL &&
 		    op->chans[0] != NULL)
-			ev_chan(ev, op->chans[0]);
+			op_ev_chan(ev, op->chans[0]);
 	}
 	if (op->kind == OP_REPLY || op->kind == OP_REPLYRECV) {
 		ev->type = EV_REPLY;
@@ -210,7 +210,7 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 	ev.size = op->sent;
 	ev.timeout_ms = op->timeout_ms;
 	if (c != NULL) {
-		ev_chan(&ev, c);
+		op_ev_chan(&ev, c);
 		if (op->nnames == 1 && strcmp(c->name, op->names[0]) != 0)
 			ev.forward = c->name;
 	}
@@ -240,7 +240,7 @@ op_would_block(struct engine *e, struct proc *p, const char *reason,
 	memset(&ev, 0, sizeof(ev));
 	ev.reason = reason;
 	if (c != NULL)
-		ev_chan(&ev, c);
+		op_ev_chan(&ev, c);
 	op_finish(e, p, ST_WOULD_BLOCK, NULL, &ev);
 }
 
@@ -250,7 +250,7 @@ op_would_block(struct engine *e, struct proc *p, const char *reason,
  * already waiting, so it nearly always fails.
  */
 void
-rdv_note(struct engine *e, struct chan *c)
+op_rdv_note(struct engine *e, struct chan *c)
 {
 	struct event	ev;
 
@@ -267,7 +267,7 @@ rdv_note(struct engine *e, struct chan *c)
 }
 
 void
-blocked_reason(struct chan *c, enum op_kind k, char *buf, size_t len)
+op_blocked_reason(struct chan *c, enum op_kind k, char *buf, size_t len)
 {
 	switch (c->buffering) {
 	case BUF_BOUNDED:

@@ -16,7 +16,6 @@
  * can take it at the same moment.
  */
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,15 +144,15 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 			goto handoffs;
 		}
 		if (!chan_can_take(e, c, p, op->len - op->sent)) {
-			blocked_reason(c, OP_SEND, reason, sizeof(reason));
+			op_blocked_reason(c, OP_SEND, reason, sizeof(reason));
 			if (op->nonblock && op->sent > 0) {
 				/* A partial non-blocking stream write. */
 				memset(&ev, 0, sizeof(ev));
 				ev.size = op->sent;
-				ev_chan(&ev, c);
+				op_ev_chan(&ev, c);
 				op_finish(e, p, ST_OK, NULL, &ev);
 			} else if (op->nonblock) {
-				rdv_note(e, c);
+				op_rdv_note(e, c);
 				op_would_block(e, p, reason, c);
 			} else if (!op->blocked) {
 				op_wait_on(p, c, W_SEND);
@@ -169,7 +168,7 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 		}
 		moved = true;
 		if (op->nonblock)
-			rdv_note(e, c);
+			op_rdv_note(e, c);
 		if (c->buffering == BUF_RENDEZVOUS) {
 			hand = xreallocarray(hand, nhand + 1, sizeof(*hand));
 			handc = xreallocarray(handc, nhand + 1,
@@ -201,7 +200,7 @@ send_continue(struct engine *e, struct proc *p, struct chan *via)
 	}
 	memset(&ev, 0, sizeof(ev));
 	c = op->chans[0];
-	ev_chan(&ev, c);
+	op_ev_chan(&ev, c);
 	if (op->nnames == 1 && strcmp(c->name, op->names[0]) != 0)
 		ev.forward = c->name;	/* a balanced channel forwarded it */
 	if (op->nnames == 1 && c->buffering == BUF_REGISTER)
@@ -261,7 +260,7 @@ atomic_deliver(struct engine *e, struct proc *p, struct chan *via,
 	msg = xmemdup(op->msg, len);
 	strlcpy(name, p->name, sizeof(name));
 	memset(&ev, 0, sizeof(ev));
-	ev_chan(&ev, op->chans[0]);
+	op_ev_chan(&ev, op->chans[0]);
 	op_finish(e, p, ST_OK, NULL, &ev);
 	for (i = 0; i < nhand; i++)
 		rdv_handoff(e, handc[i], hand[i], name, msg, len);
@@ -356,7 +355,7 @@ send_start(struct engine *e, struct proc *p)
 
 		c = op->chans[i];
 		if (!chan_can_take(e, c, p, op->len)) {
-			blocked_reason(c, OP_SEND, tmp, sizeof(tmp));
+			op_blocked_reason(c, OP_SEND, tmp, sizeof(tmp));
 			snprintf(reason, sizeof(reason), "%s %s", c->name, tmp);
 			break;
 		}
@@ -483,7 +482,7 @@ op_recv_complete(struct engine *e, struct proc *p, struct chan *c,
 	ev.size = n;
 	ev.peer = from;
 	ev.chan = c->name;
-	ev_chan(&ev, c);
+	op_ev_chan(&ev, c);
 	op_finish(e, p, ST_OK, NULL, &ev);
 	call_received(e, p);	/* a call it replaced fails now */
 }
@@ -498,7 +497,7 @@ op_recv_start(struct engine *e, struct proc *p)
 	char		 reason[64];
 
 	if (op->nonblock)
-		rdv_note(e, c);
+		op_rdv_note(e, c);
 	switch (c->buffering) {
 	case BUF_REGISTER:
 		if (c->version > 0) {
@@ -535,7 +534,7 @@ op_recv_start(struct engine *e, struct proc *p)
 		op_fail(e, p, "end of channel");
 		return;
 	}
-	blocked_reason(c, OP_RECV, reason, sizeof(reason));
+	op_blocked_reason(c, OP_RECV, reason, sizeof(reason));
 	if (op->nonblock) {
 		op_would_block(e, p, reason, c);
 		return;
@@ -600,7 +599,7 @@ poll_start(struct engine *e, struct proc *p)
 	if ((n = poll_ready(e, p, ready, hup, &nhup)) > 0 || op->nonblock) {
 		if (n == 0)
 			for (i = 0; i < op->nnames; i++)
-				rdv_note(e, op->chans[i]);
+				op_rdv_note(e, op->chans[i]);
 		poll_done(e, p, ready, n, hup, nhup, n > 0 ? ST_OK :
 		    ST_WOULD_BLOCK);
 		free(ready);
