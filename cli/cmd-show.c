@@ -121,6 +121,41 @@ names_text(struct sb *b, const char **v, size_t n)
 		sb_printf(b, "%s%s", i > 0 ? "," : "", v[i]);
 }
 
+static void	sb_pad(struct sb *, const char *, int);
+
+/*
+ * The names in at most width columns: as many as fit, then how many more
+ * ("A,B,+28"), so thirty waiting senders keep the table a table.
+ */
+static void
+names_cell(struct sb *b, const char **v, size_t n, size_t width)
+{
+	struct sb	t;
+	size_t		i, used = 0, len;
+	char		more[24];
+
+	sb_init(&t);
+	names_text(&t, v, n);
+	if (strlen(t.s) <= width) {
+		sb_pad(b, t.s, (int)width);
+		sb_free(&t);
+		return;
+	}
+	sb_free(&t);
+	sb_init(&t);
+	for (i = 0; i < n; i++) {
+		snprintf(more, sizeof(more), "+%zu", n - i);
+		len = strlen(v[i]) + 1;		/* and its comma */
+		if (i > 0 && used + len + strlen(more) > width)
+			break;		/* the first is shown whatever it takes */
+		sb_printf(&t, "%s,", v[i]);
+		used += len;
+	}
+	sb_printf(&t, "+%zu", n - i);
+	sb_pad(b, t.s, (int)width);
+	sb_free(&t);
+}
+
 static void
 names_json(struct sb *b, const char *key, const char **v, size_t n)
 {
@@ -319,7 +354,7 @@ static void
 show_channels(struct ctx *ctx, struct sb *jb)
 {
 	struct chan_info	ci;
-	struct sb		b;
+	struct sb		b, k;
 	size_t			i, shown = 0;
 	char			fbuf[32];
 
@@ -343,32 +378,18 @@ show_channels(struct ctx *ctx, struct sb *jb)
 		}
 		sb_init(&b);
 		sb_printf(&b, "%-17s ", ci.name);
-		{
-			struct sb k;
-
-			sb_init(&k);
-			chan_kind(&k, &ci);
-			sb_printf(&b, "%-16s ", k.s);
-			sb_free(&k);
-		}
+		sb_init(&k);
+		chan_kind(&k, &ci);
+		sb_printf(&b, "%-16s ", k.s);
+		sb_free(&k);
 		sb_printf(&b, "%-9s ", format_name(ci.format, ci.fixed_len,
 		    fbuf, sizeof(fbuf)));
-		{
-			struct sb k;
-
-			sb_init(&k);
-			chan_contents(&k, &ci, 12, 20);
-			sb_pad(&b, k.s, 20);
-			sb_free(&k);
-			sb_init(&k);
-			names_text(&k, ci.senders, ci.nsenders);
-			sb_printf(&b, "%-8s ", k.s);
-			sb_free(&k);
-			sb_init(&k);
-			names_text(&k, ci.receivers, ci.nreceivers);
-			sb_printf(&b, "%-8s ", k.s);
-			sb_free(&k);
-		}
+		sb_init(&k);
+		chan_contents(&k, &ci, 12, 20);
+		sb_pad(&b, k.s, 20);
+		sb_free(&k);
+		names_cell(&b, ci.senders, ci.nsenders, 8);
+		names_cell(&b, ci.receivers, ci.nreceivers, 8);
 		sb_printf(&b, "msgs %llu copies %llu wakeups %llu",
 		    (unsigned long long)ci.c_messages,
 		    (unsigned long long)ci.c_copies,

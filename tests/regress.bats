@@ -287,3 +287,8 @@ A send f "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\xff\xfe"; channels'
 	run -0 "$IPCPLAY" -c 'spawn A; channel c unbounded; A send c "a\x80b\xffé"'
 	assert_line 'A sent "a\x80b\xffé" on c [c 1]'
 }
+
+@test "channels: thirty waiting senders are a few names and how many more" {
+	run -0 "$IPCPLAY" -c 'spawn M; channel r rendezvous; repeat 30 spawn S$i; repeat 30 S$i send r x; channels'
+	assert_line --regexp '^r +rendezvous +datagram +\[\] +S1,\+29 +- +msgs 0'
+}
