@@ -66,7 +66,7 @@ expand_i(const char *s, size_t len, long long i, size_t *outlen)
 #define REPEAT_MAX	1000000
 #define SLEEP_MAX	600000
 
-extern const struct cmd_entry cmd_repeat_entry;
+extern const struct cmd_entry cmd_repeat_entry, cmd_expect_entry;
 
 static enum cmd_result
 cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
@@ -78,6 +78,7 @@ cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
 	enum cmd_result		 r = CMD_OK;
 	const char		*errstr;
 	char			*s;
+	bool			 absorbs;
 
 	if (parse_uint(ctx, &w[1], 0, ctx->repeat_max > 0 ? ctx->repeat_max :
 	    REPEAT_MAX, "repeat count", &count) == -1)
@@ -94,15 +95,20 @@ cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
 			    "than %d ms in all", SLEEP_MAX));
 	}
 	v = xcalloc(m, sizeof(*v));
+	absorbs = ce == &cmd_expect_entry && m == 2 &&
+	    strcmp(w[3].s, "error") == 0;
 	for (i = 1; i <= count && !ctx->stop && !ui_stopping(); i++) {
+		/* The last round's failure counts now, unless this absorbs it. */
+		if (i > 1 && ctx->fail_pending && !absorbs) {
+			ctx->fail_pending = false;
+			cmd_failure(ctx, CMD_FAIL);
+			if (ctx->stop)
+				break;		/* --bail: not one round more */
+		}
 		for (k = 0; k < m; k++) {
 			v[k] = w[k + 2];
 			v[k].s = expand_i(w[k + 2].s, w[k + 2].len, i,
 			    &v[k].len);
-		}
-		if (i > 1 && ctx->fail_pending) {
-			ctx->fail_pending = false;
-			cmd_failure(ctx, CMD_FAIL);
 		}
 		r = cmd_run(ctx, v, m);
 		engine_settle(ctx->e);

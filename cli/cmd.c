@@ -431,11 +431,33 @@ cmd_failure(struct ctx *ctx, enum cmd_result r)
 		ctx->stop = true;
 }
 
-static bool
-is_expect_error(const struct words *c)
+/*
+ * The expect a command is, itself or as what a repeat runs ("exp" too),
+ * or NULL; *n its words.
+ */
+static const struct word *
+expect_words(struct ctx *ctx, const struct words *c, size_t *n)
 {
-	return (c->n == 2 && strcmp(c->v[0].s, "expect") == 0 &&
-	    strcmp(c->v[1].s, "error") == 0);
+	const struct cmd_entry	*ce;
+
+	ce = cmd_resolve(ctx, c->v, c->n);
+	if (ce == &cmd_repeat_entry && c->n > 2) {
+		*n = c->n - 2;
+		return (cmd_resolve(ctx, c->v + 2, *n) == &cmd_expect_entry ?
+		    c->v + 2 : NULL);
+	}
+	*n = c->n;
+	return (ce == &cmd_expect_entry ? c->v : NULL);
+}
+
+static bool
+is_expect_error(struct ctx *ctx, const struct words *c)
+{
+	const struct word	*w;
+	size_t			 n;
+
+	w = expect_words(ctx, c, &n);
+	return (w != NULL && n == 2 && strcmp(w[1].s, "error") == 0);
 }
 
 /*
@@ -478,7 +500,7 @@ int
 run_line(struct ctx *ctx, const char *line)
 {
 	struct words	*cmds;
-	size_t		 ncmds, i;
+	size_t		 ncmds, i, n;
 	char		*err;
 	int		 col, r0;
 	enum cmd_result	 r;
@@ -491,13 +513,14 @@ run_line(struct ctx *ctx, const char *line)
 	}
 	/* A quit signal (SIGHUP, SIGTERM) or Ctrl-C ends the line. */
 	for (i = 0; i < ncmds && !ctx->stop && !ui_stopping(); i++) {
-		if (ctx->fail_pending && !is_expect_error(&cmds[i])) {
+		if (ctx->fail_pending && !is_expect_error(ctx, &cmds[i])) {
 			ctx->fail_pending = false;
 			cmd_failure(ctx, CMD_FAIL);
 			if (ctx->stop)
 				break;
 		}
-		if (strcmp(cmds[i].v[0].s, "expect") != 0)
+		/* expect looks at what the command before it printed. */
+		if (expect_words(ctx, &cmds[i], &n) == NULL)
 			out_recent_clear(ctx);
 		/* A command sees the playground as it is now. */
 		engine_settle(ctx->e);

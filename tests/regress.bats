@@ -292,3 +292,15 @@ A send f "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\xff\xfe"; channels'
 	run -0 "$IPCPLAY" -c 'spawn M; channel r rendezvous; repeat 30 spawn S$i; repeat 30 S$i send r x; channels'
 	assert_line --regexp '^r +rendezvous +datagram +\[\] +S1,\+29 +- +msgs 0'
 }
+
+@test "expect abbreviated, and expect run by repeat, see what the command before printed" {
+	run -0 "$IPCPLAY" -c 'spawn A; A send c9 x; exp error'
+	run -0 "$IPCPLAY" -c 'spawn B; exp saw spawned; expect saw spawned'
+	run -0 "$IPCPLAY" -c 'spawn A; channel c1 unbounded; repeat 3 A send c1 m$i; repeat 3 expect saw m$i'
+	run -0 "$IPCPLAY" -c 'spawn A; A send c9 x; repeat 1 expect error'
+}
+
+@test "--bail stops a repeat at its first failure" {
+	run -1 --separate-stderr "$IPCPLAY" --bail -c 'spawn A; repeat 3 A send c9 x'
+	assert_equal "$(grep -c 'failed: no such channel' <<<"$output")" 1
+}
