@@ -208,8 +208,10 @@ ex_saw(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 		}
 	}
 	free(t);
+	t = text_safe(q);	/* it goes on the transcript's line */
 	xasprintf(found, "no line since %s contains \"%s\"",
-	    ctx->checking ? "the exercise began" : "the last command", q);
+	    ctx->checking ? "the exercise began" : "the last command", t);
+	free(t);
 	free(q);
 	return (0);
 }

@@ -175,6 +175,8 @@ void	 words_free(struct words *, size_t);
 char	*word_quote(const unsigned char *, size_t);
 size_t	 word_quote_fit(const unsigned char *, size_t, size_t);
 size_t	 utf8_len(const unsigned char *, size_t);
+size_t	 utf8_shown(const unsigned char *, size_t);
+char	*text_safe(const char *);
 
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];

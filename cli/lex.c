@@ -226,6 +226,55 @@ utf8_len(const unsigned char *s, size_t len)
 	return (need + 1);
 }
 
+/*
+ * The length of the UTF-8 character at s if it may be shown as itself,
+ * or 0: not well formed, a C1 control (U+0080..U+009F, which terminals
+ * obey) or a bidirectional control (U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), which would turn the rest of the line around.
+ */
+size_t
+utf8_shown(const unsigned char *s, size_t len)
+{
+	size_t	n;
+
+	if ((n = utf8_len(s, len)) == 2 && s[0] == 0xc2 && s[1] < 0xa0)
+		return (0);
+	if (n == 3 && s[0] == 0xe2 && ((s[1] == 0x80 && (s[2] == 0x8e ||
+	    s[2] == 0x8f || (s[2] >= 0xaa && s[2] <= 0xae))) ||
+	    (s[1] == 0x81 && s[2] >= 0xa6 && s[2] <= 0xa9)))
+		return (0);
+	return (n);
+}
+
+/*
+ * Text for a terminal: s with every byte that is not printable ASCII or
+ * part of a character utf8_shown() allows written \xNN, so an error
+ * that repeats a user's word is one line of text.  To be freed.
+ */
+char *
+text_safe(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, n, len = strlen(s);
+
+	for (i = 0; i < len; i++) {
+		if (u[i] >= 0x80 && (n = utf8_shown(u + i, len - i)) > 0) {
+			for (; n > 0; n--)
+				buf_add(&b, (char)u[i++]);
+			i--;
+		} else if (u[i] < 0x20 || u[i] >= 0x7f) {
+			buf_add(&b, '\\');
+			buf_add(&b, 'x');
+			buf_add(&b, hex[u[i] >> 4]);
+			buf_add(&b, hex[u[i] & 0xf]);
+		} else
+			buf_add(&b, (char)u[i]);
+	}
+	return (b.s != NULL ? b.s : xstrdup(""));
+}
+
 /* A message as the transcript shows it: "..." with C escapes. */
 char *
 word_quote(const unsigned char *s, size_t len)
@@ -259,7 +308,7 @@ word_quote(const unsigned char *s, size_t len)
 			break;
 		default:
 			/* Valid UTF-8 as itself; any other byte escaped. */
-			if (s[i] >= 0x80 && (n = utf8_len(s + i, len - i)) > 0) {
+			if (s[i] >= 0x80 && (n = utf8_shown(s + i, len - i)) > 0) {
 				for (; n > 0; n--)
 					buf_add(&b, (char)s[i++]);
 				i--;
@@ -291,7 +340,7 @@ word_quote_fit(const unsigned char *s, size_t len, size_t cols)
 		if (s[i] == '"' || s[i] == '\\' || s[i] == '\n' ||
 		    s[i] == '\t' || s[i] == '\0')
 			w = 2;
-		else if (s[i] >= 0x80 && (n = utf8_len(s + i, len - i)) > 0)
+		else if (s[i] >= 0x80 && (n = utf8_shown(s + i, len - i)) > 0)
 			w = 1;
 		else if (s[i] < 0x20 || s[i] >= 0x7f) {
 			n = 1;

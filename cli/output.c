@@ -788,12 +788,16 @@ out_printf(struct ctx *ctx, const char *fmt, ...)
  * message.
  */
 void
-out_error(struct ctx *ctx, int col, const char *msg)
+out_error(struct ctx *ctx, int col, const char *raw)
 {
-	int	i;
+	char	*msg;
+	int	 i;
 
+	/* One line of text, whatever bytes the user's words held. */
+	msg = text_safe(raw);
 	if (ctx->print_hook != NULL) {
 		ctx->print_hook(ctx, OUT_ERROR, msg);
+		free(msg);
 		return;
 	}
 	fflush(ctx->out);
@@ -802,16 +806,21 @@ out_error(struct ctx *ctx, int col, const char *msg)
 		    strchr(ctx->linebuf, '\n') == NULL &&
 		    (size_t)col <= strlen(ctx->linebuf) + 1) {
 			fprintf(stderr, "  %s\n  ", ctx->linebuf);
-			for (i = 1; i < col; i++)
-				fputc(ctx->linebuf[i - 1] == '\t' ? '\t' : ' ',
-				    stderr);
+			/* One blank per character before the column. */
+			for (i = 1; i < col; i++) {
+				if (((unsigned char)ctx->linebuf[i - 1] &
+				    0xc0) == 0x80)
+					continue;
+				fputc(ctx->linebuf[i - 1] == '\t' ? '\t' :
+				    ' ', stderr);
+			}
 			fprintf(stderr, "^\n");
 		}
 		fprintf(stderr, "error: %s\n", msg);
 	} else
-		warnx("%s:%d: %s", ctx->file,
-		    ctx->line, msg);
+		warnx("%s:%d: %s", ctx->file, ctx->line, msg);
 	fflush(stderr);
+	free(msg);
 }
 
 void

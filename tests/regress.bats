@@ -304,3 +304,15 @@ A send f "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\xff\xfe"; channels'
 	run -1 --separate-stderr "$IPCPLAY" --bail -c 'spawn A; repeat 3 A send c9 x'
 	assert_equal "$(grep -c 'failed: no such channel' <<<"$output")" 1
 }
+
+@test "a user's odd bytes never reach the terminal raw: errors and messages escape them" {
+	run -1 --separate-stderr "$IPCPLAY" -c 'kill "\xff"; chan "\x1b[31mX"; tap "a\nb"'
+	assert_equal "$stderr" 'ipcplay: -c:1: no such process: \xff
+ipcplay: -c:1: no such channel: \x1b[31mX
+ipcplay: -c:1: no such channel: a\x0ab'
+	# C1 controls and bidirectional overrides are escaped in a message.
+	run -0 "$IPCPLAY" -c 'spawn A; channel c unbounded; A send c "a\xc2\x9b31m\xe2\x80\xaeb é"'
+	assert_line 'A sent "a\xc2\x9b31m\xe2\x80\xaeb é" on c [c 1]'
+	run -1 "$IPCPLAY" -c 'expect saw "x\ny\xff"'
+	assert_line 'expect saw "x\ny\xff" ... FAILED: no line since the last command contains "x\x0ay\xff"'
+}
