@@ -18,6 +18,10 @@
 #include "ipcplay.h"
 #include "sb.h"
 
+static const char *const ops_words[] = { "send", "recv", "poll", "call",
+    NULL };
+static const char *const deadlock_word[] = { "deadlock", NULL };
+
 /* What a form's first word named. */
 struct expect_subj {
 	struct proc_info	pi;
@@ -129,6 +133,12 @@ ex_deadlock(struct ctx *ctx, struct word *w, size_t n,
 	int		 ok;
 
 	(void)s;
+	for (i = 2; i < n; i++) {
+		if (!engine_is_proc(ctx->e, w[i].s)) {
+			cmd_fail(ctx, &w[i], "no such process: %s", w[i].s);
+			return (-1);
+		}
+	}
 	nd = engine_deadlocks(ctx->e, &dl);
 	ok = nd > 0;
 	/* The named processes are exactly one deadlock's, with or without
@@ -220,7 +230,7 @@ ex_saw(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 static char *
 proc_found(const struct proc_info *pi)
 {
-	char	*s;
+	char	*s, sbuf[32];
 
 	if (pi->state == PS_BLOCKED)
 		xasprintf(&s, "%s is blocked in %s on %s", pi->name,
@@ -228,9 +238,24 @@ proc_found(const struct proc_info *pi)
 	else if (pi->state == PS_EXITED && pi->exit_code >= 0)
 		xasprintf(&s, "%s exited with code %d", pi->name,
 		    pi->exit_code);
+	else if (pi->state == PS_EXITED)
+		xasprintf(&s, "%s was killed by %s", pi->name,
+		    sig_name(pi->exit_sig, sbuf, sizeof(sbuf)));
 	else
 		xasprintf(&s, "%s is %s", pi->name, proc_state_name(pi->state));
 	return (s);
+}
+
+static bool
+op_word(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; ops_words[i] != NULL; i++) {
+		if (strcmp(ops_words[i], s) == 0)
+			return (true);
+	}
+	return (false);
 }
 
 static int
@@ -240,7 +265,17 @@ ex_blocked(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 	const struct proc_info	*pi = &s->pi;
 	int			 ok;
 
-	(void)ctx;
+	/* blocked [OP] [CH]: an operation's word, a channel that exists. */
+	if (n > 3 && !op_word(w[3].s) && (n == 5 ||
+	    !engine_is_chan(ctx->e, w[3].s))) {
+		cmd_fail(ctx, &w[3], "'%s' is not an operation (send, recv, "
+		    "poll, call)%s", w[3].s, n == 4 ? " nor a channel" : "");
+		return (-1);
+	}
+	if (n == 5 && !engine_is_chan(ctx->e, w[4].s)) {
+		cmd_fail(ctx, &w[4], "no such channel: %s", w[4].s);
+		return (-1);
+	}
 	ok = pi->state == PS_BLOCKED;
 	/* blocked OP, blocked CH, blocked OP CH */
 	if (ok && n > 3 && strcmp(w[3].s, op_name(pi->op)) != 0 &&
@@ -399,9 +434,6 @@ ex_counter(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 	return (0);
 }
 
-static const char *const ops_words[] = { "send", "recv", "poll", "call",
-    NULL };
-static const char *const deadlock_word[] = { "deadlock", NULL };
 
 const struct expect_form expect_forms[] = {
 	{ EXS_NONE, "deadlock", "[P...]", 0, -1, { A_PROC }, true, NULL,

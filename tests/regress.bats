@@ -316,3 +316,16 @@ ipcplay: -c:1: no such channel: a\x0ab'
 	run -1 "$IPCPLAY" -c 'expect saw "x\ny\xff"'
 	assert_line 'expect saw "x\ny\xff" ... FAILED: no line since the last command contains "x\x0ay\xff"'
 }
+
+@test "expect checks its own words: an operation, a channel, a process that exist; a killed process is said killed" {
+	script='spawn A; channel c1 unbounded; A recv c1'
+	run -1 --separate-stderr "$IPCPLAY" -c "$script; expect A blocked rcv c1"
+	assert_equal "$stderr" "ipcplay: -c:1: 'rcv' is not an operation (send, recv, poll, call)"
+	run -1 --separate-stderr "$IPCPLAY" -c "$script; expect A blocked recv cx"
+	assert_equal "$stderr" "ipcplay: -c:1: no such channel: cx"
+	run -1 --separate-stderr "$IPCPLAY" -c "$script; expect deadlock Z"
+	assert_equal "$stderr" "ipcplay: -c:1: no such process: Z"
+	run -0 "$IPCPLAY" -c "$script; expect A blocked c1; expect A blocked recv; expect A blocked recv c1"
+	run -1 "$IPCPLAY" -c 'spawn A; kill A; expect A exited 143'
+	assert_line 'expect A exited 143 ... FAILED: A was killed by TERM'
+}
