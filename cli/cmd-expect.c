@@ -79,22 +79,6 @@ words_text(struct word *w, size_t n)
 	return (sb_take(&b));
 }
 
-/* The words joined by blanks, as typed (no quotes added). */
-static char *
-words_plain(struct word *w, size_t n)
-{
-	struct sb	b;
-	size_t		i;
-
-	sb_init(&b);
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			sb_putc(&b, ' ');
-		sb_puts(&b, w[i].s);
-	}
-	return (sb_take(&b));
-}
-
 static bool
 msg_eq(const unsigned char *a, size_t alen, const struct word *w)
 {
@@ -205,7 +189,11 @@ ex_saw(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 	 * (a lesson's "cycle A → B" is "cycle A -> B" under LANG=C; a
 	 * message's own bytes are printed as they are).
 	 */
-	t = words_plain(w + 2, n - 2);
+	/*
+	 * One word is the text; several are a line as the transcript
+	 * prints it, a quoted word with its quotes (expect saw A sent "hi").
+	 */
+	t = n == 3 ? xstrdup(w[2].s) : words_text(w + 2, n - 2);
 	q = glyph_text(t);
 	/* A lesson's checks look at the whole attempt. */
 	lb = ctx->checking ? &ctx->attempt : &ctx->recent;

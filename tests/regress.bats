@@ -329,3 +329,8 @@ ipcplay: -c:1: no such channel: a\x0ab'
 	run -1 "$IPCPLAY" -c 'spawn A; kill A; expect A exited 143'
 	assert_line 'expect A exited 143 ... FAILED: A was killed by TERM'
 }
+
+@test "expect saw takes a line copied from the transcript, quotes and all" {
+	run -0 "$IPCPLAY" -c 'spawn A; channel c1 unbounded; A send c1 hi; expect saw A sent "hi"; A send c1 "two words"; expect saw sent "two words" on c1; say hello world; expect saw hello world'
+	run -1 "$IPCPLAY" -c 'spawn A; channel c1 unbounded; A send c1 hi; expect saw A sent "ho"'
+}
