@@ -7,6 +7,7 @@ load test_helper/common
 # Start ipcplay in the background on a script; its JSON goes to $out.
 start_bg() {
 	out="$BATS_TEST_TMPDIR/out.json"
+	script=$1
 	"$IPCPLAY" --json -c "$1" > "$out" 2>"$BATS_TEST_TMPDIR/err" &
 	bg=$!
 	disown "$bg"	# its death by SIGKILL is the point, not news
@@ -37,8 +38,12 @@ all_gone() {
 	return 1
 }
 
+# Only if it is still our ipcplay: a pid is reused soon on a busy machine
+# (a fuzzer forks thousands), and killing a stranger is no cleanup.
 teardown() {
-	[ -n "${bg:-}" ] && kill -9 "$bg" 2>/dev/null || true
+	[ -n "${bg:-}" ] &&
+	    [ "$(tr '\0' ' ' <"/proc/$bg/cmdline" 2>/dev/null)" = "$IPCPLAY --json -c $script " ] &&
+	    kill -9 "$bg" 2>/dev/null || true
 }
 
 @test "a child has the title 'ipcplay: NAME' and, while blocked, '[blocked OP CHAN]'" {

@@ -40,9 +40,17 @@ for t in lex script; do
 	    -rss_limit_mb=4096 -dict=tests/fuzz/ipcplay.dict \
 	    -artifact_prefix="$build/crash-$t-" -print_final_stats=1 \
 	    "$corpus" "$seeds/$t" 2>"$log"
+	status=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	found=$(( $(ls "$build" | grep -c "^crash-$t-") - before ))
-	echo "fuzz-$t: ${execs:-0} execs in $secs s, $found crashes (log: $log)"
+	if [ -z "$execs" ]; then
+		# No final stats: the fuzzer itself was killed, not a finding
+		# it could save.  That is no run at all, so it fails.
+		echo "fuzz-$t: ended by status $status without its final stats (log: $log)"
+		found=$((found + 1))
+		execs=0
+	fi
+	echo "fuzz-$t: $execs execs in $secs s, $found crashes (log: $log)"
 	if [ "$found" -gt 0 ]; then
 		grep -m1 -A12 'ERROR: \|==ERROR\|deadly signal\|timeout after' "$log"
 	fi
