@@ -56,13 +56,30 @@ add_list(const char *const *v)
 }
 
 static void
-add_procs(struct ctx *ctx)
+add_procs(struct ctx *ctx, bool exited_too)
 {
 	struct proc_info	pi;
 	size_t			i;
 
-	for (i = 0; engine_proc_info(ctx->e, i, &pi); i++)
-		add_owned(xstrdup(pi.name));
+	for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+		if (exited_too || pi.state != PS_EXITED)
+			add_owned(xstrdup(pi.name));
+	}
+}
+
+/* Take back a word offered (repeat does not repeat repeat). */
+static void
+drop(const char *s)
+{
+	size_t	i, k;
+
+	for (i = k = 0; i < cn; i++) {
+		if (strcmp(cv[i], s) == 0)
+			free(cv[i]);
+		else
+			cv[k++] = cv[i];
+	}
+	cn = k;
 }
 
 static void
@@ -211,17 +228,19 @@ add_expect(struct ctx *ctx, struct word *w, size_t n)
 	size_t				 pos, first, last;
 
 	if (n == 0) {
-		add_procs(ctx);
+		add_procs(ctx, true);	/* expect A exited */
 		add_chans(ctx);
 	}
 	subj = n == 0 ? EXS_NONE : engine_is_proc(ctx->e, w[0].s) ? EXS_PROC :
 	    engine_is_chan(ctx->e, w[0].s) ? EXS_CHAN : EXS_NONE;
-	first = subj == EXS_NONE ? 0 : 1;	/* where the form's word is */
 	for (f = expect_forms; f->word != NULL; f++) {
-		if (f->subject != subj)
+		/* A process named no: its forms, and "no deadlock". */
+		if (f->subject != subj && f->subject != EXS_NONE)
 			continue;
+		first = f->subject == EXS_NONE ? 0 : 1;	/* the form's word */
 		if (n == first) {
-			add(f->word);
+			if (f->subject == subj)
+				add(f->word);
 			continue;
 		}
 		if (strcmp(w[first].s, f->word) != 0)
@@ -257,7 +276,7 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 		for (i = 0; cmd_table[i] != NULL; i++)
 			if (!cmd_table[i]->proc_op)
 				add(cmd_table[i]->name);
-		add_procs(ctx);
+		add_procs(ctx, false);
 		return;
 	}
 	if (engine_is_proc(ctx->e, w[0].s)) {
@@ -287,6 +306,10 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 		}
 		pos++;
 	}
+	/* After --timeout or --max: a number, nothing to offer. */
+	if (n > skip && cmd_is_option(ce, &w[n - 1]) &&
+	    cmd_option_has_value(w[n - 1].s))
+		return;
 	if (ce->opts != NULL && text[0] == '-')
 		add_list((const char **)ce->opts);
 	if ((k = cmd_arg_kind(ce, pos)) == A_END)
@@ -305,14 +328,16 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 			add_list(bufferings);
 		else if (strcmp(w[n - 1].s, "from") == 0 ||
 		    strcmp(w[n - 1].s, "to") == 0)
-			add_procs(ctx);
+			add_procs(ctx, false);
 		else if (strcmp(w[n - 1].s, "bounded") != 0)
 			add_list(chanopts);
 		break;
 	case A_COMMAND:
-		if (strcmp(ce->name, "repeat") == 0)
+		if (strcmp(ce->name, "repeat") == 0) {
 			complete_words(ctx, w + skip + 1, n - skip - 1, text);
-		else
+			if (n == skip + 1)
+				drop("repeat");
+		} else
 			for (i = 0; cmd_table[i] != NULL; i++)
 				add(cmd_table[i]->name);
 		break;
@@ -331,7 +356,7 @@ add_kind(struct ctx *ctx, enum arg_kind k, const char *const *words)
 {
 	switch (k) {
 	case A_PROC:
-		add_procs(ctx);
+		add_procs(ctx, false);
 		break;
 	case A_CHAN:
 	case A_CHAN_SEND:

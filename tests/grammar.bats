@@ -200,3 +200,22 @@ expected() {
 	run -0 "$IPCPLAY" -c "$SETUP" --complete 'ps;  A se'
 	assert_output send
 }
+
+@test "completion: nothing after an option that takes a number, no repeat inside repeat, live processes for kill, both readings of a name that is a form's word" {
+	S='spawn A B no; channel c1 unbounded; B exit 0'
+	run -0 "$IPCPLAY" -c "$S" --complete 'A recv --max '
+	assert_output ''
+	run -0 "$IPCPLAY" -c "$S" --complete 'A recv --max 3 '
+	assert_line c1
+	run -0 "$IPCPLAY" -c "$S" --complete 'repeat 3 '
+	assert_line spawn
+	never grep -qx repeat <<<"$output"
+	run -0 "$IPCPLAY" -c "$S" --complete 'kill '
+	assert_line A
+	never grep -qx B <<<"$output"
+	run -0 "$IPCPLAY" -c "$S" --complete 'expect '
+	assert_line B
+	run -0 "$IPCPLAY" -c "$S" --complete 'expect no '
+	assert_line deadlock
+	assert_line ready
+}
