@@ -166,10 +166,12 @@ grammar_print(void)
 
 	for (i = 0; (ce = cmd_table[i]) != NULL; i++) {
 		printf("%s%s", ce->proc_op ? "PROC " : "", ce->name);
+		/* A position past the least a command takes is optional. */
 		for (j = 0; j < CMD_ARGS_MAX && ce->args[j] != A_END; j++)
-			printf(" %s", arg_kind_name(ce->args[j]));
-		if (ce->rest)
-			printf("...");
+			printf(" %s%s%s%s", (int)j >= ce->min_args ? "[" : "",
+			    arg_kind_name(ce->args[j]), ce->rest &&
+			    (j + 1 == CMD_ARGS_MAX || ce->args[j + 1] == A_END) ?
+			    "..." : "", (int)j >= ce->min_args ? "]" : "");
 		for (j = 0; ce->opts != NULL && ce->opts[j] != NULL; j++)
 			printf(" [%s]", ce->opts[j]);
 		printf("\n");

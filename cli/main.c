@@ -121,6 +121,7 @@ main(int argc, char *argv[])
 	const char		*cmds = NULL, *errstr, *complete = NULL;
 	struct stat		 sb;
 	int			 ch, i, status, closed;
+	bool			 grammar = false;
 
 	engine_title_init(argc, argv, environ);
 	glyph_init();
@@ -156,8 +157,8 @@ main(int argc, char *argv[])
 			complete = optarg;
 			break;
 		case 'G':
-			grammar_print();
-			return (0);
+			grammar = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return (0);
@@ -184,6 +185,15 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (grammar) {
+		if (argc > 0) {
+			warnx("--grammar takes nothing else: %s", argv[0]);
+			usage(stderr);
+			return (2);
+		}
+		grammar_print();
+		return (0);
+	}
 	if (argc > 0 && strcmp(argv[0], "lesson") == 0) {
 		if (cmds != NULL) {
 			warnx("-c and lesson do not go together");

@@ -43,8 +43,8 @@ expected() {
 			prefix=$first
 		fi
 		for kind; do
-			case $kind in \[*) continue ;; esac
-			kind=${kind%...}
+			case $kind in \[-*) continue ;; esac	# an option
+			kind=${kind#[}; kind=${kind%]}; kind=${kind%...}
 			want=$(expected "$kind")
 			run -0 "$IPCPLAY" -c "$SETUP" --complete "$prefix "
 			if [ -n "$want" ] && ! grep -qx -- "$want" <<<"$output"; then
@@ -80,7 +80,7 @@ expected() {
 
 @test "the man page names every argument kind of the table" {
 	run -0 "$IPCPLAY" --grammar
-	kinds=$(sed 's/^expect: .* --//' <<<"$output" | tr ' ' '\n' | sed 's/\.\.\.$//' | grep -x '[A-Z][A-Z-]*' |
+	kinds=$(sed 's/^expect: .* --//' <<<"$output" | tr ' ' '\n' | tr -d '[]' | sed 's/\.\.\.$//' | grep -x '[A-Z][A-Z-]*' |
 	    grep -vx PROC | sort -u)
 	kinds="$kinds PROC"
 	for k in $kinds; do
@@ -166,7 +166,7 @@ expected() {
 		fi
 		kinds=()
 		for kind; do
-			case $kind in \[*) ;; *) kinds+=("${kind%...}") ;; esac
+			case $kind in \[-*) ;; *) kind=${kind#[}; kind=${kind%]}; kinds+=("${kind%...}") ;; esac
 		done
 		for j in "${!kinds[@]}"; do
 			case ${kinds[$j]} in
@@ -218,4 +218,12 @@ expected() {
 	run -0 "$IPCPLAY" -c "$S" --complete 'expect no '
 	assert_line deadlock
 	assert_line ready
+}
+
+@test "--grammar marks the optional positions, as help's usage does" {
+	run -0 "$IPCPLAY" --grammar
+	assert_line 'kill PROC [SIGNAL]'
+	assert_line 'PROC recv [RECV-CHAN] [-n] [--timeout] [--max]'
+	assert_line 'spawn NAME...'
+	run -2 --separate-stderr "$IPCPLAY" --grammar extra
 }
