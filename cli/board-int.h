@@ -86,7 +86,6 @@ void	board_attr_on(struct board *, WINDOW *, int, int);
 void	board_attr_off(struct board *, WINDOW *, int, int);
 void	pane_frame(struct board *, struct pane *);
 void	board_put(WINDOW *, int, int, const char *);
-size_t	fit_bytes(const char *, size_t);
 int	in_deadlock(struct board *, const char *);
 
 #endif

@@ -118,22 +118,7 @@ board_put(WINDOW *w, int y, int x, const char *s)
 	room = maxx - 1 - x;
 	if (room <= 0)
 		return;
-	mvwaddnstr(w, y, x, s, (int)fit_bytes(s, (size_t)room));
-}
-
-/* How many bytes of s fill at most cols columns (a UTF-8 character is one). */
-size_t
-fit_bytes(const char *s, size_t cols)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if (((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		if (n++ == cols)
-			break;
-	}
-	return (i);
+	mvwaddnstr(w, y, x, s, (int)text_fit(s, (size_t)room));
 }
 
 /* 2: in a deadlock, 1: stuck behind one, 0: neither. */
@@ -518,7 +503,7 @@ draw_title(struct board *b)
 	board_attr_on(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
 	if (maxx > 20)
 		mvwaddnstr(b->title, 0, 20, line,
-		    (int)fit_bytes(line, (size_t)(maxx - 20)));
+		    (int)text_fit(line, (size_t)(maxx - 20)));
 	board_attr_off(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
 }
 

@@ -135,33 +135,28 @@ said_add(struct board *b, const char *text, bool err)
 
 /*
  * Add a line to the log, wrapped at blanks to the log's width in
- * columns (a UTF-8 character is one), a word longer than a line cut at a
- * character's end.
+ * columns, a word longer than a line cut at a character's end.
  */
 static void
 log_wrap(struct board *b, const char *line, bool err)
 {
-	const char	*p = line, *q, *blank, *end;
+	const char	*p = line, *end, *q;
 	char		*t;
-	int		 width = COLS - 2, cols;
+	int		 width = COLS - 2;
 
 	if (width < 20)
 		width = 20;
 	do {
-		/* Walk one line's worth: end is where the width runs out. */
-		blank = NULL;
-		for (q = p, cols = 0; *q != '\0'; q++) {
-			if (((unsigned char)*q & 0xc0) == 0x80)
-				continue;	/* within a character */
-			if (cols == width)
-				break;
-			if (*q == ' ')
-				blank = q;
-			cols++;
+		end = p + text_fit(p, (size_t)width);
+		if (*end != '\0' && *end != ' ') {
+			/* Break at the last blank, if the line has one. */
+			for (q = end; q > p && *q != ' '; q--)
+				continue;
+			if (q > p)
+				end = q;
+			else if (end == p)
+				end = p + 1;	/* not even one fits */
 		}
-		end = q;
-		if (*end != '\0' && *end != ' ' && blank != NULL)
-			end = blank;		/* break at the last blank */
 		t = xmemdup(p, (size_t)(end - p));
 		log_add(b, t, err);
 		free(t);

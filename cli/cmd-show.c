@@ -239,18 +239,6 @@ chan_kind(struct sb *b, const struct chan_info *ci)
 	}
 }
 
-static size_t
-columns(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++) {
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	}
-	return (n);
-}
-
 /*
  * One message quoted, its text cut to at most cut columns as quoted, at
  * a character's end ("abc…").
@@ -290,7 +278,7 @@ chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
 		q = msg_shown(&ci->msgs[i], cut);
 		sb_printf(&t, "%s%s", i > 0 ? " " : "", q);
 		free(q);
-		if (columns(t.s) + 2 > width)
+		if (text_columns(t.s) + 2 > width)
 			break;
 	}
 	if (i == ci->nmsgs) {
@@ -302,22 +290,22 @@ chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
 	/* Otherwise as many as fit beside "… N more". */
 	snprintf(more, sizeof(more), " %s %zu more", glyph(G_ELLIPSIS),
 	    ci->nmsgs);
-	room = width > columns(more) + 2 ? width - columns(more) - 2 : 0;
+	room = width > text_columns(more) + 2 ? width - text_columns(more) - 2 : 0;
 	sb_puts(b, "[");
 	for (i = 0, used = 0; i < ci->nmsgs; i++) {
 		q = msg_shown(&ci->msgs[i], cut);
-		if (i == 0 && columns(q) > room) {
+		if (i == 0 && text_columns(q) > room) {
 			/* The first message alone is too wide: shorter. */
 			free(q);
-			ell = columns(glyph(G_ELLIPSIS)) + 2;	/* and quotes */
+			ell = text_columns(glyph(G_ELLIPSIS)) + 2;	/* and quotes */
 			q = msg_shown(&ci->msgs[i], room > ell ? room - ell : 1);
 		}
-		if (i > 0 && used + 1 + columns(q) > room) {
+		if (i > 0 && used + 1 + text_columns(q) > room) {
 			free(q);
 			break;
 		}
 		sb_printf(b, "%s%s", i > 0 ? " " : "", q);
-		used += (i > 0) + columns(q);
+		used += (i > 0) + text_columns(q);
 		free(q);
 	}
 	sb_printf(b, " %s %zu more]", glyph(G_ELLIPSIS), ci->nmsgs - i);
@@ -330,13 +318,8 @@ chan_contents(struct sb *b, const struct chan_info *ci, size_t cut,
 static void
 sb_pad(struct sb *b, const char *s, int width)
 {
-	int		 cols = 0;
-	const char	*p;
+	int	cols = (int)text_columns(s);
 
-	for (p = s; *p != '\0'; p++) {
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			cols++;
-	}
 	sb_puts(b, s);
 	while (cols++ < width)
 		sb_putc(b, ' ');

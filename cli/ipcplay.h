@@ -177,6 +177,8 @@ size_t	 word_quote_fit(const unsigned char *, size_t, size_t);
 size_t	 utf8_len(const unsigned char *, size_t);
 size_t	 utf8_shown(const unsigned char *, size_t);
 char	*text_safe(const char *);
+size_t	 text_columns(const char *);
+size_t	 text_fit(const char *, size_t);
 
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];

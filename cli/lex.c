@@ -7,9 +7,11 @@
  */
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "ipcplay.h"
 
@@ -275,6 +277,8 @@ text_safe(const char *s)
 	return (b.s != NULL ? b.s : xstrdup(""));
 }
 
+static size_t	char_columns(const char *, size_t *);
+
 /* A message as the transcript shows it: "..." with C escapes. */
 char *
 word_quote(const unsigned char *s, size_t len)
@@ -333,20 +337,76 @@ word_quote(const unsigned char *s, size_t len)
 size_t
 word_quote_fit(const unsigned char *s, size_t len, size_t cols)
 {
-	size_t	i = 0, n, w, used = 0;
+	size_t	i = 0, n, w, used = 0, k;
+	char	ch[8];
 
 	while (i < len) {
 		n = 1;
 		if (s[i] == '"' || s[i] == '\\' || s[i] == '\n' ||
 		    s[i] == '\t' || s[i] == '\0')
 			w = 2;
-		else if (s[i] >= 0x80 && (n = utf8_shown(s + i, len - i)) > 0)
-			w = 1;
+		else if (s[i] >= 0x80 && (n = utf8_shown(s + i, len - i)) > 0) {
+			memcpy(ch, s + i, n);
+			ch[n] = '\0';
+			w = char_columns(ch, &k);
+		}
 		else if (s[i] < 0x20 || s[i] >= 0x7f) {
 			n = 1;
 			w = 4;
 		} else
 			w = 1;
+		if (used + w > cols)
+			break;
+		used += w;
+		i += n;
+	}
+	return (i);
+}
+
+/*
+ * The columns the character at s takes on a terminal, *n its bytes: as
+ * wcwidth(3) says in this locale (2 for 日, 0 for a combining accent),
+ * else one for a byte that starts a character and none for the rest.
+ */
+static size_t
+char_columns(const char *s, size_t *n)
+{
+	mbstate_t	st;
+	wchar_t		wc;
+	size_t		r;
+	int		w;
+
+	memset(&st, 0, sizeof(st));
+	r = mbrtowc(&wc, s, MB_LEN_MAX, &st);
+	if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+		*n = 1;
+		return (((unsigned char)*s & 0xc0) == 0x80 ? 0 : 1);
+	}
+	*n = r;
+	return ((w = wcwidth(wc)) < 0 ? 1 : (size_t)w);
+}
+
+/* The columns s takes on a terminal. */
+size_t
+text_columns(const char *s)
+{
+	size_t	cols = 0, n;
+
+	while (*s != '\0') {
+		cols += char_columns(s, &n);
+		s += n;
+	}
+	return (cols);
+}
+
+/* How many bytes of s fill at most cols columns, ending at a character. */
+size_t
+text_fit(const char *s, size_t cols)
+{
+	size_t	i = 0, used = 0, w, n;
+
+	while (s[i] != '\0') {
+		w = char_columns(s + i, &n);
 		if (used + w > cols)
 			break;
 		used += w;

@@ -790,8 +790,7 @@ out_printf(struct ctx *ctx, const char *fmt, ...)
 void
 out_error(struct ctx *ctx, int col, const char *raw)
 {
-	char	*msg;
-	int	 i;
+	char	*msg, *pre, *s, *tab, *seg;
 
 	/* One line of text, whatever bytes the user's words held. */
 	msg = text_safe(raw);
@@ -806,14 +805,16 @@ out_error(struct ctx *ctx, int col, const char *raw)
 		    strchr(ctx->linebuf, '\n') == NULL &&
 		    (size_t)col <= strlen(ctx->linebuf) + 1) {
 			fprintf(stderr, "  %s\n  ", ctx->linebuf);
-			/* One blank per character before the column. */
-			for (i = 1; i < col; i++) {
-				if (((unsigned char)ctx->linebuf[i - 1] &
-				    0xc0) == 0x80)
-					continue;
-				fputc(ctx->linebuf[i - 1] == '\t' ? '\t' :
-				    ' ', stderr);
+			/* As many columns as the line takes before it. */
+			pre = xmemdup(ctx->linebuf, (size_t)col - 1);
+			for (s = pre; *s != '\0'; s = tab + (*tab != '\0')) {
+				tab = s + strcspn(s, "\t");
+				seg = xmemdup(s, (size_t)(tab - s));
+				fprintf(stderr, "%*s%s", (int)text_columns(seg),
+				    "", *tab == '\t' ? "\t" : "");
+				free(seg);
 			}
+			free(pre);
 			fprintf(stderr, "^\n");
 		}
 		fprintf(stderr, "error: %s\n", msg);

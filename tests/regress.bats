@@ -334,3 +334,10 @@ ipcplay: -c:1: no such channel: a\x0ab'
 	run -0 "$IPCPLAY" -c 'spawn A; channel c1 unbounded; A send c1 hi; expect saw A sent "hi"; A send c1 "two words"; expect saw sent "two words" on c1; say hello world; expect saw hello world'
 	run -1 "$IPCPLAY" -c 'spawn A; channel c1 unbounded; A send c1 hi; expect saw A sent "ho"'
 }
+
+@test "widths are display columns: wide characters take two, combining accents none" {
+	run -0 "$IPCPLAY" -c 'spawn A; channel c1 unbounded; channel c3 unbounded; A send c1 "日本語日本語日本語日本語日本語"; A send c3 "e\xcc\x81e\xcc\x81e\xcc\x81e\xcc\x81e\xcc\x81e\xcc\x81"; channels'
+	assert_line 'c1                unbounded 1      datagram  ["日本語日本語…"]    -        -        msgs 1 copies 1 wakeups 0'
+	e=$'e\xcc\x81'
+	assert_line "c3                unbounded 1      datagram  [\"$e$e$e$e$e$e\"]           -        -        msgs 1 copies 1 wakeups 0"
+}
