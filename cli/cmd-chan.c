@@ -350,7 +350,7 @@ cmd_balance_exec(struct ctx *ctx, struct word *w, size_t n)
 
 	if (strcmp(w[2].s, "->") != 0)
 		return (cmd_fail(ctx, &w[2], "expected '->' after %s: balance "
-		    "CHAN -> CHAN2 CHAN3...", w[1].s));
+		    "CHAN -> [CHAN2 CHAN3...]", w[1].s));
 	nto = n - 3;
 	to = xcalloc(nto + 1, sizeof(*to));
 	for (i = 0; i < nto; i++)
@@ -367,7 +367,7 @@ static const char *const balance_words[] = { "->", NULL };
 
 const struct cmd_entry cmd_balance_entry = {
 	.name = "balance",
-	.usage = "balance CHAN -> CHAN2 CHAN3...",
+	.usage = "balance CHAN -> [CHAN2 CHAN3...]",
 	.help = "Forward each message sent on CHAN to CHAN2, CHAN3, ... in "
 	    "turn (round-robin): a load-balancing proxy the senders never "
 	    "see.  With no targets, stop balancing.",
