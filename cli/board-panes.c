@@ -475,8 +475,9 @@ draw_title(struct board *b)
 	char	 line[512];
 	struct sb sb;
 	size_t	 i;
-	int	 maxx = getmaxx(b->title);
+	int	 maxx;
 
+	maxx = getmaxx(b->title);
 	werase(b->title);
 	board_attr_on(b, b->title, C_TITLE, A_BOLD);
 	mvwaddnstr(b->title, 0, 0, " ipcplay dashboard", maxx);

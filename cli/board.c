@@ -85,10 +85,11 @@ board_now(void)
 bool
 board_available(void)
 {
-	const char	*term = getenv("TERM");
+	const char	*term;
 	char		*cup;
 	int		 err;
 
+	term = getenv("TERM");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return (false);
 	if (term == NULL || *term == '\0' || strcmp(term, "dumb") == 0)
@@ -657,8 +658,9 @@ board_key(struct board *b, int c)
 static void
 board_colors(struct board *b)
 {
-	const char	*nc = getenv("NO_COLOR");
+	const char	*nc;
 
+	nc = getenv("NO_COLOR");
 	b->color = has_colors() && (nc == NULL || *nc == '\0');
 	if (!b->color)
 		return;

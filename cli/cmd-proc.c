@@ -289,8 +289,9 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct word		*pos[8];
 	size_t			 npos;
 	enum cmd_result		 r;
-	bool			 call = strcmp(w[1].s, "call") == 0;
+	bool			 call;
 
+	call = strcmp(w[1].s, "call") == 0;
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = call ? OP_CALL : OP_SEND;
 	if (n > 10)
@@ -359,9 +360,11 @@ cmd_reply_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	struct op_request	 rq;
 	enum cmd_result		 r;
-	bool			 recv = strcmp(w[1].s, "reply-recv") == 0;
-	struct word		*m = &w[recv ? 3 : 2];
+	bool			 recv;
+	struct word		*m;
 
+	recv = strcmp(w[1].s, "reply-recv") == 0;
+	m = &w[recv ? 3 : 2];
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = recv ? OP_REPLYRECV : OP_REPLY;
 	rq.timeout_ms = -1;

@@ -116,8 +116,10 @@ cmd_lookup(const char *name, char **amb)
 static size_t
 edit_distance(const char *a, const char *b)
 {
-	size_t	la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+	size_t	la, lb, i, j, *row, prev, tmp, best;
 
+	la = strlen(a);
+	lb = strlen(b);
 	if (la > 32 || lb > 32)
 		return (99);
 	row = xcalloc(lb + 1, sizeof(*row));

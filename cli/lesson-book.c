@@ -73,8 +73,9 @@ static int
 lesson_filter(const struct dirent *d)
 {
 	const char	*s = d->d_name;
-	size_t		 len = strlen(s);
+	size_t		 len;
 
+	len = strlen(s);
 	if (!isdigit((unsigned char)s[0]) || len < 7 ||
 	    strcmp(s + len - 4, ".ipc") != 0)
 		return (0);
@@ -86,8 +87,10 @@ lesson_filter(const struct dirent *d)
 static int
 lesson_cmp(const struct dirent **a, const struct dirent **b)
 {
-	int	na = atoi((*a)->d_name), nb = atoi((*b)->d_name);
+	int	na, nb;
 
+	na = atoi((*a)->d_name);
+	nb = atoi((*b)->d_name);
 	if (na != nb)
 		return (na < nb ? -1 : 1);
 	return (strcmp((*a)->d_name, (*b)->d_name));
@@ -129,8 +132,9 @@ entries_free(struct lesson_entry *v, size_t n)
 static const char *
 topic_of(const char *file)
 {
-	const char	*s = strchr(file, '-');
+	const char	*s;
 
+	s = strchr(file, '-');
 	return (s != NULL ? s + 1 : file);
 }
 

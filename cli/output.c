@@ -533,8 +533,9 @@ out_recent_clear(struct ctx *ctx)
 static void
 lines_add(struct linebuf *l, const char *line)
 {
-	size_t	len = strlen(line) + 1, drop = 0;
+	size_t	len, drop = 0;
 
+	len = strlen(line) + 1;
 	if (len > RECENT_BYTES)
 		return;
 	while (drop < l->n && (l->n - drop >= RECENT_MAX ||

@@ -41,8 +41,9 @@ sb_putc(struct sb *b, char c)
 void
 sb_puts(struct sb *b, const char *s)
 {
-	size_t	n = strlen(s);
+	size_t	n;
 
+	n = strlen(s);
 	sb_grow(b, n);
 	memcpy(b->s + b->len, s, n + 1);
 	b->len += n;

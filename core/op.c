@@ -274,6 +274,7 @@ send_start(struct engine *e, struct proc *p)
 {
 	struct op	*op = p->op;
 	struct chan	*c, *t;
+	struct later	*l;
 	size_t		 i;
 	char		 reason[96];
 	const char	*err;
@@ -292,8 +293,7 @@ send_start(struct engine *e, struct proc *p)
 			c->c_bytes += op->len;
 			if (c->tapped) {
 				/* Through a tapped proxy: log the hop. */
-				struct later *l = engine_later(e, EV_TAP);
-
+				l = engine_later(e, EV_TAP);
 				strlcpy(l->chan, c->name, sizeof(l->chan));
 				strlcpy(l->from, p->name, sizeof(l->from));
 				strlcpy(l->to, t->name, sizeof(l->to));
@@ -690,8 +690,9 @@ op_timeouts(struct engine *e)
 {
 	struct proc	*p;
 	struct event	 ev;
-	uint64_t	 now = now_ms();
+	uint64_t	 now;
 
+	now = now_ms();
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->state != PS_BLOCKED || p->op == NULL ||
 		    p->op->deadline == 0 || p->op->deadline > now)

@@ -137,7 +137,7 @@ wfg_build(struct engine *e, struct wfg *g, struct proc ***owned,
 	struct proc	*p;
 	struct op	*op;
 	struct req	*r;
-	size_t		 max = 0, i, j, k;
+	size_t		 max = 0, i, j, k, *fillp;
 
 	memset(g, 0, sizeof(*g));
 	g->nprocs = e->nprocs;
@@ -195,17 +195,14 @@ wfg_build(struct engine *e, struct wfg *g, struct proc ***owned,
 	for (i = 0; i < g->nprocs; i++)
 		g->rev_start[i + 1] += g->rev_start[i];
 	g->rev = xcalloc(g->rev_start[g->nprocs] + 1, sizeof(*g->rev));
-	{
-		size_t *fillp = xcalloc(g->nprocs + 1, sizeof(*fillp));
-
-		for (i = 0; i < g->nreqs; i++) {
-			for (j = 0; j < g->reqs[i].nh; j++) {
-				k = g->reqs[i].h[j]->idx;
-				g->rev[g->rev_start[k] + fillp[k]++] = i;
-			}
+	fillp = xcalloc(g->nprocs + 1, sizeof(*fillp));
+	for (i = 0; i < g->nreqs; i++) {
+		for (j = 0; j < g->reqs[i].nh; j++) {
+			k = g->reqs[i].h[j]->idx;
+			g->rev[g->rev_start[k] + fillp[k]++] = i;
 		}
-		free(fillp);
 	}
+	free(fillp);
 }
 
 static void
@@ -707,9 +704,10 @@ deadlocks_free(struct deadlock *dl, size_t n)
 static char *
 dl_key(const struct deadlock *d)
 {
-	char	*s = xstrdup(""), *t;
+	char	*s, *t;
 	size_t	 i;
 
+	s = xstrdup("");
 	for (i = 0; i < d->nprocs; i++) {
 		xasprintf(&t, "%s%s,", s, d->procs[i]);
 		free(s);
