@@ -165,23 +165,34 @@ static const char *const timeout_opts[] = { "--timeout", NULL };
 static const char *const recv_opts[] = { "-n", "--timeout", "--max", NULL };
 static const char *const poll_opts[] = { "-w", "-n", "--timeout", NULL };
 
-#define F_N	0x01
-#define F_TIME	0x02
-#define F_ATOM	0x04
-#define F_MAX	0x08
-#define F_W	0x10
+/* Does the operation take option s?  Its table entry says, for all. */
+static bool
+op_takes(const struct cmd_entry *ce, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; ce != NULL && ce->opts != NULL && ce->opts[i] != NULL;
+	    i++) {
+		if (strcmp(ce->opts[i], s) == 0)
+			return (true);
+	}
+	return (false);
+}
 
 /*
- * Options of an operation, anywhere after the operation word.  A quoted
+ * Options of an operation, anywhere after the operation word, as its
+ * table entry lists them (completion reads the same list).  A quoted
  * word is never an option, so a message may begin with '-' when quoted.
  */
 static int
-op_options(struct ctx *ctx, struct word *w, size_t n, int allowed,
-    struct op_request *rq, struct word **pos, size_t *npos)
+op_options(struct ctx *ctx, struct word *w, size_t n, struct op_request *rq,
+    struct word **pos, size_t *npos)
 {
-	size_t		i;
-	long long	v;
+	const struct cmd_entry	*ce;
+	size_t			 i;
+	long long		 v;
 
+	ce = op_lookup(w[1].s);
 	*npos = 0;
 	rq->timeout_ms = -1;
 	for (i = 2; i < n; i++) {
@@ -189,14 +200,18 @@ op_options(struct ctx *ctx, struct word *w, size_t n, int allowed,
 			pos[(*npos)++] = &w[i];
 			continue;
 		}
-		if (strcmp(w[i].s, "-n") == 0 && (allowed & F_N))
+		if (!op_takes(ce, w[i].s)) {
+			cmd_fail(ctx, &w[i], "unknown option '%s' for %s (quote "
+			    "a message that starts with '-')", w[i].s, w[1].s);
+			return (-1);
+		}
+		if (strcmp(w[i].s, "-n") == 0)
 			rq->nonblock = true;
-		else if (strcmp(w[i].s, "--atomic") == 0 && (allowed & F_ATOM))
+		else if (strcmp(w[i].s, "--atomic") == 0)
 			rq->atomic = true;
-		else if (strcmp(w[i].s, "-w") == 0 && (allowed & F_W))
+		else if (strcmp(w[i].s, "-w") == 0)
 			rq->writable = true;
-		else if (strcmp(w[i].s, "--timeout") == 0 &&
-		    (allowed & F_TIME)) {
+		else if (strcmp(w[i].s, "--timeout") == 0) {
 			if (i + 1 >= n) {
 				cmd_fail(ctx, &w[i], "--timeout needs a number "
 				    "of milliseconds");
@@ -206,7 +221,7 @@ op_options(struct ctx *ctx, struct word *w, size_t n, int allowed,
 			    &v) == -1)
 				return (-1);
 			rq->timeout_ms = (int)v;
-		} else if (strcmp(w[i].s, "--max") == 0 && (allowed & F_MAX)) {
+		} else if (strcmp(w[i].s, "--max") == 0) {
 			if (i + 1 >= n) {
 				cmd_fail(ctx, &w[i], "--max needs a number of "
 				    "bytes");
@@ -216,10 +231,6 @@ op_options(struct ctx *ctx, struct word *w, size_t n, int allowed,
 			    &v) == -1)
 				return (-1);
 			rq->max = (size_t)v;
-		} else {
-			cmd_fail(ctx, &w[i], "unknown option '%s' for %s (quote "
-			    "a message that starts with '-')", w[i].s, w[1].s);
-			return (-1);
 		}
 	}
 	if (rq->nonblock && rq->timeout_ms >= 0) {
@@ -297,8 +308,7 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (n > 10)
 		return (cmd_fail(ctx, &w[10], "%s: too many arguments",
 		    w[1].s));
-	if (op_options(ctx, w, n, call ? F_TIME : F_N | F_TIME | F_ATOM, &rq,
-	    pos, &npos) == -1)
+	if (op_options(ctx, w, n, &rq, pos, &npos) == -1)
 		return (CMD_FAIL);
 	if (npos != 2)
 		return (cmd_fail(ctx, npos > 2 ? pos[2] : &w[1], "%s needs a "
@@ -422,7 +432,7 @@ cmd_recv_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.kind = OP_RECV;
 	if (n > 9)
 		return (cmd_fail(ctx, &w[9], "recv: too many arguments"));
-	if (op_options(ctx, w, n, F_N | F_TIME | F_MAX, &rq, pos, &npos) == -1)
+	if (op_options(ctx, w, n, &rq, pos, &npos) == -1)
 		return (CMD_FAIL);
 	if (npos > 1)
 		return (cmd_fail(ctx, pos[1], "recv takes one channel"));
@@ -467,7 +477,7 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.kind = OP_POLL;
 	if (n > 32)
 		return (cmd_fail(ctx, &w[32], "poll: too many arguments"));
-	if (op_options(ctx, w, n, F_N | F_TIME | F_W, &rq, pos, &npos) == -1)
+	if (op_options(ctx, w, n, &rq, pos, &npos) == -1)
 		return (CMD_FAIL);
 	if (npos == 0)
 		return (cmd_fail(ctx, &w[1], "poll needs at least one "

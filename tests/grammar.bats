@@ -227,3 +227,25 @@ expected() {
 	assert_line 'spawn NAME...'
 	run -2 --separate-stderr "$IPCPLAY" --grammar extra
 }
+
+@test "an operation takes exactly the options its table entry lists" {
+	run -0 "$IPCPLAY" --grammar
+	checked=0
+	while read -r first op rest; do
+		[ "$first" = PROC ] || continue
+		# One without options takes a word starting with '-' as a word.
+		grep -qF -- '[-' <<<"$rest" || continue
+		for o in -n --timeout --atomic --max -w; do
+			case $o in --timeout|--max) v=" 5" ;; *) v= ;; esac
+			run --separate-stderr "$IPCPLAY" -c "$SETUP; A $op c x $o$v"
+			if grep -qF -- "[$o]" <<<"$rest"; then
+				never grep -qF "unknown option '$o'" <<<"$stderr"
+			else
+				grep -qF "unknown option '$o' for $op" <<<"$stderr" ||
+				    { echo "A $op $o: $stderr"; false; }
+			fi
+			checked=$((checked + 1))
+		done
+	done <<<"$output"
+	[ "$checked" -ge 20 ]
+}
