@@ -61,7 +61,7 @@ PKGS		 = libbsd-overlay readline ncursesw libpcre2-8
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS))
 CORE_PKG_CFLAGS	:= $(shell pkg-config --cflags libbsd-overlay libpcre2-8)
-CORE_PKG_LIBS	:= $(shell pkg-config --libs libbsd-overlay libpcre2-8)
+CORE_PKG_LIBS	:= $(shell pkg-config --libs libbsd-overlay libpcre2-8) -pthread
 
 # Everything built depends on the flags it was built with ($(BUILD)/flags
 # changes only when they do): "make CFLAGS=-O0" after "make" rebuilds it

@@ -359,6 +359,22 @@ names(char *out, size_t len, const char **v, size_t n)
 	}
 }
 
+static void
+chan_kind_short(char *kind, size_t len, const struct chan_info *ci)
+{
+	switch (ci->buffering) {
+	case BUF_BOUNDED:
+		snprintf(kind, len, "bounded %zu/%ld", ci->fill, ci->capacity);
+		break;
+	case BUF_UNBOUNDED:
+		snprintf(kind, len, "unbounded %zu", ci->fill);
+		break;
+	default:
+		snprintf(kind, len, "%s", buffering_name(ci->buffering));
+		break;
+	}
+}
+
 void
 pane_chans_draw(struct board *b, struct pane *p)
 {
@@ -376,22 +392,16 @@ pane_chans_draw(struct board *b, struct pane *p)
 		p->scroll = b->nchans > 0 ? (int)b->nchans - 1 : 0;
 	for (i = (size_t)p->scroll; i < b->nchans && y < maxy - 1; i++) {
 		ci = &b->chans[i];
-		switch (ci->buffering) {
-		case BUF_BOUNDED:
-			snprintf(kind, sizeof(kind), "bounded %zu/%ld",
-			    ci->fill, ci->capacity);
-			break;
-		case BUF_UNBOUNDED:
-			snprintf(kind, sizeof(kind), "unbounded %zu",
-			    ci->fill);
-			break;
-		default:
-			snprintf(kind, sizeof(kind), "%s",
-			    buffering_name(ci->buffering));
-			break;
+		if (ci->mechanism != MECH_MODELED) {
+			/* Bytes, not messages: a bar of the capacity. */
+			kshow_kind(kind, sizeof(kind), ci);
+			kshow_bar(boxes, sizeof(boxes), getmaxx(p->win) - 2 -
+			    23 - 2, ci);
+		} else {
+			chan_kind_short(kind, sizeof(kind), ci);
+			chan_boxes(b, ci, getmaxx(p->win) - 2 - 23, boxes,
+			    sizeof(boxes));
 		}
-		chan_boxes(b, ci, getmaxx(p->win) - 2 - 23, boxes,
-		    sizeof(boxes));
 		snprintf(line, sizeof(line), "%-6.6s %-14s %s", ci->name, kind,
 		    boxes);
 		board_put(p->win, y++, 1, line);

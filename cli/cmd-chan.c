@@ -5,6 +5,8 @@
  * redirected without the processes knowing.
  */
 
+#include <sys/socket.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +55,131 @@ prob(struct ctx *ctx, struct word *w, const char *val, double *out)
 	return (0);
 }
 
+/* from P,... or to P,... at w[i]: the list, once. */
+static int
+from_to(struct ctx *ctx, struct word *w, size_t n, size_t i,
+    struct chan_config *cf)
+{
+	char	***list = w[i].s[0] == 'f' ? &cf->from : &cf->to;
+	size_t	  *nlist = w[i].s[0] == 'f' ? &cf->nfrom : &cf->nto;
+
+	if (i + 1 >= n) {
+		cmd_fail(ctx, &w[i], "%s needs a list of processes, like A,B",
+		    w[i].s);
+		return (-1);
+	}
+	if (*list != NULL) {
+		cmd_fail(ctx, &w[i], "%s given twice", w[i].s);
+		return (-1);
+	}
+	*list = split_names(ctx, &w[i + 1], nlist);
+	return (*nlist == 0 ? -1 : 0);
+}
+
+static enum mechanism
+kernel_mechanism(const char *s)
+{
+	if (strcmp(s, "pipe") == 0)
+		return (MECH_PIPE);
+	if (strcmp(s, "fifo") == 0)
+		return (MECH_FIFO);
+	if (strcmp(s, "socketpair") == 0)
+		return (MECH_SOCKETPAIR);
+	return (MECH_MODELED);
+}
+
+/*
+ * channel NAME pipe|fifo [size=BYTES] from P,... to Q,...
+ * channel NAME socketpair stream|dgram|seqpacket between P Q
+ * The kernel decides the format and the delivery; the options of a
+ * modeled channel are refused with the reason.
+ */
+static enum cmd_result
+cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct chan_config	 cf;
+	enum cmd_result		 r = CMD_FAIL;
+	long long		 v;
+	size_t			 i = 3;
+	char			*cause;
+	const char		*what;
+
+	memset(&cf, 0, sizeof(cf));
+	cf.mechanism = kernel_mechanism(w[2].s);
+	what = w[2].s;
+	if (cf.mechanism == MECH_SOCKETPAIR) {
+		if (n < 4) {
+			return (cmd_fail(ctx, &w[2], "socketpair needs a type: "
+			    "channel %s socketpair stream|dgram|seqpacket "
+			    "between P Q", w[1].s));
+		}
+		if (strcmp(w[3].s, "stream") == 0)
+			cf.socktype = SOCK_STREAM;
+		else if (strcmp(w[3].s, "dgram") == 0)
+			cf.socktype = SOCK_DGRAM;
+		else if (strcmp(w[3].s, "seqpacket") == 0)
+			cf.socktype = SOCK_SEQPACKET;
+		else
+			return (cmd_fail(ctx, &w[3], "unknown socket type '%s' "
+			    "(stream, dgram, seqpacket)", w[3].s));
+		if (n != 7 || strcmp(w[4].s, "between") != 0)
+			return (cmd_fail(ctx, &w[n > 4 ? 4 : 3], "a socket pair "
+			    "joins two processes: channel %s socketpair %s "
+			    "between P Q", w[1].s, w[3].s));
+		cf.from = xcalloc(2, sizeof(*cf.from));
+		cf.from[0] = xstrdup(w[5].s);
+		cf.from[1] = xstrdup(w[6].s);
+		cf.nfrom = 2;
+		goto make;
+	}
+	for (; i < n; i++) {
+		if (strcmp(w[i].s, "from") == 0 || strcmp(w[i].s, "to") == 0) {
+			if (from_to(ctx, w, n, i++, &cf) == -1)
+				goto out;
+		} else if (strncmp(w[i].s, "size=", 5) == 0) {
+			struct word tw = w[i];
+
+			tw.s = w[i].s + 5;
+			if (parse_uint(ctx, &tw, 1, 1024 * 1024 * 1024, "size",
+			    &v) == -1)
+				goto out;
+			cf.ksize = (size_t)v;
+		} else if (strcmp(w[i].s, "between") == 0) {
+			cmd_fail(ctx, &w[i], "between is for socket pairs; a "
+			    "%s has a writing side and a reading side: from P "
+			    "to Q", what);
+			goto out;
+		} else if (strchr(w[i].s, '=') != NULL) {
+			cmd_fail(ctx, &w[i], "%.*s is for modeled channels: a "
+			    "%s is the kernel's byte stream, delivered in "
+			    "order, and takes only size=", (int)(strchr(w[i].s,
+			    '=') - w[i].s + 1), w[i].s, what);
+			goto out;
+		} else {
+			cmd_fail(ctx, &w[i], "unexpected '%s' (size=BYTES, "
+			    "from P,..., to Q,...)", w[i].s);
+			goto out;
+		}
+	}
+	if (cf.nfrom == 0 || cf.nto == 0) {
+		cmd_fail(ctx, &w[2], "a %s needs its holders: channel %s %s "
+		    "from P,... to Q,... (who gets the write end, who the "
+		    "read end)", what, w[1].s, what);
+		goto out;
+	}
+make:
+	if (engine_channel(ctx->e, w[1].s, &cf, &cause) == -1) {
+		cmd_fail(ctx, &w[1], "channel: %s", cause);
+		free(cause);
+		goto out;
+	}
+	r = CMD_OK;
+out:
+	free_names(cf.from, cf.nfrom);
+	free_names(cf.to, cf.nto);
+	return (r);
+}
+
 static enum cmd_result
 cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -71,6 +198,8 @@ cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (cmd_is_reserved(w[1].s))
 		return (cmd_fail(ctx, &w[1], "'%s' is a command word and cannot "
 		    "name a channel", w[1].s));
+	if (kernel_mechanism(w[2].s) != MECH_MODELED)
+		return (cmd_kchannel(ctx, w, n));
 	if (strcmp(w[2].s, "unbounded") == 0)
 		cf.buffering = BUF_UNBOUNDED;
 	else if (strcmp(w[2].s, "bounded") == 0) {
@@ -89,34 +218,13 @@ cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
 		cf.buffering = BUF_RENDEZVOUS;
 	else
 		return (cmd_fail(ctx, &w[2], "unknown buffering '%s' (unbounded, "
-		    "bounded N, register, rendezvous)", w[2].s));
+		    "bounded N, register, rendezvous; or a kernel channel: "
+		    "pipe, fifo, socketpair)", w[2].s));
 
 	for (; i < n; i++) {
 		if (strcmp(w[i].s, "from") == 0 || strcmp(w[i].s, "to") == 0) {
-			if (i + 1 >= n) {
-				cmd_fail(ctx, &w[i], "%s needs a list of "
-				    "processes, like A,B", w[i].s);
+			if (from_to(ctx, w, n, i++, &cf) == -1)
 				goto out;
-			}
-			if (w[i].s[0] == 'f') {
-				if (cf.from != NULL) {
-					cmd_fail(ctx, &w[i], "from given twice");
-					goto out;
-				}
-				cf.from = split_names(ctx, &w[i + 1],
-				    &cf.nfrom);
-				if (cf.nfrom == 0)
-					goto out;
-			} else {
-				if (cf.to != NULL) {
-					cmd_fail(ctx, &w[i], "to given twice");
-					goto out;
-				}
-				cf.to = split_names(ctx, &w[i + 1], &cf.nto);
-				if (cf.nto == 0)
-					goto out;
-			}
-			i++;
 			continue;
 		}
 		if ((val = strchr(w[i].s, '=')) == NULL) {
@@ -225,7 +333,11 @@ const struct cmd_entry cmd_channel_entry = {
 	    "register or rendezvous.  from/to limit who may send/receive.  "
 	    "OPTION: format=datagram|stream|fixed:N|cap, "
 	    "delivery=fifo|unordered|lossy, drop=P dup=P reorder=P (lossy), "
-	    "max=BYTES (unbounded).",
+	    "max=BYTES (unbounded).  Or a kernel channel, whose processes "
+	    "make the syscalls themselves: pipe [size=BYTES] from P,... to "
+	    "Q,... (pipe(2): P,... hold the write end, Q,... the read end); "
+	    "fifo, the same through mkfifo(3); socketpair "
+	    "stream|dgram|seqpacket between P Q (socketpair(2)).",
 	.example = "channel c1 bounded 2 from A to B",
 	.min_args = 2, .max_args = -1,
 	.args = { A_NAME, A_BUFFERING }, .rest = true,

@@ -174,7 +174,9 @@ json_chan(struct sb *b, const struct chan_info *ci)
 	size_t	 i;
 
 	sb_printf(b, "{\"chan\":\"%s\",\"buffering\":\"%s\"", ci->name,
+	    ci->mechanism != MECH_MODELED ? "kernel" :
 	    buffering_name(ci->buffering));
+	kshow_json(b, ci);
 	if (ci->capacity < 0)
 		sb_puts(b, ",\"capacity\":null");
 	else
@@ -223,6 +225,13 @@ json_chan(struct sb *b, const struct chan_info *ci)
 static void
 chan_kind(struct sb *b, const struct chan_info *ci)
 {
+	char	buf[64];
+
+	if (ci->mechanism != MECH_MODELED) {
+		kshow_kind(buf, sizeof(buf), ci);
+		sb_puts(b, buf);
+		return;
+	}
 	switch (ci->buffering) {
 	case BUF_BOUNDED:
 		sb_printf(b, "bounded %zu/%ld", ci->fill, ci->capacity);
@@ -368,7 +377,11 @@ show_channels(struct ctx *ctx, struct sb *jb)
 		sb_printf(&b, "%-9s ", format_name(ci.format, ci.fixed_len,
 		    fbuf, sizeof(fbuf)));
 		sb_init(&k);
-		chan_contents(&k, &ci, 12, 20);
+		if (ci.mechanism != MECH_MODELED) {
+			kshow_contents(fbuf, sizeof(fbuf), &ci);
+			sb_puts(&k, fbuf);
+		} else
+			chan_contents(&k, &ci, 12, 20);
 		sb_pad(&b, k.s, 20);
 		sb_free(&k);
 		names_cell(&b, ci.senders, ci.nsenders, 8);
@@ -475,6 +488,13 @@ cmd_chan_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	sb_init(&b);
 	sb_printf(&b, "%s: ", ci.name);
+	if (ci.mechanism != MECH_MODELED) {
+		kshow_chan(&b, &ci);
+		out_printf(ctx, "%s\n", b.s);
+		sb_free(&b);
+		chan_info_free(&ci);
+		return (CMD_OK);
+	}
 	chan_kind(&b, &ci);
 	sb_printf(&b, ", %s, %s", format_name(ci.format, ci.fixed_len, fbuf,
 	    sizeof(fbuf)), delivery_name(ci.delivery));

@@ -28,8 +28,12 @@ static const char *chanopts[] = {
 };
 
 static const char *bufferings[] = {
-	"unbounded", "bounded", "register", "rendezvous", NULL
+	"unbounded", "bounded", "register", "rendezvous", "pipe", "fifo",
+	"socketpair", NULL
 };
+
+static const char *kpipeopts[] = { "size=", "from", "to", NULL };
+static const char *socktypes[] = { "stream", "dgram", "seqpacket", NULL };
 
 /* This completion's candidates, each owned, in the order offered. */
 static char	**cv;
@@ -123,6 +127,8 @@ add_chans_for(struct ctx *ctx, const char *proc, bool send)
 	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
 		if (ci.mailbox)
 			ok = send || strcmp(ci.name + 1, proc) == 0;
+		else if (ci.mechanism != MECH_MODELED)
+			ok = kshow_holds(&ci, proc, send);
 		else
 			ok = send ? listed(ci.from, ci.nfrom, proc) :
 			    listed(ci.to, ci.nto, proc);
@@ -331,6 +337,17 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 		else if (strcmp(w[n - 1].s, "from") == 0 ||
 		    strcmp(w[n - 1].s, "to") == 0)
 			add_procs(ctx, false);
+		else if (strcmp(w[skip + 1].s, "socketpair") == 0) {
+			/* socketpair TYPE between P Q */
+			if (pos == 2)
+				add_list(socktypes);
+			else if (pos == 3)
+				add("between");
+			else if (pos == 4 || pos == 5)
+				add_procs(ctx, false);
+		} else if (strcmp(w[skip + 1].s, "pipe") == 0 ||
+		    strcmp(w[skip + 1].s, "fifo") == 0)
+			add_list(kpipeopts);
 		else if (strcmp(w[n - 1].s, "bounded") != 0)
 			add_list(chanopts);
 		break;

@@ -220,6 +220,14 @@ enum glyph { G_ARROW, G_DASH, G_ELLIPSIS, G_HLINE, G_NGLYPH };
 void		 glyph_init(void);
 bool		 glyph_utf8(void);
 const char	*glyph(enum glyph);
+
+/* show-kernel.c */
+void	 kshow_kind(char *, size_t, const struct chan_info *);
+void	 kshow_contents(char *, size_t, const struct chan_info *);
+void	 kshow_chan(struct sb *, const struct chan_info *);
+void	 kshow_json(struct sb *, const struct chan_info *);
+void	 kshow_bar(char *, size_t, int, const struct chan_info *);
+bool	 kshow_holds(const struct chan_info *, const char *, bool);
 char		*glyph_text(const char *);
 
 /* json.c */

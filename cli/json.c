@@ -119,6 +119,22 @@ event_json(const struct event *ev)
 		break;
 	case EV_CHANNEL:
 		json_kv(&b, "chan", ev->chan);
+		json_kv(&b, "kind", ev->mechanism == MECH_MODELED ? "modeled" :
+		    "kernel");
+		if (ev->mechanism != MECH_MODELED) {
+			json_kv(&b, "mechanism", mechanism_name(ev->mechanism));
+			if (ev->mechanism == MECH_SOCKETPAIR)
+				json_kv(&b, "socktype",
+				    socktype_name(ev->socktype));
+			json_kv(&b, "buffering", "kernel");
+			sb_printf(&b, ",\"capacity\":%ld", ev->capacity);
+			json_kv(&b, "format", ev->format == FMT_DATAGRAM ?
+			    "datagram" : "stream");
+			json_kv(&b, "delivery", "fifo");
+			json_kv(&b, "holders", ev->holders != NULL ?
+			    ev->holders : "");
+			break;
+		}
 		json_kv(&b, "buffering", buffering_name(ev->buffering));
 		if (ev->capacity < 0)
 			sb_puts(&b, ",\"capacity\":null");

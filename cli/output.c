@@ -265,6 +265,18 @@ event_human(const struct event *ev)
 		sb_printf(&b, "%s spawned", ev->proc);
 		break;
 	case EV_CHANNEL:
+		if (ev->mechanism != MECH_MODELED) {
+			sb_printf(&b, "%s created: %s", ev->chan,
+			    mechanism_name(ev->mechanism));
+			if (ev->mechanism == MECH_SOCKETPAIR)
+				sb_printf(&b, " %s", socktype_name(
+				    ev->socktype));
+			sb_printf(&b, " (kernel), %s %ld bytes, held by %s",
+			    ev->mechanism == MECH_SOCKETPAIR ? "sndbuf" :
+			    "capacity", ev->capacity, ev->holders != NULL ?
+			    ev->holders : "nobody");
+			break;
+		}
 		sb_printf(&b, "%s created: %s", ev->chan,
 		    buffering_name(ev->buffering));
 		if (ev->buffering == BUF_BOUNDED)

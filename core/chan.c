@@ -101,6 +101,7 @@ chan_destroy(struct engine *e, struct chan *c)
 	free(c->from);
 	free(c->to);
 	free(c->seen);
+	free(c->ends);
 	free(c);
 }
 
@@ -764,6 +765,8 @@ engine_tap(struct engine *e, const char *name, bool on, char **cause)
 		xasprintf(cause, "no such channel: %s", name);
 		return (-1);
 	}
+	if (kchan_interpose(c, cause) == -1)
+		return (-1);
 	c->tapped = on;
 	return (0);
 }
@@ -783,6 +786,8 @@ engine_filter(struct engine *e, const char *name, const char *re,
 		xasprintf(cause, "no such channel: %s", name);
 		return (-1);
 	}
+	if (kchan_interpose(c, cause) == -1)
+		return (-1);
 	if (strlen(re) > FILTER_PATTERN_MAX) {
 		xasprintf(cause, "the pattern is longer than %d bytes",
 		    FILTER_PATTERN_MAX);
@@ -821,6 +826,8 @@ engine_balance(struct engine *e, const char *name, char **to, size_t nto,
 		xasprintf(cause, "no such channel: %s", name);
 		return (-1);
 	}
+	if (kchan_interpose(c, cause) == -1)
+		return (-1);
 	v = xcalloc(nto + 1, sizeof(*v));
 	for (i = 0; i < nto; i++) {
 		if ((v[i] = chan_find(e, to[i])) == NULL ||

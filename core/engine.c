@@ -13,6 +13,7 @@
  * that is about to act.
  */
 
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -329,7 +330,8 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 	old = p;
 	p = xcalloc(1, sizeof(*p));
 	strlcpy(p->name, name, sizeof(p->name));
-	p->fd = p->wake_fd = -1;
+	p->fd = p->wake_fd = p->ctl_fd = -1;
+	p->next_kfd = KFD_BASE;
 	p->idx = e->nprocs;
 	if (proc_fork(e, p, cause) == -1) {
 		free(p);
@@ -412,6 +414,8 @@ int
 engine_channel(struct engine *e, const char *name,
     const struct chan_config *cf, char **cause)
 {
+	struct chan_config kcf;
+	struct chan_info ci;
 	struct chan	*c;
 	struct event	 ev;
 	size_t		 i;
@@ -444,7 +448,22 @@ engine_channel(struct engine *e, const char *name,
 			return (-1);
 		}
 	}
-	c = chan_new(e, name, cf, NULL);
+	if (cf->mechanism != MECH_MODELED) {
+		/* Its ends, not from/to lists, say who may do what. */
+		memset(&kcf, 0, sizeof(kcf));
+		kcf.buffering = BUF_BOUNDED;
+		kcf.format = cf->mechanism == MECH_SOCKETPAIR &&
+		    cf->socktype != SOCK_STREAM ? FMT_DATAGRAM : FMT_STREAM;
+		c = chan_new(e, name, &kcf, NULL);
+		if (kchan_create(e, c, cf, cause) == -1) {
+			TAILQ_REMOVE(&e->chans, c, entry);
+			e->ccur = NULL;
+			e->nchans--;
+			chan_destroy(e, c);
+			return (-1);
+		}
+	} else
+		c = chan_new(e, name, cf, NULL);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_CHANNEL;
 	ev.chan = c->name;
@@ -453,7 +472,16 @@ engine_channel(struct engine *e, const char *name,
 	ev.format = c->format;
 	ev.fixed_len = c->fixed_len;
 	ev.delivery = c->delivery;
+	ev.mechanism = c->mech;
+	ev.socktype = c->socktype;
+	memset(&ci, 0, sizeof(ci));
+	if (c->mech != MECH_MODELED) {
+		kchan_info(e, c, &ci);
+		ev.holders = ci.holders;
+		ev.capacity = (long)c->capacity;
+	}
 	engine_event(e, &ev);
+	chan_info_free(&ci);
 	return (0);
 }
 
@@ -476,6 +504,8 @@ engine_close(struct engine *e, const char *name, char **cause)
 		    name, c->owner->name);
 		return (-1);
 	}
+	if (c->mech != MECH_MODELED && kchan_close(e, c, cause) == -1)
+		return (-1);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_CLOSE;
 	ev.chan = c->name;
@@ -594,10 +624,12 @@ engine_submit(struct engine *e, const char *name,
 {
 	struct proc	*p, *t = NULL;
 	struct op	*op;
+	struct chan	*kc = NULL;
+	struct kend	*ke = NULL;
 	size_t		 i;
 	int32_t		 v[2];
 	char		 buf[32];
-	int		 r;
+	int		 r, kr;
 
 	if ((p = proc_find(e, name)) == NULL) {
 		xasprintf(cause, "no such process: %s", name);
@@ -650,6 +682,11 @@ engine_submit(struct engine *e, const char *name,
 		return (-1);
 	}
 
+	if ((kr = kchan_request(e, p, rq, &kc, &ke, cause)) == -1) {
+		submit_refused(e, p, rq, *cause);
+		return (-1);
+	}
+
 	op = xcalloc(1, sizeof(*op));
 	op->kind = rq->kind;
 	op->id = ++p->next_id;
@@ -682,6 +719,21 @@ engine_submit(struct engine *e, const char *name,
 		op->target = xstrdup(rq->target);
 	p->op = op;
 	p->state = PS_BUSY;
+
+	if (kr == 1) {
+		/* The agent makes the syscall itself (kchan.c). */
+		op->kernel = true;
+		op->chans = xcalloc(1, sizeof(*op->chans));
+		op->chans[0] = kc;
+		op->kfd = ke->fd;
+		op->kside = ke->side;
+		if (kchan_submit(e, p) == -1) {
+			p->dying = true;
+			return (0);
+		}
+		p->pending++;
+		return (0);
+	}
 
 	switch (op->kind) {
 	case OP_SEND:
@@ -861,6 +913,9 @@ engine_step(struct engine *e, int timeout, bool sleeping)
 	t = engine_poll_timeout(e);
 	if (t == -1 || (timeout >= 0 && timeout < t))
 		t = timeout;
+	/* An agent inside a syscall: look at /proc again soon. */
+	if (kchan_watching(e) && (t == -1 || t > 1))
+		t = 1;
 	if (!engine_quiet(e) && (t == -1 || t > STALL_MS))
 		t = STALL_MS;
 	switch (poll(e->pfds, n + 1, t)) {
@@ -875,6 +930,7 @@ engine_step(struct engine *e, int timeout, bool sleeping)
 	if (e->pfds[n].revents != 0)
 		e->interrupted = true;
 	engine_dispatch(e, e->pfds, n);
+	kchan_watch(e);
 }
 
 /* Called when the system is quiet: look for new deadlocks. */

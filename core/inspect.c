@@ -184,6 +184,8 @@ chan_fill_info(struct engine *e, struct chan *c, struct chan_info *ci)
 	ci->balance = xcalloc(c->nbalance + 1, sizeof(*ci->balance));
 	for (i = 0; i < c->nbalance; i++)
 		ci->balance[i] = c->balance[i]->name;
+	if (c->mech != MECH_MODELED)
+		kchan_info(e, c, ci);
 }
 
 void
@@ -196,6 +198,7 @@ chan_info_free(struct chan_info *ci)
 	free(ci->from);
 	free(ci->to);
 	free(ci->balance);
+	free(ci->holders);
 	memset(ci, 0, sizeof(*ci));
 }
 

@@ -45,6 +45,18 @@ struct waiter {
 };
 TAILQ_HEAD(waitq, waiter);
 
+/*
+ * One process's descriptor for a kernel channel.  The broker keeps no
+ * descriptor of its own: this is its record of what it handed out.
+ */
+struct kend {
+	struct proc	*proc;
+	int		 fd;		/* its number in the agent */
+	int		 side;		/* pipe: 0 read, 1 write; socketpair:
+					   0 or 1 */
+	bool		 open;
+};
+
 struct op {
 	enum op_kind	 kind;
 	uint32_t	 id;
@@ -70,6 +82,10 @@ struct op {
 	struct chan	**chans;	/* resolved at request time */
 	struct waiter	**waits;	/* one per channel while blocked */
 	size_t		 nwaits;
+	bool		 kernel;	/* the agent makes the syscall itself */
+	bool		 kstarted;	/* ... and said it is about to */
+	int		 kfd;		/* with this descriptor */
+	int		 kside;
 };
 
 struct proc {
@@ -89,6 +105,9 @@ struct proc {
 	struct proc	*dropped;	/* a caller to fail once it has it */
 	int		 sig_inflight;	/* signals on their way: do not reap */
 	bool		 hup;		/* socket closed */
+	int		 ctl_fd;	/* its control thread, or -1 (kchan.c) */
+	int		 next_kfd;	/* number for the next kernel end */
+	bool		 kping;		/* a ping kchan_watch answers */
 	struct op	*op;
 	struct chan	*mailbox;
 	int		 exit_code;
@@ -147,6 +166,10 @@ struct chan {
 	size_t		 nbalance, balance_next;
 	bool		 dirty;
 	TAILQ_ENTRY(chan) dirty_entry;
+	enum mechanism	 mech;		/* MECH_MODELED: all of the above */
+	int		 socktype;
+	struct kend	*ends;
+	size_t		 nends;
 };
 TAILQ_HEAD(chanq, chan);
 
@@ -192,6 +215,7 @@ struct engine {
 	pid_t		 self;
 	bool		 wfg_dirty;
 	bool		 rdv_note_given;
+	bool		 epipe_note_given;
 	char		**dl_prev;	/* deadlocks reported, as name lists */
 	size_t		 ndl_prev;
 	struct later	*later;		/* network events told after the op's */
@@ -299,6 +323,34 @@ struct waiter *waiter_add(struct chan *, struct proc *, enum wait_role);
 void	 waiter_remove(struct waiter *);
 void	 msg_free_all(struct engine *, struct chan *);
 
+/* kchan.c: kernel channels, the broker's side */
+int	 kchan_create(struct engine *, struct chan *,
+	    const struct chan_config *, char **);
+int	 kchan_request(struct engine *, struct proc *,
+	    const struct op_request *, struct chan **, struct kend **, char **);
+int	 kchan_submit(struct engine *, struct proc *);
+void	 kchan_started(struct engine *, struct proc *);
+void	 kchan_done(struct engine *, struct proc *, const unsigned char *,
+	    size_t);
+bool	 kchan_watching(const struct engine *);
+void	 kchan_watch(struct engine *);
+void	 kchan_info(struct engine *, struct chan *, struct chan_info *);
+void	 kchan_proc_gone(struct engine *, struct proc *);
+size_t	 kchan_helpers(struct chan *, struct proc *, int, bool,
+	    struct proc ***);
+int	 kchan_close(struct engine *, struct chan *, char **);
+int	 kchan_interpose(const struct chan *, char **);
+void	 kchan_reason(struct engine *, struct chan *, struct op *, char *,
+	    size_t);
+
+/* kagent.c: kernel channels, the agent's side */
+void	 kagent_fds(const unsigned char *, size_t, const int *, size_t);
+void	 kagent_op(int, uint32_t, const unsigned char *, size_t);
+void	 kagent_close(const unsigned char *, size_t);
+ssize_t	 wire_send(int, uint32_t, uint32_t, const void *, size_t);
+ssize_t	 wire_send_fds(int, uint32_t, const void *, size_t, const int *,
+	    size_t);
+
 /* wfg.c */
 void	 wfg_check(struct engine *);
 
@@ -313,12 +365,53 @@ enum wire_type {
 	WIRE_UNMASK,	/* i32 sig */
 	WIRE_EXIT,	/* i32 code */
 	WIRE_PING,
+	WIRE_KFDS,	/* kernel ends (SCM_RIGHTS): i32 number for each */
+	WIRE_KOP,	/* a syscall on a kernel end: struct kop + bytes */
+	WIRE_KCLOSE,	/* i32 numbers to close */
 	/* agent -> broker */
 	WIRE_REQ = 32,	/* the request itself: u32 id + message bytes */
 	WIRE_KILLED,	/* i32 errno of kill(2) */
 	WIRE_CAUGHT,	/* i32 sig, i32 sender pid */
 	WIRE_ACK,	/* mask/unmask done */
-	WIRE_PONG
+	WIRE_PONG,
+	WIRE_KSTART,	/* about to make the syscall */
+	WIRE_KDONE	/* its result: struct kdone + bytes received */
+};
+
+/* Kernel channels on the wire. */
+#define KFD_BASE	10	/* the agent's first kernel end */
+#define KFD_CTL		(-1)	/* in WIRE_KFDS: the control socket */
+
+struct kop {
+	int32_t		 fd;
+	int32_t		 kind;		/* OP_SEND, OP_RECV */
+	int32_t		 mech;
+	int32_t		 socktype;
+	int32_t		 nonblock;
+	int32_t		 timeout_ms;	/* -1: none */
+	uint32_t	 max;		/* recv: buffer size */
+};
+
+#define KD_TRUNC	0x1	/* a datagram longer than the buffer */
+
+struct kdone {
+	int32_t		 err;		/* errno, 0, or ETIMEDOUT */
+	int32_t		 flags;
+	int64_t		 n;		/* bytes written, read, or the
+					   datagram's real length */
+};
+
+/* The control thread's question and answer (one descriptor). */
+struct kstat_rq {
+	int32_t		 fd;
+	int32_t		 mech;
+};
+
+struct kstat {
+	int32_t		 err;
+	int32_t		 pad;
+	int64_t		 inq;		/* FIONREAD */
+	int64_t		 cap;		/* F_GETPIPE_SZ or SO_SNDBUF */
 };
 
 struct wire_hdr {

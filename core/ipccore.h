@@ -56,6 +56,14 @@ enum delivery {
 	DEL_LOSSY
 };
 
+/* Where a channel lives: modeled by the broker, or a kernel object. */
+enum mechanism {
+	MECH_MODELED,
+	MECH_PIPE,
+	MECH_FIFO,
+	MECH_SOCKETPAIR
+};
+
 enum op_kind {
 	OP_NONE,
 	OP_SEND,
@@ -188,6 +196,9 @@ struct event {
 	enum format	 format;
 	size_t		 fixed_len;
 	enum delivery	 delivery;
+	enum mechanism	 mechanism;	/* channel */
+	int		 socktype;	/* channel: SOCK_STREAM, ... */
+	const char	*holders;	/* channel: "A:w B:r" */
 	const struct deadlock *deadlock;
 	const struct dl_wait *wait;	/* stuck: the process's wait */
 };
@@ -214,6 +225,9 @@ struct chan_config {
 	size_t		 nfrom;
 	char		**to;		/* NULL: anyone may receive */
 	size_t		 nto;
+	enum mechanism	 mechanism;	/* a kernel channel: the rest is unused */
+	int		 socktype;	/* socketpair */
+	size_t		 ksize;		/* pipe, fifo size=; 0: the default */
 };
 
 /* A user operation, as parsed by cli/. */
@@ -285,6 +299,14 @@ struct chan_info {
 	const char	*filter;
 	const char	**balance;
 	size_t		 nbalance;
+	/* A kernel channel: fill and capacity are the kernel's, in bytes. */
+	enum mechanism	 mechanism;
+	int		 socktype;
+	bool		 kstat_ok;	/* the kernel could be asked */
+	size_t		 kfill[2];	/* pipe: [0]; socketpair: toward each
+					   side's reader */
+	size_t		 kcap;
+	char		*holders;	/* "A:w B:r" */
 };
 
 struct wfg_edge {
@@ -353,6 +375,8 @@ const char	*buffering_name(enum buffering);
 const char	*format_name(enum format, size_t, char *, size_t);
 const char	*delivery_name(enum delivery);
 const char	*op_name(enum op_kind);
+const char	*mechanism_name(enum mechanism);
+const char	*socktype_name(int);
 const char	*status_name(enum op_status);
 const char	*event_name(enum event_type);
 const char	*proc_state_name(enum proc_state);

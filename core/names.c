@@ -4,6 +4,8 @@
  * printers and the parser use these, so a name is spelled in one place.
  */
 
+#include <sys/socket.h>
+
 #include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +43,36 @@ buffering_name(enum buffering b)
 		return ("register");
 	case BUF_RENDEZVOUS:
 		return ("rendezvous");
+	}
+	return ("?");
+}
+
+const char *
+mechanism_name(enum mechanism m)
+{
+	switch (m) {
+	case MECH_MODELED:
+		return ("modeled");
+	case MECH_PIPE:
+		return ("pipe");
+	case MECH_FIFO:
+		return ("fifo");
+	case MECH_SOCKETPAIR:
+		return ("socketpair");
+	}
+	return ("?");
+}
+
+const char *
+socktype_name(int t)
+{
+	switch (t) {
+	case SOCK_STREAM:
+		return ("stream");
+	case SOCK_DGRAM:
+		return ("dgram");
+	case SOCK_SEQPACKET:
+		return ("seqpacket");
 	}
 	return ("?");
 }

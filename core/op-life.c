@@ -81,6 +81,8 @@ op_ev_chan(struct event *ev, struct chan *c)
 {
 	ev->fill = chan_fill(c);
 	ev->capacity = chan_capacity(c);
+	if (c->mech != MECH_MODELED)
+		ev->fill = 0;	/* kchan.c gives the kernel's own */
 }
 
 /*
@@ -142,7 +144,7 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 	engine_event(e, ev);
 	engine_flush_later(e);
 	if (op->kind != OP_SIGNAL && op->kind != OP_MASK &&
-	    op->kind != OP_UNMASK && op->kind != OP_EXIT) {
+	    op->kind != OP_UNMASK && op->kind != OP_EXIT && !op->kernel) {
 		/* The answer to the agent: with what it received, if any. */
 		bool got = (op->kind == OP_RECV || op->kind == OP_CALL) &&
 		    ev->has_msg;

@@ -679,7 +679,8 @@ op_next_deadline(struct engine *e)
 
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->state == PS_BLOCKED && p->op != NULL &&
-		    p->op->deadline != 0 && (d == 0 || p->op->deadline < d))
+		    !p->op->kernel && p->op->deadline != 0 &&
+		    (d == 0 || p->op->deadline < d))
 			d = p->op->deadline;
 	}
 	return (d);
@@ -694,8 +695,10 @@ op_timeouts(struct engine *e)
 
 	now = now_ms();
 	TAILQ_FOREACH(p, &e->procs, entry) {
+		/* A kernel operation's own poll(2) keeps its time. */
 		if (p->state != PS_BLOCKED || p->op == NULL ||
-		    p->op->deadline == 0 || p->op->deadline > now)
+		    p->op->kernel || p->op->deadline == 0 ||
+		    p->op->deadline > now)
 			continue;
 		memset(&ev, 0, sizeof(ev));
 		ev.timeout_ms = p->op->timeout_ms;

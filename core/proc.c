@@ -41,7 +41,7 @@ static int	agent_fd = -1;
 #define AGENT_WAKE_FD	4	/* the read end of the wake pipe */
 static char	*title_last;	/* the last byte of our argument strings */
 
-static ssize_t
+ssize_t
 wire_send(int fd, uint32_t type, uint32_t id, const void *data, size_t len)
 {
 	struct wire_hdr	 h;
@@ -58,6 +58,46 @@ wire_send(int fd, uint32_t type, uint32_t id, const void *data, size_t len)
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_iov = iov;
 	mh.msg_iovlen = len > 0 ? 2 : 1;
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	return (n);
+}
+
+/* One message carrying descriptors (SCM_RIGHTS): the kernel dups them. */
+ssize_t
+wire_send_fds(int fd, uint32_t type, const void *data, size_t len,
+    const int *fds, size_t nfds)
+{
+	union {
+		struct cmsghdr	 align;
+		char		 buf[CMSG_SPACE(sizeof(int) * 8)];
+	}		 u;
+	struct wire_hdr	 h;
+	struct iovec	 iov[2];
+	struct msghdr	 mh;
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+
+	if (nfds == 0 || nfds > 8)
+		return (-1);
+	h.type = type;
+	h.id = 0;
+	iov[0].iov_base = &h;
+	iov[0].iov_len = sizeof(h);
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = len;
+	memset(&mh, 0, sizeof(mh));
+	memset(&u, 0, sizeof(u));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+	memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
 	do
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 	while (n == -1 && errno == EINTR);
@@ -126,6 +166,12 @@ agent_signals(void)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			(void)sigaction(sig, &sa, NULL);
 	}
+	/*
+	 * A write with no reader left is EPIPE, which the transcript shows
+	 * as "broken channel", not a death by SIGPIPE (kchan.c says so).
+	 */
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_sigaction = agent_caught;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigfillset(&sa.sa_mask);
@@ -164,6 +210,41 @@ agent_fds(int fd, int wake)
 		(void)close(i);
 }
 
+/* A message from the broker, with any descriptors it carries. */
+static ssize_t
+agent_recv(void *buf, size_t len, int *fds, size_t *nfds)
+{
+	union {
+		struct cmsghdr	 align;
+		char		 buf[CMSG_SPACE(sizeof(int) * 8)];
+	}		 u;
+	struct iovec	 iov;
+	struct msghdr	 mh;
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+
+	*nfds = 0;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	do
+		n = recvmsg(agent_fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n == -1 && errno == EINTR);
+	for (cm = CMSG_FIRSTHDR(&mh); n > 0 && cm != NULL;
+	    cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		*nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		memcpy(fds, CMSG_DATA(cm), *nfds * sizeof(int));
+	}
+	return (n);
+}
+
 /*
  * The agent's whole life.  Every request it makes is answered by exactly
  * one WIRE_REPLY; while waiting it still answers pings, which is how the
@@ -176,6 +257,8 @@ agent_main(const char *name, int fd, int wake, pid_t broker)
 	struct wire_hdr		 h;
 	ssize_t			 n;
 	int32_t			 v[2], r;
+	int			 fds[8];
+	size_t			 nfds;
 	sigset_t		 set;
 	bool			 waiting = false, asleep = false;
 	char			 c;
@@ -202,9 +285,7 @@ agent_main(const char *name, int fd, int wake, pid_t broker)
 			if (n == 0 || errno != EINTR)
 				_exit(0);	/* the broker is gone */
 		}
-		do
-			n = recv(agent_fd, buf, sizeof(buf), 0);
-		while (n == -1 && errno == EINTR);
+		n = agent_recv(buf, sizeof(buf), fds, &nfds);
 		if (n <= 0)
 			_exit(0);	/* the broker is gone */
 		if ((size_t)n < sizeof(h))
@@ -251,7 +332,19 @@ agent_main(const char *name, int fd, int wake, pid_t broker)
 		case WIRE_PING:
 			(void)wire_send(agent_fd, WIRE_PONG, h.id, NULL, 0);
 			break;
+		case WIRE_KFDS:
+			kagent_fds(buf + sizeof(h), (size_t)n, fds, nfds);
+			nfds = 0;
+			break;
+		case WIRE_KOP:
+			kagent_op(agent_fd, h.id, buf + sizeof(h), (size_t)n);
+			break;
+		case WIRE_KCLOSE:
+			kagent_close(buf + sizeof(h), (size_t)n);
+			break;
 		}
+		while (nfds > 0)	/* descriptors nobody asked for */
+			(void)close(fds[--nfds]);
 	}
 }
 
@@ -329,7 +422,9 @@ proc_close(struct proc *p)
 		close(p->fd);
 	if (p->wake_fd != -1)
 		close(p->wake_fd);
-	p->fd = p->wake_fd = -1;
+	if (p->ctl_fd != -1)
+		close(p->ctl_fd);
+	p->fd = p->wake_fd = p->ctl_fd = -1;
 	p->asleep = false;
 }
 
@@ -359,6 +454,16 @@ proc_ping(struct engine *e, struct proc *p)
 	(void)e;
 	if (p->state == PS_EXITED || p->dying || p->fd == -1)
 		return;
+	/*
+	 * Inside a syscall it reads nothing until the syscall returns:
+	 * kchan_watch sees from /proc when its handlers are done instead.
+	 */
+	if (p->op != NULL && p->op->kernel) {
+		if (!p->kping)
+			p->pending++;
+		p->kping = true;
+		return;
+	}
 	if (proc_write(p, WIRE_PING, 0, NULL, 0) == 0)
 		p->pending++;
 	else
@@ -521,6 +626,14 @@ proc_read(struct engine *e, struct proc *p)
 			if (p->pending > 0)
 				p->pending--;
 			break;
+		case WIRE_KSTART:
+			if (p->op != NULL && p->op->id == h.id)
+				kchan_started(e, p);
+			break;
+		case WIRE_KDONE:
+			if (p->op != NULL && p->op->id == h.id)
+				kchan_done(e, p, buf + sizeof(h), (size_t)n);
+			break;
 		}
 	}
 }
@@ -543,6 +656,7 @@ proc_gone(struct engine *e, struct proc *p, int status)
 	}
 	p->state = PS_EXITED;
 	p->pending = 0;
+	p->kping = false;
 	p->dying = false;
 	e->nlive--;
 	memset(&ev, 0, sizeof(ev));
@@ -560,6 +674,7 @@ proc_gone(struct engine *e, struct proc *p, int status)
 	}
 	engine_event(e, &ev);
 	call_proc_gone(e, p);
+	kchan_proc_gone(e, p);
 	chan_proc_gone(e, p);
 	e->wfg_dirty = true;
 }

@@ -155,6 +155,18 @@ wfg_build(struct engine *e, struct wfg *g, struct proc ***owned,
 		if (wfg_max_reqs(p) == 0)
 			continue;
 		op = p->op;
+		if (op->kernel) {
+			/* Whoever holds the other end (kchan.c). */
+			r = &g->reqs[g->nreqs++];
+			memset(r, 0, sizeof(*r));
+			r->owner = p;
+			r->chan = op->chans[0];
+			r->nh = kchan_helpers(op->chans[0], p, op->kside,
+			    op->kind == OP_SEND, &owned[*nowned]);
+			r->h = owned[(*nowned)++];
+			g->nreq[i] = g->nreqs - g->first[i];
+			continue;
+		}
 		switch (op->kind) {
 		case OP_SEND:
 			if (op->atomic && op->nnames > 1) {

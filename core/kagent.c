@@ -1,0 +1,269 @@
+/*
+ * Kernel channels, the agent's side.  The broker hands the agent real
+ * descriptors (SCM_RIGHTS); the agent makes the syscalls on them itself
+ * -- write(2), read(2), send(2), recv(2) -- so a blocked process is asleep
+ * in the kernel's own pipe_write or unix_stream_read_generic, and EOF or
+ * EPIPE come when the kernel says.  The broker is not on the data path:
+ * it gives the writer the message the user typed and hears from the
+ * reader what it read, for the transcript, but the bytes go from one
+ * process to the other through the kernel alone.
+ *
+ * The control thread.  The broker must be able to show a pipe's fill
+ * while every process that holds it is asleep in a syscall, and it must
+ * not hold an end itself: a broker's read end would keep writers from
+ * EPIPE, a broker's write end would keep readers from EOF.  So the first
+ * kernel end an agent gets comes with a second socket and a thread that
+ * answers questions about descriptors (FIONREAD, F_GETPIPE_SZ,
+ * SO_SNDBUF).  A thread shares its process's descriptor table: it asks
+ * about the very ends the process holds, adding no holder, and the
+ * answer is the kernel's.  The thread blocks every signal, so signals
+ * (and their reports) stay with the main thread, as before.
+ */
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define KFD_PARK	512	/* out of the way while ends move into place */
+#define KFD_CTL_NUM	9	/* the control socket */
+
+static bool	ctl_started;
+
+static void
+kstat_of(const struct kstat_rq *rq, struct kstat *st)
+{
+	int		v;
+	socklen_t	sl = sizeof(v);
+
+	memset(st, 0, sizeof(*st));
+	if (ioctl(rq->fd, FIONREAD, &v) == -1) {
+		st->err = errno;
+		return;
+	}
+	st->inq = v;
+	if (rq->mech == MECH_SOCKETPAIR)
+		v = getsockopt(rq->fd, SOL_SOCKET, SO_SNDBUF, &v, &sl) == -1 ?
+		    -1 : v;
+	else
+		v = fcntl(rq->fd, F_GETPIPE_SZ);
+	st->cap = v < 0 ? 0 : v;
+}
+
+static void *
+ctl_main(void *arg)
+{
+	struct kstat_rq	rq;
+	struct kstat	st;
+	int		fd = (int)(intptr_t)arg;
+	ssize_t		n;
+
+	for (;;) {
+		n = recv(fd, &rq, sizeof(rq), 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return (NULL);	/* the broker is gone */
+		if ((size_t)n != sizeof(rq))
+			continue;
+		kstat_of(&rq, &st);
+		(void)send(fd, &st, sizeof(st), MSG_NOSIGNAL);
+	}
+}
+
+static void
+ctl_start(int fd)
+{
+	pthread_attr_t	 attr;
+	pthread_t	 t;
+	sigset_t	 all, old;
+
+	if (ctl_started || dup2(fd, KFD_CTL_NUM) == -1) {
+		(void)close(fd);
+		return;
+	}
+	(void)close(fd);
+	/* Born with every signal blocked: they are the main thread's. */
+	sigfillset(&all);
+	(void)pthread_sigmask(SIG_SETMASK, &all, &old);
+	(void)pthread_attr_init(&attr);
+	(void)pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	(void)pthread_attr_setstacksize(&attr, 64 * 1024);
+	if (pthread_create(&t, &attr, ctl_main,
+	    (void *)(intptr_t)KFD_CTL_NUM) == 0)
+		ctl_started = true;
+	(void)pthread_attr_destroy(&attr);
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/*
+ * Ends arrive with whatever numbers the kernel gave them; each moves to
+ * the number the broker chose.  All are parked high first, so that none
+ * lands on a number another one still occupies.
+ */
+void
+kagent_fds(const unsigned char *body, size_t len, const int *fds,
+    size_t nfds)
+{
+	int	 parked[8];
+	int32_t	 want;
+	size_t	 i;
+
+	for (i = 0; i < nfds && i < 8; i++) {
+		parked[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, KFD_PARK);
+		(void)close(fds[i]);
+	}
+	for (i = 0; i < nfds && i < 8; i++) {
+		if (parked[i] == -1)
+			continue;
+		if ((i + 1) * sizeof(want) > len) {
+			(void)close(parked[i]);
+			continue;
+		}
+		memcpy(&want, body + i * sizeof(want), sizeof(want));
+		if (want == KFD_CTL)
+			ctl_start(parked[i]);
+		else {
+			(void)dup2(parked[i], want);
+			(void)close(parked[i]);
+		}
+	}
+}
+
+void
+kagent_close(const unsigned char *body, size_t len)
+{
+	int32_t	fd;
+	size_t	i;
+
+	for (i = 0; (i + 1) * sizeof(fd) <= len; i++) {
+		memcpy(&fd, body + i * sizeof(fd), sizeof(fd));
+		if (fd >= KFD_BASE)
+			(void)close(fd);
+	}
+}
+
+/* poll(2) for the deadline; 0 when it passed, 1 when ready. */
+static int
+kwait(int fd, short events, int ms)
+{
+	struct pollfd	 pfd;
+	struct timespec	 t0, t1;
+	long		 left = ms;
+	int		 r;
+
+	pfd.fd = fd;
+	pfd.events = events;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		r = poll(&pfd, 1, (int)left);
+		if (r != -1 || errno != EINTR)
+			return (r);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = ms - ((t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return (0);
+	}
+}
+
+static ssize_t
+kwrite(const struct kop *k, const unsigned char *msg, size_t len, bool nb)
+{
+	struct iovec	iov;
+
+	if (k->mech == MECH_SOCKETPAIR)
+		return (send(k->fd, msg, len, MSG_NOSIGNAL |
+		    (nb ? MSG_DONTWAIT : 0)));
+	if (!nb)
+		return (write(k->fd, msg, len));
+	/*
+	 * Non-blocking for this call only: O_NONBLOCK would change the
+	 * open file description, which other holders share.
+	 */
+	iov.iov_base = (void *)(uintptr_t)msg;
+	iov.iov_len = len;
+	return (pwritev2(k->fd, &iov, 1, -1, RWF_NOWAIT));
+}
+
+static ssize_t
+kread(const struct kop *k, unsigned char *buf, size_t len, bool nb,
+    int32_t *flags)
+{
+	struct iovec	iov;
+	ssize_t		n;
+
+	if (k->mech == MECH_SOCKETPAIR) {
+		n = recv(k->fd, buf, len, (nb ? MSG_DONTWAIT : 0) |
+		    (k->socktype != SOCK_STREAM ? MSG_TRUNC : 0));
+		if (n > (ssize_t)len)
+			*flags |= KD_TRUNC;
+		return (n);
+	}
+	if (!nb)
+		return (read(k->fd, buf, len));
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	return (preadv2(k->fd, &iov, 1, -1, RWF_NOWAIT));
+}
+
+/*
+ * One operation: say "about to" (the broker then watches /proc for the
+ * sleep), make the syscall, say what came of it.  A --timeout is a
+ * poll(2) deadline before a non-blocking call, as an event loop does.
+ */
+void
+kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
+{
+	static unsigned char	 out[sizeof(struct kdone) + MSG_LEN_MAX];
+	struct kop		 k;
+	struct kdone		 d;
+	const unsigned char	*msg;
+	size_t			 mlen, size, got = 0;
+	ssize_t			 n;
+	bool			 nb;
+	int			 r;
+
+	if (len < sizeof(k))
+		return;
+	memcpy(&k, body, sizeof(k));
+	msg = body + sizeof(k);
+	mlen = len - sizeof(k);
+	nb = k.nonblock != 0;
+	memset(&d, 0, sizeof(d));
+	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
+	if (k.timeout_ms >= 0 && !nb) {
+		r = kwait(k.fd, k.kind == OP_SEND ? POLLOUT : POLLIN,
+		    k.timeout_ms);
+		if (r == 0) {
+			d.err = ETIMEDOUT;
+			goto done;
+		}
+		nb = true;
+	}
+	if (k.kind == OP_SEND)
+		n = kwrite(&k, msg, mlen, nb);
+	else {
+		size = k.max > 0 && k.max < MSG_LEN_MAX ? k.max : MSG_LEN_MAX;
+		n = kread(&k, out + sizeof(d), size, nb, &d.flags);
+		if (n > 0)
+			got = (size_t)n < size ? (size_t)n : size;
+	}
+	if (n == -1)
+		d.err = errno;
+	else
+		d.n = n;
+done:
+	memcpy(out, &d, sizeof(d));
+	(void)wire_send(sock, WIRE_KDONE, id, out, sizeof(d) + got);
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# Kernel channels (spec 8): real pipes, FIFOs and socket pairs, used by
+# the processes themselves.  What the transcript says must be what the
+# kernel did: wait channels from /proc, EOF and EPIPE when the kernel
+# gives them, nothing left behind.
+
+load test_helper/common
+load test_helper/background
+
+stderr_has() {
+	[[ "$stderr" == *"$1"* ]] || { echo "stderr: $stderr" >&2; false; }
+}
+
+big() {
+	printf '"%*s"' "$1" '' | tr ' ' x
+}
+
+@test "a pipe carries bytes from the writer's write(2) to the reader's read(2)" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B
+A send p hello; A send p world; B recv p; B recv p -n'
+	assert_line 'p created: pipe (kernel), capacity 65536 bytes, held by A:w B:r'
+	assert_line 'A sent "hello" on p [p 5/65536]'
+	# A stream: two writes, one read takes both.
+	assert_line 'B received "helloworld" from p [p 0/65536]'
+	assert_line 'B would block: recv on p (empty)'
+}
+
+@test "the channel event says kind, mechanism, buffering, format and delivery" {
+	run -0 --separate-stderr ipc --json -c 'spawn A B; channel p pipe size=4096 from A to B
+channel s socketpair dgram between A B; channels'
+	assert_line --partial '"type":"channel","seq":3,"chan":"p","kind":"kernel","mechanism":"pipe","buffering":"kernel","capacity":4096,"format":"stream","delivery":"fifo","holders":"A:w B:r"'
+	assert_line --partial '"chan":"s","kind":"kernel","mechanism":"socketpair","socktype":"dgram","buffering":"kernel"'
+	assert_line --partial '"format":"datagram"'
+	run -0 --separate-stderr ipc --json -c 'channel c bounded 1'
+	assert_line --partial '"chan":"c","kind":"modeled","buffering":"bounded"'
+}
+
+@test "a writer to a full pipe sleeps in the kernel's pipe_write, and ps shows it" {
+	start_bg "spawn A B; channel p pipe size=4096 from A to B; A send p $(big 5000); ps; sleep 30000"
+	wait_for '"type":"ps"'
+	run grep '"status":"blocked"' "$out"
+	assert_output --partial '"reason":"full 4096/4096 bytes"'
+	a=$(pid_of A)
+	run cat "/proc/$a/wchan"
+	assert_output --regexp 'pipe_write'
+	run grep '"type":"ps"' "$out"
+	assert_output --regexp '"name":"A"[^}]*"wchan":"[a-z_]*pipe_write"'
+}
+
+@test "the fill is the kernel's, read while every holder is asleep in a syscall" {
+	run -0 --separate-stderr ipc -c "spawn A B; channel p pipe size=4096 from A to B
+channel q pipe from A to B; B recv q; A send p $(big 5000); chan p"
+	assert_line 'B blocked: recv on q (empty)'
+	assert_line 'A blocked: send on p (full 4096/4096 bytes)'
+	assert_line '  buffered:  4096 of 4096 bytes (FIONREAD)'
+	assert_line '  senders:   A'
+}
+
+@test "a reader gets end of channel when the last writer exits, or is killed from outside" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; B recv p; A exit'
+	assert_line 'B unblocked: recv on p: end of channel (every sender is gone and nothing is left): read(2) returned 0'
+	start_bg 'spawn A B; channel p pipe from A to B; B recv p; sleep 30000'
+	wait_for '"status":"blocked"'
+	kill -9 "$(pid_of A)"
+	wait_for '"error":"end of channel"'
+	run grep '"type":"unblock"' "$out"
+	assert_output --partial '"proc":"B","op":"recv","chan":"p"'
+}
+
+@test "a writer with no reader left gets EPIPE, said once, and lives on" {
+	# A failed operation makes the script's status 1.
+	run -1 --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; B exit
+A send p x; A send p y; ps'
+	assert_line 'note: the processes ignore SIGPIPE, so a write with no reader left fails with EPIPE (broken channel) instead of killing the writer'
+	assert_line 'A send on p failed: broken channel: EPIPE: no process holds a read end'
+	[ "$(grep -c 'ignore SIGPIPE' <<<"$output")" -eq 1 ]
+	assert_line --regexp '^A +[0-9]+ +ready'
+}
+
+@test "a blocked write cut short by the reader's death reports the bytes that got through" {
+	start_bg "spawn A B; channel p pipe size=4096 from A to B; A send p $(big 5000); sleep 30000"
+	wait_for '"status":"blocked"'
+	kill -9 "$(pid_of B)"
+	wait_for '"type":"unblock"'
+	run grep '"type":"unblock"' "$out"
+	assert_output --partial '"status":"ok"'
+	assert_output --partial '"size":4096'
+}
+
+@test "-n on a full pipe writes what fits and says so; on an empty one it would block" {
+	run -0 --separate-stderr ipc -c "spawn A B; channel p pipe size=4096 from A to B
+A send p -n $(big 5000); A send p -n more; B recv p -n --max 10"
+	assert_line --regexp '^A sent "x+.*" on p \(wrote 4096 of 5000 bytes\) \[p 4096/4096\]$'
+	assert_line 'A would block: send on p (full 4096/4096 bytes)'
+	assert_line 'B received "xxxxxxxxxx" from p [p 4086/4096]'
+}
+
+@test "--timeout is a poll(2) deadline in the process" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B
+B recv p --timeout 100; sleep 400; ps'
+	assert_line 'B blocked: recv on p (empty), timeout 100 ms'
+	assert_line 'B timed out: recv on p after 100 ms'
+}
+
+@test "two processes each writing to a full pipe are a deadlock, reported once" {
+	run -0 --separate-stderr ipc -c "spawn A B; channel p pipe size=4096 from A to B
+channel q pipe size=4096 from B to A; A send p $(big 5000); B send q $(big 5000); sleep 100; ps"
+	assert_line 'DEADLOCK: A, B — A waits to send on p for B; B waits to send on q for A (cycle A → B → A)'
+	[ "$(grep -c DEADLOCK <<<"$output")" -eq 1 ]
+}
+
+@test "a process that holds both ends of a full pipe can only wait for itself" {
+	run -0 --separate-stderr ipc -c "spawn A; channel p pipe size=4096 from A to A; A send p $(big 5000)"
+	assert_line --partial 'DEADLOCK: A'
+}
+
+@test "a socket pair is two-way; dgram keeps boundaries and truncates with --max; seqpacket gets EPIPE" {
+	run -1 --separate-stderr ipc -c 'spawn A B; channel s socketpair stream between A B
+A send s ping; B recv s; B send s pong; A recv s
+channel g socketpair dgram between A B; A send g "a long datagram"; A send g two
+B recv g --max 4; B recv g
+channel h socketpair seqpacket between A B; B exit; A send h x'
+	assert_line 'B received "ping" from s [s 0/212992]'
+	assert_line 'A received "pong" from s [s 0/212992]'
+	assert_line 'B received "a lo" from g (truncated to 4 bytes) [g 3/212992]'
+	assert_line 'B received "two" from g [g 0/212992]'
+	assert_line 'A send on h failed: broken channel: EPIPE: no process holds the other end'
+}
+
+@test "a FIFO takes several writers; its name is gone once the ends are open" {
+	mkdir "$BATS_TEST_TMPDIR/t"
+	TMPDIR=$BATS_TEST_TMPDIR/t run -0 --separate-stderr ipc -c 'spawn A B C
+channel f fifo from A,B to C; A send f one; B send f two; C recv f'
+	assert_line 'f created: fifo (kernel), capacity 65536 bytes, held by A:w B:w C:r'
+	assert_line 'C received "onetwo" from f [f 0/65536]'
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/t")" ]
+}
+
+@test "the broker is not on the data path: the agents make the syscalls" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	ASAN_OPTIONS=detect_leaks=0 run strace -f -qq -o "$BATS_TEST_TMPDIR/tr" \
+	    -e trace=write,read -s 64 "$IPCPLAY" --json -c 'spawn A B
+channel p pipe from A to B; A send p PAYLOAD-xyzzy; B recv p'
+	assert_success
+	a=$(grep -o '"proc":"A","pid":[0-9]*' <<<"$output" | cut -d: -f3)
+	b=$(grep -o '"proc":"B","pid":[0-9]*' <<<"$output" | cut -d: -f3)
+	# A wrote the payload into the pipe and B read it out, each itself
+	# (strace may split a call that sleeps: "<... read resumed>").
+	tr=$BATS_TEST_TMPDIR/tr
+	run grep -E "^$a +write\([0-9]+, \"PAYLOAD-xyzzy\", 13" "$tr"
+	assert_success
+	run grep -E "^$b +(read\([0-9]+, |<\.\.\. read resumed>)\"PAYLOAD-xyzzy\"" "$tr"
+	assert_success
+	# The broker prints it, but never reads or writes it on a channel.
+	broker=$(awk 'NR == 1 { print $1 }' "$tr")
+	run grep -E "^$broker +((read|write)\([0-9]+, |<\.\.\. (read|write) resumed>)\"PAYLOAD" "$tr"
+	assert_failure
+}
+
+@test "a signal to a process asleep in a syscall is caught, and the playground goes on" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B
+B recv p; A signal B USR1; A send p hi'
+	assert_line 'B caught USR1 from A'
+	assert_line 'B unblocked: received "hi" from p [p 0/65536]'
+}
+
+@test "kernel channels refuse what the model alone can do, with the reason" {
+	run --separate-stderr ipc -c 'spawn A B C; channel p pipe from A to B; tap p'
+	stderr_has "tap: p is a pipe: its bytes go from process to process through the kernel and never cross ipcplay"
+	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B format=stream'
+	stderr_has 'format= is for modeled channels'
+	run --separate-stderr ipc -c 'spawn A B C; channel s socketpair stream between A B C'
+	stderr_has 'a socket pair joins two processes'
+	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; B send p x'
+	stderr_has 'B holds no write end of p'
+	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A'
+	stderr_has 'a pipe needs its holders'
+}
+
+@test "SIGKILL of ipcplay leaves no process, FIFO or directory behind" {
+	mkdir "$BATS_TEST_TMPDIR/t"
+	TMPDIR=$BATS_TEST_TMPDIR/t start_bg 'spawn A B; channel f fifo from A to B
+channel p pipe size=4096 from A to B; B recv f; sleep 30000'
+	wait_for '"status":"blocked"'
+	kids=$(pids)
+	kill -9 "$bg"
+	all_gone $kids
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/t")" ]
+}
