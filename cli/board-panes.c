@@ -211,6 +211,9 @@ pane_procs_draw(struct board *b, struct pane *p)
 			if (pi->callee != NULL)
 				snprintf(what, sizeof(what), "reply from %s",
 				    pi->callee);
+			else if (pi->kernel && pi->wchan[0] != '\0')
+				snprintf(what, sizeof(what), "%s %s in %s",
+				    op_name(pi->op), pi->chan, pi->wchan);
 			else
 				snprintf(what, sizeof(what), "%s %s",
 				    op_name(pi->op), pi->chan != NULL ?
@@ -415,10 +418,16 @@ pane_chans_draw(struct board *b, struct pane *p)
 		if (ci->nsenders > 0 || ci->nreceivers > 0)
 			board_attr_off(b, p->win, C_BLOCKED, 0);
 		y++;
-		snprintf(line, sizeof(line), "  msgs %llu copies %llu drops "
-		    "%llu", (unsigned long long)ci->c_messages,
-		    (unsigned long long)ci->c_copies,
-		    (unsigned long long)ci->c_drops);
+		if (ci->mechanism != MECH_MODELED)
+			snprintf(line, sizeof(line), "  held by %s  writes %llu",
+			    ci->holders != NULL && *ci->holders != '\0' ?
+			    ci->holders : "nobody",
+			    (unsigned long long)ci->c_messages);
+		else
+			snprintf(line, sizeof(line), "  msgs %llu copies %llu "
+			    "drops %llu", (unsigned long long)ci->c_messages,
+			    (unsigned long long)ci->c_copies,
+			    (unsigned long long)ci->c_drops);
 		board_put(p->win, y++, 1, line);
 	}
 }

@@ -58,6 +58,7 @@ proc_fill_info(struct proc *p, struct proc_info *pi)
 			pi->chan = p->op->names[p->op->next];
 		if (p->op->call)
 			pi->op = OP_CALL;
+		pi->kernel = p->op->kernel;
 		if (p->op->kind == OP_CALL && p->op->callee != NULL)
 			pi->callee = p->op->callee->name;
 	}

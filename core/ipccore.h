@@ -257,6 +257,7 @@ struct proc_info {
 	const char	*callee;	/* a call waiting for its reply */
 	char		 kstate;	/* from /proc: 'S', 'R', ... or '-' */
 	char		 wchan[48];	/* where it sleeps in the kernel */
+	bool		 kernel;	/* its operation is its own syscall */
 	int		 exit_code;	/* -1 if killed */
 	int		 exit_sig;
 	bool		 has_last;

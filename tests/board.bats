@@ -375,3 +375,17 @@ teardown() {
 	wait_screen 'ipcplay>'
 	wait_screen_re "^│history .*: Is a directory \(this session's lines are"
 }
+
+@test "a kernel pipe's fill is a bar of its capacity, and a blocked writer shows its wait channel" {
+	COLS=100 ROWS=30
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	type_keys 'spawn A B; channel p pipe size=4096 from A to B' Enter
+	wait_screen_re 'p +pipe 0/4096 +\[\.+\]'
+	wait_screen 'held by A:w B:r  writes 0'
+	type_keys "A send p $(printf '%*s' 2048 '' | tr ' ' y)" Enter
+	wait_screen_re 'p +pipe 2048/4096 +\[█+\.+\]'
+	type_keys "A send p $(printf '%*s' 4000 '' | tr ' ' y)" Enter
+	wait_screen_re 'A +[0-9]+ BLOCKED +send p in [a-z_]*pip'
+	wait_screen 'senders: A  receivers: -'
+}
