@@ -344,6 +344,23 @@ ex_caught(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 	return (0);
 }
 
+/* The kernel function it sleeps in (/proc/PID/wchan) contains TEXT. */
+static int
+ex_wchan(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
+    char **found)
+{
+	(void)ctx;
+	(void)n;
+	if (s->pi.state != PS_EXITED && strstr(s->pi.wchan, w[3].s) != NULL)
+		return (1);
+	if (s->pi.state == PS_EXITED)
+		xasprintf(found, "%s has exited", s->pi.name);
+	else
+		xasprintf(found, "%s sleeps in %s", s->pi.name,
+		    s->pi.wchan[0] != '\0' ? s->pi.wchan : "nothing (running)");
+	return (0);
+}
+
 static int
 ex_holds(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
     char **found)
@@ -439,6 +456,8 @@ const struct expect_form expect_forms[] = {
 	    ex_received },
 	{ EXS_PROC, "caught", "N", 1, 1, { A_NUMBER }, false, NULL,
 	    ex_caught },
+	{ EXS_PROC, "wchan", "TEXT", 1, 1, { A_TEXT }, false, NULL,
+	    ex_wchan },
 	{ EXS_CHAN, "holds", "N", 1, 1, { A_NUMBER }, false, NULL, ex_holds },
 	{ EXS_CHAN, "contains", "MSG...", 0, -1, { A_MSG }, true, NULL,
 	    ex_contains },
@@ -623,6 +642,8 @@ const struct cmd_entry cmd_expect_entry = {
 	.help = "Check a claim; print \"expect ... ok\" or fail with what was "
 	    "found.  WHAT is one of: P blocked [send|recv|poll|call] [CH]; P ready; "
 	    "P exited [CODE]; P received MSG; P caught N (signals handled); "
+	    "P wchan TEXT (it sleeps in a kernel function containing TEXT, as "
+	    "/proc/PID/wchan says); "
 	    "CH holds N; CH contains MSG... (exactly, oldest first); "
 	    "CH COUNTER N (messages, bytes, copies, wakeups, drops, dups, "
 	    "reorders); deadlock [P...]; no deadlock; saw TEXT (a line "

@@ -17,7 +17,8 @@
 #include "sb.h"
 
 static const char send_usage[] =
-    "PROC send CHAN[,CHAN...] MSG [-n] [--timeout MS] [--atomic]";
+    "PROC send CHAN[,CHAN...] MSG [-n] [--timeout MS] [--atomic] "
+    "[--size N]";
 
 static enum cmd_result
 cmd_spawn_exec(struct ctx *ctx, struct word *w, size_t n)
@@ -160,7 +161,8 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 }
 
 /* The options of the operations, for completion. */
-static const char *const send_opts[] = { "-n", "--timeout", "--atomic", NULL };
+static const char *const send_opts[] = { "-n", "--timeout", "--atomic",
+    "--size", NULL };
 static const char *const timeout_opts[] = { "--timeout", NULL };
 static const char *const recv_opts[] = { "-n", "--timeout", "--max", NULL };
 static const char *const poll_opts[] = { "-w", "-n", "--timeout", NULL };
@@ -231,6 +233,16 @@ op_options(struct ctx *ctx, struct word *w, size_t n, struct op_request *rq,
 			    &v) == -1)
 				return (-1);
 			rq->max = (size_t)v;
+		} else if (strcmp(w[i].s, "--size") == 0) {
+			if (i + 1 >= n) {
+				cmd_fail(ctx, &w[i], "--size needs a number of "
+				    "bytes");
+				return (-1);
+			}
+			if (parse_uint(ctx, &w[++i], 1, MSG_LEN_MAX, "--size",
+			    &v) == -1)
+				return (-1);
+			rq->size = (size_t)v;
 		}
 	}
 	if (rq->nonblock && rq->timeout_ms >= 0) {
@@ -298,15 +310,16 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	struct op_request	 rq;
 	struct word		*pos[8];
-	size_t			 npos;
+	size_t			 npos, i;
 	enum cmd_result		 r;
+	unsigned char		*big = NULL;
 	bool			 call;
 
 	call = strcmp(w[1].s, "call") == 0;
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = call ? OP_CALL : OP_SEND;
-	if (n > 10)
-		return (cmd_fail(ctx, &w[10], "%s: too many arguments",
+	if (n > 12)
+		return (cmd_fail(ctx, &w[12], "%s: too many arguments",
 		    w[1].s));
 	if (op_options(ctx, w, n, &rq, pos, &npos) == -1)
 		return (CMD_FAIL);
@@ -328,7 +341,21 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.chanspec = pos[0]->s;
 	rq.msg = (const unsigned char *)pos[1]->s;
 	rq.len = pos[1]->len;
+	if (rq.size > 0) {
+		/* MSG again and again, cut at N bytes: a 4 KiB write. */
+		if (rq.len == 0) {
+			free_chans(rq.chans, rq.nchans);
+			return (cmd_fail(ctx, pos[1], "--size repeats the "
+			    "message, which is empty"));
+		}
+		big = xmalloc(rq.size);
+		for (i = 0; i < rq.size; i++)
+			big[i] = (unsigned char)pos[1]->s[i % pos[1]->len];
+		rq.msg = big;
+		rq.len = rq.size;
+	}
 	r = op_run(ctx, w, &rq);
+	free(big);
 	free_chans(rq.chans, rq.nchans);
 	return (r);
 }
@@ -339,9 +366,10 @@ const struct cmd_entry cmd_send_entry = {
 	.help = "PROC sends MSG on CHAN (a channel or a mailbox @NAME); it "
 	    "blocks while CHAN cannot take it.  -n returns at once instead; "
 	    "--timeout gives up after MS milliseconds.  Several channels get "
-	    "the message in turn; with --atomic all or none.",
+	    "the message in turn; with --atomic all or none.  --size N sends "
+	    "N bytes: MSG repeated, cut at N (to fill a pipe).",
 	.example = "A send c1 \"hello\"",
-	.min_args = 2, .max_args = 7, .proc_op = true,
+	.min_args = 2, .max_args = 9, .proc_op = true,
 	.args = { A_CHAN_SEND, A_MSG }, .opts = send_opts,
 	.exec = cmd_send_exec,
 };

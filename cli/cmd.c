@@ -254,7 +254,8 @@ cmd_is_option(const struct cmd_entry *ce, const struct word *w)
 bool
 cmd_option_has_value(const char *s)
 {
-	return (strcmp(s, "--timeout") == 0 || strcmp(s, "--max") == 0);
+	return (strcmp(s, "--timeout") == 0 || strcmp(s, "--max") == 0 ||
+	    strcmp(s, "--size") == 0);
 }
 
 /* The kind at argument position pos (options not counted), or A_END. */

@@ -35,14 +35,28 @@ struct trace_ring {
 #define C_DIM	"\033[2m"
 #define C_CYAN	"\033[36m"
 
+#define MSG_SHOWN_MAX	200	/* longer messages are shown cut */
+#define MSG_SHOWN_HEAD	40
+
 static const char *
 msgq(struct sb *b, const struct event *ev)
 {
-	char	*q;
+	const unsigned char	*m;
+	char			*q;
+	size_t			 k;
 
-	q = word_quote(ev->msg != NULL ? ev->msg : (const unsigned char *)"",
-	    ev->len);
-	sb_puts(b, q);
+	m = ev->msg != NULL ? ev->msg : (const unsigned char *)"";
+	if (ev->len <= MSG_SHOWN_MAX) {
+		q = word_quote(m, ev->len);
+		sb_puts(b, q);
+		free(q);
+		return ("");
+	}
+	/* A long one (a pipe's 4 KiB): its start, and how long it is. */
+	k = word_quote_fit(m, ev->len, MSG_SHOWN_HEAD);
+	q = word_quote(m, k);
+	q[strlen(q) - 1] = '\0';
+	sb_printf(b, "%s%s\" (%zu bytes)", q, glyph(G_ELLIPSIS), ev->len);
 	free(q);
 	return ("");
 }

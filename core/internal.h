@@ -108,6 +108,7 @@ struct proc {
 	int		 ctl_fd;	/* its control thread, or -1 (kchan.c) */
 	int		 next_kfd;	/* number for the next kernel end */
 	bool		 kping;		/* a ping kchan_watch answers */
+	bool		 kcheck;	/* blocked in a syscall: still? */
 	struct op	*op;
 	struct chan	*mailbox;
 	int		 exit_code;

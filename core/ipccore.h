@@ -243,6 +243,7 @@ struct op_request {
 	bool		 writable;	/* poll -w */
 	int		 timeout_ms;	/* -1: none */
 	size_t		 max;		/* recv --max; 0: none */
+	size_t		 size;		/* send --size; 0: the message as is */
 	int		 sig;		/* signal, mask, unmask */
 	const char	*target;	/* signal */
 	int		 code;		/* exit */

@@ -452,10 +452,41 @@ kchan_watching(const struct engine *e)
 	const struct proc	*p;
 
 	TAILQ_FOREACH(p, &e->procs, entry) {
-		if (kwatched(p) || p->kping)
+		if (kwatched(p) || p->kping || p->kcheck)
 			return (true);
 	}
 	return (false);
+}
+
+/*
+ * Something happened in the kernel (a syscall returned, a holder died):
+ * a process asleep in a syscall may have been woken by it, inside the
+ * kernel, before we heard of it.  Until it is seen asleep again or its
+ * answer comes, the playground is not quiet -- so a script's next line
+ * sees what the kernel did.
+ */
+static void
+kchan_recheck(struct engine *e, struct proc *except)
+{
+	struct proc	*p;
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p == except || p->kcheck || p->state != PS_BLOCKED ||
+		    p->op == NULL || !p->op->kernel)
+			continue;
+		p->kcheck = true;
+		p->pending++;
+	}
+}
+
+static void
+kchan_checked(struct proc *p)
+{
+	if (!p->kcheck)
+		return;
+	p->kcheck = false;
+	if (p->pending > 0)
+		p->pending--;
 }
 
 /* A ping stands for "every signal sent to p is handled": now it is. */
@@ -569,13 +600,14 @@ kchan_watch(struct engine *e)
 			kchan_pong(p);	/* back in its loop: all handled */
 			continue;
 		}
-		if (!(kwatched(p) || (p->kping && p->op->kstarted)) ||
-		    !kchan_asleep(p->pid))
+		if (!(kwatched(p) || p->kcheck || (p->kping &&
+		    p->op->kstarted)) || !kchan_asleep(p->pid))
 			continue;
 		/* What it said before it slept comes first. */
 		id = p->op->id;
 		proc_read(e, p);
 		kchan_pong(p);
+		kchan_checked(p);
 		if (kwatched(p) && p->op->id == id)
 			kchan_block(e, p);
 	}
@@ -617,6 +649,8 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 	if (!op->blocked && p->pending > 0)
 		p->pending--;
 	kchan_pong(p);		/* its handlers ran before the syscall returned */
+	kchan_checked(p);
+	kchan_recheck(e, p);
 	memset(&ev, 0, sizeof(ev));
 	kchan_ev_fill(c, op, &ev);
 	eof = d.err == 0 && d.n == 0 && op->kind == OP_RECV &&
@@ -744,6 +778,7 @@ kchan_proc_gone(struct engine *e, struct proc *p)
 				c->ends[i].open = false;
 		}
 	}
+	kchan_recheck(e, p);	/* EOF and EPIPE wake the others */
 }
 
 /*

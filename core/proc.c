@@ -656,7 +656,7 @@ proc_gone(struct engine *e, struct proc *p, int status)
 	}
 	p->state = PS_EXITED;
 	p->pending = 0;
-	p->kping = false;
+	p->kping = p->kcheck = false;
 	p->dying = false;
 	e->nlive--;
 	memset(&ev, 0, sizeof(ev));

@@ -11,10 +11,6 @@ stderr_has() {
 	[[ "$stderr" == *"$1"* ]] || { echo "stderr: $stderr" >&2; false; }
 }
 
-big() {
-	printf '"%*s"' "$1" '' | tr ' ' x
-}
-
 @test "a pipe carries bytes from the writer's write(2) to the reader's read(2)" {
 	run -0 --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B
 A send p hello; A send p world; B recv p; B recv p -n'
@@ -36,7 +32,7 @@ channel s socketpair dgram between A B; channels'
 }
 
 @test "a writer to a full pipe sleeps in the kernel's pipe_write, and ps shows it" {
-	start_bg "spawn A B; channel p pipe size=4096 from A to B; A send p $(big 5000); ps; sleep 30000"
+	start_bg "spawn A B; channel p pipe size=4096 from A to B; A send p x --size 5000; ps; sleep 30000"
 	wait_for '"type":"ps"'
 	run grep '"status":"blocked"' "$out"
 	assert_output --partial '"reason":"full 4096/4096 bytes"'
@@ -49,7 +45,7 @@ channel s socketpair dgram between A B; channels'
 
 @test "the fill is the kernel's, read while every holder is asleep in a syscall" {
 	run -0 --separate-stderr ipc -c "spawn A B; channel p pipe size=4096 from A to B
-channel q pipe from A to B; B recv q; A send p $(big 5000); chan p"
+channel q pipe from A to B; B recv q; A send p x --size 5000; chan p"
 	assert_line 'B blocked: recv on q (empty)'
 	assert_line 'A blocked: send on p (full 4096/4096 bytes)'
 	assert_line '  buffered:  4096 of 4096 bytes (FIONREAD)'
@@ -78,7 +74,7 @@ A send p x; A send p y; ps'
 }
 
 @test "a blocked write cut short by the reader's death reports the bytes that got through" {
-	start_bg "spawn A B; channel p pipe size=4096 from A to B; A send p $(big 5000); sleep 30000"
+	start_bg "spawn A B; channel p pipe size=4096 from A to B; A send p x --size 5000; sleep 30000"
 	wait_for '"status":"blocked"'
 	kill -9 "$(pid_of B)"
 	wait_for '"type":"unblock"'
@@ -89,8 +85,8 @@ A send p x; A send p y; ps'
 
 @test "-n on a full pipe writes what fits and says so; on an empty one it would block" {
 	run -0 --separate-stderr ipc -c "spawn A B; channel p pipe size=4096 from A to B
-A send p -n $(big 5000); A send p -n more; B recv p -n --max 10"
-	assert_line --regexp '^A sent "x+.*" on p \(wrote 4096 of 5000 bytes\) \[p 4096/4096\]$'
+A send p -n x --size 5000; A send p -n more; B recv p -n --max 10"
+	assert_line 'A sent "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…" (5000 bytes) on p (wrote 4096 of 5000 bytes) [p 4096/4096]'
 	assert_line 'A would block: send on p (full 4096/4096 bytes)'
 	assert_line 'B received "xxxxxxxxxx" from p [p 4086/4096]'
 }
@@ -104,13 +100,13 @@ B recv p --timeout 100; sleep 400; ps'
 
 @test "two processes each writing to a full pipe are a deadlock, reported once" {
 	run -0 --separate-stderr ipc -c "spawn A B; channel p pipe size=4096 from A to B
-channel q pipe size=4096 from B to A; A send p $(big 5000); B send q $(big 5000); sleep 100; ps"
+channel q pipe size=4096 from B to A; A send p x --size 5000; B send q x --size 5000; sleep 100; ps"
 	assert_line 'DEADLOCK: A, B — A waits to send on p for B; B waits to send on q for A (cycle A → B → A)'
 	[ "$(grep -c DEADLOCK <<<"$output")" -eq 1 ]
 }
 
 @test "a process that holds both ends of a full pipe can only wait for itself" {
-	run -0 --separate-stderr ipc -c "spawn A; channel p pipe size=4096 from A to A; A send p $(big 5000)"
+	run -0 --separate-stderr ipc -c "spawn A; channel p pipe size=4096 from A to A; A send p x --size 5000"
 	assert_line --partial 'DEADLOCK: A'
 }
 
@@ -186,4 +182,32 @@ channel p pipe size=4096 from A to B; B recv f; sleep 30000'
 	kill -9 "$bg"
 	all_gone $kids
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/t")" ]
+}
+
+@test "--size repeats the message to N bytes; the transcript shows a long one by its start and length" {
+	run -0 --separate-stderr ipc --json -c 'spawn A B; channel c unbounded format=stream
+A send c abc --size 7; B recv c'
+	assert_line --partial '"msg":"abcabca","size":7'
+	run -0 --separate-stderr ipc -c 'spawn A B; channel c unbounded; A send c ab --size 201; A send c ab --size 200'
+	assert_line 'A sent "abababababababababababababababababababab…" (201 bytes) on c [c 1]'
+	assert_line --regexp '^A sent "(ab){100}" on c \[c 2\]$'
+	run --separate-stderr ipc -c 'spawn A; channel c unbounded; A send c "" --size 3'
+	stderr_has '--size repeats the message, which is empty'
+	run --separate-stderr ipc -c 'spawn A; channel c unbounded; A send c x --size 70000'
+	stderr_has "--size '70000' is too large (1 to 65536)"
+}
+
+@test "expect P wchan checks where the kernel has P asleep" {
+	run -1 --separate-stderr ipc -c 'spawn A B; channel p pipe size=4096 from A to B
+A send p x --size 5000; expect A wchan pipe_write; expect B wchan pipe_write'
+	assert_line 'expect A wchan pipe_write ... ok'
+	assert_line --regexp '^expect B wchan pipe_write \.\.\. FAILED: B sleeps in [a-z_]+$'
+}
+
+@test "a reader's syscall wakes a blocked writer in the kernel; the next line already sees it" {
+	for _ in 1 2 3 4 5; do
+		run -0 --separate-stderr ipc -c 'spawn A B; channel p pipe size=4096 from A to B
+A send p x --size 4096; A send p more; B recv p; expect A ready; expect p holds 4'
+		refute_output --partial FAILED
+	done
 }

@@ -20,7 +20,8 @@ event loops:event-loops
 formats:formats
 guarantees:guarantees
 advantages:interposition
-costs:costs'
+costs:costs
+kernel channels:kernel-pipes'
 
 setup() {
 	# The ASan build lives in build-asan/, with no lessons beside it.
@@ -79,6 +80,7 @@ player_input() {
 	batch_lesson 11-interposition
 }
 @test "lesson 12 costs holds in batch mode" { batch_lesson 12-costs; }
+@test "lesson 13 kernel-pipes holds in batch mode" { batch_lesson 13-kernel-pipes; }
 
 @test "every lesson file runs in batch mode with --bail and exit 0" {
 	for f in "$LESSONS"/[0-9]*-*.ipc; do
