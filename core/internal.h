@@ -109,6 +109,8 @@ struct proc {
 	int		 next_kfd;	/* number for the next kernel end */
 	bool		 kping;		/* a ping kchan_watch answers */
 	bool		 kcheck;	/* blocked in a syscall: still? */
+	uint64_t	 kseen_ms;	/* when it entered the syscall or was
+					   last woken (kchan.c) */
 	struct op	*op;
 	struct chan	*mailbox;
 	int		 exit_code;
@@ -394,12 +396,15 @@ struct kop {
 };
 
 #define KD_TRUNC	0x1	/* a datagram longer than the buffer */
+#define KD_FILL		0x2	/* inq and cap are this channel's fill */
 
 struct kdone {
 	int32_t		 err;		/* errno, 0, or ETIMEDOUT */
 	int32_t		 flags;
 	int64_t		 n;		/* bytes written, read, or the
 					   datagram's real length */
+	int64_t		 inq;		/* FIONREAD right after (KD_FILL) */
+	int64_t		 cap;
 };
 
 /* The control thread's question and answer (one descriptor). */

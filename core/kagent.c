@@ -263,6 +263,23 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 		d.err = errno;
 	else
 		d.n = n;
+	/*
+	 * The fill the operation left, measured here on our own end: the
+	 * same number the control thread would give the broker, for one
+	 * round trip less.  (A socket's own FIONREAD is what it may read,
+	 * so only a receive on a socket pair can say it this way.)
+	 */
+	if (k.mech != MECH_SOCKETPAIR || k.kind == OP_RECV) {
+		struct kstat_rq	rq = { k.fd, k.mech };
+		struct kstat	st;
+
+		kstat_of(&rq, &st);
+		if (st.err == 0) {
+			d.flags |= KD_FILL;
+			d.inq = st.inq;
+			d.cap = st.cap;
+		}
+	}
 done:
 	memcpy(out, &d, sizeof(d));
 	(void)wire_send(sock, WIRE_KDONE, id, out, sizeof(d) + got);

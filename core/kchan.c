@@ -33,6 +33,7 @@
 #include "internal.h"
 
 #define KSTAT_WAIT_MS	200	/* a control thread answers at once */
+#define KWATCH_MS	1	/* a syscall not back by then may sleep */
 
 static void
 kend_add(struct chan *c, struct proc *p, int fd, int side)
@@ -437,6 +438,7 @@ kchan_started(struct engine *e, struct proc *p)
 {
 	(void)e;
 	p->op->kstarted = true;
+	p->kseen_ms = now_ms();
 }
 
 static bool
@@ -475,6 +477,7 @@ kchan_recheck(struct engine *e, struct proc *except)
 		    p->op == NULL || !p->op->kernel)
 			continue;
 		p->kcheck = true;
+		p->kseen_ms = now_ms();
 		p->pending++;
 	}
 }
@@ -594,14 +597,22 @@ kchan_watch(struct engine *e)
 {
 	struct proc	*p;
 	uint32_t	 id;
+	uint64_t	 now;
 
+	now = now_ms();
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->kping && (p->op == NULL || !p->op->kernel)) {
 			kchan_pong(p);	/* back in its loop: all handled */
 			continue;
 		}
 		if (!(kwatched(p) || p->kcheck || (p->kping &&
-		    p->op->kstarted)) || !kchan_asleep(p->pid))
+		    p->op->kstarted)))
+			continue;
+		/*
+		 * Most syscalls return at once: give the answer a moment to
+		 * come before reading /proc, which costs more than a step.
+		 */
+		if (now < p->kseen_ms + KWATCH_MS || !kchan_asleep(p->pid))
 			continue;
 		/* What it said before it slept comes first. */
 		id = p->op->id;
@@ -652,7 +663,11 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 	kchan_checked(p);
 	kchan_recheck(e, p);
 	memset(&ev, 0, sizeof(ev));
-	kchan_ev_fill(c, op, &ev);
+	if (d.flags & KD_FILL) {
+		ev.fill = (size_t)d.inq;
+		ev.capacity = (long)d.cap;
+	} else
+		kchan_ev_fill(c, op, &ev);
 	eof = d.err == 0 && d.n == 0 && op->kind == OP_RECV &&
 	    !(c->mech == MECH_SOCKETPAIR && c->socktype == SOCK_DGRAM);
 	if (d.err == 0 && !eof) {

@@ -6,7 +6,10 @@
 #   2. scale: spawning N processes, creating 2N channels and detecting the
 #      deadlock of an N-process ring, for N = 100, 200, 400 (time per
 #      extra "deadlock" check shows the check itself is linear);
-#   3. a whole 10,000-command batch script.
+#   3. a whole 10,000-command batch script;
+#   4. the same step on a kernel pipe channel (the processes make the
+#      write(2) and read(2) themselves), as a ratio to a raw round trip
+#      over two pipes, and beside the modeled bounded step of 1.
 set -eu
 cd "$(dirname "$0")/../.."
 BIN=${IPCPLAY:-./ipcplay}
@@ -84,6 +87,28 @@ awk -v b100="$base100" -v b200="$base200" -v b400="$base400" \
 	    b100 / 1e6, b200 / 1e6, b400 / 1e6, b200 < 1e9 ? "PASS" : "FAIL"
 	printf "   deadlock check (per extra \"deadlock\" command of 300, printing included): N=100 %.2f ms, N=200 %.2f ms, N=400 %.2f ms; 400/200 = %.2f (linear: about 2) (target N=200 < 5 ms) %s\n",
 	    c100 / 1e6, c200 / 1e6, c400 / 1e6, c400 / c200, c200 < 5e6 ? "PASS" : "FAIL"
+}'
+
+# 4: a kernel pipe's step, against a raw pipe round trip.
+{
+	echo 'spawn A B'
+	echo 'channel p pipe from A to B'
+} > "$tmp/kempty.ipc"
+cp "$tmp/kempty.ipc" "$tmp/ksteps.ipc"
+i=0
+while [ $i -lt 5000 ]; do
+	echo 'A send p x'
+	echo 'B recv p'
+	i=$((i + 1))
+done >> "$tmp/ksteps.ipc"
+prtt=$(for _ in $(seq $REPEAT); do $PIN build/bench/rtt 200000 pipe; done | median)
+kfull=$(for _ in $(seq $REPEAT); do time_ns $PIN "$BIN" "$tmp/ksteps.ipc"; done | median)
+kempty=$(for _ in $(seq $REPEAT); do time_ns $PIN "$BIN" "$tmp/kempty.ipc"; done | median)
+kstep=$(( (kfull - kempty) / 10000 ))
+awk -v k="$kstep" -v r="$prtt" -v s="$step" 'BEGIN {
+	ratio = k / r
+	printf "4. kernel pipe step: %.2f us per send/recv command (modeled bounded: %.2f us); raw pipe round trip %.2f us; ratio %.2fx (target <= 4x) %s\n",
+	    k / 1000, s / 1000, r / 1000, ratio, ratio <= 4 ? "PASS" : "FAIL"
 }'
 
 # 3: the whole script.
