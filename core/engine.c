@@ -723,11 +723,16 @@ engine_submit(struct engine *e, const char *name,
 	if (kr == 1) {
 		/* The agent makes the syscall itself (kchan.c). */
 		op->kernel = true;
-		op->chans = xcalloc(1, sizeof(*op->chans));
-		op->chans[0] = kc;
-		op->kfd = ke->fd;
-		op->kside = ke->side;
-		if (kchan_submit(e, p) == -1) {
+		if (op->kind == OP_POLL)
+			r = kpoll_submit(e, p);
+		else {
+			op->chans = xcalloc(1, sizeof(*op->chans));
+			op->chans[0] = kc;
+			op->kfd = ke->fd;
+			op->kside = ke->side;
+			r = kchan_submit(e, p);
+		}
+		if (r == -1) {
 			p->dying = true;
 			return (0);
 		}

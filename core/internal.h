@@ -20,6 +20,7 @@
 
 struct proc;
 struct chan;
+struct kdone;
 
 struct msg {
 	TAILQ_ENTRY(msg) entry;
@@ -86,6 +87,11 @@ struct op {
 	bool		 kstarted;	/* ... and said it is about to */
 	int		 kfd;		/* with this descriptor */
 	int		 kside;
+	int		*kfds;		/* a poll: each channel's descriptor,
+					   -1 for a modeled one (kpoll.c) */
+	int		*ksides;
+	bool		 knotified;	/* ... told a modeled one is ready */
+	bool		 kwoken;	/* ... while blocked: an answer due */
 };
 
 struct proc {
@@ -346,6 +352,16 @@ int	 kchan_interpose(const struct chan *, char **);
 void	 kchan_reason(struct engine *, struct chan *, struct op *, char *,
 	    size_t);
 
+/* kpoll.c: a poll over kernel channels, modeled ones among them */
+int	 kpoll_request(struct engine *, struct proc *,
+	    const struct op_request *, char **);
+int	 kpoll_submit(struct engine *, struct proc *);
+bool	 kpoll_retry(struct engine *, struct proc *);
+void	 kpoll_done(struct engine *, struct proc *, const struct kdone *,
+	    const unsigned char *, size_t);
+void	 kpoll_block_event(struct proc *, struct event *);
+bool	 kpoll_on(const struct op *, const struct chan *, int *);
+
 /* kagent.c: kernel channels, the agent's side */
 void	 kagent_fds(const unsigned char *, size_t, const int *, size_t);
 void	 kagent_op(int, uint32_t, const unsigned char *, size_t);
@@ -371,6 +387,7 @@ enum wire_type {
 	WIRE_KFDS,	/* kernel ends (SCM_RIGHTS): i32 number for each */
 	WIRE_KOP,	/* a syscall on a kernel end: struct kop + bytes */
 	WIRE_KCLOSE,	/* i32 numbers to close */
+	WIRE_KREADY,	/* a poll's modeled channel is ready */
 	/* agent -> broker */
 	WIRE_REQ = 32,	/* the request itself: u32 id + message bytes */
 	WIRE_KILLED,	/* i32 errno of kill(2) */
@@ -393,6 +410,11 @@ struct kop {
 	int32_t		 nonblock;
 	int32_t		 timeout_ms;	/* -1: none */
 	uint32_t	 max;		/* recv: buffer size */
+	int32_t		 writable;	/* poll -w */
+	int32_t		 nfds;		/* poll: int32 descriptors follow */
+	int32_t		 mready;	/* poll: a modeled channel is ready */
+	int32_t		 watch;		/* poll: modeled channels too: poll
+					   the broker's socket alongside */
 };
 
 #define KD_TRUNC	0x1	/* a datagram longer than the buffer */

@@ -217,6 +217,93 @@ kread(const struct kop *k, unsigned char *buf, size_t len, bool nb,
 	return (preadv2(k->fd, &iov, 1, -1, RWF_NOWAIT));
 }
 
+/* poll(2) with EINTR retried on the time left; ms -1: no deadline. */
+static int
+kpoll_wait(struct pollfd *pfd, nfds_t n, int ms)
+{
+	struct timespec	 t0, t1;
+	long		 left = ms;
+	int		 r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		r = poll(pfd, n, (int)left);
+		if (r != -1 || errno != EINTR)
+			return (r);
+		if (ms < 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = ms - ((t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return (0);
+	}
+}
+
+/*
+ * A poll: one poll(2) over the descriptors, and over the broker's socket
+ * too when modeled channels are in it (the broker writes there when one
+ * is ready).  The answer: revents for each descriptor, in order.
+ */
+static void
+kagent_poll(int sock, uint32_t id, const struct kop *k,
+    const unsigned char *body, size_t len)
+{
+	struct kdone	 d;
+	struct pollfd	*pfd;
+	unsigned char	*out;
+	struct wire_hdr	 h;
+	int32_t		 fd, rev;
+	size_t		 i, nk = (size_t)k->nfds;
+	bool		 mready = k->mready != 0, watch;
+	int		 r, ms;
+	char		 buf[64];
+
+	if (nk * sizeof(fd) > len)
+		nk = len / sizeof(fd);
+	pfd = calloc(nk + 1, sizeof(*pfd));
+	out = calloc(1, sizeof(d) + nk * sizeof(rev));
+	if (pfd == NULL || out == NULL)
+		_exit(1);
+	for (i = 0; i < nk; i++) {
+		memcpy(&fd, body + i * sizeof(fd), sizeof(fd));
+		pfd[i].fd = fd;
+		pfd[i].events = k->writable ? POLLOUT : POLLIN;
+	}
+	watch = k->watch && !mready;
+	if (watch) {
+		pfd[nk].fd = sock;
+		pfd[nk].events = POLLIN;
+	}
+	ms = mready || k->nonblock ? 0 : k->timeout_ms;
+	memset(&d, 0, sizeof(d));
+	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
+	r = kpoll_wait(pfd, nk + (watch ? 1 : 0), ms);
+	if (r > 0 && watch && pfd[nk].revents != 0) {
+		/* The broker: a modeled channel is ready.  Then ours, now. */
+		if (recv(sock, buf, sizeof(buf), MSG_DONTWAIT) >=
+		    (ssize_t)sizeof(h)) {
+			memcpy(&h, buf, sizeof(h));
+			mready = mready || h.type == WIRE_KREADY;
+		}
+		r = kpoll_wait(pfd, nk, 0);
+	}
+	if (r == -1)
+		d.err = errno;
+	else if (r == 0 && !mready)
+		d.err = ms == 0 ? EAGAIN : ETIMEDOUT;
+	d.n = r > 0 ? r : 0;
+	memcpy(out, &d, sizeof(d));
+	for (i = 0; i < nk; i++) {
+		rev = pfd[i].revents;
+		memcpy(out + sizeof(d) + i * sizeof(rev), &rev, sizeof(rev));
+	}
+	(void)wire_send(sock, WIRE_KDONE, id, out, sizeof(d) +
+	    nk * sizeof(rev));
+	free(pfd);
+	free(out);
+}
+
 /*
  * One operation: say "about to" (the broker then watches /proc for the
  * sleep), make the syscall, say what came of it.  A --timeout is a
@@ -239,6 +326,10 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	memcpy(&k, body, sizeof(k));
 	msg = body + sizeof(k);
 	mlen = len - sizeof(k);
+	if (k.kind == OP_POLL) {
+		kagent_poll(sock, id, &k, msg, mlen);
+		return;
+	}
 	nb = k.nonblock != 0;
 	memset(&d, 0, sizeof(d));
 	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);

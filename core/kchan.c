@@ -378,9 +378,12 @@ kchan_request(struct engine *e, struct proc *p, const struct op_request *rq,
 	}
 	if (i == rq->nchans)
 		return (0);
+	if (rq->kind == OP_POLL)
+		return (kpoll_request(e, p, rq, cause));
 	if (rq->kind != OP_SEND && rq->kind != OP_RECV) {
-		xasprintf(cause, "%s is a %s: only send and recv work on a "
-		    "kernel channel so far", c->name, mechanism_name(c->mech));
+		xasprintf(cause, "%s is a %s: %s works only on modeled "
+		    "channels (use send and recv)", c->name,
+		    mechanism_name(c->mech), op_name(rq->kind));
 		return (-1);
 	}
 	if (rq->nchans != 1) {
@@ -577,10 +580,14 @@ kchan_block(struct engine *e, struct proc *p)
 		ev.has_msg = true;
 	}
 	ev.status = ST_BLOCKED;
-	kchan_reason(e, c, op, reason, sizeof(reason));
-	ev.reason = reason;
 	ev.timeout_ms = op->timeout_ms;
-	kchan_ev_fill(c, op, &ev);
+	if (op->kind == OP_POLL)
+		kpoll_block_event(p, &ev);
+	else {
+		kchan_reason(e, c, op, reason, sizeof(reason));
+		ev.reason = reason;
+		kchan_ev_fill(c, op, &ev);
+	}
 	op->blocked = true;
 	p->state = PS_BLOCKED;
 	if (p->pending > 0)
@@ -657,11 +664,15 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 		return;
 	memcpy(&d, buf, sizeof(d));
 	dlen = len - sizeof(d);
-	if (!op->blocked && p->pending > 0)
+	if ((!op->blocked || op->kwoken) && p->pending > 0)
 		p->pending--;
 	kchan_pong(p);		/* its handlers ran before the syscall returned */
 	kchan_checked(p);
 	kchan_recheck(e, p);
+	if (op->kind == OP_POLL) {
+		kpoll_done(e, p, &d, buf + sizeof(d), dlen);
+		return;
+	}
 	memset(&ev, 0, sizeof(ev));
 	if (d.flags & KD_FILL) {
 		ev.fill = (size_t)d.inq;
@@ -725,17 +736,26 @@ static void
 kchan_waiting(struct engine *e, struct chan *c, struct chan_info *ci)
 {
 	struct proc	*p;
+	int		 side;
 
 	free(ci->senders);
 	free(ci->receivers);
 	ci->senders = xcalloc(e->nprocs + 1, sizeof(*ci->senders));
 	ci->receivers = xcalloc(e->nprocs + 1, sizeof(*ci->receivers));
 	ci->nsenders = ci->nreceivers = 0;
+	free(ci->pollers);
+	ci->pollers = xcalloc(e->nprocs + 1, sizeof(*ci->pollers));
+	ci->npollers = 0;
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->state != PS_BLOCKED || p->op == NULL ||
-		    !p->op->kernel || p->op->chans[0] != c)
+		    !p->op->kernel)
 			continue;
-		if (p->op->kind == OP_SEND)
+		if (p->op->kind == OP_POLL) {
+			if (kpoll_on(p->op, c, &side))
+				ci->pollers[ci->npollers++] = p->name;
+		} else if (p->op->chans[0] != c)
+			continue;
+		else if (p->op->kind == OP_SEND)
 			ci->senders[ci->nsenders++] = p->name;
 		else
 			ci->receivers[ci->nreceivers++] = p->name;
@@ -835,10 +855,12 @@ kchan_close(struct engine *e, struct chan *c, char **cause)
 	struct proc	*p;
 	int32_t		 fd;
 	size_t		 i;
+	int		 side;
 
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->op != NULL && p->op->kernel && p->op->chans != NULL &&
-		    p->op->chans[0] == c) {
+		    (p->op->kind == OP_POLL ? kpoll_on(p->op, c, &side) :
+		    p->op->chans[0] == c)) {
 			xasprintf(cause, "%s is inside %s on %s; a close(2) "
 			    "would not wake it", p->name, op_name(p->op->kind),
 			    c->name);

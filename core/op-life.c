@@ -29,6 +29,8 @@ op_free(struct op *op)
 		op->target_proc->sig_inflight--;
 	free(op->chans);
 	free(op->waits);
+	free(op->kfds);
+	free(op->ksides);
 	free(op);
 }
 

@@ -621,6 +621,8 @@ op_poll_retry(struct engine *e, struct proc *p)
 	const char	**ready, **hup;
 	size_t		  n, nhup;
 
+	if (op != NULL && op->kernel)
+		return (kpoll_retry(e, p));
 	if (op == NULL || op->kind != OP_POLL || p->state != PS_BLOCKED)
 		return (false);
 	ready = xcalloc(op->nnames + 1, sizeof(*ready));

@@ -120,6 +120,44 @@ wfg_add_union(struct wfg *g, struct proc *p, struct op *op, bool send,
 	(*nowned)++;	/* freed with the graph either way */
 }
 
+/*
+ * A poll(2) over kernel channels, modeled ones among them: any helper of
+ * any of its channels will do (the union, as wfg_add_union builds it).
+ */
+static void
+wfg_kpoll(struct req *r, struct proc *p, struct proc ***out)
+{
+	struct op	 *op = p->op;
+	struct proc	**h;
+	size_t		  i, j, k, nh;
+	bool		  any;
+
+	*out = xcalloc(1, sizeof(**out));
+	for (i = 0; i < op->nnames; i++) {
+		if (op->kfds[i] != -1) {
+			nh = kchan_helpers(op->chans[i], p, op->ksides[i],
+			    op->writable, &h);
+			any = false;
+		} else {
+			wfg_helpers(op->chans[i], op->writable, &any, &h, &nh);
+			if (any) {
+				r->any = true;
+				r->nh = 0;
+				return;
+			}
+			h = nh > 0 ? xmemdup(h, nh * sizeof(*h)) : NULL;
+		}
+		*out = xreallocarray(*out, r->nh + nh + 1, sizeof(**out));
+		for (j = 0; j < nh; j++) {
+			for (k = 0; k < r->nh && (*out)[k] != h[j]; k++)
+				continue;
+			if (k == r->nh)
+				(*out)[r->nh++] = h[j];	/* once each */
+		}
+		free(h);
+	}
+}
+
 static size_t
 wfg_max_reqs(const struct proc *p)
 {
@@ -161,8 +199,12 @@ wfg_build(struct engine *e, struct wfg *g, struct proc ***owned,
 			memset(r, 0, sizeof(*r));
 			r->owner = p;
 			r->chan = op->chans[0];
-			r->nh = kchan_helpers(op->chans[0], p, op->kside,
-			    op->kind == OP_SEND, &owned[*nowned]);
+			if (op->kind == OP_POLL)
+				wfg_kpoll(r, p, &owned[*nowned]);
+			else
+				r->nh = kchan_helpers(op->chans[0], p,
+				    op->kside, op->kind == OP_SEND,
+				    &owned[*nowned]);
 			r->h = owned[(*nowned)++];
 			g->nreq[i] = g->nreqs - g->first[i];
 			continue;

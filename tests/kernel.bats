@@ -211,3 +211,28 @@ A send p x --size 4096; A send p more; B recv p; expect A ready; expect p holds 
 		refute_output --partial FAILED
 	done
 }
+
+@test "one poll(2) over a pipe and a modeled channel: woken by either" {
+	run -0 --separate-stderr ipc -c 'spawn A B C; channel p pipe from A to B
+channel m bounded 2 from C to B; B poll p,m -n; B poll p,m; A send p hello
+B recv p; B poll p,m; C send m world; B recv m; ps'
+	assert_line 'B would block: poll on p,m (nothing readable)'
+	assert_line 'B unblocked: poll p,m: ready p'
+	assert_line 'B unblocked: poll p,m: ready m'
+	assert_line 'B received "world" from m [m 0/2]'
+}
+
+@test "a kernel poll sleeps in the kernel's poll, times out there, and sees a hang-up" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel s socketpair stream between A B
+B poll s --timeout 100; expect B wchan poll; sleep 300; B poll s; A exit'
+	assert_line 'B blocked: poll on s (nothing readable), timeout 100 ms'
+	assert_line 'expect B wchan poll ... ok'
+	assert_line 'B timed out: poll on s after 100 ms'
+	assert_line 'B unblocked: poll s: ready s (hang-up)'
+}
+
+@test "two processes each polling the pipe the other should write are a deadlock" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B
+channel q pipe from B to A; channel m bounded 1 from B to A; A poll q,m; B poll p'
+	assert_line 'DEADLOCK: A, B — A waits to poll on q,m for B; B waits to poll on p for A (cycle A → B → A)'
+}
