@@ -118,7 +118,7 @@ const struct cmd_entry cmd_reset_entry = {
  * Run an operation for w[0] and report its failure.  The command fails
  * only if the operation's own event says "error".
  */
-static enum cmd_result
+enum cmd_result
 op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 {
 	char		*cause;

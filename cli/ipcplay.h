@@ -184,6 +184,7 @@ size_t	 text_fit(const char *, size_t);
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_lookup(const char *, char **);
 const struct cmd_entry *op_lookup(const char *);
+enum cmd_result	 op_run(struct ctx *, struct word *, struct op_request *);
 bool	 cmd_is_reserved(const char *);
 enum cmd_result cmd_run(struct ctx *, struct word *, size_t);
 bool	 quit_confirmed(struct ctx *, const char *);

@@ -156,6 +156,24 @@ event_json(const struct event *ev)
 	case EV_REPLY:
 		json_op(&b, ev);
 		break;
+	case EV_PASS:
+	case EV_CLOSE_END:
+		json_kv(&b, "proc", ev->proc);
+		json_kv(&b, "chan", ev->chan);
+		json_kv(&b, "ends", ev->reason);
+		if (ev->type == EV_PASS) {
+			json_kv(&b, "to", ev->peer);
+			json_kv(&b, "via", ev->forward);
+			sb_printf(&b, ",\"move\":%s", ev->code ? "true" :
+			    "false");
+		}
+		json_kv(&b, "status", status_name(ev->status));
+		if (ev->status == ST_ERROR) {
+			json_kv(&b, "error", ev->error);
+			if (ev->text != NULL)
+				json_kv(&b, "reason", ev->text);
+		}
+		break;
 	case EV_DROP:
 	case EV_DUP:
 	case EV_REORDER:

@@ -343,6 +343,22 @@ event_human(const struct event *ev)
 			    ev->error, ev->text != NULL ? ": " : "",
 			    ev->text != NULL ? ev->text : "");
 		break;
+	case EV_PASS:
+	case EV_CLOSE_END:
+		if (ev->status != ST_OK)
+			sb_printf(&b, "%s %s %s failed: %s%s%s", ev->proc,
+			    ev->type == EV_PASS ? "pass" : "drop", ev->chan,
+			    ev->error, ev->text != NULL ? ": " : "",
+			    ev->text != NULL ? ev->text : "");
+		else if (ev->type == EV_PASS)
+			sb_printf(&b, "%s %s its %s of %s to %s over %s "
+			    "(SCM_RIGHTS)%s", ev->proc, ev->code ? "moved" :
+			    "passed", ev->reason, ev->chan, ev->peer,
+			    ev->forward, ev->code ? "" : "; it keeps its own");
+		else
+			sb_printf(&b, "%s closed its %s of %s", ev->proc,
+			    ev->reason, ev->chan);
+		break;
 	case EV_DROP:
 	case EV_DUP:
 	case EV_REORDER:
@@ -628,6 +644,8 @@ watch(struct ctx *ctx, const struct event *ev)
 	case EV_MASK:
 	case EV_CALL:
 	case EV_REPLY:
+	case EV_PASS:
+	case EV_CLOSE_END:
 		who = ev->proc;
 		break;
 	case EV_SIGNAL:

@@ -682,7 +682,11 @@ engine_submit(struct engine *e, const char *name,
 		return (-1);
 	}
 
-	if ((kr = kchan_request(e, p, rq, &kc, &ke, cause)) == -1) {
+	if (rq->kind == OP_PASS || rq->kind == OP_DROP)
+		kr = kpass_request(e, p, rq, cause);
+	else
+		kr = kchan_request(e, p, rq, &kc, &ke, cause);
+	if (kr == -1) {
 		submit_refused(e, p, rq, *cause);
 		return (-1);
 	}
@@ -725,6 +729,8 @@ engine_submit(struct engine *e, const char *name,
 		op->kernel = true;
 		if (op->kind == OP_POLL)
 			r = kpoll_submit(e, p);
+		else if (op->kind == OP_PASS || op->kind == OP_DROP)
+			r = kpass_submit(e, p, rq);
 		else {
 			op->chans = xcalloc(1, sizeof(*op->chans));
 			op->chans[0] = kc;

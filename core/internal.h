@@ -92,6 +92,11 @@ struct op {
 	int		*ksides;
 	bool		 knotified;	/* ... told a modeled one is ready */
 	bool		 kwoken;	/* ... while blocked: an answer due */
+	size_t		 nkfds;		/* a pass or a drop: kfds' length */
+	int		 kends;		/* KEND_SEND, KEND_RECV or 0 */
+	bool		 kmove;		/* pass --move */
+	struct proc	*kpeer;		/* who takes the pass */
+	int		*ktaken;	/* ... under these numbers */
 };
 
 struct proc {
@@ -349,6 +354,8 @@ size_t	 kchan_helpers(struct chan *, struct proc *, int, bool,
 	    struct proc ***);
 int	 kchan_close(struct engine *, struct chan *, char **);
 int	 kchan_interpose(const struct chan *, char **);
+void	 kend_add(struct chan *, struct proc *, int, int);
+bool	 kchan_queued(const struct chan *, int, size_t *);
 void	 kchan_reason(struct engine *, struct chan *, struct op *, char *,
 	    size_t);
 
@@ -362,10 +369,21 @@ void	 kpoll_done(struct engine *, struct proc *, const struct kdone *,
 void	 kpoll_block_event(struct proc *, struct event *);
 bool	 kpoll_on(const struct op *, const struct chan *, int *);
 
+/* kpass.c: passing a descriptor, closing one's own */
+int	 kpass_request(struct engine *, struct proc *,
+	    const struct op_request *, char **);
+int	 kpass_submit(struct engine *, struct proc *,
+	    const struct op_request *);
+void	 kpass_done(struct engine *, struct proc *, const struct kdone *);
+void	 kpass_taken(struct engine *, struct proc *, const unsigned char *,
+	    size_t);
+void	 kpass_proc_gone(struct engine *, struct proc *);
+
 /* kagent.c: kernel channels, the agent's side */
 void	 kagent_fds(const unsigned char *, size_t, const int *, size_t);
 void	 kagent_op(int, uint32_t, const unsigned char *, size_t);
 void	 kagent_close(const unsigned char *, size_t);
+void	 kagent_take(int, uint32_t, const unsigned char *, size_t);
 ssize_t	 wire_send(int, uint32_t, uint32_t, const void *, size_t);
 ssize_t	 wire_send_fds(int, uint32_t, const void *, size_t, const int *,
 	    size_t);
@@ -388,6 +406,7 @@ enum wire_type {
 	WIRE_KOP,	/* a syscall on a kernel end: struct kop + bytes */
 	WIRE_KCLOSE,	/* i32 numbers to close */
 	WIRE_KREADY,	/* a poll's modeled channel is ready */
+	WIRE_KTAKE,	/* recvmsg a passed end: i32 socket, i32 numbers */
 	/* agent -> broker */
 	WIRE_REQ = 32,	/* the request itself: u32 id + message bytes */
 	WIRE_KILLED,	/* i32 errno of kill(2) */
@@ -395,7 +414,8 @@ enum wire_type {
 	WIRE_ACK,	/* mask/unmask done */
 	WIRE_PONG,
 	WIRE_KSTART,	/* about to make the syscall */
-	WIRE_KDONE	/* its result: struct kdone + bytes received */
+	WIRE_KDONE,	/* its result: struct kdone + bytes received */
+	WIRE_KTAKEN	/* i32 errno, i32 ends taken */
 };
 
 /* Kernel channels on the wire. */
@@ -415,6 +435,7 @@ struct kop {
 	int32_t		 mready;	/* poll: a modeled channel is ready */
 	int32_t		 watch;		/* poll: modeled channels too: poll
 					   the broker's socket alongside */
+	int32_t		 move;		/* pass: close ours once sent */
 };
 
 #define KD_TRUNC	0x1	/* a datagram longer than the buffer */

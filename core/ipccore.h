@@ -75,7 +75,9 @@ enum op_kind {
 	OP_EXIT,
 	OP_CALL,	/* L4: send, then wait for the reply, in one step */
 	OP_REPLY,	/* answer the call received last */
-	OP_REPLYRECV	/* reply, then receive the next call */
+	OP_REPLYRECV,	/* reply, then receive the next call */
+	OP_PASS,	/* send an end of a kernel channel (SCM_RIGHTS) */
+	OP_DROP		/* close one's own ends of a kernel channel */
 };
 
 enum op_status {
@@ -119,6 +121,9 @@ enum event_type {
 	EV_RESET,	/* size: processes ended, fill: channels gone */
 	EV_CALL,	/* proc called peer on chan: it waits for the reply */
 	EV_REPLY,	/* proc replied msg to peer */
+	EV_PASS,	/* proc passed (text) ends of chan to peer over
+			   forward; code 1: moved */
+	EV_CLOSE_END,	/* proc closed its (text) ends of chan */
 	EV__COUNT
 };
 
@@ -247,7 +252,14 @@ struct op_request {
 	int		 sig;		/* signal, mask, unmask */
 	const char	*target;	/* signal */
 	int		 code;		/* exit */
+	const char	*via;		/* pass: the socket pair */
+	int		 ends;		/* pass: KEND_SEND, KEND_RECV, or 0:
+					   every end */
+	bool		 move;		/* pass --move */
 };
+
+#define KEND_SEND	1
+#define KEND_RECV	2
 
 struct proc_info {
 	const char	*name;

@@ -305,6 +305,123 @@ kagent_poll(int sock, uint32_t id, const struct kop *k,
 }
 
 /*
+ * A pass: the ends go over the socket pair in one sendmsg(2) with
+ * SCM_RIGHTS (and, with --move, are closed here once sent); a drop
+ * closes them.  Never blocking: a full socket is "would block".
+ */
+static void
+kagent_pass(int sock, uint32_t id, const struct kop *k,
+    const unsigned char *body, size_t len)
+{
+	union {
+		struct cmsghdr	 align;
+		char		 buf[CMSG_SPACE(sizeof(int) * 4)];
+	}		 u;
+	struct kdone	 d;
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	int		 fds[4];
+	int32_t		 fd;
+	size_t		 i, n = (size_t)k->nfds;
+	char		 c = 'F';
+
+	if (n > 4)
+		n = 4;
+	for (i = 0; i < n && (i + 1) * sizeof(fd) <= len; i++) {
+		memcpy(&fd, body + i * sizeof(fd), sizeof(fd));
+		fds[i] = fd;
+	}
+	n = i;
+	memset(&d, 0, sizeof(d));
+	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
+	if (k->kind == OP_PASS && n > 0) {
+		memset(&mh, 0, sizeof(mh));
+		memset(&u, 0, sizeof(u));
+		iov.iov_base = &c;
+		iov.iov_len = 1;
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.buf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n);
+		if (sendmsg(k->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
+			d.err = errno;
+	}
+	if (d.err == 0 && (k->kind == OP_DROP || k->move)) {
+		for (i = 0; i < n; i++)
+			(void)close(fds[i]);
+	}
+	d.n = (int64_t)n;
+	(void)wire_send(sock, WIRE_KDONE, id, &d, sizeof(d));
+}
+
+/*
+ * Take what a pass sent us: one recvmsg(2) on our end of the socket
+ * pair, and each descriptor to the number the broker chose.
+ */
+void
+kagent_take(int sock, uint32_t id, const unsigned char *body, size_t len)
+{
+	union {
+		struct cmsghdr	 align;
+		char		 buf[CMSG_SPACE(sizeof(int) * 4)];
+	}		 u;
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	int32_t		 sfd, want, r[2] = { 0, 0 };
+	int		 fds[4], parked;
+	size_t		 i, n = 0;
+	char		 c;
+
+	if (len < sizeof(sfd))
+		return;
+	memcpy(&sfd, body, sizeof(sfd));
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = &c;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	if (recvmsg(sfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) == -1)
+		r[0] = errno;
+	for (cm = CMSG_FIRSTHDR(&mh); r[0] == 0 && cm != NULL;
+	    cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS) {
+			n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+		}
+	}
+	/* All out of the way first, as kagent_fds does. */
+	for (i = 0; i < n; i++) {
+		parked = fcntl(fds[i], F_DUPFD_CLOEXEC, KFD_PARK);
+		(void)close(fds[i]);
+		fds[i] = parked;
+	}
+	for (i = 0; i < n; i++) {
+		if (fds[i] == -1)
+			continue;
+		if ((i + 2) * sizeof(want) <= len) {
+			memcpy(&want, body + (i + 1) * sizeof(want),
+			    sizeof(want));
+			(void)dup2(fds[i], want);
+		}
+		(void)close(fds[i]);
+	}
+	if (r[0] == 0 && n == 0)
+		r[0] = EBADMSG;	/* a byte with no descriptor */
+	r[1] = (int32_t)n;
+	(void)wire_send(sock, WIRE_KTAKEN, id, r, sizeof(r));
+}
+
+/*
  * One operation: say "about to" (the broker then watches /proc for the
  * sleep), make the syscall, say what came of it.  A --timeout is a
  * poll(2) deadline before a non-blocking call, as an event loop does.
@@ -328,6 +445,10 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	mlen = len - sizeof(k);
 	if (k.kind == OP_POLL) {
 		kagent_poll(sock, id, &k, msg, mlen);
+		return;
+	}
+	if (k.kind == OP_PASS || k.kind == OP_DROP) {
+		kagent_pass(sock, id, &k, msg, mlen);
 		return;
 	}
 	nb = k.nonblock != 0;

@@ -35,7 +35,7 @@
 #define KSTAT_WAIT_MS	200	/* a control thread answers at once */
 #define KWATCH_MS	1	/* a syscall not back by then may sleep */
 
-static void
+void
 kend_add(struct chan *c, struct proc *p, int fd, int side)
 {
 	struct kend	*k;
@@ -323,6 +323,13 @@ kchan_inq(const struct chan *c, int side, size_t *fill, size_t *cap)
 		}
 	}
 	return (false);
+}
+
+/* The bytes waiting for side's reader, if any holder could say. */
+bool
+kchan_queued(const struct chan *c, int side, size_t *fill)
+{
+	return (kchan_inq(c, side, fill, NULL));
 }
 
 /* The fill an operation of op's kind on side sees, and the capacity. */
@@ -673,6 +680,10 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 		kpoll_done(e, p, &d, buf + sizeof(d), dlen);
 		return;
 	}
+	if (op->kind == OP_PASS || op->kind == OP_DROP) {
+		kpass_done(e, p, &d);
+		return;
+	}
 	memset(&ev, 0, sizeof(ev));
 	if (d.flags & KD_FILL) {
 		ev.fill = (size_t)d.inq;
@@ -813,6 +824,7 @@ kchan_proc_gone(struct engine *e, struct proc *p)
 				c->ends[i].open = false;
 		}
 	}
+	kpass_proc_gone(e, p);
 	kchan_recheck(e, p);	/* EOF and EPIPE wake the others */
 }
 

@@ -113,7 +113,7 @@ op_name(enum op_kind k)
 {
 	static const char *names[] = {
 		"none", "send", "recv", "poll", "signal", "mask", "unmask",
-		"exit", "call", "reply", "reply-recv"
+		"exit", "call", "reply", "reply-recv", "pass", "drop"
 	};
 
 	if ((size_t)k < sizeof(names) / sizeof(names[0]))
@@ -140,7 +140,7 @@ event_name(enum event_type t)
 		"spawn", "channel", "close", "send", "recv", "poll", "unblock",
 		"drop", "dup", "reorder", "signal", "caught", "mask", "exit",
 		"deadlock", "stuck", "tap", "note", "say", "expect", "error",
-		"reset", "call", "reply"
+		"reset", "call", "reply", "pass", "close_end"
 	};
 
 	if ((size_t)t < sizeof(names) / sizeof(names[0]))

@@ -31,6 +31,7 @@ op_free(struct op *op)
 	free(op->waits);
 	free(op->kfds);
 	free(op->ksides);
+	free(op->ktaken);
 	free(op);
 }
 

@@ -342,6 +342,9 @@ agent_main(const char *name, int fd, int wake, pid_t broker)
 		case WIRE_KCLOSE:
 			kagent_close(buf + sizeof(h), (size_t)n);
 			break;
+		case WIRE_KTAKE:
+			kagent_take(agent_fd, h.id, buf + sizeof(h), (size_t)n);
+			break;
 		}
 		while (nfds > 0)	/* descriptors nobody asked for */
 			(void)close(fds[--nfds]);
@@ -633,6 +636,9 @@ proc_read(struct engine *e, struct proc *p)
 		case WIRE_KDONE:
 			if (p->op != NULL && p->op->id == h.id)
 				kchan_done(e, p, buf + sizeof(h), (size_t)n);
+			break;
+		case WIRE_KTAKEN:
+			kpass_taken(e, p, buf + sizeof(h), (size_t)n);
 			break;
 		}
 	}

@@ -236,3 +236,51 @@ B poll s --timeout 100; expect B wchan poll; sleep 300; B poll s; A exit'
 channel q pipe from B to A; channel m bounded 1 from B to A; A poll q,m; B poll p'
 	assert_line 'DEADLOCK: A, B — A waits to poll on q,m for B; B waits to poll on p for A (cycle A → B → A)'
 }
+
+@test "a pass moves a real descriptor: the receiver holds the pipe and writes on it" {
+	start_bg 'spawn A B C; channel p pipe from A to C; channel s socketpair stream between A B
+A pass p:send on s; B send p "from B"; C recv p; chan p; sleep 30000'
+	wait_for '"type":"chan"'
+	run grep -E '"type":"(pass|send|recv)"' "$out"
+	assert_line --partial '"type":"pass","seq":6,"proc":"A","chan":"p","ends":"write end","to":"B","via":"s","move":false,"status":"ok"'
+	assert_line --partial '"proc":"B","chan":"p","msg":"from B"'
+	grep -q '"holders":"A:w C:r B:w"' "$out"
+	# The kernel agrees: B has a descriptor for the very pipe C reads.
+	# (Kernel ends are numbered from 10; 4 is the agent's own wake pipe.)
+	b=$(readlink /proc/"$(pid_of B)"/fd/1[0-9] | grep '^pipe:' | sort -u)
+	c=$(readlink /proc/"$(pid_of C)"/fd/1[0-9] | grep '^pipe:' | sort -u)
+	[ -n "$b" ] && [ "$b" = "$c" ]
+}
+
+@test "pass --move leaves the sender without it; drop closes the last writer and the reader sees EOF" {
+	run -1 --separate-stderr ipc -c 'spawn A B C; channel p pipe from A to C
+channel s socketpair seqpacket between A B; C recv p; A pass p on s --move; A send p x
+B drop p'
+	assert_line 'A moved its write end of p to B over s (SCM_RIGHTS)'
+	stderr_has 'A holds no write end of p'
+	assert_line 'B closed its write end of p'
+	assert_line 'C unblocked: recv on p: end of channel (every sender is gone and nothing is left): read(2) returned 0'
+}
+
+@test "who could unblock a reader follows the passes" {
+	# Without the pass, A (idle) could still write to C: no deadlock.
+	run -0 --separate-stderr ipc -c 'spawn A B C; channel p pipe from A to C
+channel q pipe from C to B; channel s socketpair stream between A B; B recv q; C recv p'
+	refute_output --partial DEADLOCK
+	run -0 --separate-stderr ipc -c 'spawn A B C; channel p pipe from A to C
+channel q pipe from C to B; channel s socketpair stream between A B
+A pass p on s --move; B recv q; C recv p'
+	assert_line 'DEADLOCK: B, C — B waits to recv on q for C; C waits to recv on p for B (cycle B → C → B)'
+}
+
+@test "a pass is refused with the reason: not a socket pair, bytes in the way, a modeled channel" {
+	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; channel q pipe from A to B; A pass p on q'
+	stderr_has 'q is not a socket pair: only a unix(7) socket carries descriptors (SCM_RIGHTS)'
+	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; channel s socketpair stream between A B
+A send s hi; A pass p on s'
+	stderr_has 's has 2 bytes waiting for B: the descriptor would queue behind them'
+	run --separate-stderr ipc -c 'spawn A B; channel m bounded 1; channel s socketpair stream between A B; A pass m on s'
+	stderr_has 'm is modeled: it has no descriptor to pass'
+	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; channel s socketpair stream between A B; A pass p:sned on s'
+	stderr_has "'sned': the end is :send (the write end) or :recv (the read end)"
+}

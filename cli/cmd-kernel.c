@@ -1,0 +1,116 @@
+/*
+ * What a process does with the descriptors of kernel channels: pass one
+ * over a socket pair (SCM_RIGHTS), or close its own.  A descriptor is a
+ * capability: whoever holds it may use the channel.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipcplay.h"
+
+static const char *const pass_words[] = { "on", NULL };
+static const char *const pass_opts[] = { "--move", NULL };
+
+/* P pass CH[:send|:recv] on S [--move] */
+static enum cmd_result
+cmd_pass_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	 rq;
+	struct word		*pos[3];
+	size_t			 i, npos = 0;
+	char			*ch, *colon;
+	enum cmd_result		 r;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = OP_PASS;
+	rq.timeout_ms = -1;
+	for (i = 2; i < n; i++) {
+		if (!w[i].quoted && strcmp(w[i].s, "--move") == 0)
+			rq.move = true;
+		else if (!w[i].quoted && w[i].s[0] == '-')
+			return (cmd_fail(ctx, &w[i], "unknown option '%s' for "
+			    "pass (--move)", w[i].s));
+		else if (npos < 3)
+			pos[npos++] = &w[i];
+		else
+			return (cmd_fail(ctx, &w[i], "pass: too many "
+			    "arguments"));
+	}
+	if (npos != 3 || strcmp(pos[1]->s, "on") != 0)
+		return (cmd_fail(ctx, npos > 0 ? pos[npos - 1] : &w[1],
+		    "usage: PROC pass CHAN[:send|:recv] on SOCKETPAIR "
+		    "[--move]"));
+	ch = xstrdup(pos[0]->s);
+	if ((colon = strchr(ch, ':')) != NULL) {
+		*colon++ = '\0';
+		if (strcmp(colon, "send") == 0)
+			rq.ends = KEND_SEND;
+		else if (strcmp(colon, "recv") == 0)
+			rq.ends = KEND_RECV;
+		else {
+			r = cmd_fail(ctx, pos[0], "'%s': the end is :send "
+			    "(the write end) or :recv (the read end)", colon);
+			free(ch);
+			return (r);
+		}
+	}
+	rq.chans = &ch;
+	rq.nchans = 1;
+	rq.chanspec = pos[0]->s;
+	rq.via = pos[2]->s;
+	r = op_run(ctx, w, &rq);
+	free(ch);
+	return (r);
+}
+
+const struct cmd_entry cmd_pass_entry = {
+	.name = "pass",
+	.usage = "PROC pass CHAN[:send|:recv] on SOCKETPAIR [--move]",
+	.help = "PROC sends its end of the kernel channel CHAN (the write end "
+	    "with :send, the read end with :recv, every end it holds "
+	    "without) over the socket pair SOCKETPAIR: a real sendmsg(2) with "
+	    "SCM_RIGHTS, and a recvmsg(2) by the process at the other end, "
+	    "which holds the end from then on and may use CHAN.  PROC keeps "
+	    "its own copy unless --move.  A file descriptor is a "
+	    "capability.",
+	.example = "A pass p:send on s",
+	.min_args = 3, .max_args = 4, .proc_op = true,
+	.args = { A_CHAN_SEND, A_WORD, A_CHAN }, .words = pass_words,
+	.opts = pass_opts,
+	.exec = cmd_pass_exec,
+};
+
+/* P drop CH */
+static enum cmd_result
+cmd_drop_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct op_request	 rq;
+	char			*ch;
+	enum cmd_result		 r;
+
+	(void)n;
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = OP_DROP;
+	rq.timeout_ms = -1;
+	ch = w[2].s;
+	rq.chans = &ch;
+	rq.nchans = 1;
+	rq.chanspec = w[2].s;
+	r = op_run(ctx, w, &rq);
+	return (r);
+}
+
+const struct cmd_entry cmd_drop_entry = {
+	.name = "drop",
+	.usage = "PROC drop CHAN",
+	.help = "PROC closes its own ends of the kernel channel CHAN "
+	    "(close(2)).  When the last write end is closed, readers get end "
+	    "of channel once it is empty; when the last read end is, writers "
+	    "get broken channel.",
+	.example = "A drop p",
+	.min_args = 1, .max_args = 1, .proc_op = true,
+	.args = { A_CHAN },
+	.exec = cmd_drop_exec,
+};
