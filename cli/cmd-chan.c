@@ -62,6 +62,7 @@ from_to(struct ctx *ctx, struct word *w, size_t n, size_t i,
 {
 	char	***list = w[i].s[0] == 'f' ? &cf->from : &cf->to;
 	size_t	  *nlist = w[i].s[0] == 'f' ? &cf->nfrom : &cf->nto;
+	size_t	   j, k;
 
 	if (i + 1 >= n) {
 		cmd_fail(ctx, &w[i], "%s needs a list of processes, like A,B",
@@ -73,7 +74,18 @@ from_to(struct ctx *ctx, struct word *w, size_t n, size_t i,
 		return (-1);
 	}
 	*list = split_names(ctx, &w[i + 1], nlist);
-	return (*nlist == 0 ? -1 : 0);
+	if (*nlist == 0)
+		return (-1);
+	for (j = 0; j < *nlist; j++) {
+		for (k = 0; k < j; k++) {
+			if (strcmp((*list)[j], (*list)[k]) == 0) {
+				cmd_fail(ctx, &w[i + 1], "%s is named twice",
+				    (*list)[j]);
+				return (-1);
+			}
+		}
+	}
+	return (0);
 }
 
 static enum mechanism
@@ -122,10 +134,21 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 		else
 			return (cmd_fail(ctx, &w[3], "unknown socket type '%s' "
 			    "(stream, dgram, seqpacket)", w[3].s));
+		for (i = 4; i < n; i++) {
+			if (strchr(w[i].s, '=') != NULL)
+				return (cmd_fail(ctx, &w[i], "%.*s is not for "
+				    "a socket pair: its buffer is the kernel's "
+				    "(SO_SNDBUF)", (int)(strchr(w[i].s, '=') -
+				    w[i].s + 1), w[i].s));
+		}
 		if (n != 7 || strcmp(w[4].s, "between") != 0)
 			return (cmd_fail(ctx, &w[n > 4 ? 4 : 3], "a socket pair "
 			    "joins two processes: channel %s socketpair %s "
 			    "between P Q", w[1].s, w[3].s));
+		if (strcmp(w[5].s, w[6].s) == 0)
+			return (cmd_fail(ctx, &w[6], "a socket pair joins two "
+			    "processes, not %s and itself (a pipe from %s to "
+			    "%s does that)", w[5].s, w[5].s, w[5].s));
 		cf.from = xcalloc(2, sizeof(*cf.from));
 		cf.from[0] = xstrdup(w[5].s);
 		cf.from[1] = xstrdup(w[6].s);

@@ -854,6 +854,7 @@ cmd_stats_exec(struct ctx *ctx, struct word *w, size_t n)
 			    "\"messages\":%llu,\"bytes\":%llu,\"copies\":%llu,"
 			    "\"wakeups\":%llu,\"drops\":%llu,\"dups\":%llu,"
 			    "\"reorders\":%llu}", k++ > 0 ? "," : "", ci.name,
+			    ci.mechanism != MECH_MODELED ? "kernel" :
 			    buffering_name(ci.buffering),
 			    (unsigned long long)ci.c_messages,
 			    (unsigned long long)ci.c_bytes,
@@ -865,6 +866,8 @@ cmd_stats_exec(struct ctx *ctx, struct word *w, size_t n)
 		else
 			out_printf(ctx, "%-17s %-10s %7llu %8llu %6llu %7llu "
 			    "%5llu %4llu %8llu\n", ci.name,
+			    ci.mechanism != MECH_MODELED ?
+			    mechanism_name(ci.mechanism) :
 			    buffering_name(ci.buffering),
 			    (unsigned long long)ci.c_messages,
 			    (unsigned long long)ci.c_bytes,

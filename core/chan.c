@@ -830,8 +830,12 @@ engine_balance(struct engine *e, const char *name, char **to, size_t nto,
 		return (-1);
 	v = xcalloc(nto + 1, sizeof(*v));
 	for (i = 0; i < nto; i++) {
-		if ((v[i] = chan_find(e, to[i])) == NULL ||
-		    v[i] == c || v[i]->nbalance > 0) {
+		if ((v[i] = chan_find(e, to[i])) != NULL &&
+		    kchan_interpose(v[i], cause) == -1) {
+			free(v);
+			return (-1);
+		}
+		if (v[i] == NULL || v[i] == c || v[i]->nbalance > 0) {
 			if (v[i] == NULL)
 				xasprintf(cause, "no such channel: %s", to[i]);
 			else

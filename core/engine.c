@@ -175,6 +175,7 @@ engine_clear(struct engine *e)
 	e->mem_used = 0;
 	e->wfg_dirty = false;
 	e->rdv_note_given = false;
+	e->epipe_note_given = false;
 }
 
 void

@@ -120,6 +120,7 @@ struct proc {
 	int		 next_kfd;	/* number for the next kernel end */
 	bool		 kping;		/* a ping kchan_watch answers */
 	bool		 kcheck;	/* blocked in a syscall: still? */
+	bool		 kstalled;	/* its control thread did not answer */
 	uint64_t	 kseen_ms;	/* when it entered the syscall or was
 					   last woken (kchan.c) */
 	struct op	*op;
@@ -440,6 +441,7 @@ struct kop {
 
 #define KD_TRUNC	0x1	/* a datagram longer than the buffer */
 #define KD_FILL		0x2	/* inq and cap are this channel's fill */
+#define KD_EOF		0x4	/* the read returned 0: the end */
 
 struct kdone {
 	int32_t		 err;		/* errno, 0, or ETIMEDOUT */
@@ -454,11 +456,13 @@ struct kdone {
 struct kstat_rq {
 	int32_t		 fd;
 	int32_t		 mech;
+	uint32_t	 seq;		/* echoed, so a late answer is known */
+	int32_t		 pad;
 };
 
 struct kstat {
 	int32_t		 err;
-	int32_t		 pad;
+	uint32_t	 seq;
 	int64_t		 inq;		/* FIONREAD */
 	int64_t		 cap;		/* F_GETPIPE_SZ or SO_SNDBUF */
 };

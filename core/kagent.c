@@ -35,7 +35,6 @@
 
 #include "internal.h"
 
-#define KFD_PARK	512	/* out of the way while ends move into place */
 #define KFD_CTL_NUM	9	/* the control socket */
 
 static bool	ctl_started;
@@ -47,6 +46,7 @@ kstat_of(const struct kstat_rq *rq, struct kstat *st)
 	socklen_t	sl = sizeof(v);
 
 	memset(st, 0, sizeof(*st));
+	st->seq = rq->seq;
 	if (ioctl(rq->fd, FIONREAD, &v) == -1) {
 		st->err = errno;
 		return;
@@ -77,6 +77,7 @@ ctl_main(void *arg)
 		if ((size_t)n != sizeof(rq))
 			continue;
 		kstat_of(&rq, &st);
+		st.seq = rq.seq;
 		(void)send(fd, &st, sizeof(st), MSG_NOSIGNAL);
 	}
 }
@@ -107,6 +108,24 @@ ctl_start(int fd)
 }
 
 /*
+ * Above every number the message asks for: a parked end then never sits
+ * on a number another end is moving to.
+ */
+static int
+kpark_base(const unsigned char *body, size_t len, size_t skip)
+{
+	int32_t	want, max = KFD_BASE;
+	size_t	i;
+
+	for (i = skip; (i + 1) * sizeof(want) <= len; i++) {
+		memcpy(&want, body + i * sizeof(want), sizeof(want));
+		if (want > max)
+			max = want;
+	}
+	return (max + 1);
+}
+
+/*
  * Ends arrive with whatever numbers the kernel gave them; each moves to
  * the number the broker chose.  All are parked high first, so that none
  * lands on a number another one still occupies.
@@ -120,7 +139,8 @@ kagent_fds(const unsigned char *body, size_t len, const int *fds,
 	size_t	 i;
 
 	for (i = 0; i < nfds && i < 8; i++) {
-		parked[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, KFD_PARK);
+		parked[i] = fcntl(fds[i], F_DUPFD_CLOEXEC,
+		    kpark_base(body, len, 0));
 		(void)close(fds[i]);
 	}
 	for (i = 0; i < nfds && i < 8; i++) {
@@ -177,10 +197,33 @@ kwait(int fd, short events, int ms)
 	}
 }
 
+/*
+ * A FIFO (and a pipe before Linux 6.4) has no RWF_NOWAIT: then
+ * O_NONBLOCK around the one call.  The flag belongs to the open file
+ * description, which a process that got the end by a pass shares; it is
+ * back as it was before this returns.
+ */
+static ssize_t
+knonblock(int fd, struct iovec *iov, bool wr)
+{
+	ssize_t	n;
+	int	fl, saved;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		return (-1);
+	n = wr ? writev(fd, iov, 1) : readv(fd, iov, 1);
+	saved = errno;
+	(void)fcntl(fd, F_SETFL, fl);
+	errno = saved;
+	return (n);
+}
+
 static ssize_t
 kwrite(const struct kop *k, const unsigned char *msg, size_t len, bool nb)
 {
 	struct iovec	iov;
+	ssize_t		n;
 
 	if (k->mech == MECH_SOCKETPAIR)
 		return (send(k->fd, msg, len, MSG_NOSIGNAL |
@@ -193,7 +236,18 @@ kwrite(const struct kop *k, const unsigned char *msg, size_t len, bool nb)
 	 */
 	iov.iov_base = (void *)(uintptr_t)msg;
 	iov.iov_len = len;
-	return (pwritev2(k->fd, &iov, 1, -1, RWF_NOWAIT));
+	n = pwritev2(k->fd, &iov, 1, -1, RWF_NOWAIT);
+	if (n == -1 && errno == EOPNOTSUPP)
+		n = knonblock(k->fd, &iov, true);
+	return (n);
+}
+
+static bool
+khup(int fd)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+
+	return (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP) != 0);
 }
 
 static ssize_t
@@ -208,13 +262,30 @@ kread(const struct kop *k, unsigned char *buf, size_t len, bool nb,
 		    (k->socktype != SOCK_STREAM ? MSG_TRUNC : 0));
 		if (n > (ssize_t)len)
 			*flags |= KD_TRUNC;
+		/*
+		 * 0 is the end on a stream; on a seqpacket socket it is an
+		 * empty message too, unless the peer has hung up; a
+		 * datagram socket has no end.
+		 */
+		if (n == 0 && (k->socktype == SOCK_STREAM ||
+		    (k->socktype == SOCK_SEQPACKET && khup(k->fd))))
+			*flags |= KD_EOF;
 		return (n);
 	}
-	if (!nb)
-		return (read(k->fd, buf, len));
+	if (!nb) {
+		n = read(k->fd, buf, len);
+		if (n == 0)
+			*flags |= KD_EOF;
+		return (n);
+	}
 	iov.iov_base = buf;
 	iov.iov_len = len;
-	return (preadv2(k->fd, &iov, 1, -1, RWF_NOWAIT));
+	n = preadv2(k->fd, &iov, 1, -1, RWF_NOWAIT);
+	if (n == -1 && errno == EOPNOTSUPP)
+		n = knonblock(k->fd, &iov, false);
+	if (n == 0)
+		*flags |= KD_EOF;
+	return (n);
 }
 
 /* poll(2) with EINTR retried on the time left; ms -1: no deadline. */
@@ -401,7 +472,8 @@ kagent_take(int sock, uint32_t id, const unsigned char *body, size_t len)
 	}
 	/* All out of the way first, as kagent_fds does. */
 	for (i = 0; i < n; i++) {
-		parked = fcntl(fds[i], F_DUPFD_CLOEXEC, KFD_PARK);
+		parked = fcntl(fds[i], F_DUPFD_CLOEXEC, kpark_base(body, len,
+		    1));
 		(void)close(fds[i]);
 		fds[i] = parked;
 	}
@@ -482,7 +554,7 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	 * so only a receive on a socket pair can say it this way.)
 	 */
 	if (k.mech != MECH_SOCKETPAIR || k.kind == OP_RECV) {
-		struct kstat_rq	rq = { k.fd, k.mech };
+		struct kstat_rq	rq = { k.fd, k.mech, 0, 0 };
 		struct kstat	st;
 
 		kstat_of(&rq, &st);

@@ -283,25 +283,36 @@ out:
 static bool
 kchan_ask(const struct chan *c, const struct kend *k, struct kstat *st)
 {
+	static uint32_t	 seq;
 	struct kstat_rq	 rq;
 	struct pollfd	 pfd;
-	int		 fd = k->proc->ctl_fd;
+	struct proc	*p = k->proc;
+	int		 fd = p->ctl_fd;
 
-	if (!k->open || fd == -1 || k->proc->state == PS_EXITED)
+	if (!k->open || fd == -1 || p->state == PS_EXITED)
 		return (false);
-	/* A late answer to a question that timed out: not ours. */
-	while (recv(fd, st, sizeof(*st), MSG_DONTWAIT) > 0)
-		continue;
+	/* Stopped from outside (SIGSTOP): its thread cannot answer. */
+	if (p->kstalled && proc_kstate(p->pid) == 'T')
+		return (false);
+	memset(&rq, 0, sizeof(rq));
 	rq.fd = k->fd;
 	rq.mech = c->mech;
-	if (send(fd, &rq, sizeof(rq), MSG_NOSIGNAL) != (ssize_t)sizeof(rq))
+	rq.seq = ++seq;
+	if (send(fd, &rq, sizeof(rq), MSG_NOSIGNAL | MSG_DONTWAIT) !=
+	    (ssize_t)sizeof(rq))
 		return (false);
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, KSTAT_WAIT_MS) != 1)
-		return (false);
-	if (recv(fd, st, sizeof(*st), 0) != (ssize_t)sizeof(*st))
-		return (false);
+	/* Answers to questions that timed out come first: not ours. */
+	do {
+		if (poll(&pfd, 1, KSTAT_WAIT_MS) != 1) {
+			p->kstalled = true;
+			return (false);
+		}
+		if (recv(fd, st, sizeof(*st), 0) != (ssize_t)sizeof(*st))
+			return (false);
+	} while (st->seq != rq.seq);
+	p->kstalled = false;
 	return (st->err == 0);
 }
 
@@ -527,9 +538,13 @@ status_mask(const char *buf, const char *key)
 static bool
 op_syscall(long nr)
 {
+#ifdef SYS_poll
+	if (nr == SYS_poll)		/* not on arm64 or riscv64 */
+		return (true);
+#endif
 	return (nr == SYS_write || nr == SYS_read || nr == SYS_sendto ||
-	    nr == SYS_recvfrom || nr == SYS_poll || nr == SYS_ppoll ||
-	    nr == SYS_pwritev2 || nr == SYS_preadv2);
+	    nr == SYS_recvfrom || nr == SYS_ppoll || nr == SYS_pwritev2 ||
+	    nr == SYS_preadv2 || nr == SYS_writev || nr == SYS_readv);
 }
 
 /*
@@ -542,7 +557,7 @@ op_syscall(long nr)
 static bool
 kchan_asleep(pid_t pid)
 {
-	char	path[64], buf[2048];
+	char	path[64], buf[8192];
 	ssize_t	n;
 	int	fd;
 	unsigned long long pend, blk;
@@ -554,7 +569,9 @@ kchan_asleep(pid_t pid)
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		buf[n > 0 ? n : 0] = '\0';
-		if (n > 0 && !op_syscall(strtol(buf, NULL, 10)))
+		/* "running", or a number: the syscall it sleeps in. */
+		if (n > 0 && (buf[0] < '0' || buf[0] > '9' ||
+		    !op_syscall(strtol(buf, NULL, 10))))
 			return (false);
 	}
 	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
@@ -690,8 +707,7 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 		ev.capacity = (long)d.cap;
 	} else
 		kchan_ev_fill(c, op, &ev);
-	eof = d.err == 0 && d.n == 0 && op->kind == OP_RECV &&
-	    !(c->mech == MECH_SOCKETPAIR && c->socktype == SOCK_DGRAM);
+	eof = d.err == 0 && op->kind == OP_RECV && (d.flags & KD_EOF);
 	if (d.err == 0 && !eof) {
 		if (op->kind == OP_SEND) {
 			c->c_messages++;	/* writes */

@@ -284,3 +284,35 @@ A send s hi; A pass p on s'
 	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; channel s socketpair stream between A B; A pass p:sned on s'
 	stderr_has "'sned': the end is :send (the write end) or :recv (the read end)"
 }
+
+@test "a FIFO takes -n and --timeout (no RWF_NOWAIT there); an empty seqpacket message is a message" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel f fifo from A to B; A send f -n hi
+B recv f --timeout 50; B recv f -n
+channel h socketpair seqpacket between A B; A send h ""; A send h x; B recv h; B recv h'
+	assert_line 'A sent "hi" on f [f 2/65536]'
+	assert_line 'B received "hi" from f [f 0/65536]'
+	assert_line 'B would block: recv on f (empty)'
+	assert_line 'B received "" from h [h 1/212992]'
+	assert_line 'B received "x" from h [h 0/212992]'
+}
+
+@test "found by review: balance onto a kernel channel, a socket pair of one process, duplicates, size= on a socket pair" {
+	run --separate-stderr ipc -c 'spawn A B; channel m unbounded; channel p pipe from A to B; balance m -> p'
+	stderr_has 'balance: p is a pipe: its bytes go from process to process through the kernel'
+	run --separate-stderr ipc -c 'spawn A; channel s socketpair stream between A A'
+	stderr_has 'a socket pair joins two processes, not A and itself'
+	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A,A to B'
+	stderr_has 'A is named twice'
+	run --separate-stderr ipc -c 'spawn A B; channel s socketpair stream size=4096 between A B'
+	stderr_has 'size= is not for a socket pair'
+	run -0 --separate-stderr ipc --json -c 'spawn A B; channel p pipe from A to B; A send p x; stats'
+	assert_line --partial '"chan":"p","buffering":"kernel"'
+}
+
+@test "many kernel ends in one process: each lands on its own number and works" {
+	script='spawn A B'
+	for i in $(seq 40); do script="$script; channel p$i pipe from A to B"; done
+	run -0 --separate-stderr ipc -c "$script; A send p40 last; A send p1 first; B recv p40; B recv p1"
+	assert_line 'B received "last" from p40 [p40 0/65536]'
+	assert_line 'B received "first" from p1 [p1 0/65536]'
+}
