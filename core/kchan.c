@@ -34,6 +34,8 @@
 
 #define KSTAT_WAIT_MS	200	/* a control thread answers at once */
 #define KWATCH_MS	1	/* a syscall not back by then may sleep */
+#define KCAUSE_WAIT_MS	2	/* for the answer of the syscall that
+				   woke another */
 
 void
 kend_add(struct chan *c, struct proc *p, int fd, int side)
@@ -678,6 +680,10 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 {
 	struct op	*op = p->op;
 	struct chan	*c = op->chans[0];
+	struct proc	*q;
+	struct op	*qop;
+	struct pollfd	 pfd;
+	uint64_t	 end, t;
 	struct kdone	 d;
 	struct event	 ev;
 	char		 reason[96];
@@ -686,6 +692,29 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 
 	if (len < sizeof(d))
 		return;
+	/*
+	 * A blocked syscall returns because another one ran, whose answer
+	 * is on its way (on two CPUs the woken one may even answer first):
+	 * tell that one first, cause before effect.  The wait is short and
+	 * only for an operation under way.
+	 */
+	if (op->blocked) {
+		TAILQ_FOREACH(q, &e->procs, entry) {
+			if (q == p || q->fd == -1 || q->state != PS_BUSY ||
+			    q->op == NULL || !q->op->kernel)
+				continue;
+			pfd.fd = q->fd;
+			pfd.events = POLLIN;
+			qop = q->op;
+			end = now_ms() + KCAUSE_WAIT_MS;
+			while (q->op == qop && q->state == PS_BUSY &&
+			    q->fd != -1 && (t = now_ms()) < end &&
+			    poll(&pfd, 1, (int)(end - t)) == 1)
+				proc_read(e, q);
+		}
+		if (p->op != op)
+			return;
+	}
 	memcpy(&d, buf, sizeof(d));
 	dlen = len - sizeof(d);
 	if ((!op->blocked || op->kwoken) && p->pending > 0)
