@@ -359,6 +359,12 @@ void	 kend_add(struct chan *, struct proc *, int, int);
 bool	 kchan_queued(const struct chan *, int, size_t *);
 void	 kchan_reason(struct engine *, struct chan *, struct op *, char *,
 	    size_t);
+void	 kchan_ev_fill(struct chan *, const struct op *, struct event *);
+
+/* kwatch.c: a process inside its own syscall */
+void	 kchan_recheck(struct engine *, struct proc *);
+void	 kchan_checked(struct proc *);
+void	 kchan_pong(struct proc *);
 
 /* kpoll.c: a poll over kernel channels, modeled ones among them */
 int	 kpoll_request(struct engine *, struct proc *,
