@@ -97,6 +97,8 @@ kernel_mechanism(const char *s)
 		return (MECH_FIFO);
 	if (strcmp(s, "socketpair") == 0)
 		return (MECH_SOCKETPAIR);
+	if (strcmp(s, "mq") == 0)
+		return (MECH_MQ);
 	return (MECH_MODELED);
 }
 
@@ -155,11 +157,28 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 		cf.nfrom = 2;
 		goto make;
 	}
+	if (cf.mechanism == MECH_MQ && n > 3 && w[3].s[0] >= '0' &&
+	    w[3].s[0] <= '9') {
+		if (parse_uint(ctx, &w[3], 1, 65536, "queue length", &v) == -1)
+			goto out;
+		cf.knmsg = (size_t)v;
+		i = 4;
+	}
 	for (; i < n; i++) {
 		if (strcmp(w[i].s, "from") == 0 || strcmp(w[i].s, "to") == 0) {
 			if (from_to(ctx, w, n, i++, &cf) == -1)
 				goto out;
-		} else if (strncmp(w[i].s, "size=", 5) == 0) {
+		} else if (cf.mechanism == MECH_MQ &&
+		    strncmp(w[i].s, "msgsize=", 8) == 0) {
+			struct word tw = w[i];
+
+			tw.s = w[i].s + 8;
+			if (parse_uint(ctx, &tw, 1, MSG_LEN_MAX, "msgsize",
+			    &v) == -1)
+				goto out;
+			cf.ksize = (size_t)v;
+		} else if (cf.mechanism != MECH_MQ &&
+		    strncmp(w[i].s, "size=", 5) == 0) {
 			struct word tw = w[i];
 
 			tw.s = w[i].s + 5;
@@ -173,18 +192,22 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 			    "to Q", what);
 			goto out;
 		} else if (strchr(w[i].s, '=') != NULL) {
-			cmd_fail(ctx, &w[i], "%.*s is for modeled channels: a "
-			    "%s is the kernel's byte stream, delivered in "
-			    "order, and takes only size=", (int)(strchr(w[i].s,
-			    '=') - w[i].s + 1), w[i].s, what);
+			cmd_fail(ctx, &w[i], "%.*s is not for a%s %s, %s: it "
+			    "takes only %s", (int)(strchr(w[i].s, '=') -
+			    w[i].s + 1), w[i].s, cf.mechanism == MECH_MQ ? "n" :
+			    "", what, cf.mechanism == MECH_MQ ? "a message "
+			    "queue whose messages keep their boundaries" :
+			    "the kernel's byte stream, delivered in order",
+			    cf.mechanism == MECH_MQ ? "N and msgsize=" : "size=");
 			goto out;
 		} else {
-			cmd_fail(ctx, &w[i], "unexpected '%s' (size=BYTES, "
-			    "from P,..., to Q,...)", w[i].s);
+			cmd_fail(ctx, &w[i], "unexpected '%s' (%s, from P,..., "
+			    "to Q,...)", w[i].s, cf.mechanism == MECH_MQ ?
+			    "N, msgsize=BYTES" : "size=BYTES");
 			goto out;
 		}
 	}
-	if (cf.nfrom == 0 || cf.nto == 0) {
+	if (cf.mechanism != MECH_MQ && (cf.nfrom == 0 || cf.nto == 0)) {
 		cmd_fail(ctx, &w[2], "a %s needs its holders: channel %s %s "
 		    "from P,... to Q,... (who gets the write end, who the "
 		    "read end)", what, w[1].s, what);
@@ -242,7 +265,7 @@ cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
 	else
 		return (cmd_fail(ctx, &w[2], "unknown buffering '%s' (unbounded, "
 		    "bounded N, register, rendezvous; or a kernel channel: "
-		    "pipe, fifo, socketpair)", w[2].s));
+		    "pipe, fifo, socketpair, mq)", w[2].s));
 
 	for (; i < n; i++) {
 		if (strcmp(w[i].s, "from") == 0 || strcmp(w[i].s, "to") == 0) {
@@ -360,7 +383,9 @@ const struct cmd_entry cmd_channel_entry = {
 	    "make the syscalls themselves: pipe [size=BYTES] from P,... to "
 	    "Q,... (pipe(2): P,... hold the write end, Q,... the read end); "
 	    "fifo, the same through mkfifo(3); socketpair "
-	    "stream|dgram|seqpacket between P Q (socketpair(2)).",
+	    "stream|dgram|seqpacket between P Q (socketpair(2)); mq [N] "
+	    "[msgsize=BYTES] [from P,...] [to Q,...] (mq_open(3): N "
+	    "messages; without from/to every process gets both ends).",
 	.example = "channel c1 bounded 2 from A to B",
 	.min_args = 2, .max_args = -1,
 	.args = { A_NAME, A_BUFFERING }, .rest = true,

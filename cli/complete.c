@@ -29,10 +29,11 @@ static const char *chanopts[] = {
 
 static const char *bufferings[] = {
 	"unbounded", "bounded", "register", "rendezvous", "pipe", "fifo",
-	"socketpair", NULL
+	"socketpair", "mq", NULL
 };
 
 static const char *kpipeopts[] = { "size=", "from", "to", NULL };
+static const char *kmqopts[] = { "msgsize=", "from", "to", NULL };
 static const char *socktypes[] = { "stream", "dgram", "seqpacket", NULL };
 
 /* This completion's candidates, each owned, in the order offered. */
@@ -348,6 +349,8 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 		} else if (strcmp(w[skip + 1].s, "pipe") == 0 ||
 		    strcmp(w[skip + 1].s, "fifo") == 0)
 			add_list(kpipeopts);
+		else if (strcmp(w[skip + 1].s, "mq") == 0)
+			add_list(kmqopts);
 		else if (strcmp(w[n - 1].s, "bounded") != 0)
 			add_list(chanopts);
 		break;

@@ -285,10 +285,13 @@ event_human(const struct event *ev)
 			if (ev->mechanism == MECH_SOCKETPAIR)
 				sb_printf(&b, " %s", socktype_name(
 				    ev->socktype));
-			sb_printf(&b, " (kernel), %s %ld bytes, held by %s",
+			sb_printf(&b, " (kernel), %s %ld %s, held by %s",
 			    ev->mechanism == MECH_SOCKETPAIR ? "sndbuf" :
-			    "capacity", ev->capacity, ev->holders != NULL ?
-			    ev->holders : "nobody");
+			    "capacity", ev->capacity, ev->mechanism !=
+			    MECH_MQ ? "bytes" : ev->capacity == 1 ?
+			    "message" : "messages", ev->holders !=
+			    NULL && *ev->holders != '\0' ? ev->holders :
+			    "nobody");
 			break;
 		}
 		sb_printf(&b, "%s created: %s", ev->chan,

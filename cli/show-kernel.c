@@ -38,7 +38,8 @@ kshow_contents(char *buf, size_t len, const struct chan_info *ci)
 	if (!ci->kstat_ok)
 		snprintf(buf, len, "(no holder)");
 	else
-		snprintf(buf, len, "%zu byte%s", ci->fill,
+		snprintf(buf, len, "%zu %s%s", ci->fill,
+		    ci->mechanism == MECH_MQ ? "message" : "byte",
 		    ci->fill == 1 ? "" : "s");
 }
 
@@ -57,7 +58,10 @@ kshow_names(struct sb *b, const char **v, size_t n)
 void
 kshow_chan(struct sb *b, const struct chan_info *ci)
 {
-	if (ci->mechanism == MECH_SOCKETPAIR)
+	if (ci->mechanism == MECH_MQ)
+		sb_printf(b, "mq (kernel), %zu messages of at most %zu bytes, "
+		    "each kept whole", ci->kcap, ci->kmsgsize);
+	else if (ci->mechanism == MECH_SOCKETPAIR)
 		sb_printf(b, "socketpair %s (kernel), sndbuf %zu bytes, %s",
 		    socktype_name(ci->socktype), ci->kcap,
 		    ci->socktype == SOCK_STREAM ? "a byte stream each way" :
@@ -71,6 +75,9 @@ kshow_chan(struct sb *b, const struct chan_info *ci)
 	sb_puts(b, "\n  buffered:  ");
 	if (!ci->kstat_ok)
 		sb_puts(b, "unknown: no live holder to ask");
+	else if (ci->mechanism == MECH_MQ)
+		sb_printf(b, "%zu of %zu messages (mq_getattr)", ci->fill,
+		    ci->kcap);
 	else if (ci->mechanism == MECH_SOCKETPAIR)
 		sb_printf(b, "%zu bytes for the first holder to read, %zu for "
 		    "the second%s", ci->kfill[0], ci->kfill[1],
@@ -100,6 +107,8 @@ kshow_json(struct sb *b, const struct chan_info *ci)
 	if (ci->mechanism == MECH_SOCKETPAIR)
 		sb_printf(b, ",\"socktype\":\"%s\",\"queued\":[%zu,%zu]",
 		    socktype_name(ci->socktype), ci->kfill[0], ci->kfill[1]);
+	if (ci->mechanism == MECH_MQ)
+		sb_printf(b, ",\"msgsize\":%zu", ci->kmsgsize);
 	sb_printf(b, ",\"holders\":\"%s\",\"kstat\":%s", ci->holders != NULL ?
 	    ci->holders : "", ci->kstat_ok ? "true" : "false");
 }
@@ -114,8 +123,8 @@ kshow_holds(const struct chan_info *ci, const char *proc, bool send)
 	while (s != NULL && *s != '\0') {
 		e = s + strcspn(s, " ");
 		if ((size_t)(e - s) >= len && strncmp(s, proc, len) == 0 &&
-		    (s + len == e || (s[len] == ':' && s[len + 1] ==
-		    (send ? 'w' : 'r'))))
+		    (s + len == e || (s[len] == ':' && memchr(s + len + 1,
+		    send ? 'w' : 'r', (size_t)(e - s - len - 1)) != NULL)))
 			return (true);
 		s = *e == ' ' ? e + 1 : e;
 	}

@@ -453,8 +453,9 @@ engine_channel(struct engine *e, const char *name,
 		/* Its ends, not from/to lists, say who may do what. */
 		memset(&kcf, 0, sizeof(kcf));
 		kcf.buffering = BUF_BOUNDED;
-		kcf.format = cf->mechanism == MECH_SOCKETPAIR &&
-		    cf->socktype != SOCK_STREAM ? FMT_DATAGRAM : FMT_STREAM;
+		kcf.format = cf->mechanism == MECH_MQ ||
+		    (cf->mechanism == MECH_SOCKETPAIR &&
+		    cf->socktype != SOCK_STREAM) ? FMT_DATAGRAM : FMT_STREAM;
 		c = chan_new(e, name, &kcf, NULL);
 		if (kchan_create(e, c, cf, cause) == -1) {
 			TAILQ_REMOVE(&e->chans, c, entry);

@@ -54,9 +54,17 @@ struct kend {
 	struct proc	*proc;
 	int		 fd;		/* its number in the agent */
 	int		 side;		/* pipe: 0 read, 1 write; socketpair:
-					   0 or 1 */
+					   0 or 1; mq: 0, 1 or 2 (both) */
 	bool		 open;
 };
+
+/* May this end write (read)?  Either end of a socket pair does both. */
+static inline bool
+kend_can(const struct kend *k, int mech, bool wr)
+{
+	return (mech == MECH_SOCKETPAIR || k->side == 2 ||
+	    k->side == (wr ? 1 : 0));
+}
 
 struct op {
 	enum op_kind	 kind;
@@ -183,6 +191,7 @@ struct chan {
 	TAILQ_ENTRY(chan) dirty_entry;
 	enum mechanism	 mech;		/* MECH_MODELED: all of the above */
 	int		 socktype;
+	size_t		 kmsgsize;	/* an mq's mq_msgsize */
 	struct kend	*ends;
 	size_t		 nends;
 };

@@ -61,7 +61,8 @@ enum mechanism {
 	MECH_MODELED,
 	MECH_PIPE,
 	MECH_FIFO,
-	MECH_SOCKETPAIR
+	MECH_SOCKETPAIR,
+	MECH_MQ
 };
 
 enum op_kind {
@@ -232,7 +233,9 @@ struct chan_config {
 	size_t		 nto;
 	enum mechanism	 mechanism;	/* a kernel channel: the rest is unused */
 	int		 socktype;	/* socketpair */
-	size_t		 ksize;		/* pipe, fifo size=; 0: the default */
+	size_t		 ksize;		/* pipe, fifo size=; mq msgsize=;
+					   0: the default */
+	size_t		 knmsg;		/* mq N (mq_maxmsg); 0: the default */
 };
 
 /* A user operation, as parsed by cli/. */
@@ -319,7 +322,8 @@ struct chan_info {
 	bool		 kstat_ok;	/* the kernel could be asked */
 	size_t		 kfill[2];	/* pipe: [0]; socketpair: toward each
 					   side's reader */
-	size_t		 kcap;
+	size_t		 kcap;		/* bytes; an mq: messages */
+	size_t		 kmsgsize;	/* an mq: mq_msgsize */
 	char		*holders;	/* "A:w B:r" */
 };
 

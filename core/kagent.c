@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -42,11 +43,21 @@ static bool	ctl_started;
 static void
 kstat_of(const struct kstat_rq *rq, struct kstat *st)
 {
+	struct mq_attr	a;
 	int		v;
 	socklen_t	sl = sizeof(v);
 
 	memset(st, 0, sizeof(*st));
 	st->seq = rq->seq;
+	if (rq->mech == MECH_MQ) {
+		if (mq_getattr(rq->fd, &a) == -1) {
+			st->err = errno;
+			return;
+		}
+		st->inq = a.mq_curmsgs;	/* messages, not bytes */
+		st->cap = a.mq_maxmsg;
+		return;
+	}
 	if (ioctl(rq->fd, FIONREAD, &v) == -1) {
 		st->err = errno;
 		return;
@@ -312,6 +323,54 @@ kpoll_wait(struct pollfd *pfd, nfds_t n, int ms)
 }
 
 /*
+ * A message queue: mq_send(3) and mq_receive(3), and for -n and
+ * --timeout their timed forms (mq_timedsend, mq_timedreceive) with a
+ * deadline: one already past for -n, since O_NONBLOCK would change the
+ * open description other holders share.  A receive buffer below the
+ * queue's mq_msgsize is EMSGSIZE, and the message stays queued.
+ */
+static ssize_t
+kmq(const struct kop *k, const unsigned char *msg, size_t len,
+    unsigned char *buf, size_t *got)
+{
+	struct timespec	 ts;
+	struct mq_attr	 a;
+	ssize_t		 n;
+	size_t		 size;
+	bool		 timed = k->nonblock || k->timeout_ms >= 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (k->nonblock)
+		ts.tv_sec -= 1;
+	else if (k->timeout_ms >= 0) {
+		ts.tv_sec += k->timeout_ms / 1000;
+		ts.tv_nsec += (long)(k->timeout_ms % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+	}
+	if (k->kind == OP_SEND) {
+		n = timed ? mq_timedsend(k->fd, (const char *)msg, len, 0,
+		    &ts) : mq_send(k->fd, (const char *)msg, len, 0);
+		n = n == 0 ? (ssize_t)len : -1;
+	} else {
+		if (mq_getattr(k->fd, &a) == -1)
+			return (-1);
+		size = k->max > 0 ? k->max : (size_t)a.mq_msgsize;
+		if (size > MSG_LEN_MAX)
+			size = MSG_LEN_MAX;
+		n = timed ? mq_timedreceive(k->fd, (char *)buf, size, NULL,
+		    &ts) : mq_receive(k->fd, (char *)buf, size, NULL);
+		if (n >= 0)
+			*got = (size_t)n;
+	}
+	if (n == -1 && errno == ETIMEDOUT && k->nonblock)
+		errno = EAGAIN;
+	return (n);
+}
+
+/*
  * A poll: one poll(2) over the descriptors, and over the broker's socket
  * too when modeled channels are in it (the broker writes there when one
  * is ready).  The answer: revents for each descriptor, in order.
@@ -526,6 +585,10 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	nb = k.nonblock != 0;
 	memset(&d, 0, sizeof(d));
 	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
+	if (k.mech == MECH_MQ) {
+		n = kmq(&k, msg, mlen, out + sizeof(d), &got);
+		goto result;
+	}
 	if (k.timeout_ms >= 0 && !nb) {
 		r = kwait(k.fd, k.kind == OP_SEND ? POLLOUT : POLLIN,
 		    k.timeout_ms);
@@ -543,6 +606,7 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 		if (n > 0)
 			got = (size_t)n < size ? (size_t)n : size;
 	}
+result:
 	if (n == -1)
 		d.err = errno;
 	else

@@ -122,6 +122,9 @@ kchan_reason(struct engine *e, struct chan *c, struct op *op, char *buf,
 	kchan_ev_fill(c, op, &ev);
 	if (op->kind != OP_SEND)
 		snprintf(buf, len, "empty");
+	else if (c->mech == MECH_MQ)
+		snprintf(buf, len, "full %zu/%ld messages", ev.fill,
+		    ev.capacity);
 	else if (c->mech == MECH_SOCKETPAIR)
 		snprintf(buf, len, "the peer's queue is full: %zu bytes "
 		    "waiting, sndbuf %ld", ev.fill, ev.capacity);
@@ -167,7 +170,7 @@ kchan_request(struct engine *e, struct proc *p, const struct op_request *rq,
 		k = &c->ends[i];
 		if (k->proc != p || !k->open)
 			continue;
-		if (c->mech == MECH_SOCKETPAIR || k->side == (send ? 1 : 0)) {
+		if (kend_can(k, c->mech, send)) {
 			*cp = c;
 			*kp = k;
 			return (1);
@@ -322,6 +325,17 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 		ev.timeout_ms = op->timeout_ms;
 		op_finish(e, p, ST_TIMEOUT, NULL, &ev);
 		break;
+	case EMSGSIZE:
+		if (c->mech == MECH_MQ && op->kind == OP_RECV)
+			snprintf(op->why, sizeof(op->why), "--max %zu is "
+			    "below the queue's mq_msgsize (%zu): the message "
+			    "stays queued", op->max, c->kmsgsize);
+		else if (c->mech == MECH_MQ)
+			snprintf(op->why, sizeof(op->why), "%zu bytes is more "
+			    "than the queue's mq_msgsize (%zu)", op->len,
+			    c->kmsgsize);
+		op_fail(e, p, "message too long");
+		break;
 	case EPIPE:
 	case ECONNREFUSED:
 	case ECONNRESET:
@@ -382,8 +396,9 @@ kchan_info(struct engine *e, struct chan *c, struct chan_info *ci)
 
 	ci->mechanism = c->mech;
 	ci->socktype = c->socktype;
-	ci->format = c->mech == MECH_SOCKETPAIR && c->socktype != SOCK_STREAM ?
-	    FMT_DATAGRAM : FMT_STREAM;
+	ci->format = c->mech == MECH_MQ || (c->mech == MECH_SOCKETPAIR &&
+	    c->socktype != SOCK_STREAM) ? FMT_DATAGRAM : FMT_STREAM;
+	ci->kmsgsize = c->kmsgsize;
 	ci->delivery = DEL_FIFO;
 	ci->kstat_ok = kchan_inq(c, 0, &ci->kfill[0], &cap);
 	if (c->mech == MECH_SOCKETPAIR)
@@ -400,7 +415,8 @@ kchan_info(struct engine *e, struct chan *c, struct chan_info *ci)
 		fprintf(f, "%s%s", ftell(f) > 0 ? " " : "",
 		    c->ends[i].proc->name);
 		if (c->mech != MECH_SOCKETPAIR)
-			fprintf(f, ":%c", c->ends[i].side == 0 ? 'r' : 'w');
+			fprintf(f, ":%s", c->ends[i].side == 0 ? "r" :
+			    c->ends[i].side == 1 ? "w" : "rw");
 	}
 	fclose(f);
 	ci->holders = b.s;
@@ -434,16 +450,14 @@ kchan_helpers(struct chan *c, struct proc *p, int side, bool send,
     struct proc ***out)
 {
 	size_t	i, j, n = 0;
-	int	want;
+	bool	other;
 
-	if (c->mech == MECH_SOCKETPAIR)
-		want = 1 - side;
-	else
-		want = send ? 0 : 1;
 	*out = xcalloc(c->nends + 1, sizeof(**out));
 	for (i = 0; i < c->nends; i++) {
-		if (!c->ends[i].open || c->ends[i].side != want ||
-		    c->ends[i].proc == p ||
+		/* The other side of a socket pair; else the other role. */
+		other = c->mech == MECH_SOCKETPAIR ? c->ends[i].side != side :
+		    kend_can(&c->ends[i], c->mech, !send);
+		if (!c->ends[i].open || !other || c->ends[i].proc == p ||
 		    c->ends[i].proc->state == PS_EXITED)
 			continue;
 		for (j = 0; j < n; j++) {

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,18 +70,6 @@ kchan_hand(struct chan *c, struct proc *p, const int *fds, const int *sides,
 		kend_add(c, p, nums[i], sides[i]);
 }
 
-static bool
-in_list(char **v, size_t n, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(v[i], name) == 0)
-			return (true);
-	}
-	return (false);
-}
-
 static int
 kchan_check_procs(struct engine *e, const struct chan_config *cf,
     char **cause)
@@ -122,10 +111,138 @@ fifo_open(const char *path, int side)
 	return (fd);
 }
 
+/* size= (F_SETPIPE_SZ), then the capacity as the kernel says it. */
+static int
+kchan_size(struct chan *c, const struct chan_config *cf, int fd,
+    char **cause)
+{
+	socklen_t	sl;
+	int		sz;
+
+	if (cf->ksize > 0 && cf->mechanism != MECH_SOCKETPAIR &&
+	    fcntl(fd, F_SETPIPE_SZ, (int)cf->ksize) == -1) {
+		xasprintf(cause, "size=%zu: %s%s", cf->ksize, strerror(errno),
+		    errno == EPERM ? " (more than /proc/sys/fs/pipe-max-size)"
+		    : "");
+		return (-1);
+	}
+	if (cf->mechanism == MECH_SOCKETPAIR) {
+		sl = sizeof(sz);
+		if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, &sl) == -1)
+			sz = 0;
+	} else
+		sz = fcntl(fd, F_GETPIPE_SZ);
+	c->capacity = sz > 0 ? (size_t)sz : 0;
+	return (0);
+}
+
+/* One (process, end) that the command names. */
+struct khold {
+	struct proc	*proc;
+	int		 side;
+	int		 fd;
+};
+
 /*
- * Make the object and hand out its ends.  fds[i] is the descriptor for
- * the i-th (process, side) pair; the broker closes all of them before
- * it returns.
+ * Who gets which end: pipes and FIFOs, from P (write) to Q (read); a
+ * socket pair, one end each; an mq, from/to as given, or both ends to
+ * every live process when neither is.
+ */
+static size_t
+kchan_holders(struct engine *e, const struct chan_config *cf,
+    struct khold **out)
+{
+	struct proc	*p;
+	size_t		 i, n = 0;
+
+	*out = xcalloc(cf->nfrom + cf->nto + e->nprocs + 1, sizeof(**out));
+	for (i = 0; i < cf->nfrom + cf->nto; i++) {
+		(*out)[n].proc = proc_find(e, i < cf->nfrom ? cf->from[i] :
+		    cf->to[i - cf->nfrom]);
+		(*out)[n].side = cf->mechanism == MECH_SOCKETPAIR ? (int)i :
+		    i < cf->nfrom ? 1 : 0;
+		(*out)[n++].fd = -1;
+	}
+	if (cf->mechanism == MECH_MQ && n == 0) {
+		TAILQ_FOREACH(p, &e->procs, entry) {
+			if (p->state == PS_EXITED || p->dying ||
+			    p->retired || (p->op != NULL && p->op->kernel))
+				continue;
+			(*out)[n].proc = p;
+			(*out)[n].side = 2;
+			(*out)[n++].fd = -1;
+		}
+	}
+	return (n);
+}
+
+/* A /proc/sys/fs/mqueue limit, or -1. */
+static long
+mq_limit(const char *name)
+{
+	char	path[64], buf[32];
+	FILE	*f;
+	long	 v = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", name);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(buf, sizeof(buf), f) != NULL)
+			v = strtol(buf, NULL, 10);
+		fclose(f);
+	}
+	return (v);
+}
+
+/* Make the queue; mq_unlink comes once every end is open. */
+static int
+mq_make(struct chan *c, const struct chan_config *cf, char *name,
+    size_t len, char **cause)
+{
+	static unsigned	 seq;
+	struct mq_attr	 a;
+	long		 max;
+	mqd_t		 q;
+
+	memset(&a, 0, sizeof(a));
+	a.mq_maxmsg = cf->knmsg > 0 ? (long)cf->knmsg :
+	    ((max = mq_limit("msg_default")) > 0 ? max : 10);
+	a.mq_msgsize = cf->ksize > 0 ? (long)cf->ksize :
+	    ((max = mq_limit("msgsize_default")) > 0 ? max : 8192);
+	if ((max = mq_limit("msg_max")) > 0 && a.mq_maxmsg > max) {
+		xasprintf(cause, "%ld messages is more than "
+		    "/proc/sys/fs/mqueue/msg_max (%ld)", a.mq_maxmsg, max);
+		return (-1);
+	}
+	if ((max = mq_limit("msgsize_max")) > 0 && a.mq_msgsize > max) {
+		xasprintf(cause, "msgsize=%ld is more than "
+		    "/proc/sys/fs/mqueue/msgsize_max (%ld)", a.mq_msgsize, max);
+		return (-1);
+	}
+	snprintf(name, len, "/ipcplay.%ld.%u", (long)getpid(), ++seq);
+	q = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &a);
+	if (q == (mqd_t)-1) {
+		xasprintf(cause, "mq_open: %s%s", strerror(errno),
+		    errno == EMFILE || errno == ENOMEM ? " (RLIMIT_MSGQUEUE: "
+		    "the bytes of your queues)" : "");
+		return (-1);
+	}
+	(void)mq_close(q);
+	c->capacity = (size_t)a.mq_maxmsg;
+	c->kmsgsize = (size_t)a.mq_msgsize;
+	return (0);
+}
+
+static int
+mq_end(const char *name, int side)
+{
+	return ((int)mq_open(name, (side == 1 ? O_WRONLY : side == 0 ?
+	    O_RDONLY : O_RDWR) | O_CLOEXEC));
+}
+
+/*
+ * Make the object and hand out its ends: a descriptor for each (process,
+ * end) the command names, one message per process.  The broker closes
+ * all of its own before it returns.
  */
 int
 kchan_create(struct engine *e, struct chan *c, const struct chan_config *cf,
@@ -133,17 +250,17 @@ kchan_create(struct engine *e, struct chan *c, const struct chan_config *cf,
 {
 	const char	*tmp;
 	char		 dir[PATH_MAX], path[PATH_MAX + NAME_LEN + 2];
-	struct proc	*p;
-	int		 pfd[2] = { -1, -1 }, fds[4], sides[4], *all = NULL;
-	size_t		 nall = 0, i, j, n, nnames;
-	char		**names;
+	char		 mqname[64];
+	struct khold	*h;
+	int		 pfd[2] = { -1, -1 }, fds[3], sides[3];
+	size_t		 n, i, j, k;
 	int		 rc = -1, sz;
 
 	if (kchan_check_procs(e, cf, cause) == -1)
 		return (-1);
 	c->mech = cf->mechanism;
 	c->socktype = cf->socktype;
-	dir[0] = '\0';
+	dir[0] = mqname[0] = '\0';
 	switch (cf->mechanism) {
 	case MECH_PIPE:
 		if (pipe2(pfd, O_CLOEXEC) == -1) {
@@ -175,88 +292,65 @@ kchan_create(struct engine *e, struct chan *c, const struct chan_config *cf,
 			return (-1);
 		}
 		break;
+	case MECH_MQ:
+		if (mq_make(c, cf, mqname, sizeof(mqname), cause) == -1)
+			return (-1);
+		break;
 	default:
 		xasprintf(cause, "not a kernel mechanism");
 		return (-1);
 	}
 
-	/* Every (process, side) pair: writers (from), then readers (to). */
-	n = nall = cf->nfrom + cf->nto;
-	all = xcalloc(n + 1, sizeof(*all));
-	for (i = 0; i < n; i++)
-		all[i] = -1;
 	/* A FIFO's writer would wait in open(2) for a reader: readers first. */
+	n = kchan_holders(e, cf, &h);
 	for (i = n; i-- > 0; ) {
-		int side = cf->mechanism == MECH_SOCKETPAIR ? (int)i :
-		    i < cf->nfrom ? 1 : 0;
-		const char *name = i < cf->nfrom ? cf->from[i] :
-		    cf->to[i - cf->nfrom];
-
 		if (cf->mechanism == MECH_FIFO)
-			all[i] = fifo_open(path, side);
+			h[i].fd = fifo_open(path, h[i].side);
+		else if (cf->mechanism == MECH_MQ)
+			h[i].fd = mq_end(mqname, h[i].side);
 		else
-			all[i] = fcntl(pfd[side], F_DUPFD_CLOEXEC, 3);
-		if (all[i] == -1) {
-			xasprintf(cause, "%s: %s", name, strerror(errno));
+			h[i].fd = fcntl(pfd[h[i].side], F_DUPFD_CLOEXEC, 3);
+		if (h[i].fd == -1) {
+			xasprintf(cause, "%s: %s", h[i].proc->name,
+			    strerror(errno));
 			goto out;
 		}
 	}
-	if (cf->ksize > 0 && cf->mechanism != MECH_SOCKETPAIR &&
-	    (sz = fcntl(all[0], F_SETPIPE_SZ, (int)cf->ksize)) == -1) {
-		xasprintf(cause, "size=%zu: %s%s", cf->ksize, strerror(errno),
-		    errno == EPERM ? " (more than /proc/sys/fs/pipe-max-size)"
-		    : "");
+	if (n > 0 && cf->mechanism != MECH_MQ && (sz = kchan_size(c, cf,
+	    h[0].fd, cause)) == -1)
 		goto out;
-	}
-	if (cf->mechanism == MECH_SOCKETPAIR) {
-		socklen_t sl = sizeof(sz);
-
-		if (getsockopt(all[0], SOL_SOCKET, SO_SNDBUF, &sz, &sl) == -1)
-			sz = 0;
-	} else
-		sz = fcntl(all[0], F_GETPIPE_SZ);
-	c->capacity = sz > 0 ? (size_t)sz : 0;
 
 	/* One message per process, with all of its ends. */
-	names = xcalloc(n + 1, sizeof(*names));
-	nnames = 0;
 	for (i = 0; i < n; i++) {
-		const char *name = i < cf->nfrom ? cf->from[i] :
-		    cf->to[i - cf->nfrom];
-		size_t k = 0;
-
-		if (in_list(names, nnames, name))
+		for (j = 0; j < i && h[j].proc != h[i].proc; j++)
 			continue;
-		names[nnames++] = (char *)(uintptr_t)name;
-		for (j = i; j < n && k < 3; j++) {
-			const char *nj = j < cf->nfrom ? cf->from[j] :
-			    cf->to[j - cf->nfrom];
-
-			if (strcmp(nj, name) != 0)
+		if (j < i)
+			continue;	/* handed with its first */
+		for (j = i, k = 0; j < n && k < 3; j++) {
+			if (h[j].proc != h[i].proc)
 				continue;
-			fds[k] = all[j];
-			sides[k++] = cf->mechanism == MECH_SOCKETPAIR ?
-			    (int)j : j < cf->nfrom ? 1 : 0;
+			fds[k] = h[j].fd;
+			sides[k++] = h[j].side;
 		}
-		p = proc_find(e, name);
-		kchan_hand(c, p, fds, sides, k);
+		kchan_hand(c, h[i].proc, fds, sides, k);
 	}
-	free(names);
 	rc = 0;
 out:
-	for (i = 0; i < nall; i++) {
-		if (all[i] != -1)
-			close(all[i]);
+	for (i = 0; i < n; i++) {
+		if (h[i].fd != -1)
+			close(h[i].fd);
 	}
-	free(all);
+	free(h);
 	if (pfd[0] != -1) {
 		close(pfd[0]);
 		close(pfd[1]);
 	}
+	/* Every end is open (or failed): the names can go. */
 	if (dir[0] != '\0') {
-		/* Every end is open (or failed): the names can go. */
 		(void)unlink(path);
 		(void)rmdir(dir);
 	}
+	if (mqname[0] != '\0')
+		(void)mq_unlink(mqname);
 	return (rc);
 }

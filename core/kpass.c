@@ -30,8 +30,8 @@ kpass_ends(struct chan *c, struct proc *p, int ends, struct kend **out)
 	for (i = 0; i < c->nends && n < KPASS_MAX; i++) {
 		if (c->ends[i].proc != p || !c->ends[i].open)
 			continue;
-		want = c->ends[i].side == 1 ? KEND_SEND : KEND_RECV;
-		if (ends != 0 && c->mech != MECH_SOCKETPAIR && ends != want)
+		want = ends == KEND_SEND;
+		if (ends != 0 && !kend_can(&c->ends[i], c->mech, want))
 			continue;
 		out[n++] = &c->ends[i];
 	}
@@ -56,8 +56,11 @@ ends_of(const struct op *op)
 {
 	size_t	i, w = 0;
 
-	for (i = 0; i < op->nkfds; i++)
+	for (i = 0; i < op->nkfds; i++) {
+		if (op->ksides[i] == 2)
+			return (0);	/* an mq descriptor for both */
 		w += op->ksides[i] == 1;
+	}
 	return (w == op->nkfds ? KEND_SEND : w == 0 ? KEND_RECV : 0);
 }
 

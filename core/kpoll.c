@@ -27,8 +27,7 @@ kpoll_end(struct chan *c, struct proc *p, bool writable)
 	for (i = 0; i < c->nends; i++) {
 		if (c->ends[i].proc != p || !c->ends[i].open)
 			continue;
-		if (c->mech == MECH_SOCKETPAIR ||
-		    c->ends[i].side == (writable ? 1 : 0))
+		if (kend_can(&c->ends[i], c->mech, writable))
 			return (&c->ends[i]);
 	}
 	return (NULL);

@@ -107,7 +107,8 @@ op_syscall(long nr)
 #endif
 	return (nr == SYS_write || nr == SYS_read || nr == SYS_sendto ||
 	    nr == SYS_recvfrom || nr == SYS_ppoll || nr == SYS_pwritev2 ||
-	    nr == SYS_preadv2 || nr == SYS_writev || nr == SYS_readv);
+	    nr == SYS_preadv2 || nr == SYS_writev || nr == SYS_readv ||
+	    nr == SYS_mq_timedsend || nr == SYS_mq_timedreceive);
 }
 
 /*

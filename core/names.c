@@ -59,6 +59,8 @@ mechanism_name(enum mechanism m)
 		return ("fifo");
 	case MECH_SOCKETPAIR:
 		return ("socketpair");
+	case MECH_MQ:
+		return ("mq");
 	}
 	return ("?");
 }

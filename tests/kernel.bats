@@ -164,7 +164,7 @@ B recv p; A signal B USR1; A send p hi'
 	run --separate-stderr ipc -c 'spawn A B C; channel p pipe from A to B; tap p'
 	stderr_has "tap: p is a pipe: its bytes go from process to process through the kernel and never cross ipcplay"
 	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B format=stream'
-	stderr_has 'format= is for modeled channels'
+	stderr_has "format= is not for a pipe, the kernel's byte stream, delivered in order: it takes only size="
 	run --separate-stderr ipc -c 'spawn A B C; channel s socketpair stream between A B C'
 	stderr_has 'a socket pair joins two processes'
 	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; B send p x'
@@ -315,4 +315,43 @@ channel h socketpair seqpacket between A B; A send h ""; A send h x; B recv h; B
 	run -0 --separate-stderr ipc -c "$script; A send p40 last; A send p1 first; B recv p40; B recv p1"
 	assert_line 'B received "last" from p40 [p40 0/65536]'
 	assert_line 'B received "first" from p1 [p1 0/65536]'
+}
+
+@test "an mq keeps each message whole, counts messages, and says EMSGSIZE leaving the message queued" {
+	run -1 --separate-stderr ipc -c 'spawn A B; channel q mq 2 msgsize=64 from A to B
+A send q one; A send q two; A send q -n three; B recv q --max 10; B recv q; B recv q; B recv q -n; chan q'
+	assert_line 'q created: mq (kernel), capacity 2 messages, held by A:w B:r'
+	assert_line 'A sent "two" on q [q 2/2]'
+	assert_line 'A would block: send on q (full 2/2 messages)'
+	assert_line 'B recv on q failed: message too long: --max 10 is below the queue'"'"'s mq_msgsize (64): the message stays queued'
+	assert_line 'B received "one" from q [q 1/2]'
+	assert_line 'B received "two" from q [q 0/2]'
+	assert_line 'B would block: recv on q (empty)'
+	assert_line '  buffered:  0 of 2 messages (mq_getattr)'
+}
+
+@test "an mq: a blocked sender sleeps in the kernel, --timeout is mq_timedsend's, and without from/to everyone holds both ends" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel q mq 1; A send q x; A send q y --timeout 100
+expect A wchan wq_sleep; sleep 300; B recv q; B send q z; A recv q'
+	assert_line 'q created: mq (kernel), capacity 1 message, held by A:rw B:rw'
+	assert_line 'A blocked: send on q (full 1/1 messages), timeout 100 ms'
+	assert_line 'expect A wchan wq_sleep ... ok'
+	assert_line 'A timed out: send on q after 100 ms'
+	assert_line 'A received "z" from q [q 0/1]'
+}
+
+@test "an mq's limits are refused with the reason; its name never outlives the playground, even SIGKILL" {
+	run --separate-stderr ipc -c 'spawn A; channel q mq msgsize=9000'
+	stderr_has 'msgsize=9000 is more than /proc/sys/fs/mqueue/msgsize_max'
+	mkdir "$BATS_TEST_TMPDIR/mq"
+	mount -t mqueue none "$BATS_TEST_TMPDIR/mq" 2>/dev/null || skip "cannot mount the mqueue file system here"
+	start_bg 'spawn A B; channel q mq from A to B; A send q x; B recv q; channel r mq 1; A send r x; A send r y; sleep 30000'
+	wait_for '"status":"blocked"'
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/mq")" ] || { umount "$BATS_TEST_TMPDIR/mq"; false; }
+	kids=$(pids)
+	kill -9 "$bg"
+	all_gone $kids
+	left=$(ls -A "$BATS_TEST_TMPDIR/mq")
+	umount "$BATS_TEST_TMPDIR/mq"
+	[ -z "$left" ]
 }
