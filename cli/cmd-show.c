@@ -374,8 +374,8 @@ show_channels(struct ctx *ctx, struct sb *jb)
 		chan_kind(&k, &ci);
 		sb_printf(&b, "%-16s ", k.s);
 		sb_free(&k);
-		sb_printf(&b, "%-9s ", format_name(ci.format, ci.fixed_len,
-		    fbuf, sizeof(fbuf)));
+		sb_printf(&b, "%-9s ", ci.mechanism == MECH_SHM ? "words" :
+		    format_name(ci.format, ci.fixed_len, fbuf, sizeof(fbuf)));
 		sb_init(&k);
 		if (ci.mechanism != MECH_MODELED) {
 			kshow_contents(fbuf, sizeof(fbuf), &ci);

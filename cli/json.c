@@ -4,6 +4,7 @@
  * renamed), and the string encoding every printer of JSON uses.
  */
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,13 @@ event_json(const struct event *ev)
 		json_kv(&b, "chan", ev->chan);
 		json_kv(&b, "kind", ev->mechanism == MECH_MODELED ? "modeled" :
 		    "kernel");
+		if (ev->mechanism == MECH_SHM) {
+			json_kv(&b, "mechanism", "shm");
+			sb_printf(&b, ",\"words\":%ld", ev->capacity);
+			json_kv(&b, "holders", ev->holders != NULL ?
+			    ev->holders : "");
+			break;
+		}
 		if (ev->mechanism != MECH_MODELED) {
 			json_kv(&b, "mechanism", mechanism_name(ev->mechanism));
 			if (ev->mechanism == MECH_SOCKETPAIR)
@@ -155,6 +163,22 @@ event_json(const struct event *ev)
 	case EV_CALL:
 	case EV_REPLY:
 		json_op(&b, ev);
+		break;
+	case EV_SHM:
+		json_kv(&b, "proc", ev->proc);
+		json_kv(&b, "op", op_name(ev->op));
+		json_kv(&b, "shm", ev->chan);
+		sb_printf(&b, ",\"index\":%zu,\"value\":%" PRId64, ev->index,
+		    ev->op == OP_WAIT && ev->status == ST_OK ? ev->old :
+		    ev->value);
+		if (ev->op == OP_ADD)
+			sb_printf(&b, ",\"old\":%" PRId64 ",\"racy\":%s",
+			    ev->old, ev->racy ? "true" : "false");
+		json_kv(&b, "status", status_name(ev->status));
+		if (ev->reason != NULL)
+			json_kv(&b, "reason", ev->reason);
+		if (ev->status == ST_ERROR)
+			json_kv(&b, "error", ev->error);
 		break;
 	case EV_PASS:
 	case EV_CLOSE_END:

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <err.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,64 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 	}
 }
 
+/* What a process did on shared memory, in words. */
+static void
+human_shm(struct sb *b, const struct event *ev)
+{
+	const char	*p = ev->proc, *c = ev->chan;
+	size_t		 i = ev->index;
+
+	switch (ev->status) {
+	case ST_BLOCKED:
+		sb_printf(b, "%s blocked: wait on %s[%zu] (%s)", p, c, i,
+		    ev->reason);
+		if (ev->timeout_ms >= 0)
+			sb_printf(b, ", timeout %d ms", ev->timeout_ms);
+		return;
+	case ST_WOULD_BLOCK:
+		sb_printf(b, "%s did not wait: %s[%zu] is %" PRId64 ", not %"
+		    PRId64, p, c, i, ev->old, ev->value);
+		return;
+	case ST_TIMEOUT:
+		sb_printf(b, "%s timed out: wait on %s[%zu] after %d ms", p, c,
+		    i, ev->timeout_ms);
+		return;
+	case ST_ERROR:
+		sb_printf(b, "%s %s %s[%zu] failed: %s", p, op_name(ev->op), c,
+		    i, ev->error);
+		return;
+	default:
+		break;
+	}
+	switch (ev->op) {
+	case OP_STORE:
+		sb_printf(b, "%s stored %" PRId64 " in %s[%zu]", p, ev->value,
+		    c, i);
+		break;
+	case OP_LOAD:
+		sb_printf(b, "%s loaded %s[%zu]: %" PRId64, p, c, i, ev->value);
+		break;
+	case OP_ADD:
+		if (ev->racy)
+			sb_printf(b, "%s added %" PRId64 " to %s[%zu] in two "
+			    "steps: loaded %" PRId64 ", stored %" PRId64, p,
+			    ev->value, c, i, ev->old, ev->old + ev->value);
+		else
+			sb_printf(b, "%s added %" PRId64 " to %s[%zu]: %" PRId64
+			    " %s %" PRId64, p, ev->value, c, i, ev->old,
+			    glyph(G_ARROW), ev->old + ev->value);
+		break;
+	case OP_WAIT:
+		sb_printf(b, "%s woke up: %s[%zu] is %" PRId64, p, c, i,
+		    ev->old);
+		break;
+	default:
+		sb_printf(b, "%s woke %" PRId64 " waiter%s on %s[%zu]", p,
+		    ev->value, ev->value == 1 ? "" : "s", c, i);
+		break;
+	}
+}
+
 /*
  * What a helper of a wait on chan would do: "send on c1" for a receive,
  * "receive from c1" for a send, "make c1,c2 ready" for a poll.
@@ -254,6 +313,9 @@ help_verb(enum op_kind op, const char *chan, char *buf, size_t len)
 		break;
 	case OP_CALL:
 		snprintf(buf, len, "answer the call on %s", chan);
+		break;
+	case OP_WAIT:
+		snprintf(buf, len, "change %s and wake it", chan);
 		break;
 	default:
 		snprintf(buf, len, "make %s ready", chan);
@@ -279,6 +341,14 @@ event_human(const struct event *ev)
 		sb_printf(&b, "%s spawned", ev->proc);
 		break;
 	case EV_CHANNEL:
+		if (ev->mechanism == MECH_SHM) {
+			sb_printf(&b, "%s created: shared memory (memfd), %ld "
+			    "word%s of 64 bits, zeroed, mapped by %s", ev->chan,
+			    ev->capacity, ev->capacity == 1 ? "" : "s",
+			    ev->holders != NULL && *ev->holders != '\0' ?
+			    ev->holders : "nobody");
+			break;
+		}
 		if (ev->mechanism != MECH_MODELED) {
 			sb_printf(&b, "%s created: %s", ev->chan,
 			    mechanism_name(ev->mechanism));
@@ -345,6 +415,9 @@ event_human(const struct event *ev)
 			sb_printf(&b, "%s could not reply: %s%s%s", ev->proc,
 			    ev->error, ev->text != NULL ? ": " : "",
 			    ev->text != NULL ? ev->text : "");
+		break;
+	case EV_SHM:
+		human_shm(&b, ev);
 		break;
 	case EV_PASS:
 	case EV_CLOSE_END:
@@ -415,9 +488,14 @@ event_human(const struct event *ev)
 				    d->waits[i].chan);
 				continue;
 			}
-			sb_printf(&b, "%s%s waits to %s on %s", i > 0 ? "; " :
-			    "", d->waits[i].proc, op_name(d->waits[i].op),
-			    d->waits[i].chan);
+			if (d->waits[i].op == OP_WAIT)
+				sb_printf(&b, "%s%s waits on %s (futex)", i > 0 ?
+				    "; " : "", d->waits[i].proc,
+				    d->waits[i].chan);
+			else
+				sb_printf(&b, "%s%s waits to %s on %s", i > 0 ?
+				    "; " : "", d->waits[i].proc,
+				    op_name(d->waits[i].op), d->waits[i].chan);
 			if (d->waits[i].helpers != NULL)
 				sb_printf(&b, " for %s", d->waits[i].helpers);
 			else
@@ -649,6 +727,7 @@ watch(struct ctx *ctx, const struct event *ev)
 	case EV_REPLY:
 	case EV_PASS:
 	case EV_CLOSE_END:
+	case EV_SHM:
 		who = ev->proc;
 		break;
 	case EV_SIGNAL:

@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,11 +21,36 @@ kshow_type(const struct chan_info *ci)
 	    socktype_name(ci->socktype) : mechanism_name(ci->mechanism));
 }
 
+/* A region's words, "5 0 0 …", in at most len bytes. */
+static void
+kshow_words(char *buf, size_t len, const struct chan_info *ci,
+    const char *open, const char *close)
+{
+	size_t	i, o = 0;
+	int	k;
+
+	buf[0] = '\0';
+	for (i = 0; i < ci->nwords; i++) {
+		k = snprintf(buf + o, len - o, "%s%s%" PRId64 "%s",
+		    i > 0 && *open == '\0' ? " " : "", open, ci->words[i],
+		    close);
+		if (k < 0 || (size_t)k >= len - o - 4) {
+			buf[o] = '\0';
+			(void)strlcat(buf, glyph(G_ELLIPSIS), len);
+			return;
+		}
+		o += (size_t)k;
+	}
+}
+
 /* "pipe 6/65536", "stream 5/212992"; "?" when no holder could say. */
 void
 kshow_kind(char *buf, size_t len, const struct chan_info *ci)
 {
-	if (ci->kstat_ok)
+	if (ci->mechanism == MECH_SHM)
+		snprintf(buf, len, "shm %zu word%s", ci->nwords,
+		    ci->nwords == 1 ? "" : "s");
+	else if (ci->kstat_ok)
 		snprintf(buf, len, "%s %zu/%zu", kshow_type(ci), ci->fill,
 		    ci->kcap);
 	else
@@ -35,7 +61,9 @@ kshow_kind(char *buf, size_t len, const struct chan_info *ci)
 void
 kshow_contents(char *buf, size_t len, const struct chan_info *ci)
 {
-	if (!ci->kstat_ok)
+	if (ci->mechanism == MECH_SHM)
+		kshow_words(buf, len, ci, "", "");
+	else if (!ci->kstat_ok)
 		snprintf(buf, len, "(no holder)");
 	else
 		snprintf(buf, len, "%zu %s%s", ci->fill,
@@ -58,6 +86,22 @@ kshow_names(struct sb *b, const char **v, size_t n)
 void
 kshow_chan(struct sb *b, const struct chan_info *ci)
 {
+	size_t	i;
+
+	if (ci->mechanism == MECH_SHM) {
+		sb_printf(b, "shared memory (memfd), %zu word%s of 64 bits",
+		    ci->nwords, ci->nwords == 1 ? "" : "s");
+		sb_printf(b, "\n  mapped by: %s", ci->holders != NULL &&
+		    *ci->holders != '\0' ? ci->holders : "nobody");
+		sb_puts(b, "\n  words:    ");
+		for (i = 0; i < ci->nwords; i++)
+			sb_printf(b, " [%zu] %" PRId64, i, ci->words[i]);
+		sb_puts(b, "\n  waiting:   ");
+		kshow_names(b, ci->receivers, ci->nreceivers);
+		if (ci->nreceivers > 0)
+			sb_puts(b, " (futex)");
+		return;
+	}
 	if (ci->mechanism == MECH_MQ)
 		sb_printf(b, "mq (kernel), %zu messages of at most %zu bytes, "
 		    "each kept whole", ci->kcap, ci->kmsgsize);
@@ -99,6 +143,8 @@ kshow_chan(struct sb *b, const struct chan_info *ci)
 void
 kshow_json(struct sb *b, const struct chan_info *ci)
 {
+	size_t	i;
+
 	sb_printf(b, ",\"kind\":\"%s\"", ci->mechanism == MECH_MODELED ?
 	    "modeled" : "kernel");
 	if (ci->mechanism == MECH_MODELED)
@@ -109,6 +155,13 @@ kshow_json(struct sb *b, const struct chan_info *ci)
 		    socktype_name(ci->socktype), ci->kfill[0], ci->kfill[1]);
 	if (ci->mechanism == MECH_MQ)
 		sb_printf(b, ",\"msgsize\":%zu", ci->kmsgsize);
+	if (ci->mechanism == MECH_SHM) {
+		sb_puts(b, ",\"words\":[");
+		for (i = 0; i < ci->nwords; i++)
+			sb_printf(b, "%s%" PRId64, i > 0 ? "," : "",
+			    ci->words[i]);
+		sb_puts(b, "]");
+	}
 	sb_printf(b, ",\"holders\":\"%s\",\"kstat\":%s", ci->holders != NULL ?
 	    ci->holders : "", ci->kstat_ok ? "true" : "false");
 }
@@ -138,6 +191,10 @@ kshow_bar(char *buf, size_t len, int width, const struct chan_info *ci)
 	size_t	full, i, o = 0;
 	bool	utf8 = strcmp(glyph(G_HLINE), "-") != 0;
 
+	if (ci->mechanism == MECH_SHM) {
+		kshow_words(buf, len, ci, "[", "]");
+		return;
+	}
 	if (width < 3 || len < 8) {
 		if (len > 0)
 			buf[0] = '\0';

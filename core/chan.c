@@ -102,6 +102,8 @@ chan_destroy(struct engine *e, struct chan *c)
 	free(c->to);
 	free(c->seen);
 	free(c->ends);
+	if (c->mech == MECH_SHM)
+		kshm_destroy(c);
 	free(c);
 }
 

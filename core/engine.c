@@ -686,6 +686,8 @@ engine_submit(struct engine *e, const char *name,
 
 	if (rq->kind == OP_PASS || rq->kind == OP_DROP)
 		kr = kpass_request(e, p, rq, cause);
+	else if (rq->kind >= OP_STORE && rq->kind <= OP_WAKE)
+		kr = kshm_request(e, p, rq, cause);
 	else
 		kr = kchan_request(e, p, rq, &kc, &ke, cause);
 	if (kr == -1) {
@@ -733,6 +735,8 @@ engine_submit(struct engine *e, const char *name,
 			r = kpoll_submit(e, p);
 		else if (op->kind == OP_PASS || op->kind == OP_DROP)
 			r = kpass_submit(e, p, rq);
+		else if (op->kind >= OP_STORE && op->kind <= OP_WAKE)
+			r = kshm_submit(e, p, rq);
 		else {
 			op->chans = xcalloc(1, sizeof(*op->chans));
 			op->chans[0] = kc;

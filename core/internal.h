@@ -105,6 +105,9 @@ struct op {
 	bool		 kmove;		/* pass --move */
 	struct proc	*kpeer;		/* who takes the pass */
 	int		*ktaken;	/* ... under these numbers */
+	size_t		 kindex;	/* shm: the word */
+	int64_t		 kvalue;
+	bool		 kracy;
 };
 
 struct proc {
@@ -192,6 +195,8 @@ struct chan {
 	enum mechanism	 mech;		/* MECH_MODELED: all of the above */
 	int		 socktype;
 	size_t		 kmsgsize;	/* an mq's mq_msgsize */
+	int64_t		*words;		/* shm: the broker's read-only map */
+	size_t		 nwords;
 	struct kend	*ends;
 	size_t		 nends;
 };
@@ -365,6 +370,8 @@ size_t	 kchan_helpers(struct chan *, struct proc *, int, bool,
 int	 kchan_close(struct engine *, struct chan *, char **);
 int	 kchan_interpose(const struct chan *, char **);
 void	 kend_add(struct chan *, struct proc *, int, int);
+void	 kchan_hand(struct chan *, struct proc *, const int *, const int *,
+	    size_t);
 bool	 kchan_queued(const struct chan *, int, size_t *);
 void	 kchan_reason(struct engine *, struct chan *, struct op *, char *,
 	    size_t);
@@ -394,6 +401,17 @@ void	 kpass_done(struct engine *, struct proc *, const struct kdone *);
 void	 kpass_taken(struct engine *, struct proc *, const unsigned char *,
 	    size_t);
 void	 kpass_proc_gone(struct engine *, struct proc *);
+
+/* kshm.c: shared memory */
+int	 kshm_create(struct engine *, struct chan *,
+	    const struct chan_config *, char **);
+void	 kshm_destroy(struct chan *);
+int	 kshm_request(struct engine *, struct proc *,
+	    const struct op_request *, char **);
+int	 kshm_submit(struct engine *, struct proc *,
+	    const struct op_request *);
+void	 kshm_block_event(struct proc *, struct event *, char *, size_t);
+void	 kshm_done(struct engine *, struct proc *, const struct kdone *);
 
 /* kagent.c: kernel channels, the agent's side */
 void	 kagent_fds(const unsigned char *, size_t, const int *, size_t);
@@ -452,6 +470,9 @@ struct kop {
 	int32_t		 watch;		/* poll: modeled channels too: poll
 					   the broker's socket alongside */
 	int32_t		 move;		/* pass: close ours once sent */
+	uint32_t	 index;		/* shm: the word */
+	int32_t		 racy;
+	int64_t		 value;
 };
 
 #define KD_TRUNC	0x1	/* a datagram longer than the buffer */

@@ -62,7 +62,8 @@ enum mechanism {
 	MECH_PIPE,
 	MECH_FIFO,
 	MECH_SOCKETPAIR,
-	MECH_MQ
+	MECH_MQ,
+	MECH_SHM	/* shared memory: words, not messages */
 };
 
 enum op_kind {
@@ -78,7 +79,12 @@ enum op_kind {
 	OP_REPLY,	/* answer the call received last */
 	OP_REPLYRECV,	/* reply, then receive the next call */
 	OP_PASS,	/* send an end of a kernel channel (SCM_RIGHTS) */
-	OP_DROP		/* close one's own ends of a kernel channel */
+	OP_DROP,	/* close one's own ends of a kernel channel */
+	OP_STORE,	/* shared memory: a plain store */
+	OP_LOAD,	/* ... a plain load */
+	OP_ADD,		/* ... an atomic fetch-add (or a racy one) */
+	OP_WAIT,	/* ... futex(2) FUTEX_WAIT */
+	OP_WAKE		/* ... FUTEX_WAKE */
 };
 
 enum op_status {
@@ -125,6 +131,8 @@ enum event_type {
 	EV_PASS,	/* proc passed (text) ends of chan to peer over
 			   forward; code 1: moved */
 	EV_CLOSE_END,	/* proc closed its (text) ends of chan */
+	EV_SHM,		/* proc did op on chan[index]: value, code (the
+			   value before an add; woken for a wake) */
 	EV__COUNT
 };
 
@@ -207,6 +215,10 @@ struct event {
 	const char	*holders;	/* channel: "A:w B:r" */
 	const struct deadlock *deadlock;
 	const struct dl_wait *wait;	/* stuck: the process's wait */
+	size_t		 index;		/* shm: the word */
+	int64_t		 value;		/* shm */
+	int64_t		 old;		/* shm add: the value before */
+	bool		 racy;		/* shm add --racy */
 };
 
 typedef void (*event_fn)(const struct event *, void *);
@@ -235,7 +247,8 @@ struct chan_config {
 	int		 socktype;	/* socketpair */
 	size_t		 ksize;		/* pipe, fifo size=; mq msgsize=;
 					   0: the default */
-	size_t		 knmsg;		/* mq N (mq_maxmsg); 0: the default */
+	size_t		 knmsg;		/* mq N (mq_maxmsg); shm WORDS; 0:
+					   the default */
 };
 
 /* A user operation, as parsed by cli/. */
@@ -259,6 +272,9 @@ struct op_request {
 	int		 ends;		/* pass: KEND_SEND, KEND_RECV, or 0:
 					   every end */
 	bool		 move;		/* pass --move */
+	size_t		 index;		/* shm: NAME[I] */
+	int64_t		 value;		/* shm: store, add, wait; wake: N */
+	bool		 racy;		/* add --racy */
 };
 
 #define KEND_SEND	1
@@ -324,6 +340,8 @@ struct chan_info {
 					   side's reader */
 	size_t		 kcap;		/* bytes; an mq: messages */
 	size_t		 kmsgsize;	/* an mq: mq_msgsize */
+	const int64_t	*words;		/* shm: its words, as they are now */
+	size_t		 nwords;
 	char		*holders;	/* "A:w B:r" */
 };
 

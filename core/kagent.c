@@ -21,11 +21,17 @@
  */
 
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <mqueue.h>
 #include <poll.h>
 #include <pthread.h>
@@ -435,6 +441,127 @@ kagent_poll(int sock, uint32_t id, const struct kop *k,
 }
 
 /*
+ * Shared memory.  A region is mapped the first time the process uses it
+ * (its size is the memfd's); the maps live as long as the process.
+ */
+static struct kmap {
+	int		 fd;
+	int64_t		*words;
+	size_t		 n;
+}		*kmaps;
+static size_t	 nkmaps;
+
+static int64_t *
+kshm_word(int fd, size_t index)
+{
+	struct kmap	*m;
+	struct stat	 sb;
+	void		*p;
+	size_t		 i;
+
+	for (i = 0; i < nkmaps; i++) {
+		if (kmaps[i].fd == fd)
+			return (index < kmaps[i].n ? kmaps[i].words + index :
+			    NULL);
+	}
+	if (fstat(fd, &sb) == -1 || sb.st_size <= 0 ||
+	    (p = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, fd, 0)) == MAP_FAILED)
+		return (NULL);
+	if ((m = reallocarray(kmaps, nkmaps + 1, sizeof(*kmaps))) == NULL)
+		return (NULL);
+	kmaps = m;
+	kmaps[nkmaps].fd = fd;
+	kmaps[nkmaps].words = p;
+	kmaps[nkmaps].n = (size_t)sb.st_size / sizeof(int64_t);
+	nkmaps++;
+	return (index < kmaps[nkmaps - 1].n ? kmaps[nkmaps - 1].words +
+	    index : NULL);
+}
+
+/*
+ * futex(2) works on 32-bit words: a wait sleeps on the low half of the
+ * 64-bit word (little-endian), once the whole word is known to equal
+ * the value.
+ */
+static long
+kfutex(int64_t *w, int op, uint32_t val, const struct timespec *ts)
+{
+	return (syscall(SYS_futex, (uint32_t *)w, op, val, ts, NULL, 0));
+}
+
+static void
+kagent_shm(int sock, uint32_t id, const struct kop *k)
+{
+	struct kdone	 d;
+	struct timespec	 ts;
+	int64_t		*w, old;
+	long		 r;
+	bool		 slept = false;
+
+	memset(&d, 0, sizeof(d));
+	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
+	if ((w = kshm_word(k->fd, k->index)) == NULL) {
+		d.err = errno != 0 ? errno : EINVAL;
+		goto done;
+	}
+	switch (k->kind) {
+	case OP_STORE:
+		__atomic_store_n(w, k->value, __ATOMIC_RELAXED);
+		d.n = k->value;
+		break;
+	case OP_LOAD:
+		d.n = __atomic_load_n(w, __ATOMIC_RELAXED);
+		break;
+	case OP_ADD:
+		if (k->racy) {
+			/* Two steps: another process may come between. */
+			old = __atomic_load_n(w, __ATOMIC_RELAXED);
+			sched_yield();
+			__atomic_store_n(w, old + k->value, __ATOMIC_RELAXED);
+		} else
+			old = __atomic_fetch_add(w, k->value, __ATOMIC_SEQ_CST);
+		d.n = old;
+		break;
+	case OP_WAIT:
+		ts.tv_sec = k->timeout_ms / 1000;
+		ts.tv_nsec = (long)(k->timeout_ms % 1000) * 1000000;
+		for (;;) {
+			if ((old = __atomic_load_n(w, __ATOMIC_SEQ_CST)) !=
+			    k->value) {
+				/* Not the value: no wait (or no more). */
+				d.err = slept ? 0 : EAGAIN;
+				d.n = old;
+				break;
+			}
+			r = kfutex(w, FUTEX_WAIT, (uint32_t)k->value,
+			    k->timeout_ms >= 0 ? &ts : NULL);
+			if (r == 0) {
+				d.n = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+				break;	/* woken */
+			}
+			if (errno == ETIMEDOUT) {
+				d.err = ETIMEDOUT;
+				break;
+			}
+			/* EINTR, EAGAIN: look at the word again. */
+			slept = slept || errno == EINTR;
+		}
+		break;
+	case OP_WAKE:
+		r = kfutex(w, FUTEX_WAKE, k->value > 0 && k->value < INT32_MAX ?
+		    (uint32_t)k->value : 1, NULL);
+		if (r == -1)
+			d.err = errno;
+		else
+			d.n = r;
+		break;
+	}
+done:
+	(void)wire_send(sock, WIRE_KDONE, id, &d, sizeof(d));
+}
+
+/*
  * A pass: the ends go over the socket pair in one sendmsg(2) with
  * SCM_RIGHTS (and, with --move, are closed here once sent); a drop
  * closes them.  Never blocking: a full socket is "would block".
@@ -580,6 +707,10 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	}
 	if (k.kind == OP_PASS || k.kind == OP_DROP) {
 		kagent_pass(sock, id, &k, msg, mlen);
+		return;
+	}
+	if (k.mech == MECH_SHM) {
+		kagent_shm(sock, id, &k);
 		return;
 	}
 	nb = k.nonblock != 0;

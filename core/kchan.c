@@ -153,6 +153,11 @@ kchan_request(struct engine *e, struct proc *p, const struct op_request *rq,
 	}
 	if (i == rq->nchans)
 		return (0);
+	if (c->mech == MECH_SHM) {
+		xasprintf(cause, "%s is shared memory: no message goes through "
+		    "it (use store, load, add, wait and wake)", c->name);
+		return (-1);
+	}
 	if (rq->kind == OP_POLL)
 		return (kpoll_request(e, p, rq, cause));
 	if (rq->kind != OP_SEND && rq->kind != OP_RECV) {
@@ -227,48 +232,65 @@ kchan_epipe_note(struct engine *e)
 	engine_event(e, &ev);
 }
 
-/* The agent's answer: the syscall's result, as one event. */
+static void	kchan_answer(struct engine *, struct proc *,
+		    const unsigned char *, size_t);
+
+/* The agent's answer to an operation. */
 void
 kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
     size_t len)
 {
 	struct op	*op = p->op;
-	struct chan	*c = op->chans[0];
 	struct proc	*q;
 	struct op	*qop;
 	struct pollfd	 pfd;
 	uint64_t	 end, t;
+	unsigned char	*copy;
+
+	if (len < sizeof(struct kdone))
+		return;
+	if (!op->blocked) {
+		kchan_answer(e, p, buf, len);
+		return;
+	}
+	/*
+	 * A blocked syscall returns because another one ran, whose answer
+	 * is on its way (on two CPUs the woken one may even answer first):
+	 * tell that one first, cause before effect.  The wait is short and
+	 * only for an operation under way.  (buf is proc_read's, which
+	 * reading the others reuses: ours is copied first.)
+	 */
+	copy = xmemdup(buf, len);
+	TAILQ_FOREACH(q, &e->procs, entry) {
+		if (q == p || q->fd == -1 || q->state != PS_BUSY ||
+		    q->op == NULL || !q->op->kernel)
+			continue;
+		pfd.fd = q->fd;
+		pfd.events = POLLIN;
+		qop = q->op;
+		end = now_ms() + KCAUSE_WAIT_MS;
+		while (q->op == qop && q->state == PS_BUSY && q->fd != -1 &&
+		    (t = now_ms()) < end && poll(&pfd, 1, (int)(end - t)) == 1)
+			proc_read(e, q);
+	}
+	if (p->op == op)
+		kchan_answer(e, p, copy, len);
+	free(copy);
+}
+
+/* The agent's answer: the syscall's result, as one event. */
+static void
+kchan_answer(struct engine *e, struct proc *p, const unsigned char *buf,
+    size_t len)
+{
+	struct op	*op = p->op;
+	struct chan	*c = op->chans[0];
 	struct kdone	 d;
 	struct event	 ev;
 	char		 reason[96];
 	size_t		 dlen;
 	bool		 eof;
 
-	if (len < sizeof(d))
-		return;
-	/*
-	 * A blocked syscall returns because another one ran, whose answer
-	 * is on its way (on two CPUs the woken one may even answer first):
-	 * tell that one first, cause before effect.  The wait is short and
-	 * only for an operation under way.
-	 */
-	if (op->blocked) {
-		TAILQ_FOREACH(q, &e->procs, entry) {
-			if (q == p || q->fd == -1 || q->state != PS_BUSY ||
-			    q->op == NULL || !q->op->kernel)
-				continue;
-			pfd.fd = q->fd;
-			pfd.events = POLLIN;
-			qop = q->op;
-			end = now_ms() + KCAUSE_WAIT_MS;
-			while (q->op == qop && q->state == PS_BUSY &&
-			    q->fd != -1 && (t = now_ms()) < end &&
-			    poll(&pfd, 1, (int)(end - t)) == 1)
-				proc_read(e, q);
-		}
-		if (p->op != op)
-			return;
-	}
 	memcpy(&d, buf, sizeof(d));
 	dlen = len - sizeof(d);
 	if ((!op->blocked || op->kwoken) && p->pending > 0)
@@ -282,6 +304,10 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 	}
 	if (op->kind == OP_PASS || op->kind == OP_DROP) {
 		kpass_done(e, p, &d);
+		return;
+	}
+	if (op->kind >= OP_STORE && op->kind <= OP_WAKE) {
+		kshm_done(e, p, &d);
 		return;
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -399,8 +425,13 @@ kchan_info(struct engine *e, struct chan *c, struct chan_info *ci)
 	ci->format = c->mech == MECH_MQ || (c->mech == MECH_SOCKETPAIR &&
 	    c->socktype != SOCK_STREAM) ? FMT_DATAGRAM : FMT_STREAM;
 	ci->kmsgsize = c->kmsgsize;
+	ci->words = c->words;
+	ci->nwords = c->nwords;
 	ci->delivery = DEL_FIFO;
-	ci->kstat_ok = kchan_inq(c, 0, &ci->kfill[0], &cap);
+	if (c->mech == MECH_SHM)
+		ci->kstat_ok = true;	/* the words are the state */
+	else
+		ci->kstat_ok = kchan_inq(c, 0, &ci->kfill[0], &cap);
 	if (c->mech == MECH_SOCKETPAIR)
 		ci->kstat_ok = kchan_inq(c, 1, &ci->kfill[1], &cap) ||
 		    ci->kstat_ok;
@@ -414,7 +445,7 @@ kchan_info(struct engine *e, struct chan *c, struct chan_info *ci)
 			continue;
 		fprintf(f, "%s%s", ftell(f) > 0 ? " " : "",
 		    c->ends[i].proc->name);
-		if (c->mech != MECH_SOCKETPAIR)
+		if (c->mech != MECH_SOCKETPAIR && c->mech != MECH_SHM)
 			fprintf(f, ":%s", c->ends[i].side == 0 ? "r" :
 			    c->ends[i].side == 1 ? "w" : "rw");
 	}
@@ -454,8 +485,12 @@ kchan_helpers(struct chan *c, struct proc *p, int side, bool send,
 
 	*out = xcalloc(c->nends + 1, sizeof(**out));
 	for (i = 0; i < c->nends; i++) {
-		/* The other side of a socket pair; else the other role. */
-		other = c->mech == MECH_SOCKETPAIR ? c->ends[i].side != side :
+		/*
+		 * The other side of a socket pair; else the other role;
+		 * a futex wait, anyone else who maps the region.
+		 */
+		other = c->mech == MECH_SHM ? true : c->mech ==
+		    MECH_SOCKETPAIR ? c->ends[i].side != side :
 		    kend_can(&c->ends[i], c->mech, !send);
 		if (!c->ends[i].open || !other || c->ends[i].proc == p ||
 		    c->ends[i].proc->state == PS_EXITED)

@@ -35,7 +35,7 @@ kend_add(struct chan *c, struct proc *p, int fd, int side)
  * Hand p its ends, and, with its first end, the socket of the control
  * thread that will answer questions about them (kagent.c).
  */
-static void
+void
 kchan_hand(struct chan *c, struct proc *p, const int *fds, const int *sides,
     size_t n)
 {
@@ -260,6 +260,8 @@ kchan_create(struct engine *e, struct chan *c, const struct chan_config *cf,
 		return (-1);
 	c->mech = cf->mechanism;
 	c->socktype = cf->socktype;
+	if (c->mech == MECH_SHM)
+		return (kshm_create(e, c, cf, cause));
 	dir[0] = mqname[0] = '\0';
 	switch (cf->mechanism) {
 	case MECH_PIPE:

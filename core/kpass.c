@@ -114,6 +114,12 @@ kpass_request(struct engine *e, struct proc *p, const struct op_request *rq,
 		    rq->chans[0] : "");
 		return (-1);
 	}
+	if (c->mech == MECH_SHM) {
+		xasprintf(cause, "%s is shared memory: passing a region's "
+		    "memfd is not built; name every process in shm's between",
+		    c->name);
+		return (-1);
+	}
 	if (c->mech == MECH_MODELED) {
 		xasprintf(cause, "%s is modeled: it has no descriptor to %s "
 		    "(a modeled channel's capability is format=cap)", c->name,

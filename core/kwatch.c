@@ -108,7 +108,8 @@ op_syscall(long nr)
 	return (nr == SYS_write || nr == SYS_read || nr == SYS_sendto ||
 	    nr == SYS_recvfrom || nr == SYS_ppoll || nr == SYS_pwritev2 ||
 	    nr == SYS_preadv2 || nr == SYS_writev || nr == SYS_readv ||
-	    nr == SYS_mq_timedsend || nr == SYS_mq_timedreceive);
+	    nr == SYS_mq_timedsend || nr == SYS_mq_timedreceive ||
+	    nr == SYS_futex);
 }
 
 /*
@@ -171,6 +172,8 @@ kchan_block(struct engine *e, struct proc *p)
 	ev.timeout_ms = op->timeout_ms;
 	if (op->kind == OP_POLL)
 		kpoll_block_event(p, &ev);
+	else if (op->kind == OP_WAIT)
+		kshm_block_event(p, &ev, reason, sizeof(reason));
 	else {
 		kchan_reason(e, c, op, reason, sizeof(reason));
 		ev.reason = reason;

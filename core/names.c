@@ -61,6 +61,8 @@ mechanism_name(enum mechanism m)
 		return ("socketpair");
 	case MECH_MQ:
 		return ("mq");
+	case MECH_SHM:
+		return ("shm");
 	}
 	return ("?");
 }
@@ -115,7 +117,8 @@ op_name(enum op_kind k)
 {
 	static const char *names[] = {
 		"none", "send", "recv", "poll", "signal", "mask", "unmask",
-		"exit", "call", "reply", "reply-recv", "pass", "drop"
+		"exit", "call", "reply", "reply-recv", "pass", "drop",
+		"store", "load", "add", "wait", "wake"
 	};
 
 	if ((size_t)k < sizeof(names) / sizeof(names[0]))
@@ -142,7 +145,7 @@ event_name(enum event_type t)
 		"spawn", "channel", "close", "send", "recv", "poll", "unblock",
 		"drop", "dup", "reorder", "signal", "caught", "mask", "exit",
 		"deadlock", "stuck", "tap", "note", "say", "expect", "error",
-		"reset", "call", "reply", "pass", "close_end"
+		"reset", "call", "reply", "pass", "close_end", "shm"
 	};
 
 	if ((size_t)t < sizeof(names) / sizeof(names[0]))

@@ -355,3 +355,41 @@ expect A wchan wq_sleep; sleep 300; B recv q; B send q z; A recv q'
 	umount "$BATS_TEST_TMPDIR/mq"
 	[ -z "$left" ]
 }
+
+@test "shared memory: a store is there for the other's load, an add is atomic or racy, a wait sleeps in futex(2) until a wake" {
+	run -0 --separate-stderr ipc -c 'spawn A B; shm c 4 between A,B; A store c[0] 5; B load c[0]
+expect B received 5; A add c[1] 2; B add c[1] 3 --racy; B wait c[2] 0; expect B wchan futex
+A store c[2] 1; A wake c[2]; B wait c[2] 0; chan c'
+	assert_line 'c created: shared memory (memfd), 4 words of 64 bits, zeroed, mapped by A B'
+	assert_line 'B loaded c[0]: 5'
+	assert_line 'expect B received 5 ... ok'
+	assert_line 'A added 2 to c[1]: 0 → 2'
+	assert_line 'B added 3 to c[1] in two steps: loaded 2, stored 5'
+	assert_line 'B blocked: wait on c[2] (c[2] is 0)'
+	assert_line 'expect B wchan futex ... ok'
+	assert_line 'A woke 1 waiter on c[2]'
+	assert_line 'B woke up: c[2] is 1'
+	assert_line 'B did not wait: c[2] is 1, not 0'
+	assert_line '  words:     [0] 5 [1] 5 [2] 1 [3] 0'
+}
+
+@test "a futex wait counts in the wait-for graph: for anyone else who maps the region" {
+	run -0 --separate-stderr ipc -c 'spawn A B; shm c 2 between A,B; B wait c[1] 0; A wait c[0] 0'
+	assert_line 'DEADLOCK: A, B — A waits on c[0] (futex) for B; B waits on c[1] (futex) for A (cycle A → B → A)'
+	run -0 --separate-stderr ipc -c 'spawn A B; shm c 2 between A,B; B wait c[1] 0 --timeout 100; sleep 300; A exit; B wait c[1] 0'
+	assert_line 'B timed out: wait on c[1] after 100 ms'
+	assert_line 'DEADLOCK: B — B waits on c[1] (futex): no other live process may change c[1] and wake it'
+}
+
+@test "shared memory refuses what it cannot do, with the reason" {
+	run --separate-stderr ipc -c 'spawn A B C; shm c 2 between A,B; C load c[0]'
+	stderr_has 'C does not map c'
+	run --separate-stderr ipc -c 'spawn A; shm c 2 between A; A load c[2]'
+	stderr_has 'c has 2 words: c[2] is past its end'
+	run --separate-stderr ipc -c 'spawn A; channel p pipe from A to A; A load p[0]'
+	stderr_has 'p is a channel, not shared memory'
+	run --separate-stderr ipc -c 'spawn A; shm c 2 between A; A send c x'
+	stderr_has 'c is shared memory: no message goes through it'
+	run --separate-stderr ipc -c 'spawn A; shm c 2 between A; A store c[0] lots'
+	stderr_has "'lots': a value is a whole number (invalid)"
+}
