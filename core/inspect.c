@@ -21,9 +21,25 @@ engine_nprocs(const struct engine *e)
 
 /*
  * An agent the broker calls idle or blocked may still be on its way back
- * into read() for a few microseconds.  Before showing the kernel's state
- * letters (ps), give each a moment (at most 10 ms in all) to settle.
+ * into read() for a few microseconds: running, or asleep but still on a
+ * CPU (then /proc has no wait channel yet).  Before showing the kernel's
+ * state letters (ps), give each a moment (at most 10 ms in all) to
+ * settle.
  */
+static bool
+proc_settling(pid_t pid)
+{
+	char	wchan[48];
+	char	st;
+
+	if ((st = proc_kstate(pid)) == 'R')
+		return (true);
+	if (st != 'S')
+		return (false);
+	proc_wchan(pid, wchan, sizeof(wchan));
+	return (wchan[0] == '\0');
+}
+
 void
 engine_settle_kstates(struct engine *e)
 {
@@ -34,7 +50,7 @@ engine_settle_kstates(struct engine *e)
 	for (i = 0; i < 50; i++) {
 		TAILQ_FOREACH(p, &e->procs, entry) {
 			if ((p->state == PS_IDLE || p->state == PS_BLOCKED) &&
-			    proc_kstate(p->pid) == 'R')
+			    proc_settling(p->pid))
 				break;
 		}
 		if (p == NULL)
