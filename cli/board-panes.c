@@ -384,7 +384,7 @@ pane_chans_draw(struct board *b, struct pane *p)
 	struct chan_info	*ci;
 	char			 line[512], boxes[256], kind[48], snd[96],
 				 rcv[96];
-	int			 y = 1, maxy;
+	int			 y = 1, maxy, kw;
 	size_t			 i;
 
 	pane_frame(b, p);
@@ -398,8 +398,10 @@ pane_chans_draw(struct board *b, struct pane *p)
 		if (ci->mechanism != MECH_MODELED) {
 			/* Bytes, not messages: a bar of the capacity. */
 			kshow_kind(kind, sizeof(kind), ci);
+			/* The bar takes what the row leaves ("[", "]"). */
+			kw = strlen(kind) > 14 ? (int)strlen(kind) : 14;
 			kshow_bar(boxes, sizeof(boxes), getmaxx(p->win) - 2 -
-			    23 - 2, ci);
+			    (6 + 1 + kw + 1) - 2, ci);
 		} else {
 			chan_kind_short(kind, sizeof(kind), ci);
 			chan_boxes(b, ci, getmaxx(p->win) - 2 - 23, boxes,

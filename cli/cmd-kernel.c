@@ -42,6 +42,9 @@ cmd_pass_exec(struct ctx *ctx, struct word *w, size_t n)
 		return (cmd_fail(ctx, npos > 0 ? pos[npos - 1] : &w[1],
 		    "usage: PROC pass CHAN[:send|:recv] on SOCKETPAIR "
 		    "[--move]"));
+	if (pos[0]->s[0] == ':')
+		return (cmd_fail(ctx, pos[0], "pass needs a channel before "
+		    "its end: CHAN:send or CHAN:recv"));
 	ch = xstrdup(pos[0]->s);
 	if ((colon = strchr(ch, ':')) != NULL) {
 		*colon++ = '\0';

@@ -43,18 +43,38 @@ kshow_words(char *buf, size_t len, const struct chan_info *ci,
 	}
 }
 
-/* "pipe 6/65536", "stream 5/212992"; "?" when no holder could say. */
+/* 212992 as "208K" past 9999: a cell stays narrow. */
+static const char *
+kshow_num(char *buf, size_t len, size_t n)
+{
+	if (n < 10000)
+		snprintf(buf, len, "%zu", n);
+	else if (n < 10000 * 1024)
+		snprintf(buf, len, "%zuK", n / 1024);
+	else
+		snprintf(buf, len, "%zuM", n / (1024 * 1024));
+	return (buf);
+}
+
+/*
+ * "pipe 6/65536", "stream 5/208K" (a socket pair: both ways, against
+ * one way's sndbuf); "?" when no holder could say.
+ */
 void
 kshow_kind(char *buf, size_t len, const struct chan_info *ci)
 {
+	char	f[16], c[16];
+
 	if (ci->mechanism == MECH_SHM)
 		snprintf(buf, len, "shm %zu word%s", ci->nwords,
 		    ci->nwords == 1 ? "" : "s");
 	else if (ci->kstat_ok)
-		snprintf(buf, len, "%s %zu/%zu", kshow_type(ci), ci->fill,
-		    ci->kcap);
+		snprintf(buf, len, "%s %s/%s", kshow_type(ci),
+		    kshow_num(f, sizeof(f), ci->fill),
+		    kshow_num(c, sizeof(c), ci->kcap));
 	else
-		snprintf(buf, len, "%s ?/%zu", kshow_type(ci), ci->kcap);
+		snprintf(buf, len, "%s ?/%s", kshow_type(ci),
+		    kshow_num(c, sizeof(c), ci->kcap));
 }
 
 /* What CONTENTS says for a kernel channel: the bytes it holds. */

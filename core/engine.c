@@ -332,7 +332,6 @@ engine_spawn(struct engine *e, const char *name, char **cause)
 	p = xcalloc(1, sizeof(*p));
 	strlcpy(p->name, name, sizeof(p->name));
 	p->fd = p->wake_fd = p->ctl_fd = -1;
-	p->next_kfd = KFD_BASE;
 	p->idx = e->nprocs;
 	if (proc_fork(e, p, cause) == -1) {
 		free(p);
@@ -506,7 +505,8 @@ engine_close(struct engine *e, const char *name, char **cause)
 		    name, c->owner->name);
 		return (-1);
 	}
-	if (c->mech != MECH_MODELED && kchan_close(e, c, cause) == -1)
+	if (kchan_close_busy(e, c, cause) ||
+	    (c->mech != MECH_MODELED && kchan_close(e, c, cause) == -1))
 		return (-1);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_CLOSE;

@@ -128,7 +128,6 @@ struct proc {
 	int		 sig_inflight;	/* signals on their way: do not reap */
 	bool		 hup;		/* socket closed */
 	int		 ctl_fd;	/* its control thread, or -1 (kchan.c) */
-	int		 next_kfd;	/* number for the next kernel end */
 	bool		 kping;		/* a ping kchan_watch answers */
 	bool		 kcheck;	/* blocked in a syscall: still? */
 	bool		 kstalled;	/* its control thread did not answer */
@@ -368,11 +367,13 @@ void	 kchan_proc_gone(struct engine *, struct proc *);
 size_t	 kchan_helpers(struct chan *, struct proc *, int, bool,
 	    struct proc ***);
 int	 kchan_close(struct engine *, struct chan *, char **);
+bool	 kchan_close_busy(struct engine *, struct chan *, char **);
+int	 kend_number(struct engine *, struct proc *, int);
 int	 kchan_interpose(const struct chan *, char **);
 void	 kend_add(struct chan *, struct proc *, int, int);
-void	 kchan_hand(struct chan *, struct proc *, const int *, const int *,
-	    size_t);
-bool	 kchan_queued(const struct chan *, int, size_t *);
+void	 kchan_hand(struct engine *, struct chan *, struct proc *,
+	    const int *, const int *, size_t);
+bool	 kchan_queued(const struct chan *, int, size_t *, bool *);
 void	 kchan_reason(struct engine *, struct chan *, struct op *, char *,
 	    size_t);
 void	 kchan_ev_fill(struct chan *, const struct op *, struct event *);
@@ -501,6 +502,9 @@ struct kstat {
 	uint32_t	 seq;
 	int64_t		 inq;		/* FIONREAD */
 	int64_t		 cap;		/* F_GETPIPE_SZ or SO_SNDBUF */
+	int32_t		 waiting;	/* a message waits (an empty datagram
+					   has FIONREAD 0) */
+	int32_t		 pad;
 };
 
 struct wire_hdr {

@@ -52,6 +52,7 @@ kstat_of(const struct kstat_rq *rq, struct kstat *st)
 	struct mq_attr	a;
 	int		v;
 	socklen_t	sl = sizeof(v);
+	char		c;
 
 	memset(st, 0, sizeof(*st));
 	st->seq = rq->seq;
@@ -69,6 +70,14 @@ kstat_of(const struct kstat_rq *rq, struct kstat *st)
 		return;
 	}
 	st->inq = v;
+	st->waiting = v > 0;
+	if (rq->mech == MECH_SOCKETPAIR && v == 0 && getsockopt(rq->fd,
+	    SOL_SOCKET, SO_TYPE, &v, &sl) == 0 && v != SOCK_STREAM) {
+		/* Peek, not take: is there a message, empty or not? */
+		st->waiting = recv(rq->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT |
+		    MSG_TRUNC) >= 0;
+		sl = sizeof(v);
+	}
 	if (rq->mech == MECH_SOCKETPAIR)
 		v = getsockopt(rq->fd, SOL_SOCKET, SO_SNDBUF, &v, &sl) == -1 ?
 		    -1 : v;
@@ -583,6 +592,18 @@ kagent_pass(int sock, uint32_t id, const struct kop *k,
 	size_t		 i, n = (size_t)k->nfds;
 	char		 c = 'F';
 
+	memset(&d, 0, sizeof(d));
+	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
+	if (k->kind == OP_DROP) {
+		/* close(2) each, as many as there are. */
+		for (i = 0; i < n && (i + 1) * sizeof(fd) <= len; i++) {
+			memcpy(&fd, body + i * sizeof(fd), sizeof(fd));
+			(void)close(fd);
+		}
+		d.n = (int64_t)i;
+		(void)wire_send(sock, WIRE_KDONE, id, &d, sizeof(d));
+		return;
+	}
 	if (n > 4)
 		n = 4;
 	for (i = 0; i < n && (i + 1) * sizeof(fd) <= len; i++) {
@@ -590,8 +611,6 @@ kagent_pass(int sock, uint32_t id, const struct kop *k,
 		fds[i] = fd;
 	}
 	n = i;
-	memset(&d, 0, sizeof(d));
-	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
 	if (k->kind == OP_PASS && n > 0) {
 		memset(&mh, 0, sizeof(mh));
 		memset(&u, 0, sizeof(u));
@@ -609,7 +628,7 @@ kagent_pass(int sock, uint32_t id, const struct kop *k,
 		if (sendmsg(k->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
 			d.err = errno;
 	}
-	if (d.err == 0 && (k->kind == OP_DROP || k->move)) {
+	if (d.err == 0 && k->move) {
 		for (i = 0; i < n; i++)
 			(void)close(fds[i]);
 	}

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -90,11 +91,24 @@ kchan_inq(const struct chan *c, int side, size_t *fill, size_t *cap)
 	return (false);
 }
 
-/* The bytes waiting for side's reader, if any holder could say. */
+/*
+ * The bytes waiting for side's reader, and whether anything waits at all
+ * (an empty datagram is 0 bytes), if any holder could say.
+ */
 bool
-kchan_queued(const struct chan *c, int side, size_t *fill)
+kchan_queued(const struct chan *c, int side, size_t *fill, bool *waiting)
 {
-	return (kchan_inq(c, side, fill, NULL));
+	struct kstat	st;
+	size_t		i;
+
+	for (i = 0; i < c->nends; i++) {
+		if (c->ends[i].side != side || !kchan_ask(c, &c->ends[i], &st))
+			continue;
+		*fill = (size_t)st.inq;
+		*waiting = st.waiting != 0;
+		return (true);
+	}
+	return (false);
 }
 
 /* The fill an operation of op's kind on side sees, and the capacity. */
@@ -235,6 +249,23 @@ kchan_epipe_note(struct engine *e)
 static void	kchan_answer(struct engine *, struct proc *,
 		    const unsigned char *, size_t);
 
+/* q is exiting: tell its exit (at most KCAUSE_WAIT_MS from now) first. */
+static void
+kchan_await_exit(struct engine *e, struct proc *q)
+{
+	struct timespec	ts = { 0, 100000 };
+	uint64_t	end = now_ms() + KCAUSE_WAIT_MS;
+
+	while (q->state != PS_EXITED && now_ms() < end) {
+		if (q->fd != -1)
+			proc_read(e, q);	/* its last words, its EOF */
+		e->want_reap = true;
+		proc_reap(e);
+		if (q->state != PS_EXITED)
+			nanosleep(&ts, NULL);
+	}
+}
+
 /* The agent's answer to an operation. */
 void
 kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
@@ -262,6 +293,10 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 	 */
 	copy = xmemdup(buf, len);
 	TAILQ_FOREACH(q, &e->procs, entry) {
+		if (q != p && q->dying && q->state != PS_EXITED) {
+			kchan_await_exit(e, q);	/* its exit closed our end */
+			continue;
+		}
 		if (q == p || q->fd == -1 || q->state != PS_BUSY ||
 		    q->op == NULL || !q->op->kernel)
 			continue;
@@ -505,25 +540,52 @@ kchan_helpers(struct chan *c, struct proc *p, int side, bool send,
 	return (n);
 }
 
+/*
+ * A process inside its own syscall cannot be told anything until it
+ * returns: not to close its end of c (it holds one), nor that a modeled
+ * channel of its poll is gone.  Such a close waits, with the reason.
+ */
+bool
+kchan_close_busy(struct engine *e, struct chan *c, char **cause)
+{
+	struct proc	*p;
+	size_t		 i;
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->op == NULL || !p->op->kernel || p->state == PS_EXITED)
+			continue;
+		for (i = 0; i < c->nends; i++) {
+			if (c->ends[i].proc == p && c->ends[i].open)
+				break;
+		}
+		if (i == c->nends && p->op->chans != NULL) {
+			for (i = 0; i < p->op->nnames; i++) {
+				if (p->op->kind == OP_POLL &&
+				    p->op->chans[i] == c)
+					break;
+			}
+			if (i == p->op->nnames)
+				continue;
+		}
+		xasprintf(cause, "%s is inside %s(2)%s%s; a close would not "
+		    "reach it there: close %s when it is back", p->name,
+		    p->op->kind == OP_POLL ? "poll" : op_name(p->op->kind),
+		    p->op->chans != NULL ? " on " : "", p->op->chans != NULL ?
+		    p->op->spec : "", c->name);
+		return (true);
+	}
+	return (false);
+}
+
 /* close: every holder closes its ends, as close(2) in each process. */
 int
 kchan_close(struct engine *e, struct chan *c, char **cause)
 {
-	struct proc	*p;
 	int32_t		 fd;
 	size_t		 i;
-	int		 side;
 
-	TAILQ_FOREACH(p, &e->procs, entry) {
-		if (p->op != NULL && p->op->kernel && p->op->chans != NULL &&
-		    (p->op->kind == OP_POLL ? kpoll_on(p->op, c, &side) :
-		    p->op->chans[0] == c)) {
-			xasprintf(cause, "%s is inside %s on %s; a close(2) "
-			    "would not wake it", p->name, op_name(p->op->kind),
-			    c->name);
-			return (-1);
-		}
-	}
+	(void)e;
+	(void)cause;
 	for (i = 0; i < c->nends; i++) {
 		if (!c->ends[i].open)
 			continue;

@@ -36,16 +36,17 @@ kend_add(struct chan *c, struct proc *p, int fd, int side)
  * thread that will answer questions about them (kagent.c).
  */
 void
-kchan_hand(struct chan *c, struct proc *p, const int *fds, const int *sides,
-    size_t n)
+kchan_hand(struct engine *e, struct chan *c, struct proc *p, const int *fds,
+    const int *sides, size_t n)
 {
 	int32_t	 nums[4];
 	int	 send[4], ctl[2] = { -1, -1 };
-	size_t	 i, k = 0;
+	size_t	 i, k = 0, first = c->nends;
 
 	for (i = 0; i < n && k < 3; i++) {
-		nums[k] = p->next_kfd++;
+		nums[k] = kend_number(e, p, KFD_BASE);
 		send[k++] = fds[i];
+		kend_add(c, p, nums[k - 1], sides[i]);	/* taken now */
 	}
 	if (p->ctl_fd == -1 && socketpair(AF_UNIX, SOCK_SEQPACKET |
 	    SOCK_CLOEXEC, 0, ctl) == 0) {
@@ -58,6 +59,8 @@ kchan_hand(struct chan *c, struct proc *p, const int *fds, const int *sides,
 			close(ctl[0]);
 			close(ctl[1]);
 		}
+		for (i = first; i < c->nends; i++)
+			c->ends[i].open = false;
 		return;		/* it is dying: the reaping will tell */
 	}
 	if (p->asleep && p->wake_fd != -1)
@@ -66,8 +69,31 @@ kchan_hand(struct chan *c, struct proc *p, const int *fds, const int *sides,
 		p->ctl_fd = ctl[0];
 		close(ctl[1]);
 	}
-	for (i = 0; i < n && i < 3; i++)
-		kend_add(c, p, nums[i], sides[i]);
+}
+
+/*
+ * The lowest descriptor number from KFD_BASE up that p does not use for
+ * an open end: numbers are reused, so a long session does not run out.
+ */
+int
+kend_number(struct engine *e, struct proc *p, int from)
+{
+	struct chan	*c;
+	size_t		 i;
+	int		 n = from > KFD_BASE ? from : KFD_BASE;
+	bool		 used;
+
+	do {
+		used = false;
+		TAILQ_FOREACH(c, &e->chans, entry) {
+			for (i = 0; i < c->nends && !used; i++) {
+				if (c->ends[i].proc == p &&
+				    c->ends[i].open && c->ends[i].fd == n)
+					used = true;
+			}
+		}
+	} while (used && ++n > 0);
+	return (n);
 }
 
 static int
@@ -334,7 +360,7 @@ kchan_create(struct engine *e, struct chan *c, const struct chan_config *cf,
 			fds[k] = h[j].fd;
 			sides[k++] = h[j].side;
 		}
-		kchan_hand(c, h[i].proc, fds, sides, k);
+		kchan_hand(e, c, h[i].proc, fds, sides, k);
 	}
 	rc = 0;
 out:

@@ -18,7 +18,8 @@
 
 #include "internal.h"
 
-#define KPASS_MAX	3	/* ends one pass carries */
+#define KPASS_MAX	4	/* ends one pass carries */
+#define KDROP_MAX	64	/* ends one drop closes */
 
 /* Which of p's ends of c a pass (or a drop) takes. */
 static size_t
@@ -27,7 +28,7 @@ kpass_ends(struct chan *c, struct proc *p, int ends, struct kend **out)
 	size_t	i, n = 0;
 	int	want;
 
-	for (i = 0; i < c->nends && n < KPASS_MAX; i++) {
+	for (i = 0; i < c->nends && n < KDROP_MAX; i++) {
 		if (c->ends[i].proc != p || !c->ends[i].open)
 			continue;
 		want = ends == KEND_SEND;
@@ -104,9 +105,10 @@ kpass_request(struct engine *e, struct proc *p, const struct op_request *rq,
     char **cause)
 {
 	struct chan	*c, *s;
-	struct kend	*k[KPASS_MAX];
+	struct kend	*k[KDROP_MAX];
 	struct proc	*q;
-	size_t		 fill = 0;
+	size_t		 fill = 0, n;
+	bool		 waiting = false;
 	int		 side;
 
 	if (rq->nchans != 1 || (c = chan_find(e, rq->chans[0])) == NULL) {
@@ -126,13 +128,19 @@ kpass_request(struct engine *e, struct proc *p, const struct op_request *rq,
 		    rq->kind == OP_PASS ? "pass" : "close");
 		return (-1);
 	}
-	if (kpass_ends(c, p, rq->ends, k) == 0) {
+	if ((n = kpass_ends(c, p, rq->ends, k)) == 0) {
 		xasprintf(cause, "%s holds no %s of %s", p->name,
 		    ends_word(c, rq->ends, 1), c->name);
 		return (-1);
 	}
 	if (rq->kind == OP_DROP)
 		return (1);
+	if (n > KPASS_MAX) {
+		xasprintf(cause, "%s holds %zu %s of %s; one pass carries at "
+		    "most %d (name :send or :recv, or drop some)", p->name, n,
+		    ends_word(c, rq->ends, n), c->name, KPASS_MAX);
+		return (-1);
+	}
 	if ((s = chan_find(e, rq->via)) == NULL) {
 		xasprintf(cause, "no such channel: %s", rq->via);
 		return (-1);
@@ -149,10 +157,15 @@ kpass_request(struct engine *e, struct proc *p, const struct op_request *rq,
 		    "descriptor when it is back", q->name);
 		return (-1);
 	}
-	if (kchan_queued(s, 1 - side, &fill) && fill > 0) {
-		xasprintf(cause, "%s has %zu bytes waiting for %s: the "
-		    "descriptor would queue behind them; let %s read them "
-		    "first", s->name, fill, q->name, q->name);
+	if (kchan_queued(s, 1 - side, &fill, &waiting) && waiting) {
+		if (fill > 0 && s->socktype == SOCK_STREAM)
+			xasprintf(cause, "%s has %zu bytes waiting for %s: the "
+			    "descriptor would queue behind them; let %s read "
+			    "them first", s->name, fill, q->name, q->name);
+		else
+			xasprintf(cause, "%s has a message waiting for %s: the "
+			    "descriptor would queue behind it; let %s read it "
+			    "first", s->name, q->name, q->name);
 		return (-1);
 	}
 	return (1);
@@ -163,7 +176,7 @@ kpass_submit(struct engine *e, struct proc *p, const struct op_request *rq)
 {
 	struct op	*op = p->op;
 	struct chan	*c, *s = NULL;
-	struct kend	*k[KPASS_MAX];
+	struct kend	*k[KDROP_MAX];
 	struct kop	 kp;
 	unsigned char	*body;
 	int32_t		 fd;
@@ -290,7 +303,9 @@ kpass_done(struct engine *e, struct proc *p, const struct kdone *d)
 	memcpy(body, &num, sizeof(num));
 	op->ktaken = xcalloc(op->nkfds + 1, sizeof(*op->ktaken));
 	for (i = 0; i < op->nkfds; i++) {
-		op->ktaken[i] = num = q->next_kfd++;
+		/* Free numbers, each above the one before. */
+		op->ktaken[i] = num = kend_number(e, q, i > 0 ?
+		    op->ktaken[i - 1] + 1 : KFD_BASE);
 		memcpy(body + (i + 1) * sizeof(num), &num, sizeof(num));
 	}
 	if (proc_write(q, WIRE_KTAKE, op->id, body, (op->nkfds + 1) *

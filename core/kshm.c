@@ -51,7 +51,7 @@ kshm_create(struct engine *e, struct chan *c, const struct chan_config *cf,
 	c->capacity = cf->knmsg;
 	for (i = 0; i < cf->nfrom; i++) {
 		p = proc_find(e, cf->from[i]);
-		kchan_hand(c, p, &fd, &side, 1);
+		kchan_hand(e, c, p, &fd, &side, 1);
 	}
 	close(fd);
 	(void)e;

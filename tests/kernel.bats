@@ -393,3 +393,42 @@ A store c[2] 1; A wake c[2]; B wait c[2] 0; chan c'
 	run --separate-stderr ipc -c 'spawn A; shm c 2 between A; A store c[0] lots'
 	stderr_has "'lots': a value is a whole number (invalid)"
 }
+
+@test "found by trying to break it: a close while a process is inside its syscall waits, with the reason" {
+	run --separate-stderr ipc -c 'spawn A; channel p pipe from A to A; channel m bounded 1; A poll p,m; close m'
+	stderr_has 'close: A is inside poll(2) on p,m; a close would not reach it there: close m when it is back'
+	run --separate-stderr ipc -c 'spawn A B; channel p pipe from A to B; channel q pipe from A to B
+channel m bounded 1 from A to B; B poll p,m; close q; A send p x; close q'
+	stderr_has 'close: B is inside poll(2) on p,m'
+	assert_line 'B unblocked: poll p,m: ready p'
+	assert_line 'q closed'
+}
+
+@test "found by trying to break it: an empty message in the way of a pass; more ends than a pass carries; every end dropped" {
+	run --separate-stderr ipc -c 'spawn A B C; channel p pipe from A to C; channel s socketpair seqpacket between A B
+A send s ""; A pass p on s'
+	stderr_has 's has a message waiting for B: the descriptor would queue behind it'
+	run -0 --separate-stderr ipc -c 'spawn A B C; channel p pipe from A to C; channel s socketpair stream between A B
+repeat 4 A pass p on s; B drop p; A drop p; C recv p'
+	assert_line 'B closed its write ends of p'
+	assert_line 'C recv on p: end of channel (every sender is gone and nothing is left): read(2) returned 0'
+	run --separate-stderr ipc -c 'spawn A B; channel q pipe from A to B; channel s socketpair stream between A B
+repeat 5 A pass q on s; B pass q on s'
+	stderr_has 'B holds 6 ends of q; one pass carries at most 4'
+}
+
+@test "descriptor numbers are reused: a thousand channels made and closed leave room for the next" {
+	script='spawn A B'
+	for i in $(seq 1100); do script="$script; channel p pipe from A to B; close p"; done
+	run -0 --separate-stderr ipc -c "$script; channel p pipe from A to B; A send p hi; B recv p"
+	assert_line 'B received "hi" from p [p 0/65536]'
+}
+
+@test "cause before effect: the exit, the drop or the read that ends a blocked write is told first" {
+	for _ in 1 2 3 4 5; do
+		run -0 --separate-stderr ipc -c 'spawn A B; channel p pipe size=4096 from A to B; A send p x --size 4096; A send p y; B exit'
+		[ "${lines[-2]}" = 'B exited (code 0)' ] || [ "${lines[-3]}" = 'B exited (code 0)' ]
+		run -0 --separate-stderr ipc -c 'spawn A B; channel s socketpair stream between A B; A recv s; B send s hi'
+		[ "${lines[-2]}" = 'B sent "hi" on s [s 0/212992]' ]
+	done
+}
