@@ -105,6 +105,7 @@ kernel_mechanism(const char *s)
 /*
  * channel NAME pipe|fifo [size=BYTES] from P,... to Q,...
  * channel NAME socketpair stream|dgram|seqpacket between P Q
+ * channel NAME mq [N] [msgsize=BYTES] [from P,...] [to Q,...]
  * The kernel decides the format and the delivery; the options of a
  * modeled channel are refused with the reason.
  */

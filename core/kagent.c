@@ -199,30 +199,6 @@ kagent_close(const unsigned char *body, size_t len)
 	}
 }
 
-/* poll(2) for the deadline; 0 when it passed, 1 when ready. */
-static int
-kwait(int fd, short events, int ms)
-{
-	struct pollfd	 pfd;
-	struct timespec	 t0, t1;
-	long		 left = ms;
-	int		 r;
-
-	pfd.fd = fd;
-	pfd.events = events;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		r = poll(&pfd, 1, (int)left);
-		if (r != -1 || errno != EINTR)
-			return (r);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		left = ms - ((t1.tv_sec - t0.tv_sec) * 1000 +
-		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
-		if (left <= 0)
-			return (0);
-	}
-}
-
 /*
  * A FIFO (and a pipe before Linux 6.4) has no RWF_NOWAIT: then
  * O_NONBLOCK around the one call.  The flag belongs to the open file
@@ -335,6 +311,15 @@ kpoll_wait(struct pollfd *pfd, nfds_t n, int ms)
 		if (left <= 0)
 			return (0);
 	}
+}
+
+/* poll(2) for the deadline; 0 when it passed, 1 when ready. */
+static int
+kwait(int fd, short events, int ms)
+{
+	struct pollfd	pfd = { fd, events, 0 };
+
+	return (kpoll_wait(&pfd, 1, ms));
 }
 
 /*
