@@ -49,6 +49,8 @@ json_proc(struct sb *b, const struct proc_info *pi)
 	sb_printf(b, ",\"kstate\":\"%c\"", pi->kstate);
 	if (pi->wchan[0] != '\0')
 		sb_printf(b, ",\"wchan\":\"%s\"", pi->wchan);
+	if (pi->syscall[0] != '\0')
+		sb_printf(b, ",\"syscall\":\"%s\"", pi->syscall);
 	if (pi->state == PS_EXITED) {
 		if (pi->exit_code == -1)
 			sb_printf(b, ",\"signal\":\"%s\"", sig_name(pi->exit_sig,
@@ -99,10 +101,12 @@ show_ps(struct ctx *ctx, struct sb *jb)
 				snprintf(what, sizeof(what), "code %d",
 				    pi.exit_code);
 		}
-		out_printf(ctx, "%-16s %7ld  %-8s %-20s %s%s%s\n", pi.name,
-		    (long)pi.pid, proc_state_name(pi.state),
+		out_printf(ctx, "%-16s %7ld  %-8s %-20s %s%s%s%s%s%s\n",
+		    pi.name, (long)pi.pid, proc_state_name(pi.state),
 		    what[0] != '\0' ? what : "-", kstate_word(pi.kstate),
-		    pi.wchan[0] != '\0' ? " in " : "", pi.wchan);
+		    pi.wchan[0] != '\0' ? " in " : "", pi.wchan,
+		    pi.syscall[0] != '\0' ? " (" : "", pi.syscall,
+		    pi.syscall[0] != '\0' ? "(2))" : "");
 	}
 	if (jb != NULL)
 		sb_puts(jb, "]");

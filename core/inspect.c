@@ -81,6 +81,8 @@ proc_fill_info(struct proc *p, struct proc_info *pi)
 	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate(p->pid);
 	if (p->state != PS_EXITED)
 		proc_wchan(p->pid, pi->wchan, sizeof(pi->wchan));
+	if (p->state == PS_BLOCKED && pi->kernel)
+		kchan_syscall(p->pid, pi->syscall, sizeof(pi->syscall));
 	pi->exit_code = p->exit_code;
 	pi->exit_sig = p->exit_sig;
 	pi->has_last = p->has_last;

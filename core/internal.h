@@ -382,6 +382,7 @@ void	 kchan_ev_fill(struct chan *, const struct op *, struct event *);
 void	 kchan_recheck(struct engine *, struct proc *);
 void	 kchan_checked(struct proc *);
 void	 kchan_pong(struct proc *);
+void	 kchan_syscall(pid_t, char *, size_t);
 
 /* kpoll.c: a poll over kernel channels, modeled ones among them */
 int	 kpoll_request(struct engine *, struct proc *,

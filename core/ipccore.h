@@ -290,6 +290,8 @@ struct proc_info {
 	char		 kstate;	/* from /proc: 'S', 'R', ... or '-' */
 	char		 wchan[48];	/* where it sleeps in the kernel */
 	bool		 kernel;	/* its operation is its own syscall */
+	char		 syscall[24];	/* ... asleep in it: /proc/PID/syscall
+					   by name ("write"), or "" */
 	int		 exit_code;	/* -1 if killed */
 	int		 exit_sig;
 	bool		 has_last;

@@ -121,6 +121,18 @@ kchan_check_procs(struct engine *e, const struct chan_config *cf,
 			return (-1);
 		}
 	}
+	/* A queue for everyone: everyone must be able to take its end. */
+	if (cf->mechanism == MECH_MQ && cf->nfrom + cf->nto == 0) {
+		TAILQ_FOREACH(p, &e->procs, entry) {
+			if (p->state == PS_EXITED || p->dying || p->retired ||
+			    p->op == NULL || !p->op->kernel)
+				continue;
+			xasprintf(cause, "%s is inside a syscall; make the "
+			    "queue when it is back, or name its holders with "
+			    "from and to", p->name);
+			return (-1);
+		}
+	}
 	return (0);
 }
 
@@ -191,8 +203,7 @@ kchan_holders(struct engine *e, const struct chan_config *cf,
 	}
 	if (cf->mechanism == MECH_MQ && n == 0) {
 		TAILQ_FOREACH(p, &e->procs, entry) {
-			if (p->state == PS_EXITED || p->dying ||
-			    p->retired || (p->op != NULL && p->op->kernel))
+			if (p->state == PS_EXITED || p->dying || p->retired)
 				continue;
 			(*out)[n].proc = p;
 			(*out)[n].side = 2;

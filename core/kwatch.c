@@ -112,6 +112,50 @@ op_syscall(long nr)
 	    nr == SYS_futex);
 }
 
+/* The syscall p sleeps in, by name, from /proc/PID/syscall; or "". */
+void
+kchan_syscall(pid_t pid, char *buf, size_t len)
+{
+	static const struct {
+		long		 nr;
+		const char	*name;
+	} names[] = {
+		{ SYS_read, "read" }, { SYS_write, "write" },
+		{ SYS_readv, "readv" }, { SYS_writev, "writev" },
+		{ SYS_preadv2, "preadv2" }, { SYS_pwritev2, "pwritev2" },
+		{ SYS_sendto, "sendto" }, { SYS_recvfrom, "recvfrom" },
+		{ SYS_ppoll, "ppoll" }, { SYS_futex, "futex" },
+		{ SYS_mq_timedsend, "mq_timedsend" },
+		{ SYS_mq_timedreceive, "mq_timedreceive" },
+#ifdef SYS_poll
+		{ SYS_poll, "poll" },
+#endif
+	};
+	char	path[64], sbuf[64];
+	ssize_t	n;
+	size_t	i;
+	long	nr;
+	int	fd;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%ld/syscall", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, sbuf, sizeof(sbuf) - 1);
+	close(fd);
+	if (n <= 0 || sbuf[0] < '0' || sbuf[0] > '9')
+		return;
+	sbuf[n] = '\0';
+	nr = strtol(sbuf, NULL, 10);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (names[i].nr == nr) {
+			snprintf(buf, len, "%s", names[i].name);
+			return;
+		}
+	}
+	snprintf(buf, len, "syscall %ld", nr);
+}
+
 /*
  * Is p asleep in its operation's syscall, every signal sent to it
  * handled?  Then nothing more will come from it until another process

@@ -432,3 +432,11 @@ repeat 5 A pass q on s; B pass q on s'
 		[ "${lines[-2]}" = 'B sent "hi" on s [s 0/212992]' ]
 	done
 }
+
+@test "ps names the syscall a blocked process sleeps in, from /proc/PID/syscall" {
+	run -0 --separate-stderr ipc -c 'spawn A B C D; channel p pipe size=4096 from A to B; A send p x --size 5000
+channel q mq 1 from C to B; B recv q; shm s 1 between C,D; C wait s[0] 0; ps'
+	assert_line --regexp '^A +[0-9]+ +blocked +send p +S \(sleeping\) in [a-z_]*pipe_write \(write\(2\)\)$'
+	assert_line --regexp '^B +[0-9]+ +blocked +recv q +S \(sleeping\) in [a-z_]+ \(mq_timedreceive\(2\)\)$'
+	assert_line --regexp '^C +[0-9]+ +blocked +wait s\[0\] +S \(sleeping\) in [a-z_]+ \(futex\(2\)\)$'
+}
