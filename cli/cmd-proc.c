@@ -188,7 +188,7 @@ op_takes(const struct cmd_entry *ce, const char *s)
  */
 static int
 op_options(struct ctx *ctx, struct word *w, size_t n, struct op_request *rq,
-    struct word **pos, size_t *npos)
+    struct word **pos, size_t maxpos, size_t *npos)
 {
 	const struct cmd_entry	*ce;
 	size_t			 i;
@@ -199,6 +199,12 @@ op_options(struct ctx *ctx, struct word *w, size_t n, struct op_request *rq,
 	rq->timeout_ms = -1;
 	for (i = 2; i < n; i++) {
 		if (w[i].quoted || w[i].s[0] != '-' || w[i].s[1] == '\0') {
+			if (*npos == maxpos) {
+				cmd_fail(ctx, &w[i], "%s: too many arguments "
+				    "(a message with blanks needs quotes)",
+				    w[1].s);
+				return (-1);
+			}
 			pos[(*npos)++] = &w[i];
 			continue;
 		}
@@ -321,7 +327,8 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (n > 12)
 		return (cmd_fail(ctx, &w[12], "%s: too many arguments",
 		    w[1].s));
-	if (op_options(ctx, w, n, &rq, pos, &npos) == -1)
+	if (op_options(ctx, w, n, &rq, pos, sizeof(pos) / sizeof(pos[0]),
+	    &npos) == -1)
 		return (CMD_FAIL);
 	if (npos != 2)
 		return (cmd_fail(ctx, npos > 2 ? pos[2] : &w[1], "%s needs a "
@@ -460,7 +467,8 @@ cmd_recv_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.kind = OP_RECV;
 	if (n > 9)
 		return (cmd_fail(ctx, &w[9], "recv: too many arguments"));
-	if (op_options(ctx, w, n, &rq, pos, &npos) == -1)
+	if (op_options(ctx, w, n, &rq, pos, sizeof(pos) / sizeof(pos[0]),
+	    &npos) == -1)
 		return (CMD_FAIL);
 	if (npos > 1)
 		return (cmd_fail(ctx, pos[1], "recv takes one channel"));
@@ -505,7 +513,8 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.kind = OP_POLL;
 	if (n > 32)
 		return (cmd_fail(ctx, &w[32], "poll: too many arguments"));
-	if (op_options(ctx, w, n, &rq, pos, &npos) == -1)
+	if (op_options(ctx, w, n, &rq, pos, sizeof(pos) / sizeof(pos[0]),
+	    &npos) == -1)
 		return (CMD_FAIL);
 	if (npos == 0)
 		return (cmd_fail(ctx, &w[1], "poll needs at least one "
