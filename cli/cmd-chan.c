@@ -144,18 +144,30 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 				    "(SO_SNDBUF)", (int)(strchr(w[i].s, '=') -
 				    w[i].s + 1), w[i].s));
 		}
-		if (n != 7 || strcmp(w[4].s, "between") != 0)
-			return (cmd_fail(ctx, &w[n > 4 ? 4 : 3], "a socket pair "
-			    "joins two processes: channel %s socketpair %s "
-			    "between P Q", w[1].s, w[3].s));
-		if (strcmp(w[5].s, w[6].s) == 0)
-			return (cmd_fail(ctx, &w[6], "a socket pair joins two "
+		/* between P Q, or between P,Q */
+		if (n == 6 && strcmp(w[4].s, "between") == 0) {
+			cf.from = split_names(ctx, &w[5], &cf.nfrom);
+			if (cf.nfrom == 0)
+				goto out;
+		} else if (n == 7 && strcmp(w[4].s, "between") == 0) {
+			cf.from = xcalloc(2, sizeof(*cf.from));
+			cf.from[0] = xstrdup(w[5].s);
+			cf.from[1] = xstrdup(w[6].s);
+			cf.nfrom = 2;
+		}
+		if (cf.nfrom != 2) {
+			cmd_fail(ctx, &w[n > 4 ? 4 : 3], "a socket pair joins "
+			    "two processes: channel %s socketpair %s between P "
+			    "Q", w[1].s, w[3].s);
+			goto out;
+		}
+		if (strcmp(cf.from[0], cf.from[1]) == 0) {
+			cmd_fail(ctx, &w[n - 1], "a socket pair joins two "
 			    "processes, not %s and itself (a pipe from %s to "
-			    "%s does that)", w[5].s, w[5].s, w[5].s));
-		cf.from = xcalloc(2, sizeof(*cf.from));
-		cf.from[0] = xstrdup(w[5].s);
-		cf.from[1] = xstrdup(w[6].s);
-		cf.nfrom = 2;
+			    "%s does that)", cf.from[0], cf.from[0],
+			    cf.from[0]);
+			goto out;
+		}
 		goto make;
 	}
 	if (cf.mechanism == MECH_MQ && n > 3 && w[3].s[0] >= '0' &&

@@ -80,7 +80,7 @@ const struct cmd_entry cmd_pass_entry = {
 	    "capability.",
 	.example = "A pass p:send on s",
 	.min_args = 3, .max_args = 4, .proc_op = true,
-	.args = { A_CHAN_SEND, A_WORD, A_CHAN }, .words = pass_words,
+	.args = { A_KCHAN, A_WORD, A_SOCKPAIR }, .words = pass_words,
 	.opts = pass_opts,
 	.exec = cmd_pass_exec,
 };
@@ -114,6 +114,6 @@ const struct cmd_entry cmd_drop_entry = {
 	    "get broken channel.",
 	.example = "A drop p",
 	.min_args = 1, .max_args = 1, .proc_op = true,
-	.args = { A_CHAN },
+	.args = { A_KCHAN },
 	.exec = cmd_drop_exec,
 };

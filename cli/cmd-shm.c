@@ -24,6 +24,7 @@ cmd_shm_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct chan_config	 cf;
 	enum cmd_result		 r = CMD_FAIL;
 	long long		 v;
+	size_t			 i;
 	char			*cause, *s, *tok, *save = NULL;
 
 	if (!name_valid(w[1].s))
@@ -34,20 +35,24 @@ cmd_shm_exec(struct ctx *ctx, struct word *w, size_t n)
 		    "name a region", w[1].s));
 	if (parse_uint(ctx, &w[2], 1, 4096, "number of words", &v) == -1)
 		return (CMD_FAIL);
-	if (n != 5 || strcmp(w[3].s, "between") != 0)
+	if (n < 5 || strcmp(w[3].s, "between") != 0)
 		return (cmd_fail(ctx, &w[n > 3 ? 3 : 2], "usage: shm NAME WORDS "
-		    "between P,Q,..."));
+		    "between P,Q,... (or P Q ...)"));
 	memset(&cf, 0, sizeof(cf));
 	cf.mechanism = MECH_SHM;
 	cf.knmsg = (size_t)v;
-	s = xstrdup(w[4].s);
-	for (tok = strtok_r(s, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		cf.from = xreallocarray(cf.from, cf.nfrom + 1,
-		    sizeof(*cf.from));
-		cf.from[cf.nfrom++] = xstrdup(tok);
+	/* "A,B" or "A B": one list either way. */
+	for (i = 4; i < n; i++) {
+		s = xstrdup(w[i].s);
+		for (tok = strtok_r(s, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			cf.from = xreallocarray(cf.from, cf.nfrom + 1,
+			    sizeof(*cf.from));
+			cf.from[cf.nfrom++] = xstrdup(tok);
+		}
+		free(s);
+		save = NULL;
 	}
-	free(s);
 	if (engine_channel(ctx->e, w[1].s, &cf, &cause) == -1) {
 		cmd_fail(ctx, &w[1], "shm: %s", cause);
 		free(cause);
@@ -67,8 +72,9 @@ const struct cmd_entry cmd_shm_entry = {
 	    "stores, the others load, with no message and no copy.  Use it "
 	    "with store, load, add, wait and wake.",
 	.example = "shm c 1 between A,B",
-	.min_args = 4, .max_args = 4,
-	.args = { A_NAME, A_NUMBER, A_WORD, A_TEXT }, .words = between_word,
+	.min_args = 4, .max_args = -1,
+	.args = { A_NAME, A_NUMBER, A_WORD, A_PROCS }, .rest = true,
+	.words = between_word,
 	.exec = cmd_shm_exec,
 };
 
@@ -194,7 +200,7 @@ const struct cmd_entry cmd_store_entry = {
 	    "plain store, seen by the next load of anyone who maps it.",
 	.example = "A store c[0] 5",
 	.min_args = 2, .max_args = 2, .proc_op = true,
-	.args = { A_CHAN_SEND, A_NUMBER },
+	.args = { A_WORDREF, A_NUMBER },
 	.exec = cmd_word_exec,
 };
 
@@ -205,7 +211,7 @@ const struct cmd_entry cmd_load_entry = {
 	    "the value is what PROC received ($msg, expect PROC received).",
 	.example = "B load c[0]",
 	.min_args = 1, .max_args = 1, .proc_op = true,
-	.args = { A_CHAN_RECV },
+	.args = { A_WORDREF },
 	.exec = cmd_word_exec,
 };
 
@@ -214,10 +220,12 @@ const struct cmd_entry cmd_add_entry = {
 	.usage = "PROC add NAME[I] N [--racy]",
 	.help = "PROC adds N to word I: an atomic fetch-add.  --racy does it "
 	    "in two steps, a load then a store, as a careless program "
-	    "would: two processes adding at once can lose an update.",
+	    "would; two processes doing that at the same time can lose an "
+	    "update.  Commands run one at a time, so to see it, interleave "
+	    "load and store by hand (lesson 1).",
 	.example = "A add c[0] 1",
 	.min_args = 2, .max_args = 6, .proc_op = true,
-	.args = { A_CHAN_SEND, A_NUMBER }, .opts = add_opts,
+	.args = { A_WORDREF, A_NUMBER }, .opts = add_opts,
 	.exec = cmd_word_exec,
 };
 
@@ -230,7 +238,7 @@ const struct cmd_entry cmd_wait_entry = {
 	    "wake ends the sleep.",
 	.example = "B wait c[0] 0",
 	.min_args = 2, .max_args = 6, .proc_op = true,
-	.args = { A_CHAN_RECV, A_NUMBER }, .opts = wait_opts,
+	.args = { A_WORDREF, A_NUMBER }, .opts = wait_opts,
 	.exec = cmd_word_exec,
 };
 
@@ -241,6 +249,6 @@ const struct cmd_entry cmd_wake_entry = {
 	    "futex(2) FUTEX_WAKE.",
 	.example = "A wake c[0]",
 	.min_args = 1, .max_args = 2, .proc_op = true,
-	.args = { A_CHAN_SEND, A_NUMBER },
+	.args = { A_WORDREF, A_NUMBER },
 	.exec = cmd_word_exec,
 };

@@ -60,6 +60,23 @@ add_list(const char *const *v)
 		add(*v);
 }
 
+/* The words of v not yet in w (an option is given once). */
+static void
+add_unused(const char *const *v, struct word *w, size_t n)
+{
+	size_t	i, len;
+
+	for (; *v != NULL; v++) {
+		len = strlen(*v);
+		for (i = 0; i < n; i++) {
+			if (strncmp(w[i].s, *v, len) == 0)
+				break;
+		}
+		if (i == n)
+			add(*v);
+	}
+}
+
 static void
 add_procs(struct ctx *ctx, bool exited_too)
 {
@@ -128,12 +145,47 @@ add_chans_for(struct ctx *ctx, const char *proc, bool send)
 	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
 		if (ci.mailbox)
 			ok = send || strcmp(ci.name + 1, proc) == 0;
+		else if (ci.mechanism == MECH_SHM)
+			ok = false;	/* no message goes through it */
 		else if (ci.mechanism != MECH_MODELED)
 			ok = kshow_holds(&ci, proc, send);
 		else
 			ok = send ? listed(ci.from, ci.nfrom, proc) :
 			    listed(ci.to, ci.nto, proc);
 		if (ok)
+			add_owned(xstrdup(ci.name));
+		chan_info_free(&ci);
+	}
+}
+
+/*
+ * What proc holds of the kernel's: ends of kernel channels (k A_KCHAN),
+ * ends of socket pairs (A_SOCKPAIR), words of regions (A_WORDREF).
+ */
+static void
+add_kernel_for(struct ctx *ctx, const char *proc, enum arg_kind k)
+{
+	struct chan_info	ci;
+	size_t			i, j;
+	char			*s;
+	bool			ok;
+
+	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
+		ok = ci.mechanism != MECH_MODELED &&
+		    (kshow_holds(&ci, proc, true) ||
+		    kshow_holds(&ci, proc, false));
+		if (k == A_KCHAN)
+			ok = ok && ci.mechanism != MECH_SHM;
+		else if (k == A_SOCKPAIR)
+			ok = ok && ci.mechanism == MECH_SOCKETPAIR;
+		else
+			ok = ok && ci.mechanism == MECH_SHM;
+		for (j = 0; ok && k == A_WORDREF && j < ci.nwords && j < 16;
+		    j++) {
+			xasprintf(&s, "%s[%zu]", ci.name, j);
+			add_owned(s);
+		}
+		if (ok && k != A_WORDREF)
 			add_owned(xstrdup(ci.name));
 		chan_info_free(&ci);
 	}
@@ -202,7 +254,7 @@ arg_kind_name(enum arg_kind k)
 	static const char *kinds[] = {
 		"", "NAME", "PROC", "CHAN", "SEND-CHAN", "RECV-CHAN", "SIGNAL",
 		"N", "MSG", "TEXT", "BUFFERING", "COMMAND", "LESSON", "WHAT",
-		"WORD", "FILE"
+		"WORD", "FILE", "PROCS", "KCHAN", "SOCKETPAIR", "SHM-WORD"
 	};
 
 	if ((size_t)k < sizeof(kinds) / sizeof(kinds[0]))
@@ -331,6 +383,12 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 		else
 			add_chans(ctx);
 		break;
+	case A_KCHAN:
+	case A_SOCKPAIR:
+	case A_WORDREF:
+		if (proc != NULL)
+			add_kernel_for(ctx, proc, k);
+		break;
 	case A_BUFFERING:
 		/* channel NAME BUFFERING [N] [from P,...] [to P,...] OPT... */
 		if (pos == 1)
@@ -348,9 +406,9 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 				add_procs(ctx, false);
 		} else if (strcmp(w[skip + 1].s, "pipe") == 0 ||
 		    strcmp(w[skip + 1].s, "fifo") == 0)
-			add_list(kpipeopts);
+			add_unused(kpipeopts, w, n);
 		else if (strcmp(w[skip + 1].s, "mq") == 0)
-			add_list(kmqopts);
+			add_unused(kmqopts, w, n);
 		else if (strcmp(w[n - 1].s, "bounded") != 0)
 			add_list(chanopts);
 		break;
@@ -378,6 +436,7 @@ add_kind(struct ctx *ctx, enum arg_kind k, const char *const *words)
 {
 	switch (k) {
 	case A_PROC:
+	case A_PROCS:
 		add_procs(ctx, false);
 		break;
 	case A_CHAN:

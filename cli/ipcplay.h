@@ -60,7 +60,11 @@ enum arg_kind {
 	A_TOPIC,	/* a lesson */
 	A_EXPECT,	/* one of expect's forms */
 	A_WORD,		/* one of .words */
-	A_FILE
+	A_FILE,
+	A_PROCS,	/* existing processes: P Q or P,Q */
+	A_KCHAN,	/* a kernel channel the process holds an end of */
+	A_SOCKPAIR,	/* a socket pair the process holds an end of */
+	A_WORDREF	/* a word of a region the process maps: NAME[I] */
 };
 
 #define CMD_ARGS_MAX	4

@@ -142,9 +142,12 @@ kchan_reason(struct engine *e, struct chan *c, struct op *op, char *buf,
 	else if (c->mech == MECH_SOCKETPAIR)
 		snprintf(buf, len, "the peer's queue is full: %zu bytes "
 		    "waiting, sndbuf %ld", ev.fill, ev.capacity);
-	else
+	else if ((long)ev.fill >= ev.capacity)
 		snprintf(buf, len, "full %zu/%ld bytes", ev.fill,
 		    ev.capacity);
+	else
+		snprintf(buf, len, "no free page: %zu/%ld bytes, and a pipe "
+		    "frees room a page at a time", ev.fill, ev.capacity);
 }
 
 /*

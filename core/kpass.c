@@ -150,6 +150,11 @@ kpass_request(struct engine *e, struct proc *p, const struct op_request *rq,
 		    "socket carries descriptors (SCM_RIGHTS)", s->name);
 		return (-1);
 	}
+	if (s == c) {
+		xasprintf(cause, "%s cannot carry its own end: pass it over "
+		    "another socket pair", s->name);
+		return (-1);
+	}
 	if ((q = kpass_peer(s, p, &side, cause)) == NULL)
 		return (-1);
 	if (q->op != NULL && q->op->kernel) {

@@ -181,6 +181,8 @@ kshm_done(struct engine *e, struct proc *p, const struct kdone *d)
 		ev.value = d->n;
 	switch (d->err) {
 	case 0:
+		if (op->kind == OP_STORE || op->kind == OP_ADD)
+			op->chans[0]->c_messages++;	/* writes */
 		op_finish(e, p, ST_OK, NULL, &ev);
 		break;
 	case EAGAIN:

@@ -192,7 +192,7 @@ EOF
 
 @test "check: an incorrect attempt says which checks hold, a correct one completes the lesson" {
 	run -1 "$IPCPLAY" lesson 1 < <(enters 13; printf 'channel back unbounded from B to A\nB send back thanks\ncheck\nquit\n')
-	assert_line 'expect A received thanks ... FAILED: A last received "2"'
+	assert_line 'expect A received thanks ... FAILED: A last received "1"'
 	assert_line 'expect back holds 0 ... FAILED: back holds 1'
 	assert_line '2 of 4 checks hold; keep going ('"'"'solution'"'"' shows one way).'
 	assert_line 'Lesson 01-why-ipc left unfinished.'
