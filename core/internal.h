@@ -383,6 +383,7 @@ void	 kchan_recheck(struct engine *, struct proc *);
 void	 kchan_checked(struct proc *);
 void	 kchan_pong(struct proc *);
 void	 kchan_syscall(pid_t, char *, size_t);
+bool	 kchan_sleeping(const struct proc *);
 
 /* kpoll.c: a poll over kernel channels, modeled ones among them */
 int	 kpoll_request(struct engine *, struct proc *,

@@ -31,8 +31,8 @@
 #include "internal.h"
 
 #define KSTAT_WAIT_MS	200	/* a control thread answers at once */
-#define KCAUSE_WAIT_MS	2	/* for the answer of the syscall that
-				   woke another */
+#define KCAUSE_WAIT_MS	50	/* at most, for the answer of the
+				   syscall that woke another */
 
 /* Ask the holder's control thread about one of its ends. */
 static bool
@@ -278,7 +278,7 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 	struct proc	*q;
 	struct op	*qop;
 	struct pollfd	 pfd;
-	uint64_t	 end, t;
+	uint64_t	 end;
 	unsigned char	*copy;
 
 	if (len < sizeof(struct kdone))
@@ -303,13 +303,23 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 		if (q == p || q->fd == -1 || q->state != PS_BUSY ||
 		    q->op == NULL || !q->op->kernel)
 			continue;
+		/*
+		 * Until it answers, or sleeps in its own syscall (then it
+		 * is no cause, but blocked too), or a loaded machine has
+		 * kept it from running for KCAUSE_WAIT_MS.
+		 */
 		pfd.fd = q->fd;
 		pfd.events = POLLIN;
 		qop = q->op;
 		end = now_ms() + KCAUSE_WAIT_MS;
 		while (q->op == qop && q->state == PS_BUSY && q->fd != -1 &&
-		    (t = now_ms()) < end && poll(&pfd, 1, (int)(end - t)) == 1)
-			proc_read(e, q);
+		    now_ms() < end) {
+			if (poll(&pfd, 1, 1) == 1)
+				proc_read(e, q);
+			else if (q->op == qop && qop->kstarted &&
+			    kchan_sleeping(q))
+				break;
+		}
 	}
 	if (p->op == op)
 		kchan_answer(e, p, copy, len);

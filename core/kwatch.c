@@ -163,6 +163,15 @@ kchan_syscall(pid_t pid, char *buf, size_t len)
  * on the socket before the syscall sleeps again, so a report is never
  * left behind.)
  */
+static bool	kchan_asleep(pid_t);
+
+/* Is p asleep in its own syscall (kchan_asleep)? */
+bool
+kchan_sleeping(const struct proc *p)
+{
+	return (kchan_asleep(p->pid));
+}
+
 static bool
 kchan_asleep(pid_t pid)
 {
