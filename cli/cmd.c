@@ -33,7 +33,8 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_predict_entry, cmd_exercise_entry, cmd_check_entry, cmd_lesson_entry,
     cmd_reset_entry, cmd_call_entry, cmd_reply_entry, cmd_replyrecv_entry,
     cmd_pass_entry, cmd_drop_entry, cmd_shm_entry, cmd_store_entry,
-    cmd_load_entry, cmd_add_entry, cmd_wait_entry, cmd_wake_entry;
+    cmd_load_entry, cmd_add_entry, cmd_wait_entry, cmd_wake_entry,
+    cmd_bench_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_spawn_entry, &cmd_kill_entry, &cmd_reset_entry, &cmd_channel_entry,
@@ -41,6 +42,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_call_entry, &cmd_reply_entry, &cmd_replyrecv_entry,
 	&cmd_pass_entry, &cmd_drop_entry, &cmd_shm_entry, &cmd_store_entry,
 	&cmd_load_entry, &cmd_add_entry, &cmd_wait_entry, &cmd_wake_entry,
+	&cmd_bench_entry,
 	&cmd_signal_entry, &cmd_mask_entry, &cmd_unmask_entry,
 	&cmd_exit_entry, &cmd_ps_entry, &cmd_channels_entry, &cmd_chan_entry,
 	&cmd_status_entry, &cmd_stats_entry, &cmd_deadlock_entry, &cmd_graph_entry,

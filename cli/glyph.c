@@ -22,6 +22,7 @@ static const struct {
 	[G_DASH] = { "\xe2\x80\x94", "--" },
 	[G_ELLIPSIS] = { "\xe2\x80\xa6", "..." },
 	[G_HLINE] = { "\xe2\x94\x80", "-" },
+	[G_BLOCK] = { "\xe2\x96\x88", "#" },
 };
 
 static bool	utf8 = true;

@@ -221,10 +221,13 @@ void	 deadlock_cycle(struct sb *, const struct deadlock *);
 void	 edge_text(struct sb *, const struct wfg_edge *);
 
 /* glyph.c: arrows, dashes and lines in the locale's codeset. */
-enum glyph { G_ARROW, G_DASH, G_ELLIPSIS, G_HLINE, G_NGLYPH };
+enum glyph { G_ARROW, G_DASH, G_ELLIPSIS, G_HLINE, G_BLOCK, G_NGLYPH };
 void		 glyph_init(void);
 bool		 glyph_utf8(void);
 const char	*glyph(enum glyph);
+
+/* cmd-bench.c */
+int	 bench_main(struct ctx *, int, char **, char **);
 
 /* show-kernel.c */
 void	 kshow_kind(char *, size_t, const struct chan_info *);

@@ -31,6 +31,9 @@ usage(FILE *f)
 	    "       ipcplay [--json] [--bail] [--seed N] [FILE ...]\n"
 	    "       ipcplay [--json] [--bail] [--seed N] -c COMMANDS\n"
 	    "       ipcplay [--json] [--seed N] lesson [NAME]\n"
+	    "       ipcplay bench [MECH...] [--size BYTES[,BYTES...]] "
+	    "[--count N]\n"
+	    "                     [--cpu same|cross|both] [--json]\n"
 	    "       ipcplay [-c SETUP] --complete LINE\n"
 	    "       ipcplay --grammar\n"
 	    "       ipcplay --help | --version\n"
@@ -43,6 +46,7 @@ usage(FILE *f)
 	    "  FILE ...      run script files in batch mode (- is stdin)\n"
 	    "  -c COMMANDS   run COMMANDS (separated by ; or newlines)\n"
 	    "  lesson [NAME] list the lessons, or play one step by step\n"
+	    "  bench ...     measure what each IPC mechanism costs here\n"
 	    "  --json        print events as JSON lines\n"
 	    "  --bail        stop at the first failed command or expect\n"
 	    "  --seed N      seed for every random choice (default 0)\n"
@@ -193,6 +197,34 @@ main(int argc, char *argv[])
 		}
 		grammar_print();
 		return (0);
+	}
+	if (argc > 0 && strcmp(argv[0], "bench") == 0) {
+		char *cause = NULL, **bargv;
+
+		if (cmds != NULL) {
+			warnx("-c and bench do not go together");
+			return (2);
+		}
+		/* --json before "bench" counts too. */
+		bargv = xcalloc((size_t)argc + 1, sizeof(*bargv));
+		for (i = 1; i < argc; i++)
+			bargv[i - 1] = argv[i];
+		if (ctx.json)
+			bargv[argc - 1] = "--json";
+		ctx.out = stdout;
+		ctx.e = engine_new(&cf);
+		out_init(&ctx);
+		status = bench_main(&ctx, argc - 1 + (ctx.json ? 1 : 0), bargv,
+		    &cause);
+		free(bargv);
+		if (status == 2) {
+			warnx("bench: %s", cause);
+			free(cause);
+			fprintf(stderr, "usage: ipcplay bench [MECH...] [--size "
+			    "BYTES[,BYTES...]] [--count N] [--cpu same|cross|"
+			    "both] [--json]\n");
+		}
+		return (finish(&ctx, status));
 	}
 	if (argc > 0 && strcmp(argv[0], "lesson") == 0) {
 		if (cmds != NULL) {

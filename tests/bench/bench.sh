@@ -9,7 +9,9 @@
 #   3. a whole 10,000-command batch script;
 #   4. the same step on a kernel pipe channel (the processes make the
 #      write(2) and read(2) themselves), as a ratio to a raw round trip
-#      over two pipes, and beside the modeled bounded step of 1.
+#      over two pipes, and beside the modeled bounded step of 1;
+#   5. "ipcplay bench" for each kernel mechanism against the simplest C
+#      ping-pong of it (tests/bench/mini.c), same CPU and across CPUs.
 set -eu
 cd "$(dirname "$0")/../.."
 BIN=${IPCPLAY:-./ipcplay}
@@ -110,6 +112,27 @@ awk -v k="$kstep" -v r="$prtt" -v s="$step" 'BEGIN {
 	printf "4. kernel pipe step: %.2f us per send/recv command (modeled bounded: %.2f us); raw pipe round trip %.2f us; ratio %.2fx (target <= 4x) %s\n",
 	    k / 1000, s / 1000, r / 1000, ratio, ratio <= 4 ? "PASS" : "FAIL"
 }'
+
+# 5: ipcplay bench against the simplest C ping-pong of each mechanism
+# (tests/bench/mini.c), same CPU and across CPUs, medians of 5 each.
+cc -O2 -o build/bench/mini tests/bench/mini.c
+ncpu=$(nproc)
+cpu2=$(( (CPU + 1) % ncpu ))
+for place in same cross; do
+	[ "$place" = cross ] && [ "$ncpu" -lt 2 ] && continue
+	c2=$CPU
+	[ "$place" = cross ] && c2=$cpu2
+	for m in pipe socketpair-stream socketpair-dgram socketpair-seqpacket mq eventfd shm-futex; do
+		mini=$(for _ in $(seq $REPEAT); do build/bench/mini $m 64 20000 "$CPU" "$c2"; done | median)
+		ours=$("$BIN" bench $m --count 20000 --cpu $place --json |
+		    sed 's/.*"median_ns":\([0-9]*\).*/\1/')
+		awk -v m="$m" -v p="$place" -v a="$ours" -v b="$mini" 'BEGIN {
+			r = a / b
+			printf "5. bench %-21s %-5s ipcplay %8.2f us, minimal C %8.2f us, ratio %.2f (target within 10%%) %s\n",
+			    m, p, a / 1000, b / 1000, r, (r >= 0.9 && r <= 1.1) ? "PASS" : "FAIL"
+		}'
+	done
+done
 
 # 3: the whole script.
 awk -v f="$full" 'BEGIN {

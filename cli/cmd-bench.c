@@ -1,0 +1,386 @@
+/*
+ * ipcplay bench (spec 9): what each mechanism costs on this machine, as
+ * a table and a bar chart for a person, or JSON lines for a program.
+ * core/bench.c measures; this file asks and prints.  The same options
+ * work as "ipcplay bench ..." and as the playground's bench command.
+ */
+
+#include <sys/ioctl.h>
+
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipcplay.h"
+#include "bench.h"
+#include "sb.h"
+
+#define BENCH_RUNS	5
+#define BENCH_SIZES	8
+
+struct bench_opts {
+	bool		 mech[BM__COUNT];
+	size_t		 sizes[BENCH_SIZES];
+	size_t		 nsizes;
+	size_t		 count;
+	bool		 same, cross;
+	bool		 json;
+};
+
+/* One (mechanism, placement, size): the median, min and max of the runs. */
+struct bench_row {
+	enum bench_mech	 m;
+	bool		 cross;
+	size_t		 size;
+	double		 med, min, max;
+	bool		 ok;
+	char		*why;
+};
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* "64,4096,65536": sizes in bytes. */
+static int
+parse_sizes(const char *s, struct bench_opts *o, char **cause)
+{
+	const char	*err;
+	char		*copy, *tok, *save = NULL;
+	long long	 v;
+
+	o->nsizes = 0;
+	copy = xstrdup(s);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		v = strtonum(tok, 1, 16 * 1024 * 1024, &err);
+		if (err != NULL || o->nsizes == BENCH_SIZES) {
+			xasprintf(cause, "--size: '%s' %s", tok, err != NULL ?
+			    (strcmp(err, "invalid") == 0 ? "is not a number of "
+			    "bytes" : err) : "is one size too many (at most 8)");
+			free(copy);
+			return (-1);
+		}
+		o->sizes[o->nsizes++] = (size_t)v;
+	}
+	free(copy);
+	if (o->nsizes == 0) {
+		xasprintf(cause, "--size needs sizes in bytes, like 64,4096");
+		return (-1);
+	}
+	return (0);
+}
+
+/* The options, from argv (after "bench"); 0, or -1 and a cause. */
+static int
+bench_parse(int argc, char **argv, struct bench_opts *o, char **cause)
+{
+	const char	*err, *sugg;
+	int		 i, m, any = 0;
+	long long	 v;
+
+	memset(o, 0, sizeof(*o));
+	o->sizes[0] = 64;
+	o->nsizes = 1;
+	o->count = 100000;
+	o->same = o->cross = true;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			o->json = true;
+		else if (strcmp(argv[i], "--size") == 0 ||
+		    strcmp(argv[i], "--count") == 0 ||
+		    strcmp(argv[i], "--cpu") == 0) {
+			if (i + 1 >= argc) {
+				xasprintf(cause, "%s needs a value", argv[i]);
+				return (-1);
+			}
+			if (argv[i][2] == 's') {
+				if (parse_sizes(argv[++i], o, cause) == -1)
+					return (-1);
+			} else if (argv[i][2] == 'c' && argv[i][3] == 'o') {
+				v = strtonum(argv[++i], 1, 100000000, &err);
+				if (err != NULL) {
+					xasprintf(cause, "--count '%s' %s: round "
+					    "trips per run, 1 to 100000000",
+					    argv[i], err);
+					return (-1);
+				}
+				o->count = (size_t)v;
+			} else {
+				i++;
+				o->same = strcmp(argv[i], "same") == 0 ||
+				    strcmp(argv[i], "both") == 0;
+				o->cross = strcmp(argv[i], "cross") == 0 ||
+				    strcmp(argv[i], "both") == 0;
+				if (!o->same && !o->cross) {
+					xasprintf(cause, "--cpu '%s': same, "
+					    "cross or both", argv[i]);
+					return (-1);
+				}
+			}
+		} else if (argv[i][0] == '-') {
+			xasprintf(cause, "unknown option '%s' (--size, --count, "
+			    "--cpu, --json)", argv[i]);
+			return (-1);
+		} else if ((m = bench_mech_parse(argv[i])) == -1) {
+			sugg = NULL;
+			for (m = 0; m < BM__COUNT && sugg == NULL; m++) {
+				if (strncmp(bench_mech_name(m), argv[i],
+				    strlen(argv[i]) < 4 ? strlen(argv[i]) :
+				    4) == 0)
+					sugg = bench_mech_name(m);
+			}
+			xasprintf(cause, "unknown mechanism '%s'%s%s%s", argv[i],
+			    sugg != NULL ? "; did you mean " : " (pipe, fifo, "
+			    "socketpair-stream, socketpair-dgram, "
+			    "socketpair-seqpacket, mq, eventfd, shm-futex, "
+			    "shm-spin, broker-rendezvous, broker-bounded)",
+			    sugg != NULL ? sugg : "", sugg != NULL ? "?" : "");
+			return (-1);
+		} else {
+			o->mech[m] = true;
+			any = 1;
+		}
+	}
+	if (!any) {
+		for (m = 0; m < BM__COUNT; m++)
+			o->mech[m] = m != BM_BROKER_RDV &&
+			    m != BM_BROKER_BOUNDED;
+	}
+	return (0);
+}
+
+static int
+term_width(void)
+{
+	struct winsize	ws;
+	const char	*c;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		return (ws.ws_col);
+	if ((c = getenv("COLUMNS")) != NULL && atoi(c) > 20)
+		return (atoi(c));
+	return (80);
+}
+
+static void
+fmt_ns(char *buf, size_t len, double ns)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%.0f ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.2f us", ns / 1000);
+	else
+		snprintf(buf, len, "%.2f ms", ns / 1000000);
+}
+
+static void
+print_json(struct ctx *ctx, const struct bench_row *r, size_t count)
+{
+	out_raw(ctx, "{\"type\":\"bench\",\"mechanism\":\"%s\",\"cpu\":"
+	    "\"%s\",\"size\":%zu,\"count\":%zu,\"median_ns\":%.0f,"
+	    "\"min_ns\":%.0f,\"max_ns\":%.0f,\"msgs_per_s\":%.0f,"
+	    "\"copies\":%zu}\n", bench_mech_name(r->m), r->cross ? "cross" :
+	    "same", r->m == BM_EVENTFD ? (size_t)8 : r->size, count, r->med,
+	    r->min, r->max, r->med > 0 ? 1e9 / r->med * 2 : 0,
+	    bench_copies(r->m, r->size));
+}
+
+/* The table, then a bar per row, the longest round trip the widest. */
+static void
+print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
+    const struct bench_opts *o)
+{
+	char		 med[16], lo[16], hi[16], cell[64];
+	struct sb	 b;
+	double		 top = 0;
+	size_t		 i, k, width, bar;
+	int		 w = term_width();
+
+	for (k = 0; k < o->nsizes; k++) {
+		out_printf(ctx, "%s%zu-byte messages, %zu round trips a run, "
+		    "median of %d runs (min-max):\n", k > 0 ? "\n" : "",
+		    o->sizes[k], o->count, BENCH_RUNS);
+		out_printf(ctx, "%-22s %-5s %-28s %12s %8s\n", "MECHANISM",
+		    "CPU", "ROUND TRIP", "MSGS/S", "COPIES");
+		top = 0;
+		for (i = 0; i < n; i++) {
+			if (rows[i].size == o->sizes[k] && rows[i].ok &&
+			    rows[i].med > top)
+				top = rows[i].med;
+		}
+		for (i = 0; i < n; i++) {
+			if (rows[i].size != o->sizes[k])
+				continue;
+			if (!rows[i].ok) {
+				out_printf(ctx, "%-22s %-5s %s\n",
+				    bench_mech_name(rows[i].m),
+				    rows[i].cross ? "cross" : "same",
+				    rows[i].why);
+				continue;
+			}
+			fmt_ns(med, sizeof(med), rows[i].med);
+			fmt_ns(lo, sizeof(lo), rows[i].min);
+			fmt_ns(hi, sizeof(hi), rows[i].max);
+			snprintf(cell, sizeof(cell), "%s (%s-%s)", med, lo, hi);
+			out_printf(ctx, "%-22s %-5s %-28s %12.0f %8zu\n",
+			    bench_mech_name(rows[i].m), rows[i].cross ?
+			    "cross" : "same", cell, 2e9 / rows[i].med,
+			    bench_copies(rows[i].m, rows[i].size));
+		}
+		/* The chart: the bars share what the row leaves. */
+		width = w > 50 ? (size_t)w - 42 : 8;
+		out_printf(ctx, "\n");
+		for (i = 0; i < n; i++) {
+			if (rows[i].size != o->sizes[k] || !rows[i].ok)
+				continue;
+			bar = top > 0 ? (size_t)(rows[i].med / top *
+			    (double)width + 0.5) : 0;
+			sb_init(&b);
+			while (bar-- > 0)
+				sb_puts(&b, glyph(G_BLOCK));
+			fmt_ns(med, sizeof(med), rows[i].med);
+			out_printf(ctx, "%-22s %-5s %s %s\n",
+			    bench_mech_name(rows[i].m), rows[i].cross ?
+			    "cross" : "same", b.s != NULL ? b.s : "", med);
+			sb_free(&b);
+		}
+	}
+}
+
+/*
+ * Measure every (mechanism, placement, size) asked; 0, or 2 for a usage
+ * error (its cause).  Progress on stderr when it is a terminal.
+ */
+int
+bench_main(struct ctx *ctx, int argc, char **argv, char **cause)
+{
+	struct bench_opts	 o;
+	struct bench_row	*rows;
+	double			 runs[BENCH_RUNS];
+	size_t			 nrows = 0, i, k, r, total;
+	int			 ca, cb, ncpu, m, pl;
+	bool			 tty = isatty(STDERR_FILENO) &&
+				    ctx->print_hook == NULL;
+
+	if (bench_parse(argc, argv, &o, cause) == -1)
+		return (2);
+	ncpu = bench_cpus(&ca, &cb);
+	if (o.cross && ncpu < 2) {
+		warnx("bench: --cpu cross is not available: this process may "
+		    "run on one CPU only");
+		o.cross = false;
+		if (!o.same)
+			return (0);
+	}
+	for (m = 0; m < BM__COUNT; m++) {
+		for (k = 0; o.mech[m] && k < o.nsizes; k++) {
+			if (bench_check(m, o.sizes[k], cause) == -1)
+				return (2);
+		}
+	}
+	rows = xcalloc(BM__COUNT * 2 * o.nsizes + 1, sizeof(*rows));
+	total = 0;
+	for (m = 0; m < BM__COUNT; m++)
+		total += o.mech[m] ? o.nsizes * ((o.same ? 1 : 0) +
+		    (o.cross ? 1 : 0)) : 0;
+	for (k = 0; k < o.nsizes; k++) {
+		for (m = 0; m < BM__COUNT; m++) {
+			for (pl = 0; o.mech[m] && pl < 2; pl++) {
+				if ((pl == 0 && !o.same) || (pl == 1 &&
+				    !o.cross))
+					continue;
+				rows[nrows].m = m;
+				rows[nrows].cross = pl == 1;
+				rows[nrows].size = o.sizes[k];
+				if (tty)
+					fprintf(stderr, "\rbench: %zu of %zu: %s "
+					    "%s %zu bytes...\033[K", nrows + 1,
+					    total, bench_mech_name(m), pl == 1 ?
+					    "cross" : "same", o.sizes[k]);
+				for (r = 0; r < BENCH_RUNS; r++) {
+					if (bench_run(m, o.sizes[k], o.count,
+					    ca, pl == 1 ? cb : ca, &runs[r],
+					    &rows[nrows].why) == -1)
+						break;
+				}
+				if (r == BENCH_RUNS) {
+					qsort(runs, BENCH_RUNS, sizeof(runs[0]),
+					    cmp_double);
+					rows[nrows].ok = true;
+					rows[nrows].med = runs[BENCH_RUNS / 2];
+					rows[nrows].min = runs[0];
+					rows[nrows].max = runs[BENCH_RUNS - 1];
+				}
+				if (o.json && rows[nrows].ok)
+					print_json(ctx, &rows[nrows], o.count);
+				nrows++;
+			}
+		}
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	if (!o.json)
+		print_human(ctx, rows, nrows, &o);
+	for (i = 0; i < nrows; i++) {
+		if (!rows[i].ok && o.json)
+			warnx("bench: %s", rows[i].why);
+		free(rows[i].why);
+	}
+	free(rows);
+	return (0);
+}
+
+/* The playground's bench command: the same, inside a session. */
+static enum cmd_result
+cmd_bench_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	char	**argv, *cause = NULL;
+	size_t	  i;
+	int	  r;
+
+	argv = xcalloc(n + 1, sizeof(*argv));
+	for (i = 1; i < n; i++)
+		argv[i - 1] = w[i].s;
+	if (ctx->json && n >= 1) {
+		argv[n - 1] = "--json";
+		r = bench_main(ctx, (int)n, argv, &cause);
+	} else
+		r = bench_main(ctx, (int)n - 1, argv, &cause);
+	free(argv);
+	if (r != 0) {
+		cmd_fail(ctx, &w[0], "bench: %s", cause);
+		free(cause);
+		return (CMD_FAIL);
+	}
+	return (CMD_OK);
+}
+
+static const char *const bench_opts[] = { "--size", "--count", "--cpu",
+    "--json", NULL };
+static const char *const bench_words[] = { "pipe", "fifo",
+    "socketpair-stream", "socketpair-dgram", "socketpair-seqpacket", "mq",
+    "eventfd", "shm-futex", "shm-spin", "broker-rendezvous",
+    "broker-bounded", NULL };
+
+const struct cmd_entry cmd_bench_entry = {
+	.name = "bench",
+	.usage = "bench [MECH...] [--size BYTES[,BYTES...]] [--count N] "
+	    "[--cpu same|cross|both]",
+	.help = "Measure what each mechanism costs on this machine: two "
+	    "processes ping-pong messages over it, pinned to one CPU (same) "
+	    "and to two (cross), median of 5 runs.  MECH: pipe fifo "
+	    "socketpair-stream socketpair-dgram socketpair-seqpacket mq "
+	    "eventfd shm-futex shm-spin (default: all).",
+	.example = "bench pipe shm-futex --count 10000",
+	.min_args = 0, .max_args = -1,
+	.args = { A_WORD }, .rest = true, .words = bench_words,
+	.opts = bench_opts,
+	.exec = cmd_bench_exec,
+};
