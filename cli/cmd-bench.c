@@ -255,6 +255,51 @@ print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
 }
 
 /*
+ * With several sizes, one more table: a column per size, so copying
+ * costs growing with the size (and shared memory staying flat) show.
+ */
+static void
+print_by_size(struct ctx *ctx, const struct bench_row *rows, size_t n,
+    const struct bench_opts *o)
+{
+	struct sb	b;
+	char		cell[24], med[16];
+	size_t		i, j, k;
+
+	sb_init(&b);
+	sb_printf(&b, "\nround trip by message size:\n%-22s %-5s", "MECHANISM",
+	    "CPU");
+	for (k = 0; k < o->nsizes; k++) {
+		snprintf(cell, sizeof(cell), "%zu B", o->sizes[k]);
+		sb_printf(&b, " %10s", cell);
+	}
+	out_printf(ctx, "%s\n", b.s);
+	sb_free(&b);
+	/* The rows of the first size name the (mechanism, placement)s. */
+	for (i = 0; i < n; i++) {
+		if (rows[i].size != o->sizes[0])
+			continue;
+		sb_init(&b);
+		sb_printf(&b, "%-22s %-5s", bench_mech_name(rows[i].m),
+		    rows[i].cross ? "cross" : "same");
+		for (k = 0; k < o->nsizes; k++) {
+			for (j = 0; j < n; j++) {
+				if (rows[j].m == rows[i].m && rows[j].cross ==
+				    rows[i].cross && rows[j].size == o->sizes[k])
+					break;
+			}
+			if (j < n && rows[j].ok)
+				fmt_ns(med, sizeof(med), rows[j].med);
+			else
+				snprintf(med, sizeof(med), "-");
+			sb_printf(&b, " %10s", med);
+		}
+		out_printf(ctx, "%s\n", b.s);
+		sb_free(&b);
+	}
+}
+
+/*
  * Measure every (mechanism, placement, size) asked; 0, or 2 for a usage
  * error (its cause).  Progress on stderr when it is a terminal.
  */
@@ -328,6 +373,8 @@ bench_main(struct ctx *ctx, int argc, char **argv, char **cause)
 		fprintf(stderr, "\r\033[K");
 	if (!o.json)
 		print_human(ctx, rows, nrows, &o);
+	if (!o.json && o.nsizes > 1)
+		print_by_size(ctx, rows, nrows, &o);
 	for (i = 0; i < nrows; i++) {
 		if (!rows[i].ok && o.json)
 			warnx("bench: %s", rows[i].why);

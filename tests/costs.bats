@@ -69,3 +69,10 @@ PY
 	run -1 --separate-stderr "$IPCPLAY" -c 'bench nosuch'
 	[[ "$stderr" == *"bench: unknown mechanism 'nosuch'"* ]]
 }
+
+@test "with several sizes, a table has a column per size" {
+	run -0 --separate-stderr "$IPCPLAY" bench pipe shm-futex --size 64,65536 --count 100 --cpu same
+	assert_line 'round trip by message size:'
+	assert_line --regexp '^MECHANISM +CPU +64 B +65536 B$'
+	assert_line --regexp '^shm-futex +same +[0-9.]+ [nmu]s +[0-9.]+ [nmu]s$'
+}
