@@ -570,6 +570,35 @@ poll_ready(struct engine *e, struct proc *p, const char **ready,
 	return (n);
 }
 
+/*
+ * Why a poll finds nothing.  A register that p has read already is not
+ * readable to a poll until a newer version comes (spec 3: a poll on a
+ * register is a change notification), though a recv would return the
+ * value it holds: say so, or the two look as if they disagree.
+ */
+static const char *
+poll_reason(struct proc *p)
+{
+	static char	 buf[160];
+	struct op	*op = p->op;
+	struct chan	*c;
+	size_t		 i;
+
+	if (op->writable)
+		return ("nothing writable");
+	for (i = 0; i < op->nnames; i++) {
+		c = op->chans[i];
+		if (c->buffering == BUF_REGISTER && c->version > 0) {
+			snprintf(buf, sizeof(buf), "nothing readable: %s has "
+			    "read %s version %llu; a poll waits for a newer one, "
+			    "while recv returns the latest", p->name, c->name,
+			    (unsigned long long)c->version);
+			return (buf);
+		}
+	}
+	return ("nothing readable");
+}
+
 static void
 poll_done(struct engine *e, struct proc *p, const char **ready, size_t n,
     const char **hup, size_t nhup, enum op_status st)
@@ -582,8 +611,7 @@ poll_done(struct engine *e, struct proc *p, const char **ready, size_t n,
 	ev.hup = hup;
 	ev.nhup = nhup;
 	if (st == ST_WOULD_BLOCK)
-		ev.reason = p->op->writable ? "nothing writable" :
-		    "nothing readable";
+		ev.reason = poll_reason(p);
 	op_finish(e, p, st, NULL, &ev);
 }
 
@@ -610,8 +638,7 @@ poll_start(struct engine *e, struct proc *p)
 	free(hup);
 	for (i = 0; i < op->nnames; i++)
 		op_wait_on(p, op->chans[i], W_POLL);
-	op_block(e, p, op->writable ? "nothing writable" : "nothing readable",
-	    NULL);
+	op_block(e, p, poll_reason(p), NULL);
 }
 
 bool

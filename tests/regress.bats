@@ -348,3 +348,9 @@ ipcplay: -c:1: no such channel: a\x0ab'
 	    { echo "$stderr"; false; }
 	run -1 --separate-stderr ipc "$BATS_TEST_DIRNAME/fuzz/seeds/regress-send-many-words.ipc"
 }
+
+@test "a poll on a register that was read says why it waits while recv returns the value (issue 11)" {
+	run -0 --separate-stderr ipc -c 'spawn C D; channel temp register; C send temp 21; D recv temp; D poll temp -n; D recv temp -n'
+	assert_line 'D would block: poll on temp (nothing readable: D has read temp version 1; a poll waits for a newer one, while recv returns the latest)'
+	assert_line 'D received "21" from temp [temp version 1]'
+}
