@@ -412,8 +412,12 @@ pane_chans_draw(struct board *b, struct pane *p)
 		board_put(p->win, y++, 1, line);
 		names(snd, sizeof(snd), ci->senders, ci->nsenders);
 		names(rcv, sizeof(rcv), ci->receivers, ci->nreceivers);
-		snprintf(line, sizeof(line), "  senders: %s  receivers: %s",
-		    snd, rcv);
+		if (ci->mechanism == MECH_SHM)
+			snprintf(line, sizeof(line), "  waiting (futex): %s",
+			    rcv);
+		else
+			snprintf(line, sizeof(line), "  senders: %s  "
+			    "receivers: %s", snd, rcv);
 		if (ci->nsenders > 0 || ci->nreceivers > 0)
 			board_attr_on(b, p->win, C_BLOCKED, 0);
 		board_put(p->win, y, 1, line);
