@@ -22,6 +22,7 @@
 
 struct bench_opts {
 	bool		 mech[BM__COUNT];
+	bool		 named;		/* the mechanisms were named */
 	size_t		 sizes[BENCH_SIZES];
 	size_t		 nsizes;
 	size_t		 count;
@@ -33,7 +34,8 @@ struct bench_opts {
 struct bench_row {
 	enum bench_mech	 m;
 	bool		 cross;
-	size_t		 size;
+	size_t		 k;		/* which of the sizes asked */
+	size_t		 size;		/* bytes carried (an eventfd: 8) */
 	double		 med, min, max;
 	bool		 ok;
 	char		*why;
@@ -52,14 +54,18 @@ static int
 parse_sizes(const char *s, struct bench_opts *o, char **cause)
 {
 	const char	*err;
-	char		*copy, *tok, *save = NULL;
+	char		*copy, *rest, *tok;
 	long long	 v;
+	size_t		 i;
 
 	o->nsizes = 0;
-	copy = xstrdup(s);
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	copy = rest = xstrdup(s);
+	while ((tok = strsep(&rest, ",")) != NULL) {
 		v = strtonum(tok, 1, 16 * 1024 * 1024, &err);
+		for (i = 0; err == NULL && i < o->nsizes; i++) {
+			if (o->sizes[i] == (size_t)v)
+				err = "is given twice";
+		}
 		if (err != NULL || o->nsizes == BENCH_SIZES) {
 			xasprintf(cause, "--size: '%s' %s", tok, err != NULL ?
 			    (strcmp(err, "invalid") == 0 ? "is not a number of "
@@ -130,7 +136,8 @@ bench_parse(int argc, char **argv, struct bench_opts *o, char **cause)
 			return (-1);
 		} else if ((m = bench_mech_parse(argv[i])) == -1) {
 			sugg = NULL;
-			for (m = 0; m < BM__COUNT && sugg == NULL; m++) {
+			for (m = 0; m < BM__COUNT && sugg == NULL &&
+			    argv[i][0] != '\0'; m++) {
 				if (strncmp(bench_mech_name(m), argv[i],
 				    strlen(argv[i]) < 4 ? strlen(argv[i]) :
 				    4) == 0)
@@ -148,6 +155,7 @@ bench_parse(int argc, char **argv, struct bench_opts *o, char **cause)
 			any = 1;
 		}
 	}
+	o->named = any;
 	if (!any) {
 		for (m = 0; m < BM__COUNT; m++)
 			o->mech[m] = m != BM_BROKER_RDV &&
@@ -211,12 +219,12 @@ print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
 		    "CPU", "ROUND TRIP", "MSGS/S", "COPIES");
 		top = 0;
 		for (i = 0; i < n; i++) {
-			if (rows[i].size == o->sizes[k] && rows[i].ok &&
+			if (rows[i].k == k && rows[i].ok &&
 			    rows[i].med > top)
 				top = rows[i].med;
 		}
 		for (i = 0; i < n; i++) {
-			if (rows[i].size != o->sizes[k])
+			if (rows[i].k != k)
 				continue;
 			if (!rows[i].ok) {
 				out_printf(ctx, "%-22s %-5s %s\n",
@@ -238,7 +246,7 @@ print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
 		width = w > 50 ? (size_t)w - 42 : 8;
 		out_printf(ctx, "\n");
 		for (i = 0; i < n; i++) {
-			if (rows[i].size != o->sizes[k] || !rows[i].ok)
+			if (rows[i].k != k || !rows[i].ok)
 				continue;
 			bar = top > 0 ? (size_t)(rows[i].med / top *
 			    (double)width + 0.5) : 0;
@@ -277,15 +285,17 @@ print_by_size(struct ctx *ctx, const struct bench_row *rows, size_t n,
 	sb_free(&b);
 	/* The rows of the first size name the (mechanism, placement)s. */
 	for (i = 0; i < n; i++) {
-		if (rows[i].size != o->sizes[0])
+		if (rows[i].k != 0)
 			continue;
 		sb_init(&b);
 		sb_printf(&b, "%-22s %-5s", bench_mech_name(rows[i].m),
 		    rows[i].cross ? "cross" : "same");
 		for (k = 0; k < o->nsizes; k++) {
+			/* An eventfd's one row stands for every size. */
 			for (j = 0; j < n; j++) {
 				if (rows[j].m == rows[i].m && rows[j].cross ==
-				    rows[i].cross && rows[j].size == o->sizes[k])
+				    rows[i].cross && (rows[j].k == k ||
+				    rows[j].m == BM_EVENTFD))
 					break;
 			}
 			if (j < n && rows[j].ok)
@@ -299,73 +309,113 @@ print_by_size(struct ctx *ctx, const struct bench_row *rows, size_t n,
 	}
 }
 
+/* A word for the person, on stderr, or in the dashboard's log. */
+static void
+bench_say(struct ctx *ctx, const char *what)
+{
+	if (ctx->print_hook != NULL)
+		out_printf(ctx, "note: %s\n", what);
+	else
+		warnx("bench: %s", what);
+}
+
+/* One row: five runs, their median, min and max, or why there is none. */
+static void
+bench_row(struct bench_row *row, size_t count, int ca, int cb)
+{
+	double	runs[BENCH_RUNS];
+	size_t	r;
+
+	for (r = 0; r < BENCH_RUNS && !ui_stopping(); r++) {
+		if (bench_run(row->m, row->size, count, ca, row->cross ? cb :
+		    ca, &runs[r], ui_stopping, &row->why) == -1)
+			return;
+	}
+	if (r < BENCH_RUNS) {
+		xasprintf(&row->why, "%s: interrupted", bench_mech_name(row->m));
+		return;
+	}
+	qsort(runs, BENCH_RUNS, sizeof(runs[0]), cmp_double);
+	row->ok = true;
+	row->med = runs[BENCH_RUNS / 2];
+	row->min = runs[0];
+	row->max = runs[BENCH_RUNS - 1];
+}
+
 /*
- * Measure every (mechanism, placement, size) asked; 0, or 2 for a usage
- * error (its cause).  Progress on stderr when it is a terminal.
+ * Measure every (mechanism, placement, size) asked; 0, 1 when a run
+ * failed, or 2 for a usage error (its cause).  A size that a mechanism
+ * named on the command line cannot carry is a usage error; in the default
+ * list its rows just say why.  An eventfd carries 8 bytes whatever the
+ * size: it is measured once.  Progress on stderr when it is a terminal.
  */
 int
 bench_main(struct ctx *ctx, int argc, char **argv, char **cause)
 {
 	struct bench_opts	 o;
-	struct bench_row	*rows;
-	double			 runs[BENCH_RUNS];
-	size_t			 nrows = 0, i, k, r, total;
-	int			 ca, cb, ncpu, m, pl;
+	struct bench_row	*rows, *row;
+	size_t			 nrows = 0, i, k, total;
+	int			 ca, cb, ncpu, m, pl, status = 0;
+	char			*why = NULL;
 	bool			 tty = isatty(STDERR_FILENO) &&
 				    ctx->print_hook == NULL;
 
 	if (bench_parse(argc, argv, &o, cause) == -1)
 		return (2);
-	ncpu = bench_cpus(&ca, &cb);
-	if (o.cross && ncpu < 2) {
-		warnx("bench: --cpu cross is not available: this process may "
-		    "run on one CPU only");
-		o.cross = false;
-		if (!o.same)
-			return (0);
-	}
-	for (m = 0; m < BM__COUNT; m++) {
+	for (m = 0; o.named && m < BM__COUNT; m++) {
 		for (k = 0; o.mech[m] && k < o.nsizes; k++) {
 			if (bench_check(m, o.sizes[k], cause) == -1)
 				return (2);
 		}
 	}
+	ncpu = bench_cpus(&ca, &cb);
+	if (o.cross && ncpu < 2) {
+		bench_say(ctx, "--cpu cross is not available: this process "
+		    "may run on one CPU only");
+		o.cross = false;
+		if (!o.same)
+			return (0);
+	}
 	rows = xcalloc(BM__COUNT * 2 * o.nsizes + 1, sizeof(*rows));
 	total = 0;
 	for (m = 0; m < BM__COUNT; m++)
-		total += o.mech[m] ? o.nsizes * ((o.same ? 1 : 0) +
-		    (o.cross ? 1 : 0)) : 0;
-	for (k = 0; k < o.nsizes; k++) {
+		total += !o.mech[m] ? 0 : (m == BM_EVENTFD ? 1 : o.nsizes) *
+		    ((o.same ? 1 : 0) + (o.cross ? 1 : 0));
+	for (k = 0; k < o.nsizes && !ui_stopping(); k++) {
 		for (m = 0; m < BM__COUNT; m++) {
-			for (pl = 0; o.mech[m] && pl < 2; pl++) {
+			if (!o.mech[m] || (m == BM_EVENTFD && k > 0))
+				continue;
+			for (pl = 0; pl < 2; pl++) {
 				if ((pl == 0 && !o.same) || (pl == 1 &&
 				    !o.cross))
 					continue;
-				rows[nrows].m = m;
-				rows[nrows].cross = pl == 1;
-				rows[nrows].size = o.sizes[k];
+				row = &rows[nrows++];
+				row->m = m;
+				row->cross = pl == 1;
+				row->k = k;
+				row->size = m == BM_EVENTFD ? 8 : o.sizes[k];
+				if (bench_check(m, o.sizes[k], &why) == -1) {
+					row->why = why;	/* default list */
+					why = NULL;
+					continue;
+				}
 				if (tty)
 					fprintf(stderr, "\rbench: %zu of %zu: %s "
-					    "%s %zu bytes...\033[K", nrows + 1,
+					    "%s %zu bytes...\033[K", nrows,
 					    total, bench_mech_name(m), pl == 1 ?
-					    "cross" : "same", o.sizes[k]);
-				for (r = 0; r < BENCH_RUNS; r++) {
-					if (bench_run(m, o.sizes[k], o.count,
-					    ca, pl == 1 ? cb : ca, &runs[r],
-					    &rows[nrows].why) == -1)
-						break;
-				}
-				if (r == BENCH_RUNS) {
-					qsort(runs, BENCH_RUNS, sizeof(runs[0]),
-					    cmp_double);
-					rows[nrows].ok = true;
-					rows[nrows].med = runs[BENCH_RUNS / 2];
-					rows[nrows].min = runs[0];
-					rows[nrows].max = runs[BENCH_RUNS - 1];
-				}
-				if (o.json && rows[nrows].ok)
-					print_json(ctx, &rows[nrows], o.count);
-				nrows++;
+					    "cross" : "same", row->size);
+				bench_row(row, o.count, ca, cb);
+				if (!row->ok)
+					status = 1;
+				if (o.json && row->ok)
+					print_json(ctx, row, o.count);
+				else if (o.json)
+					out_raw(ctx, "{\"type\":\"error\","
+					    "\"mechanism\":\"%s\",\"cpu\":"
+					    "\"%s\",\"size\":%zu,\"error\":"
+					    "\"%s\"}\n", bench_mech_name(m),
+					    row->cross ? "cross" : "same",
+					    row->size, row->why);
 			}
 		}
 	}
@@ -375,13 +425,10 @@ bench_main(struct ctx *ctx, int argc, char **argv, char **cause)
 		print_human(ctx, rows, nrows, &o);
 	if (!o.json && o.nsizes > 1)
 		print_by_size(ctx, rows, nrows, &o);
-	for (i = 0; i < nrows; i++) {
-		if (!rows[i].ok && o.json)
-			warnx("bench: %s", rows[i].why);
+	for (i = 0; i < nrows; i++)
 		free(rows[i].why);
-	}
 	free(rows);
-	return (0);
+	return (status);
 }
 
 /* The playground's bench command: the same, inside a session. */
@@ -401,12 +448,13 @@ cmd_bench_exec(struct ctx *ctx, struct word *w, size_t n)
 	} else
 		r = bench_main(ctx, (int)n - 1, argv, &cause);
 	free(argv);
-	if (r != 0) {
+	if (r == 2) {
 		cmd_fail(ctx, &w[0], "bench: %s", cause);
 		free(cause);
 		return (CMD_FAIL);
 	}
-	return (CMD_OK);
+	/* 1: a run failed or was stopped; its row says why. */
+	return (r == 0 ? CMD_OK : CMD_FAIL);
 }
 
 static const char *const bench_opts[] = { "--size", "--count", "--cpu",

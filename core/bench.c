@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <mqueue.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -177,6 +178,8 @@ pin(int cpu)
 	(void)sched_setaffinity(0, sizeof(set), &set);
 }
 
+static void	bpair_close(struct bpair *);
+
 static int
 bpair_open(struct bpair *b, char **cause)
 {
@@ -184,12 +187,18 @@ bpair_open(struct bpair *b, char **cause)
 	char		 n1[64], n2[64];
 	struct mq_attr	 a;
 	const char	*tmp;
-	int		 x[2], y[2], type;
+	int		 x[2] = { -1, -1 }, y[2] = { -1, -1 }, type, saved;
 
 	b->p_out = b->p_in = b->c_out = b->c_in = -1;
 	switch (b->m) {
 	case BM_PIPE:
-		if (pipe2(x, O_CLOEXEC) == -1 || pipe2(y, O_CLOEXEC) == -1)
+		if (pipe2(x, O_CLOEXEC) == 0 && pipe2(y, O_CLOEXEC) == -1) {
+			saved = errno;
+			close(x[0]);
+			close(x[1]);
+			errno = saved;
+		}
+		if (y[0] == -1)
 			goto fail;
 		b->p_out = x[1];
 		b->c_in = x[0];
@@ -209,9 +218,11 @@ bpair_open(struct bpair *b, char **cause)
 			b->p_out = b->c_in = open(p1, O_RDWR | O_CLOEXEC);
 			b->c_out = b->p_in = open(p2, O_RDWR | O_CLOEXEC);
 		}
+		saved = errno;
 		(void)unlink(p1);
 		(void)unlink(p2);
 		(void)rmdir(dir);
+		errno = saved;
 		if (b->p_out == -1 || b->p_in == -1)
 			goto fail;
 		return (0);
@@ -237,8 +248,10 @@ bpair_open(struct bpair *b, char **cause)
 		    O_EXCL | O_CLOEXEC, 0600, &a);
 		b->c_out = b->p_in = (int)mq_open(n2, O_RDWR | O_CREAT |
 		    O_EXCL | O_CLOEXEC, 0600, &a);
+		saved = errno;
 		(void)mq_unlink(n1);
 		(void)mq_unlink(n2);
+		errno = saved;
 		if (b->p_out == -1 || b->p_in == -1)
 			goto fail;
 		return (0);
@@ -264,7 +277,29 @@ bpair_open(struct bpair *b, char **cause)
 	errno = EINVAL;
 fail:
 	xasprintf(cause, "%s: %s", bench_mech_name(b->m), strerror(errno));
+	bpair_close(b);
 	return (-1);
+}
+
+/*
+ * The parent's own copies of the child's ends, closed once the child is
+ * forked: then a child that dies is EOF or EPIPE to the parent at once.
+ * (A FIFO opened O_RDWR, a queue, an eventfd and a shared page have no
+ * such end: for those a SIGCHLD interrupts the parent's wait.)
+ */
+static void
+bpair_parent(struct bpair *b)
+{
+	if (b->c_in != -1 && b->c_in != b->p_in && b->c_in != b->p_out &&
+	    (b->m == BM_PIPE || b->m == BM_SP_STREAM || b->m == BM_SP_DGRAM ||
+	    b->m == BM_SP_SEQPACKET))
+		close(b->c_in);
+	if (b->c_out != -1 && b->c_out != b->c_in && b->c_out != b->p_in &&
+	    b->c_out != b->p_out && b->m == BM_PIPE)
+		close(b->c_out);
+	if (b->m == BM_PIPE || b->m == BM_SP_STREAM || b->m == BM_SP_DGRAM ||
+	    b->m == BM_SP_SEQPACKET)
+		b->c_in = b->c_out = -1;
 }
 
 static void
@@ -284,6 +319,62 @@ bpair_close(struct bpair *b)
 	b->shm = NULL;
 }
 
+/*
+ * A run's way out: the child is gone (a SIGCHLD interrupts the parent's
+ * wait, SA_RESTART off) or the person asked to stop.
+ */
+static struct {
+	pid_t			 child;
+	bool			 dead;
+	bool			 stopped;
+	bool			(*stop)(void);
+	struct sigaction	 old;
+}		 brun;
+
+static void
+bench_sigchld(int sig)
+{
+	int	saved = errno;
+
+	/* The playground's own handler still hears about its children. */
+	if (brun.old.sa_handler != SIG_DFL && brun.old.sa_handler != SIG_IGN &&
+	    brun.old.sa_handler != NULL)
+		brun.old.sa_handler(sig);
+	errno = saved;
+}
+
+static bool
+interrupted(void)
+{
+	int	status;
+
+	if (brun.child <= 0)
+		return (false);		/* the child: its parent's death kills it */
+	if (!brun.dead && waitpid(brun.child, &status, WNOHANG) ==
+	    brun.child)
+		brun.dead = true;
+	if (brun.stop != NULL && brun.stop())
+		brun.stopped = true;
+	return (brun.dead || brun.stopped);
+}
+
+/*
+ * A wait on fd was interrupted: go on waiting?  Not when the person
+ * stopped the run, nor when the child is gone and nothing is left to
+ * read (its last answer may still be there: read it first).
+ */
+static bool
+go_on(int fd)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+
+	if (!interrupted())
+		return (true);
+	if (brun.stopped)
+		return (false);
+	return (poll(&pfd, 1, 0) == 1);
+}
+
 /* Stream-like transports: all SIZE bytes, however the kernel cuts them. */
 static int
 full(int fd, unsigned char *buf, size_t len, bool wr)
@@ -295,7 +386,8 @@ full(int fd, unsigned char *buf, size_t len, bool wr)
 		n = wr ? write(fd, buf + done, len - done) :
 		    read(fd, buf + done, len - done);
 		if (n <= 0) {
-			if (n == -1 && errno == EINTR)
+			if (n == -1 && errno == EINTR && (wr ? !interrupted() :
+			    go_on(fd)))
 				continue;
 			return (-1);
 		}
@@ -319,7 +411,7 @@ futex(uint32_t *w, int op, uint32_t v)
 }
 
 /* shm: wait for the turn, then store the message into the region. */
-static void
+static int
 shm_wait(struct bpair *b, uint32_t want)
 {
 	uint32_t	cur;
@@ -327,13 +419,21 @@ shm_wait(struct bpair *b, uint32_t want)
 
 	while ((cur = __atomic_load_n(&b->shm->turn, __ATOMIC_ACQUIRE)) !=
 	    want) {
-		if (b->m == BM_SHM_FUTEX)
-			(void)futex(&b->shm->turn, FUTEX_WAIT, cur);
-		else if (++spins % 1024 == 0)
+		if (b->m == BM_SHM_FUTEX) {
+			if (futex(&b->shm->turn, FUTEX_WAIT, cur) == -1 &&
+			    errno == EINTR && interrupted() &&
+			    __atomic_load_n(&b->shm->turn, __ATOMIC_ACQUIRE) !=
+			    want)
+				return (-1);
+		} else if (++spins % 1024 == 0) {
 			sched_yield();	/* on one CPU the other must run */
-		else
+			if (interrupted() && __atomic_load_n(&b->shm->turn,
+			    __ATOMIC_ACQUIRE) != want)
+				return (-1);
+		} else
 			cpu_relax();
 	}
+	return (0);
 }
 
 static void
@@ -379,6 +479,7 @@ brecv(struct bpair *b, bool parent, unsigned char *buf)
 {
 	int		fd = parent ? b->p_in : b->c_in;
 	uint64_t	v;
+	ssize_t		n;
 
 	switch (b->m) {
 	case BM_PIPE:
@@ -387,16 +488,23 @@ brecv(struct bpair *b, bool parent, unsigned char *buf)
 		return (full(fd, buf, b->size, false));
 	case BM_SP_DGRAM:
 	case BM_SP_SEQPACKET:
-		return (recv(fd, buf, b->size, 0) == (ssize_t)b->size ? 0 : -1);
+		do
+			n = recv(fd, buf, b->size, 0);
+		while (n == -1 && errno == EINTR && go_on(fd));
+		return (n == (ssize_t)b->size ? 0 : -1);
 	case BM_MQ:
-		return (mq_receive(fd, (char *)buf, b->size, NULL) ==
-		    (ssize_t)b->size ? 0 : -1);
+		do
+			n = mq_receive(fd, (char *)buf, b->size, NULL);
+		while (n == -1 && errno == EINTR && go_on(fd));
+		return (n == (ssize_t)b->size ? 0 : -1);
 	case BM_EVENTFD:
-		return (read(fd, &v, sizeof(v)) == sizeof(v) ? 0 : -1);
+		do
+			n = read(fd, &v, sizeof(v));
+		while (n == -1 && errno == EINTR && go_on(fd));
+		return (n == sizeof(v) ? 0 : -1);
 	case BM_SHM_FUTEX:
 	case BM_SHM_SPIN:
-		shm_wait(b, parent ? 0 : 1);
-		return (0);	/* read in place: no copy */
+		return (shm_wait(b, parent ? 0 : 1));	/* read in place */
 	default:
 		return (-1);
 	}
@@ -417,15 +525,17 @@ ns_now(void)
  */
 int
 bench_run(enum bench_mech m, size_t size, size_t count, int cpu_p, int cpu_c,
-    double *mean_ns, char **cause)
+    double *mean_ns, bool (*stop)(void), char **cause)
 {
 	struct bpair	 b;
+	struct sigaction sa, oldpipe;
 	cpu_set_t	 saved;
 	unsigned char	*buf;
-	size_t		 warm, i;
+	struct timespec	 ms1 = { 0, 1000000 };
+	size_t		 warm, i, j;
 	uint64_t	 t0 = 0;
 	pid_t		 pid, parent = getpid();
-	int		 status, rc = -1;
+	int		 status, rc = -1, sig;
 
 	if (bench_check(m, size, cause) == -1)
 		return (-1);
@@ -440,6 +550,7 @@ bench_run(enum bench_mech m, size_t size, size_t count, int cpu_p, int cpu_c,
 	(void)sched_getaffinity(0, sizeof(saved), &saved);
 	fflush(stdout);
 	fflush(stderr);
+	memset(&brun, 0, sizeof(brun));	/* nothing of a run before */
 	switch (pid = fork()) {
 	case -1:
 		xasprintf(cause, "fork: %s", strerror(errno));
@@ -448,6 +559,13 @@ bench_run(enum bench_mech m, size_t size, size_t count, int cpu_p, int cpu_c,
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
 		    getppid() != parent)
 			_exit(1);
+		/* The playground's handlers are not the child's: Ctrl-C ends it. */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		for (sig = 1; sig < NSIG; sig++) {
+			if (sig != SIGKILL && sig != SIGSTOP)
+				(void)sigaction(sig, &sa, NULL);
+		}
 		pin(cpu_c);
 		for (i = 0; i < warm + count; i++) {
 			if (brecv(&b, false, buf) == -1 ||
@@ -456,23 +574,47 @@ bench_run(enum bench_mech m, size_t size, size_t count, int cpu_p, int cpu_c,
 		}
 		_exit(0);
 	}
+	bpair_parent(&b);
+	brun.child = pid;
+	brun.stop = stop;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = bench_sigchld;	/* no SA_RESTART: a wait ends */
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGCHLD, &sa, &brun.old);
+	/* A child gone is EPIPE to a write, not the end of ipcplay. */
+	sa.sa_handler = SIG_IGN;
+	(void)sigaction(SIGPIPE, &sa, &oldpipe);
 	pin(cpu_p);
 	for (i = 0; i < warm + count; i++) {
 		if (i == warm)
 			t0 = ns_now();
-		if (bsend(&b, true, buf) == -1 || brecv(&b, true, buf) == -1) {
-			xasprintf(cause, "%s: %s", bench_mech_name(m),
-			    strerror(errno));
-			(void)kill(pid, SIGKILL);
+		if ((i % 1024 == 1023 && interrupted()) ||
+		    bsend(&b, true, buf) == -1 || brecv(&b, true, buf) == -1)
 			break;
-		}
 	}
+	/* A broken pipe or an end: the child may be dying; give it 100 ms. */
+	for (j = 0; i < warm + count && !interrupted() && j < 100; j++)
+		nanosleep(&ms1, NULL);
 	if (i == warm + count) {
 		*mean_ns = (double)(ns_now() - t0) / (double)count;
 		rc = 0;
-	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		continue;
+	} else if (brun.stopped)
+		xasprintf(cause, "%s: interrupted", bench_mech_name(m));
+	else if (brun.dead)
+		xasprintf(cause, "%s: the other process died",
+		    bench_mech_name(m));
+	else
+		xasprintf(cause, "%s: %s", bench_mech_name(m),
+		    strerror(errno));
+	if (rc != 0 && !brun.dead)
+		(void)kill(pid, SIGKILL);
+	if (!brun.dead) {
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+	} else
+		status = 0;
+	(void)sigaction(SIGCHLD, &brun.old, NULL);
+	(void)sigaction(SIGPIPE, &oldpipe, NULL);
 	if (rc == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
 		xasprintf(cause, "%s: the other process failed",
 		    bench_mech_name(m));

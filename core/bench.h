@@ -7,6 +7,7 @@
 #ifndef IPCCORE_BENCH_H
 #define IPCCORE_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum bench_mech {
@@ -30,6 +31,6 @@ size_t		 bench_copies(enum bench_mech, size_t);
 int		 bench_check(enum bench_mech, size_t, char **);
 int		 bench_cpus(int *, int *);
 int		 bench_run(enum bench_mech, size_t, size_t, int, int, double *,
-		    char **);
+		    bool (*)(void), char **);
 
 #endif

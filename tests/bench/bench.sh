@@ -122,17 +122,20 @@ awk -v k="$kstep" -v r="$prtt" -v s="$step" 'BEGIN {
 cc -O2 -o build/bench/mini tests/bench/mini.c
 ncpu=$(nproc)
 cpu2=$(( (CPU + 1) % ncpu ))
+TWO="taskset -c $CPU,$cpu2"
+command -v taskset >/dev/null || TWO=
 for place in same cross; do
 	[ "$place" = cross ] && [ "$ncpu" -lt 2 ] && continue
 	c2=$CPU
 	n=20000
 	if [ "$place" = cross ]; then c2=$cpu2; n=5000; fi
-	for m in pipe socketpair-stream socketpair-dgram socketpair-seqpacket mq eventfd shm-futex; do
+	for m in pipe fifo socketpair-stream socketpair-dgram socketpair-seqpacket mq eventfd shm-futex shm-spin; do
 		: > "$tmp/mini" ; : > "$tmp/ours"
 		for _ in $(seq $REPEAT); do
 			for _ in $(seq $REPEAT); do build/bench/mini $m 64 $n "$CPU" "$c2"; done |
 			    median >> "$tmp/mini"
-			"$BIN" bench $m --count $n --cpu $place --json |
+			# On the same two CPUs as mini: the first two it may use.
+			$TWO "$BIN" bench $m --count $n --cpu $place --json |
 			    sed 's/.*"median_ns":\([0-9]*\).*/\1/' >> "$tmp/ours"
 		done
 		mini=$(median < "$tmp/mini")

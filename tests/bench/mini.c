@@ -5,14 +5,15 @@
  *
  *   mini MECH SIZE COUNT CPU_PARENT CPU_CHILD
  *
- * MECH: pipe socketpair-stream socketpair-dgram socketpair-seqpacket mq
- * eventfd shm-futex.
+ * MECH: pipe fifo socketpair-stream socketpair-dgram socketpair-seqpacket
+ * mq eventfd shm-futex shm-spin.
  */
 
 #define _GNU_SOURCE
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -61,8 +62,10 @@ all(int fd, char *p, size_t n, int wr)
 static void
 msg(int parent, int out)
 {
+	static unsigned	spins;
 	uint64_t	v = 1;
 	uint32_t	want;
+	int		spin;
 
 	if (strcmp(mech, "mq") == 0 && out) {
 		if (mq_send(parent ? mq_ping : mq_pong, buf, size, 0) == -1)
@@ -75,20 +78,29 @@ msg(int parent, int out)
 		if ((out ? write(parent ? to_child[0] : to_parent[0], &v, 8) :
 		    read(parent ? to_parent[0] : to_child[0], &v, 8)) != 8)
 			exit(1);
-	} else if (strcmp(mech, "shm-futex") == 0) {
+	} else if (strncmp(mech, "shm-", 4) == 0) {
+		spin = strcmp(mech, "shm-spin") == 0;
 		if (out) {
 			memcpy((char *)(turn + 16), buf, size);
 			__atomic_store_n(turn, parent ? 1 : 0,
 			    __ATOMIC_RELEASE);
-			syscall(SYS_futex, turn, FUTEX_WAKE, 1, NULL, NULL, 0);
+			if (!spin)
+				syscall(SYS_futex, turn, FUTEX_WAKE, 1, NULL,
+				    NULL, 0);
 		} else {
 			want = parent ? 0 : 1;
 			while ((v = __atomic_load_n(turn, __ATOMIC_ACQUIRE)) !=
-			    want)
-				syscall(SYS_futex, turn, FUTEX_WAIT, (uint32_t)v,
-				    NULL, NULL, 0);
+			    want) {
+				if (!spin)
+					syscall(SYS_futex, turn, FUTEX_WAIT,
+					    (uint32_t)v, NULL, NULL, 0);
+				else if (++spins % 1024 == 0)
+					sched_yield();
+				else
+					__builtin_ia32_pause();
+			}
 		}
-	} else if (strcmp(mech, "pipe") == 0) {
+	} else if (strcmp(mech, "pipe") == 0 || strcmp(mech, "fifo") == 0) {
 		all(out ? (parent ? to_child[1] : to_parent[1]) :
 		    (parent ? to_parent[0] : to_child[0]), buf, size, out);
 	} else if (strcmp(mech, "socketpair-stream") == 0) {
@@ -132,7 +144,14 @@ main(int argc, char *argv[])
 	} else if (strcmp(mech, "eventfd") == 0) {
 		to_child[0] = eventfd(0, 0);
 		to_parent[0] = eventfd(0, 0);
-	} else if (strcmp(mech, "shm-futex") == 0) {
+	} else if (strcmp(mech, "fifo") == 0) {
+		mkfifo("/tmp/mini-ping", 0600);
+		mkfifo("/tmp/mini-pong", 0600);
+		to_child[0] = to_child[1] = open("/tmp/mini-ping", O_RDWR);
+		to_parent[0] = to_parent[1] = open("/tmp/mini-pong", O_RDWR);
+		unlink("/tmp/mini-ping");
+		unlink("/tmp/mini-pong");
+	} else if (strncmp(mech, "shm-", 4) == 0) {
 		turn = mmap(NULL, 64 + size, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	} else
