@@ -191,10 +191,12 @@ fmt_ns(char *buf, size_t len, double ns)
 static void
 print_json(struct ctx *ctx, const struct bench_row *r, size_t count)
 {
-	out_raw(ctx, "{\"type\":\"bench\",\"mechanism\":\"%s\",\"cpu\":"
+	out_raw(ctx, "{\"type\":\"bench\",\"seq\":%llu,\"mechanism\":"
+	    "\"%s\",\"cpu\":"
 	    "\"%s\",\"size\":%zu,\"count\":%zu,\"median_ns\":%.0f,"
 	    "\"min_ns\":%.0f,\"max_ns\":%.0f,\"msgs_per_s\":%.0f,"
-	    "\"copies\":%zu}\n", bench_mech_name(r->m), r->cross ? "cross" :
+	    "\"copies\":%zu}\n", (unsigned long long)engine_next_seq(ctx->e),
+	    bench_mech_name(r->m), r->cross ? "cross" :
 	    "same", r->m == BM_EVENTFD ? (size_t)8 : r->size, count, r->med,
 	    r->min, r->max, r->med > 0 ? 1e9 / r->med * 2 : 0,
 	    bench_copies(r->m, r->size));
@@ -215,7 +217,7 @@ print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
 		out_printf(ctx, "%s%zu-byte messages, %zu round trips a run, "
 		    "median of %d runs (min-max):\n", k > 0 ? "\n" : "",
 		    o->sizes[k], o->count, BENCH_RUNS);
-		out_printf(ctx, "%-22s %-5s %-28s %12s %8s\n", "MECHANISM",
+		out_printf(ctx, "%-20s %-5s %-26s %10s %7s\n", "MECHANISM",
 		    "CPU", "ROUND TRIP", "MSGS/S", "COPIES");
 		top = 0;
 		for (i = 0; i < n; i++) {
@@ -227,7 +229,7 @@ print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
 			if (rows[i].k != k)
 				continue;
 			if (!rows[i].ok) {
-				out_printf(ctx, "%-22s %-5s %s\n",
+				out_printf(ctx, "%-20s %-5s %s\n",
 				    bench_mech_name(rows[i].m),
 				    rows[i].cross ? "cross" : "same",
 				    rows[i].why);
@@ -237,13 +239,13 @@ print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
 			fmt_ns(lo, sizeof(lo), rows[i].min);
 			fmt_ns(hi, sizeof(hi), rows[i].max);
 			snprintf(cell, sizeof(cell), "%s (%s-%s)", med, lo, hi);
-			out_printf(ctx, "%-22s %-5s %-28s %12.0f %8zu\n",
+			out_printf(ctx, "%-20s %-5s %-26s %10.0f %7zu\n",
 			    bench_mech_name(rows[i].m), rows[i].cross ?
 			    "cross" : "same", cell, 2e9 / rows[i].med,
 			    bench_copies(rows[i].m, rows[i].size));
 		}
 		/* The chart: the bars share what the row leaves. */
-		width = w > 50 ? (size_t)w - 42 : 8;
+		width = w > 50 ? (size_t)w - 40 : 8;
 		out_printf(ctx, "\n");
 		for (i = 0; i < n; i++) {
 			if (rows[i].k != k || !rows[i].ok)
@@ -254,7 +256,7 @@ print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
 			while (bar-- > 0)
 				sb_puts(&b, glyph(G_BLOCK));
 			fmt_ns(med, sizeof(med), rows[i].med);
-			out_printf(ctx, "%-22s %-5s %s %s\n",
+			out_printf(ctx, "%-20s %-5s %s %s\n",
 			    bench_mech_name(rows[i].m), rows[i].cross ?
 			    "cross" : "same", b.s != NULL ? b.s : "", med);
 			sb_free(&b);
@@ -275,7 +277,7 @@ print_by_size(struct ctx *ctx, const struct bench_row *rows, size_t n,
 	size_t		i, j, k;
 
 	sb_init(&b);
-	sb_printf(&b, "\nround trip by message size:\n%-22s %-5s", "MECHANISM",
+	sb_printf(&b, "\nround trip by message size:\n%-20s %-5s", "MECHANISM",
 	    "CPU");
 	for (k = 0; k < o->nsizes; k++) {
 		snprintf(cell, sizeof(cell), "%zu B", o->sizes[k]);
@@ -288,7 +290,7 @@ print_by_size(struct ctx *ctx, const struct bench_row *rows, size_t n,
 		if (rows[i].k != 0)
 			continue;
 		sb_init(&b);
-		sb_printf(&b, "%-22s %-5s", bench_mech_name(rows[i].m),
+		sb_printf(&b, "%-20s %-5s", bench_mech_name(rows[i].m),
 		    rows[i].cross ? "cross" : "same");
 		for (k = 0; k < o->nsizes; k++) {
 			/* An eventfd's one row stands for every size. */
@@ -319,6 +321,22 @@ bench_say(struct ctx *ctx, const char *what)
 		warnx("bench: %s", what);
 }
 
+/*
+ * Stop?  In the dashboard, keys are read in its tick (Ctrl-C among them):
+ * call it now and then, as a long repeat does.
+ */
+static struct ctx	*bench_ctx;
+
+static bool
+bench_stop(void)
+{
+	static unsigned	n;
+
+	if (bench_ctx != NULL && bench_ctx->tick != NULL && ++n % 64 == 0)
+		bench_ctx->tick(bench_ctx);
+	return (ui_stopping());
+}
+
 /* One row: five runs, their median, min and max, or why there is none. */
 static void
 bench_row(struct bench_row *row, size_t count, int ca, int cb)
@@ -328,7 +346,7 @@ bench_row(struct bench_row *row, size_t count, int ca, int cb)
 
 	for (r = 0; r < BENCH_RUNS && !ui_stopping(); r++) {
 		if (bench_run(row->m, row->size, count, ca, row->cross ? cb :
-		    ca, &runs[r], ui_stopping, &row->why) == -1)
+		    ca, &runs[r], bench_stop, &row->why) == -1)
 			return;
 	}
 	if (r < BENCH_RUNS) {
@@ -362,6 +380,7 @@ bench_main(struct ctx *ctx, int argc, char **argv, char **cause)
 
 	if (bench_parse(argc, argv, &o, cause) == -1)
 		return (2);
+	bench_ctx = ctx;
 	for (m = 0; o.named && m < BM__COUNT; m++) {
 		for (k = 0; o.mech[m] && k < o.nsizes; k++) {
 			if (bench_check(m, o.sizes[k], cause) == -1)
@@ -411,9 +430,12 @@ bench_main(struct ctx *ctx, int argc, char **argv, char **cause)
 					print_json(ctx, row, o.count);
 				else if (o.json)
 					out_raw(ctx, "{\"type\":\"error\","
-					    "\"mechanism\":\"%s\",\"cpu\":"
-					    "\"%s\",\"size\":%zu,\"error\":"
-					    "\"%s\"}\n", bench_mech_name(m),
+					    "\"seq\":%llu,\"mechanism\":\"%s\","
+					    "\"cpu\":\"%s\",\"size\":%zu,"
+					    "\"error\":\"%s\"}\n",
+					    (unsigned long long)
+					    engine_next_seq(ctx->e),
+					    bench_mech_name(m),
 					    row->cross ? "cross" : "same",
 					    row->size, row->why);
 			}

@@ -19,7 +19,7 @@
 #include "sb.h"
 
 static const char *const ops_words[] = { "send", "recv", "poll", "call",
-    NULL };
+    "wait", NULL };
 static const char *const deadlock_word[] = { "deadlock", NULL };
 
 /* What a form's first word named. */
@@ -246,6 +246,16 @@ op_word(const char *s)
 	return (false);
 }
 
+/* "c" names the channel of "c", and the region of "c[0]". */
+static bool
+same_chan(const char *name, const char *chan)
+{
+	size_t	len = strlen(name);
+
+	return (chan != NULL && strncmp(name, chan, len) == 0 &&
+	    (chan[len] == '\0' || chan[len] == '['));
+}
+
 static int
 ex_blocked(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
     char **found)
@@ -257,7 +267,8 @@ ex_blocked(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 	if (n > 3 && !op_word(w[3].s) && (n == 5 ||
 	    !engine_is_chan(ctx->e, w[3].s))) {
 		cmd_fail(ctx, &w[3], "'%s' is not an operation (send, recv, "
-		    "poll, call)%s", w[3].s, n == 4 ? " nor a channel" : "");
+		    "poll, call, wait)%s", w[3].s, n == 4 ? " nor a channel" :
+		    "");
 		return (-1);
 	}
 	if (n == 5 && !engine_is_chan(ctx->e, w[4].s)) {
@@ -265,11 +276,11 @@ ex_blocked(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 		return (-1);
 	}
 	ok = pi->state == PS_BLOCKED;
-	/* blocked OP, blocked CH, blocked OP CH */
+	/* blocked OP, blocked CH, blocked OP CH (a region: c for c[0]) */
 	if (ok && n > 3 && strcmp(w[3].s, op_name(pi->op)) != 0 &&
-	    !(n == 4 && pi->chan != NULL && strcmp(w[3].s, pi->chan) == 0))
+	    !(n == 4 && same_chan(w[3].s, pi->chan)))
 		ok = 0;
-	if (ok && n == 5 && (pi->chan == NULL || strcmp(w[4].s, pi->chan) != 0))
+	if (ok && n == 5 && !same_chan(w[4].s, pi->chan))
 		ok = 0;
 	if (!ok)
 		*found = proc_found(pi);
@@ -349,8 +360,12 @@ static int
 ex_wchan(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
     char **found)
 {
-	(void)ctx;
 	(void)n;
+	/* On its way to sleep, a process has no wait channel yet: as ps. */
+	if (s->pi.state != PS_EXITED && s->pi.wchan[0] == '\0') {
+		engine_settle_kstates(ctx->e);
+		(void)engine_proc_find(ctx->e, s->pi.name, &s->pi);
+	}
 	if (s->pi.state != PS_EXITED && strstr(s->pi.wchan, w[3].s) != NULL)
 		return (1);
 	if (s->pi.state == PS_EXITED)
@@ -386,7 +401,12 @@ ex_contains(struct ctx *ctx, struct word *w, size_t n,
 	char			*q;
 	int			 ok;
 
-	(void)ctx;
+	if (ci->mechanism != MECH_MODELED) {
+		cmd_fail(ctx, &w[1], "%s is a kernel channel: its bytes never "
+		    "cross ipcplay, which sees only how many there are (expect "
+		    "%s holds N)", ci->name, ci->name);
+		return (-1);
+	}
 	ok = ci->nmsgs == n - 3;
 	for (i = 0; ok && i < ci->nmsgs; i++)
 		ok = msg_eq(ci->msgs[i].data, ci->msgs[i].len, &w[3 + i]);
@@ -447,7 +467,7 @@ const struct expect_form expect_forms[] = {
 	    ex_no_deadlock },
 	{ EXS_NONE, "error", "", 0, 0, { A_END }, false, NULL, ex_error },
 	{ EXS_NONE, "saw", "TEXT", 1, -1, { A_TEXT }, true, NULL, ex_saw },
-	{ EXS_PROC, "blocked", "[send|recv|poll|call] [CH]", 0, 2,
+	{ EXS_PROC, "blocked", "[send|recv|poll|call|wait] [CH]", 0, 2,
 	    { A_WORD, A_CHAN }, false, ops_words, ex_blocked },
 	{ EXS_PROC, "ready", "", 0, 0, { A_END }, false, NULL, ex_ready },
 	{ EXS_PROC, "exited", "[CODE]", 0, 1, { A_NUMBER }, false, NULL,
@@ -640,7 +660,7 @@ const struct cmd_entry cmd_expect_entry = {
 	.name = "expect",
 	.usage = "expect WHAT",
 	.help = "Check a claim; print \"expect ... ok\" or fail with what was "
-	    "found.  WHAT is one of: P blocked [send|recv|poll|call] [CH]; P ready; "
+	    "found.  WHAT is one of: P blocked [send|recv|poll|call|wait] [CH]; P ready; "
 	    "P exited [CODE]; P received MSG; P caught N (signals handled); "
 	    "P wchan TEXT (it sleeps in a kernel function containing TEXT, as "
 	    "/proc/PID/wchan says); "

@@ -24,7 +24,7 @@ cmd_shm_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct chan_config	 cf;
 	enum cmd_result		 r = CMD_FAIL;
 	long long		 v;
-	size_t			 i;
+	size_t			 i, j;
 	char			*cause, *s, *tok, *save = NULL;
 
 	if (!name_valid(w[1].s))
@@ -46,6 +46,15 @@ cmd_shm_exec(struct ctx *ctx, struct word *w, size_t n)
 		s = xstrdup(w[i].s);
 		for (tok = strtok_r(s, ",", &save); tok != NULL;
 		    tok = strtok_r(NULL, ",", &save)) {
+			for (j = 0; j < cf.nfrom; j++) {
+				if (strcmp(cf.from[j], tok) == 0)
+					break;
+			}
+			if (j < cf.nfrom) {
+				cmd_fail(ctx, &w[i], "%s is named twice", tok);
+				free(s);
+				goto out;
+			}
 			cf.from = xreallocarray(cf.from, cf.nfrom + 1,
 			    sizeof(*cf.from));
 			cf.from[cf.nfrom++] = xstrdup(tok);
@@ -58,6 +67,7 @@ cmd_shm_exec(struct ctx *ctx, struct word *w, size_t n)
 		free(cause);
 	} else
 		r = CMD_OK;
+out:
 	while (cf.nfrom > 0)
 		free(cf.from[--cf.nfrom]);
 	free(cf.from);

@@ -238,6 +238,13 @@ human_op(struct sb *b, const struct event *ev, enum op_kind k)
 	}
 }
 
+/* A 64-bit word's sum wraps, as the hardware's add does. */
+static int64_t
+wrap_add(int64_t a, int64_t b)
+{
+	return ((int64_t)((uint64_t)a + (uint64_t)b));
+}
+
 /* What a process did on shared memory, in words. */
 static void
 human_shm(struct sb *b, const struct event *ev)
@@ -279,11 +286,12 @@ human_shm(struct sb *b, const struct event *ev)
 		if (ev->racy)
 			sb_printf(b, "%s added %" PRId64 " to %s[%zu] in two "
 			    "steps: loaded %" PRId64 ", stored %" PRId64, p,
-			    ev->value, c, i, ev->old, ev->old + ev->value);
+			    ev->value, c, i, ev->old, wrap_add(ev->old,
+			    ev->value));
 		else
 			sb_printf(b, "%s added %" PRId64 " to %s[%zu]: %" PRId64
 			    " %s %" PRId64, p, ev->value, c, i, ev->old,
-			    glyph(G_ARROW), ev->old + ev->value);
+			    glyph(G_ARROW), wrap_add(ev->old, ev->value));
 		break;
 	case OP_WAIT:
 		sb_printf(b, "%s woke up: %s[%zu] is %" PRId64, p, c, i,

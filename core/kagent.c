@@ -488,7 +488,7 @@ static void
 kagent_shm(int sock, uint32_t id, const struct kop *k)
 {
 	struct kdone	 d;
-	struct timespec	 ts;
+	struct timespec	 ts, end;
 	int64_t		*w, old;
 	long		 r;
 	bool		 slept = false;
@@ -512,15 +512,35 @@ kagent_shm(int sock, uint32_t id, const struct kop *k)
 			/* Two steps: another process may come between. */
 			old = __atomic_load_n(w, __ATOMIC_RELAXED);
 			sched_yield();
-			__atomic_store_n(w, old + k->value, __ATOMIC_RELAXED);
+			__atomic_store_n(w, (int64_t)((uint64_t)old +
+			    (uint64_t)k->value), __ATOMIC_RELAXED);
 		} else
 			old = __atomic_fetch_add(w, k->value, __ATOMIC_SEQ_CST);
 		d.n = old;
 		break;
 	case OP_WAIT:
-		ts.tv_sec = k->timeout_ms / 1000;
-		ts.tv_nsec = (long)(k->timeout_ms % 1000) * 1000000;
+		/* A deadline: a caught signal does not start the wait over. */
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		end.tv_sec += k->timeout_ms / 1000;
+		end.tv_nsec += (long)(k->timeout_ms % 1000) * 1000000;
+		if (end.tv_nsec >= 1000000000) {
+			end.tv_sec++;
+			end.tv_nsec -= 1000000000;
+		}
 		for (;;) {
+			if (k->timeout_ms >= 0) {
+				clock_gettime(CLOCK_MONOTONIC, &ts);
+				ts.tv_sec = end.tv_sec - ts.tv_sec;
+				ts.tv_nsec = end.tv_nsec - ts.tv_nsec;
+				if (ts.tv_nsec < 0) {
+					ts.tv_sec--;
+					ts.tv_nsec += 1000000000;
+				}
+				if (ts.tv_sec < 0) {
+					d.err = ETIMEDOUT;
+					break;
+				}
+			}
 			if ((old = __atomic_load_n(w, __ATOMIC_SEQ_CST)) !=
 			    k->value) {
 				/* Not the value: no wait (or no more). */
@@ -543,7 +563,7 @@ kagent_shm(int sock, uint32_t id, const struct kop *k)
 		}
 		break;
 	case OP_WAKE:
-		r = kfutex(w, FUTEX_WAKE, k->value > 0 && k->value < INT32_MAX ?
+		r = kfutex(w, FUTEX_WAKE, k->value > 0 && k->value <= INT32_MAX ?
 		    (uint32_t)k->value : 1, NULL);
 		if (r == -1)
 			d.err = errno;

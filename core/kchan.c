@@ -582,7 +582,8 @@ kchan_close_busy(struct engine *e, struct chan *c, char **cause)
 		}
 		xasprintf(cause, "%s is inside %s(2)%s%s; a close would not "
 		    "reach it there: close %s when it is back", p->name,
-		    p->op->kind == OP_POLL ? "poll" : op_name(p->op->kind),
+		    p->op->kind == OP_POLL ? "poll" : p->op->kind == OP_WAIT ?
+		    "futex" : op_name(p->op->kind),
 		    p->op->chans != NULL ? " on " : "", p->op->chans != NULL ?
 		    p->op->spec : "", c->name);
 		return (true);

@@ -117,9 +117,14 @@ kpass_request(struct engine *e, struct proc *p, const struct op_request *rq,
 		return (-1);
 	}
 	if (c->mech == MECH_SHM) {
-		xasprintf(cause, "%s is shared memory: passing a region's "
-		    "memfd is not built; name every process in shm's between",
-		    c->name);
+		if (rq->kind == OP_DROP)
+			xasprintf(cause, "%s is shared memory: it stays mapped "
+			    "while the process lives (there is no end to "
+			    "close)", c->name);
+		else
+			xasprintf(cause, "%s is shared memory: passing a "
+			    "region's memfd is not built; name every process "
+			    "in shm's between", c->name);
 		return (-1);
 	}
 	if (c->mech == MECH_MODELED) {

@@ -133,7 +133,7 @@ expected() {
 	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A; channel c unbounded; expect c holds'
 	assert_equal "$stderr" "ipcplay: -c:1: too few words for 'holds'; usage: expect CH holds N"
 	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A; expect A sleeps'
-	assert_equal "$stderr" "ipcplay: -c:1: unknown expectation 'sleeps' for a process (blocked [send|recv|poll|call] [CH]; ready; exited [CODE]; received MSG; caught N; wchan TEXT)"
+	assert_equal "$stderr" "ipcplay: -c:1: unknown expectation 'sleeps' for a process (blocked [send|recv|poll|call|wait] [CH]; ready; exited [CODE]; received MSG; caught N; wchan TEXT)"
 	run -1 --separate-stderr "$IPCPLAY" -c 'expect no dice'
 	assert_equal "$stderr" "ipcplay: -c:1: expect no deadlock: 'dice' is not 'deadlock'"
 	# A process may be called saw or no: its own forms win, the rest

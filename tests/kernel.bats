@@ -441,3 +441,19 @@ channel q mq 1 from C to B; B recv q; shm s 1 between C,D; C wait s[0] 0; ps'
 	assert_line --regexp '^B +[0-9]+ +blocked +recv q +S \(sleeping\) in [a-z_]+ \(mq_timedreceive\(2\)\)$'
 	assert_line --regexp '^C +[0-9]+ +blocked +wait s\[0\] +S \(sleeping\) in [a-z_]+ \(futex\(2\)\)$'
 }
+
+@test "found by the last break-it pass: a 64-bit add wraps, wake of INT_MAX wakes all, a futex deadline survives signals, expect on kernel channels and futex waits" {
+	run -0 --separate-stderr ipc -c 'spawn A B; shm w 2 between A B; A store w[1] 9223372036854775807; A add w[1] 1'
+	assert_line 'A added 1 to w[1]: 9223372036854775807 → -9223372036854775808'
+	run -0 --separate-stderr ipc -c 'spawn A B C; shm w 1 between A,B,C; B wait w[0] 0; C wait w[0] 0
+A store w[0] 1; A wake w[0] 2147483647'
+	assert_line 'A woke 2 waiters on w[0]'
+	run -0 --separate-stderr ipc -c 'spawn A E; shm w 1 between A,E; E wait w[0] 0 --timeout 600
+repeat 5 kill E USR1; sleep 300; repeat 5 kill E USR1; sleep 500; expect E ready'
+	assert_line 'expect E ready ... ok'
+	run -1 --separate-stderr ipc -c 'spawn A B; channel q mq from A to B; A send q hi; expect q holds 1; expect q contains hi'
+	assert_line 'expect q holds 1 ... ok'
+	stderr_has 'q is a kernel channel: its bytes never cross ipcplay'
+	run -0 --separate-stderr ipc -c 'spawn A B; shm c 2 between A,B; B wait c[0] 0; expect B blocked wait c'
+	assert_line 'expect B blocked wait c ... ok'
+}
