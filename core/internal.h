@@ -421,6 +421,7 @@ void	 kagent_fds(const unsigned char *, size_t, const int *, size_t);
 void	 kagent_op(int, uint32_t, const unsigned char *, size_t);
 void	 kagent_close(const unsigned char *, size_t);
 void	 kagent_take(int, uint32_t, const unsigned char *, size_t);
+void	 agent_kernel_title(const char *);
 ssize_t	 wire_send(int, uint32_t, uint32_t, const void *, size_t);
 ssize_t	 wire_send_fds(int, uint32_t, const void *, size_t, const int *,
 	    size_t);
@@ -455,7 +456,8 @@ enum wire_type {
 	WIRE_KTAKEN	/* i32 errno, i32 ends taken */
 };
 
-/* Kernel channels on the wire. */
+/* Kernel channels on the wire.  A KOP's header and a 64 KiB message fit
+ * in the agent's buffer (WIRE_BUF, proc.c): keep struct kop under 256. */
 #define KFD_BASE	10	/* the agent's first kernel end */
 #define KFD_CTL		(-1)	/* in WIRE_KFDS: the control socket */
 
@@ -473,6 +475,7 @@ struct kop {
 	int32_t		 watch;		/* poll: modeled channels too: poll
 					   the broker's socket alongside */
 	int32_t		 move;		/* pass: close ours once sent */
+	char		 title[40];	/* "send p": the title while in it */
 	uint32_t	 index;		/* shm: the word */
 	int32_t		 racy;
 	int64_t		 value;

@@ -407,6 +407,8 @@ kagent_poll(int sock, uint32_t id, const struct kop *k,
 	}
 	ms = mready || k->nonblock ? 0 : k->timeout_ms;
 	memset(&d, 0, sizeof(d));
+	if (ms != 0)
+		agent_kernel_title(k->title);
 	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
 	r = kpoll_wait(pfd, nk + (watch ? 1 : 0), ms);
 	if (r > 0 && watch && pfd[nk].revents != 0) {
@@ -428,6 +430,8 @@ kagent_poll(int sock, uint32_t id, const struct kop *k,
 		rev = pfd[i].revents;
 		memcpy(out + sizeof(d) + i * sizeof(rev), &rev, sizeof(rev));
 	}
+	if (ms != 0)
+		agent_kernel_title(NULL);
 	(void)wire_send(sock, WIRE_KDONE, id, out, sizeof(d) +
 	    nk * sizeof(rev));
 	free(pfd);
@@ -519,6 +523,7 @@ kagent_shm(int sock, uint32_t id, const struct kop *k)
 		d.n = old;
 		break;
 	case OP_WAIT:
+		agent_kernel_title(k->title);
 		/* A deadline: a caught signal does not start the wait over. */
 		clock_gettime(CLOCK_MONOTONIC, &end);
 		end.tv_sec += k->timeout_ms / 1000;
@@ -572,6 +577,8 @@ kagent_shm(int sock, uint32_t id, const struct kop *k)
 		break;
 	}
 done:
+	if (k->kind == OP_WAIT)
+		agent_kernel_title(NULL);
 	(void)wire_send(sock, WIRE_KDONE, id, &d, sizeof(d));
 }
 
@@ -739,6 +746,9 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	}
 	nb = k.nonblock != 0;
 	memset(&d, 0, sizeof(d));
+	k.title[sizeof(k.title) - 1] = '\0';
+	if (!nb)
+		agent_kernel_title(k.title);
 	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
 	if (k.mech == MECH_MQ) {
 		n = kmq(&k, msg, mlen, out + sizeof(d), &got);
@@ -784,6 +794,8 @@ result:
 		}
 	}
 done:
+	if (!k.nonblock)
+		agent_kernel_title(NULL);
 	memcpy(out, &d, sizeof(d));
 	(void)wire_send(sock, WIRE_KDONE, id, out, sizeof(d) + got);
 }

@@ -223,6 +223,8 @@ kchan_submit(struct engine *e, struct proc *p)
 	k.nonblock = op->nonblock;
 	k.timeout_ms = op->timeout_ms;
 	k.max = (uint32_t)op->max;
+	snprintf(k.title, sizeof(k.title), "%s %s", op_name(op->kind),
+	    op->spec);
 	body = xmalloc(sizeof(k) + op->len);
 	memcpy(body, &k, sizeof(k));
 	if (op->kind == OP_SEND && op->len > 0)

@@ -149,6 +149,7 @@ kpoll_submit(struct engine *e, struct proc *p)
 	}
 	memset(&k, 0, sizeof(k));
 	k.kind = OP_POLL;
+	snprintf(k.title, sizeof(k.title), "poll %s", op->spec);
 	k.nonblock = op->nonblock;
 	k.timeout_ms = op->timeout_ms;
 	k.writable = op->writable;

@@ -127,6 +127,8 @@ kshm_submit(struct engine *e, struct proc *p, const struct op_request *rq)
 	k.index = (uint32_t)rq->index;
 	k.value = rq->value;
 	k.racy = rq->racy;
+	snprintf(k.title, sizeof(k.title), "%s %s", op_name(op->kind),
+	    op->spec);
 	k.timeout_ms = op->timeout_ms;
 	return (proc_write(p, WIRE_KOP, op->id, &k, sizeof(k)));
 }

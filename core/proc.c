@@ -35,11 +35,12 @@
 
 #include "internal.h"
 
-#define WIRE_BUF (sizeof(struct wire_hdr) + MSG_LEN_MAX + 64)
+#define WIRE_BUF (sizeof(struct wire_hdr) + MSG_LEN_MAX + 256)
 
 static int	agent_fd = -1;
 #define AGENT_WAKE_FD	4	/* the read end of the wake pipe */
 static char	*title_last;	/* the last byte of our argument strings */
+static const char *agent_name;	/* the agent's own, for its titles */
 
 ssize_t
 wire_send(int fd, uint32_t type, uint32_t id, const void *data, size_t len)
@@ -183,6 +184,24 @@ agent_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/*
+ * A kernel operation's title: "[blocked send p]" for as long as the
+ * syscall lasts, as the broker sets it for a modeled block (kagent.c).
+ */
+void
+agent_kernel_title(const char *what)
+{
+	char	extra[64];
+
+	if (agent_name == NULL)
+		return;
+	if (what != NULL && *what != '\0') {
+		snprintf(extra, sizeof(extra), "blocked %s", what);
+		agent_title(agent_name, extra);
+	} else
+		agent_title(agent_name, NULL);
+}
+
 /* The socket becomes descriptor 3, the wake pipe 4; nothing else stays. */
 static void
 agent_fds(int fd, int wake)
@@ -272,6 +291,7 @@ agent_main(const char *name, int fd, int wake, pid_t broker)
 	(void)setpgid(0, 0);
 	agent_fds(fd, wake);
 	agent_signals();
+	agent_name = name;
 	agent_title(name, NULL);
 	/* Ready: the broker counts this answer before it calls us idle. */
 	(void)wire_send(agent_fd, WIRE_PONG, 0, NULL, 0);

@@ -457,3 +457,15 @@ repeat 5 kill E USR1; sleep 300; repeat 5 kill E USR1; sleep 500; expect E ready
 	run -0 --separate-stderr ipc -c 'spawn A B; shm c 2 between A,B; B wait c[0] 0; expect B blocked wait c'
 	assert_line 'expect B blocked wait c ... ok'
 }
+
+@test "a process inside a kernel syscall has the title 'ipcplay: A [blocked send p]', as a modeled block does" {
+	start_bg 'spawn A B C; channel p pipe size=4096 from A to B; A send p x --size 5000
+shm c 1 between B,C; C wait c[0] 0; sleep 30000'
+	wait_for '"op":"wait","shm":"c","index":0,"value":0,"status":"blocked"'
+	run cat "/proc/$(pid_of A)/cmdline"
+	assert_output --partial 'ipcplay: A [blocked send p]'
+	run cat "/proc/$(pid_of C)/cmdline"
+	assert_output --partial 'ipcplay: C [blocked wait c[0]]'
+	run cat "/proc/$(pid_of B)/cmdline"
+	refute_output --partial 'blocked'
+}
