@@ -11,7 +11,7 @@ load test_helper/common
 	run python3 - "$output" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in sys.argv[1].splitlines()]
-keys = {"type", "mechanism", "cpu", "size", "count", "median_ns", "min_ns", "max_ns", "msgs_per_s", "copies"}
+keys = {"type", "seq", "mechanism", "cpu", "size", "count", "median_ns", "min_ns", "max_ns", "msgs_per_s", "copies"}
 for r in rows:
     assert set(r) == keys, r
     assert r["cpu"] == "same" and r["count"] == 200
@@ -66,7 +66,7 @@ PY
 	run -0 --separate-stderr "$IPCPLAY" -c 'bench eventfd --count 100 --cpu same'
 	assert_line --regexp '^eventfd +same +[0-9.]+ [nmu]s'
 	run -0 --separate-stderr "$IPCPLAY" --json -c 'bench eventfd --count 100 --cpu same'
-	assert_line --partial '"type":"bench","mechanism":"eventfd","cpu":"same","size":8,"count":100'
+	assert_line --regexp '^\{"type":"bench","seq":[0-9]+,"mechanism":"eventfd","cpu":"same","size":8,"count":100,'
 	run -1 --separate-stderr "$IPCPLAY" -c 'bench nosuch'
 	[[ "$stderr" == *"bench: unknown mechanism 'nosuch'"* ]]
 }
@@ -105,5 +105,5 @@ PY
 	rc=0
 	wait "$bg" || rc=$?
 	[ "$rc" -eq 1 ]
-	grep -q '"type":"error","mechanism":"pipe","cpu":"same","size":64,"error":"pipe: the other process died"' "$out" || { cat "$out"; false; }
+	grep -Eq '"type":"error","seq":[0-9]+,"mechanism":"pipe","cpu":"same","size":64,"error":"pipe: the other process died"' "$out" || { cat "$out"; false; }
 }

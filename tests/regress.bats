@@ -320,7 +320,7 @@ ipcplay: -c:1: no such channel: a\x0ab'
 @test "expect checks its own words: an operation, a channel, a process that exist; a killed process is said killed" {
 	script='spawn A; channel c1 unbounded; A recv c1'
 	run -1 --separate-stderr "$IPCPLAY" -c "$script; expect A blocked rcv c1"
-	assert_equal "$stderr" "ipcplay: -c:1: 'rcv' is not an operation (send, recv, poll, call)"
+	assert_equal "$stderr" "ipcplay: -c:1: 'rcv' is not an operation (send, recv, poll, call, wait)"
 	run -1 --separate-stderr "$IPCPLAY" -c "$script; expect A blocked recv cx"
 	assert_equal "$stderr" "ipcplay: -c:1: no such channel: cx"
 	run -1 --separate-stderr "$IPCPLAY" -c "$script; expect deadlock Z"
