@@ -736,6 +736,7 @@ board_loop(struct board *b)
 	int		fd = STDIN_FILENO, t, c;
 	size_t		i;
 	short		ready;
+	bool		got;
 
 	while (!b->done && !b->off && b->got == NULL) {
 		t = -1;
@@ -759,9 +760,19 @@ board_loop(struct board *b)
 			break;
 		if (ui_wait(b->ctx, &w, &fd, &ready, 1, t) == -1)
 			break;
+		got = false;
 		while (!b->done && !b->off && b->got == NULL &&
-		    (c = wgetch(b->input)) != ERR)
+		    (c = wgetch(b->input)) != ERR) {
 			board_key(b, c);
+			got = true;
+		}
+		/*
+		 * The terminal is gone (a hang-up with no SIGHUP, as when a
+		 * session leader's tmux is killed): end as Ctrl-D does,
+		 * rather than wake for ever on a descriptor with nothing.
+		 */
+		if (!got && (ready & (POLLHUP | POLLERR | POLLNVAL)) != 0)
+			b->done = true;
 		if (b->dirty && board_now() - b->last_draw >= FRAME_MS)
 			board_draw(b);
 	}
