@@ -288,6 +288,8 @@ struct proc *op_claim(struct waiter *);
 void	 op_ev_chan(struct event *, struct chan *);
 void	 op_block(struct engine *, struct proc *, const char *,
 	    struct chan *);
+void	 op_blocked_event(struct proc *, struct event *);
+void	 op_blocked(struct engine *, struct proc *, struct event *);
 void	 op_would_block(struct engine *, struct proc *, const char *,
 	    struct chan *);
 void	 op_rdv_note(struct engine *, struct chan *);
@@ -423,6 +425,9 @@ void	 kagent_close(const unsigned char *, size_t);
 void	 kagent_take(int, uint32_t, const unsigned char *, size_t);
 void	 agent_kernel_title(const char *);
 ssize_t	 wire_send(int, uint32_t, uint32_t, const void *, size_t);
+struct iovec;
+ssize_t	 fd_send(int, struct iovec *, int, const int *, size_t, int);
+ssize_t	 fd_recv(int, void *, size_t, int *, size_t *, int);
 ssize_t	 wire_send_fds(int, uint32_t, const void *, size_t, const int *,
 	    size_t);
 

@@ -138,12 +138,12 @@ ctl_start(int fd)
  * on a number another end is moving to.
  */
 static int
-kpark_base(const unsigned char *body, size_t len, size_t skip)
+kpark_base(const unsigned char *body, size_t len)
 {
 	int32_t	want, max = KFD_BASE;
 	size_t	i;
 
-	for (i = skip; (i + 1) * sizeof(want) <= len; i++) {
+	for (i = 0; (i + 1) * sizeof(want) <= len; i++) {
 		memcpy(&want, body + i * sizeof(want), sizeof(want));
 		if (want > max)
 			max = want;
@@ -166,7 +166,7 @@ kagent_fds(const unsigned char *body, size_t len, const int *fds,
 
 	for (i = 0; i < nfds && i < 8; i++) {
 		parked[i] = fcntl(fds[i], F_DUPFD_CLOEXEC,
-		    kpark_base(body, len, 0));
+		    kpark_base(body, len));
 		(void)close(fds[i]);
 	}
 	for (i = 0; i < nfds && i < 8; i++) {
@@ -591,14 +591,8 @@ static void
 kagent_pass(int sock, uint32_t id, const struct kop *k,
     const unsigned char *body, size_t len)
 {
-	union {
-		struct cmsghdr	 align;
-		char		 buf[CMSG_SPACE(sizeof(int) * 4)];
-	}		 u;
 	struct kdone	 d;
-	struct msghdr	 mh;
 	struct iovec	 iov;
-	struct cmsghdr	*cm;
 	int		 fds[4];
 	int32_t		 fd;
 	size_t		 i, n = (size_t)k->nfds;
@@ -624,20 +618,10 @@ kagent_pass(int sock, uint32_t id, const struct kop *k,
 	}
 	n = i;
 	if (k->kind == OP_PASS && n > 0) {
-		memset(&mh, 0, sizeof(mh));
-		memset(&u, 0, sizeof(u));
+		/* One byte to carry them: a descriptor needs a message. */
 		iov.iov_base = &c;
 		iov.iov_len = 1;
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = u.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * n);
-		memcpy(CMSG_DATA(cm), fds, sizeof(int) * n);
-		if (sendmsg(k->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) == -1)
+		if (fd_send(k->fd, &iov, 1, fds, n, MSG_DONTWAIT) == -1)
 			d.err = errno;
 	}
 	if (d.err == 0 && k->move) {
@@ -655,55 +639,18 @@ kagent_pass(int sock, uint32_t id, const struct kop *k,
 void
 kagent_take(int sock, uint32_t id, const unsigned char *body, size_t len)
 {
-	union {
-		struct cmsghdr	 align;
-		char		 buf[CMSG_SPACE(sizeof(int) * 4)];
-	}		 u;
-	struct msghdr	 mh;
-	struct iovec	 iov;
-	struct cmsghdr	*cm;
-	int32_t		 sfd, want, r[2] = { 0, 0 };
-	int		 fds[4], parked;
-	size_t		 i, n = 0;
-	char		 c;
+	int32_t	 sfd, r[2] = { 0, 0 };
+	int	 fds[8];
+	size_t	 n = 0;
+	char	 c;
 
 	if (len < sizeof(sfd))
 		return;
 	memcpy(&sfd, body, sizeof(sfd));
-	memset(&mh, 0, sizeof(mh));
-	iov.iov_base = &c;
-	iov.iov_len = 1;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof(u.buf);
-	if (recvmsg(sfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) == -1)
+	if (fd_recv(sfd, &c, 1, fds, &n, MSG_DONTWAIT) == -1)
 		r[0] = errno;
-	for (cm = CMSG_FIRSTHDR(&mh); r[0] == 0 && cm != NULL;
-	    cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_RIGHTS) {
-			n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
-		}
-	}
-	/* All out of the way first, as kagent_fds does. */
-	for (i = 0; i < n; i++) {
-		parked = fcntl(fds[i], F_DUPFD_CLOEXEC, kpark_base(body, len,
-		    1));
-		(void)close(fds[i]);
-		fds[i] = parked;
-	}
-	for (i = 0; i < n; i++) {
-		if (fds[i] == -1)
-			continue;
-		if ((i + 2) * sizeof(want) <= len) {
-			memcpy(&want, body + (i + 1) * sizeof(want),
-			    sizeof(want));
-			(void)dup2(fds[i], want);
-		}
-		(void)close(fds[i]);
-	}
+	/* To the numbers the broker chose, as the ends it hands over. */
+	kagent_fds(body + sizeof(sfd), len - sizeof(sfd), fds, n);
 	if (r[0] == 0 && n == 0)
 		r[0] = EBADMSG;	/* a byte with no descriptor */
 	r[1] = (int32_t)n;

@@ -71,24 +71,36 @@ kchan_ask(const struct chan *c, const struct kend *k, struct kstat *st)
 	return (st->err == 0);
 }
 
-/* The bytes waiting for side's reader (pipe: side 0, the only one). */
+/*
+ * What a holder of side's end says (a socket pair's side; any holder of
+ * a pipe, a FIFO or a queue, which has one fill).
+ */
 static bool
-kchan_inq(const struct chan *c, int side, size_t *fill, size_t *cap)
+kchan_side(const struct chan *c, int side, struct kstat *st)
 {
-	struct kstat	st;
-	size_t		i;
+	size_t	i;
 
 	for (i = 0; i < c->nends; i++) {
 		if (c->mech == MECH_SOCKETPAIR && c->ends[i].side != side)
 			continue;
-		if (kchan_ask(c, &c->ends[i], &st)) {
-			*fill = (size_t)st.inq;
-			if (cap != NULL)
-				*cap = (size_t)st.cap;
+		if (kchan_ask(c, &c->ends[i], st))
 			return (true);
-		}
 	}
 	return (false);
+}
+
+/* The bytes waiting for side's reader, and the capacity. */
+static bool
+kchan_inq(const struct chan *c, int side, size_t *fill, size_t *cap)
+{
+	struct kstat	st;
+
+	if (!kchan_side(c, side, &st))
+		return (false);
+	*fill = (size_t)st.inq;
+	if (cap != NULL)
+		*cap = (size_t)st.cap;
+	return (true);
 }
 
 /*
@@ -99,16 +111,12 @@ bool
 kchan_queued(const struct chan *c, int side, size_t *fill, bool *waiting)
 {
 	struct kstat	st;
-	size_t		i;
 
-	for (i = 0; i < c->nends; i++) {
-		if (c->ends[i].side != side || !kchan_ask(c, &c->ends[i], &st))
-			continue;
-		*fill = (size_t)st.inq;
-		*waiting = st.waiting != 0;
-		return (true);
-	}
-	return (false);
+	if (!kchan_side(c, side, &st))
+		return (false);
+	*fill = (size_t)st.inq;
+	*waiting = st.waiting != 0;
+	return (true);
 }
 
 /* The fill an operation of op's kind on side sees, and the capacity. */

@@ -216,15 +216,11 @@ kpoll_on(const struct op *op, const struct chan *c, int *side)
 	return (false);
 }
 
+/* What a blocked poll's event adds to op_blocked_event's: its reason. */
 void
 kpoll_block_event(struct proc *p, struct event *ev)
 {
-	struct op	*op = p->op;
-
-	ev->type = EV_POLL;
-	ev->chans = (const char *const *)op->names;
-	ev->nchans = op->nnames;
-	ev->reason = op->writable ? "nothing writable" : "nothing readable";
+	ev->reason = p->op->writable ? "nothing writable" : "nothing readable";
 }
 
 /*

@@ -211,36 +211,22 @@ kchan_block(struct engine *e, struct proc *p)
 	struct event	 ev;
 	char		 reason[96];
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = op->kind == OP_SEND ? EV_SEND : EV_RECV;
-	ev.proc = p->name;
-	ev.op = op->kind;
-	ev.chan = op->spec;
-	if (op->kind == OP_SEND) {
-		ev.msg = op->msg;
-		ev.len = op->len;
-		ev.has_msg = true;
-	}
-	ev.status = ST_BLOCKED;
-	ev.timeout_ms = op->timeout_ms;
-	if (op->kind == OP_POLL)
-		kpoll_block_event(p, &ev);
-	else if (op->kind == OP_WAIT)
+	if (op->kind == OP_WAIT)
 		kshm_block_event(p, &ev, reason, sizeof(reason));
 	else {
-		kchan_reason(e, c, op, reason, sizeof(reason));
-		ev.reason = reason;
-		kchan_ev_fill(c, op, &ev);
+		op_blocked_event(p, &ev);
+		if (op->kind == OP_POLL)
+			kpoll_block_event(p, &ev);
+		else {
+			kchan_reason(e, c, op, reason, sizeof(reason));
+			ev.reason = reason;
+			kchan_ev_fill(c, op, &ev);
+		}
 	}
-	op->blocked = true;
-	p->state = PS_BLOCKED;
 	if (p->pending > 0)
 		p->pending--;
-	/* The agent's poll(2) keeps the time; this only tells the graph. */
-	if (op->timeout_ms >= 0)
-		op->deadline = now_ms() + (uint64_t)op->timeout_ms;
-	engine_event(e, &ev);
-	e->wfg_dirty = true;
+	/* The agent's poll(2) keeps the time; the deadline tells the graph. */
+	op_blocked(e, p, &ev);
 }
 
 void

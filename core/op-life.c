@@ -185,6 +185,49 @@ op_fail(struct engine *e, struct proc *p, const char *err)
 	op_finish(e, p, ST_ERROR, err, &ev);
 }
 
+/*
+ * A "blocked" event's fields that every blocked operation has, modeled
+ * or a kernel one (kwatch.c): who, what, on which channel, the message.
+ */
+void
+op_blocked_event(struct proc *p, struct event *ev)
+{
+	struct op	*op = p->op;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = op->kind == OP_SEND ? (op->call ? EV_CALL : EV_SEND) :
+	    op->kind == OP_RECV ? EV_RECV : EV_POLL;
+	ev->proc = p->name;
+	ev->op = op->call ? OP_CALL : op->kind;
+	ev->chan = op->spec;
+	if (op->nnames > 1 || op->kind == OP_POLL) {
+		ev->chans = (const char *const *)op->names;
+		ev->nchans = op->nnames;
+	}
+	if (op->kind == OP_SEND) {
+		ev->msg = op->msg;
+		ev->len = op->len;
+		ev->has_msg = true;
+	}
+	ev->status = ST_BLOCKED;
+	ev->size = op->sent;
+	ev->timeout_ms = op->timeout_ms;
+}
+
+/* p is blocked now: say so (ev), and let the graph look again. */
+void
+op_blocked(struct engine *e, struct proc *p, struct event *ev)
+{
+	struct op	*op = p->op;
+
+	op->blocked = true;
+	p->state = PS_BLOCKED;
+	if (op->timeout_ms >= 0)
+		op->deadline = now_ms() + (uint64_t)op->timeout_ms;
+	engine_event(e, ev);
+	e->wfg_dirty = true;
+}
+
 /* Park p: one "blocked" event; the agent's title says why. */
 void
 op_block(struct engine *e, struct proc *p, const char *reason,
@@ -195,35 +238,14 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 	char		 title[128];
 	size_t		 i;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = op->kind == OP_SEND ? (op->call ? EV_CALL : EV_SEND) :
-	    op->kind == OP_RECV ? EV_RECV : EV_POLL;
-	ev.proc = p->name;
-	ev.op = op->call ? OP_CALL : op->kind;
-	ev.chan = op->spec;
-	if (op->nnames > 1 || op->kind == OP_POLL) {
-		ev.chans = (const char *const *)op->names;
-		ev.nchans = op->nnames;
-	}
-	if (op->kind == OP_SEND) {
-		ev.msg = op->msg;
-		ev.len = op->len;
-		ev.has_msg = true;
-	}
-	ev.status = ST_BLOCKED;
+	op_blocked_event(p, &ev);
 	ev.reason = reason;
-	ev.size = op->sent;
-	ev.timeout_ms = op->timeout_ms;
 	if (c != NULL) {
 		op_ev_chan(&ev, c);
 		if (op->nnames == 1 && strcmp(c->name, op->names[0]) != 0)
 			ev.forward = c->name;
 	}
-	op->blocked = true;
-	p->state = PS_BLOCKED;
-	if (op->timeout_ms >= 0)
-		op->deadline = now_ms() + (uint64_t)op->timeout_ms;
-	engine_event(e, &ev);
+	op_blocked(e, p, &ev);
 	snprintf(title, sizeof(title), "blocked %s %s", op_name(op->call ?
 	    OP_CALL : op->kind), c != NULL && op->kind == OP_SEND &&
 	    !op->atomic ? c->name : op->spec);
@@ -233,7 +255,6 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 		if (op->waits[i] != NULL)
 			chan_mark(e, op->waits[i]->chan);
 	}
-	e->wfg_dirty = true;
 }
 
 void

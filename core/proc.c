@@ -65,33 +65,30 @@ wire_send(int fd, uint32_t type, uint32_t id, const void *data, size_t len)
 	return (n);
 }
 
-/* One message carrying descriptors (SCM_RIGHTS): the kernel dups them. */
+/*
+ * A message with descriptors (SCM_RIGHTS), out and in: the broker's
+ * hand-over of ends, an agent's pass and take.  At most FD_MSG_MAX.
+ */
+#define FD_MSG_MAX	8
+
 ssize_t
-wire_send_fds(int fd, uint32_t type, const void *data, size_t len,
-    const int *fds, size_t nfds)
+fd_send(int sock, struct iovec *iov, int niov, const int *fds, size_t nfds,
+    int flags)
 {
 	union {
 		struct cmsghdr	 align;
-		char		 buf[CMSG_SPACE(sizeof(int) * 8)];
+		char		 buf[CMSG_SPACE(sizeof(int) * FD_MSG_MAX)];
 	}		 u;
-	struct wire_hdr	 h;
-	struct iovec	 iov[2];
 	struct msghdr	 mh;
 	struct cmsghdr	*cm;
 	ssize_t		 n;
 
-	if (nfds == 0 || nfds > 8)
+	if (nfds == 0 || nfds > FD_MSG_MAX)
 		return (-1);
-	h.type = type;
-	h.id = 0;
-	iov[0].iov_base = &h;
-	iov[0].iov_len = sizeof(h);
-	iov[1].iov_base = (void *)(uintptr_t)data;
-	iov[1].iov_len = len;
 	memset(&mh, 0, sizeof(mh));
 	memset(&u, 0, sizeof(u));
 	mh.msg_iov = iov;
-	mh.msg_iovlen = 2;
+	mh.msg_iovlen = niov;
 	mh.msg_control = u.buf;
 	mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
 	cm = CMSG_FIRSTHDR(&mh);
@@ -100,9 +97,61 @@ wire_send_fds(int fd, uint32_t type, const void *data, size_t len,
 	cm->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
 	memcpy(CMSG_DATA(cm), fds, sizeof(int) * nfds);
 	do
-		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL | flags);
 	while (n == -1 && errno == EINTR);
 	return (n);
+}
+
+/* fds has room for FD_MSG_MAX; the descriptors come close-on-exec. */
+ssize_t
+fd_recv(int sock, void *buf, size_t len, int *fds, size_t *nfds, int flags)
+{
+	union {
+		struct cmsghdr	 align;
+		char		 buf[CMSG_SPACE(sizeof(int) * FD_MSG_MAX)];
+	}		 u;
+	struct iovec	 iov;
+	struct msghdr	 mh;
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+
+	*nfds = 0;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
+	while (n == -1 && errno == EINTR);
+	for (cm = CMSG_FIRSTHDR(&mh); n >= 0 && cm != NULL;
+	    cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		*nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		memcpy(fds, CMSG_DATA(cm), *nfds * sizeof(int));
+	}
+	return (n);
+}
+
+/* A wire message carrying descriptors: the kernel dups them. */
+ssize_t
+wire_send_fds(int fd, uint32_t type, const void *data, size_t len,
+    const int *fds, size_t nfds)
+{
+	struct wire_hdr	h;
+	struct iovec	iov[2];
+
+	h.type = type;
+	h.id = 0;
+	iov[0].iov_base = &h;
+	iov[0].iov_len = sizeof(h);
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = len;
+	return (fd_send(fd, iov, 2, fds, nfds, 0));
 }
 
 /* Agent side. */
@@ -233,34 +282,11 @@ agent_fds(int fd, int wake)
 static ssize_t
 agent_recv(void *buf, size_t len, int *fds, size_t *nfds)
 {
-	union {
-		struct cmsghdr	 align;
-		char		 buf[CMSG_SPACE(sizeof(int) * 8)];
-	}		 u;
-	struct iovec	 iov;
-	struct msghdr	 mh;
-	struct cmsghdr	*cm;
-	ssize_t		 n;
+	ssize_t	n;
 
-	*nfds = 0;
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = u.buf;
-	mh.msg_controllen = sizeof(u.buf);
-	do
-		n = recvmsg(agent_fd, &mh, MSG_CMSG_CLOEXEC);
-	while (n == -1 && errno == EINTR);
-	for (cm = CMSG_FIRSTHDR(&mh); n > 0 && cm != NULL;
-	    cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET ||
-		    cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		*nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		memcpy(fds, CMSG_DATA(cm), *nfds * sizeof(int));
-	}
+	n = fd_recv(agent_fd, buf, len, fds, nfds, 0);
+	if (n <= 0)
+		*nfds = 0;
 	return (n);
 }
 
