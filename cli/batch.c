@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "prog.h"
 
 int
 batch_stream(struct ctx *ctx, FILE *f, const char *name)
@@ -29,6 +30,9 @@ batch_stream(struct ctx *ctx, FILE *f, const char *name)
 		r = run_line_len(ctx, line, (size_t)len);
 	}
 	free(line);
+	/* A file's definitions end in it. */
+	if (r == 0)
+		prog_eof(ctx);
 	/* A script that cannot be read is an error, not an empty script. */
 	if (r == 0 && ferror(f)) {
 		warnx("%s: %s", name,

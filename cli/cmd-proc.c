@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "prog.h"
 #include "sb.h"
 
 static const char send_usage[] =
@@ -99,6 +100,7 @@ cmd_reset_exec(struct ctx *ctx, struct word *w, size_t n)
 	(void)w;
 	(void)n;
 	engine_reset(ctx->e);
+	run_reset(ctx);
 	return (CMD_OK);
 }
 
@@ -124,6 +126,19 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 	char		*cause;
 	enum cmd_result	 r = CMD_OK;
 
+	if (ctx->dry)
+		return (CMD_OK);
+	if (ctx->nosettle) {
+		/* A free run: the outcome comes later, as events. */
+		if (engine_submit(ctx->e, w[0].s, rq, &cause) == -1) {
+			cmd_fail(ctx, &w[0], "%s %s%s%s: %s", w[0].s, w[1].s,
+			    rq->chanspec != NULL ? " " : "",
+			    rq->chanspec != NULL ? rq->chanspec : "", cause);
+			free(cause);
+			return (CMD_FAIL);
+		}
+		return (CMD_OK);
+	}
 	ctx->watch_proc = w[0].s;
 	ctx->watch_failed = false;
 	if (engine_submit(ctx->e, w[0].s, rq, &cause) == -1) {
@@ -137,6 +152,13 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 		return (CMD_FAIL);
 	}
 	engine_settle(ctx->e);
+	/* A program's write with nobody left to read: its end, not an error. */
+	if (ctx->watch_failed && ctx->in_program &&
+	    strcmp(ctx->watch_error, "broken channel") == 0) {
+		ctx->watch_failed = false;
+		free(ctx->watch_error);
+		ctx->watch_error = NULL;
+	}
 	if (ctx->watch_failed) {
 		const char *sugg = NULL;
 		size_t i;

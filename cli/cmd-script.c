@@ -63,7 +63,6 @@ expand_i(const char *s, size_t len, long long i, size_t *outlen)
  * sleeps it runs add up to at most SLEEP_MAX in all (checked before the
  * first one: a repeat that would sleep longer does not start).
  */
-#define REPEAT_MAX	1000000
 #define SLEEP_MAX	600000
 
 extern const struct cmd_entry cmd_repeat_entry, cmd_expect_entry;
@@ -212,6 +211,14 @@ cmd_help_exec(struct ctx *ctx, struct word *w, size_t n)
 			    w[1].s));
 		}
 		help_one(ctx, ce);
+		/* "run" is both a command and what a process does. */
+		for (i = 0; ce->proc_op && cmd_table[i] != NULL; i++) {
+			if (!cmd_table[i]->proc_op &&
+			    strcmp(cmd_table[i]->name, ce->name) == 0) {
+				out_printf(ctx, "\n");
+				help_one(ctx, cmd_table[i]);
+			}
+		}
 		return (CMD_OK);
 	}
 	out_printf(ctx, "Commands (help COMMAND for more):\n");

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "prog.h"
 
 extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_channel_entry, cmd_close_entry, cmd_ps_entry, cmd_channels_entry,
@@ -34,7 +35,9 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_reset_entry, cmd_call_entry, cmd_reply_entry, cmd_replyrecv_entry,
     cmd_pass_entry, cmd_drop_entry, cmd_shm_entry, cmd_store_entry,
     cmd_load_entry, cmd_add_entry, cmd_wait_entry, cmd_wake_entry,
-    cmd_bench_entry;
+    cmd_bench_entry, cmd_program_entry, cmd_programs_entry, cmd_run_entry,
+    cmd_step_entry, cmd_record_entry, cmd_replay_entry, cmd_prun_entry,
+    cmd_pstop_entry, cmd_pcont_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_spawn_entry, &cmd_kill_entry, &cmd_reset_entry, &cmd_channel_entry,
@@ -43,6 +46,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_pass_entry, &cmd_drop_entry, &cmd_shm_entry, &cmd_store_entry,
 	&cmd_load_entry, &cmd_add_entry, &cmd_wait_entry, &cmd_wake_entry,
 	&cmd_bench_entry,
+	&cmd_prun_entry, &cmd_pstop_entry, &cmd_pcont_entry,
+	&cmd_program_entry, &cmd_programs_entry, &cmd_run_entry,
+	&cmd_step_entry, &cmd_record_entry, &cmd_replay_entry,
 	&cmd_signal_entry, &cmd_mask_entry, &cmd_unmask_entry,
 	&cmd_exit_entry, &cmd_ps_entry, &cmd_channels_entry, &cmd_chan_entry,
 	&cmd_status_entry, &cmd_stats_entry, &cmd_deadlock_entry, &cmd_graph_entry,
@@ -261,7 +267,8 @@ bool
 cmd_option_has_value(const char *s)
 {
 	return (strcmp(s, "--timeout") == 0 || strcmp(s, "--max") == 0 ||
-	    strcmp(s, "--size") == 0);
+	    strcmp(s, "--size") == 0 || strcmp(s, "--random") == 0 ||
+	    strcmp(s, "--for") == 0 || strcmp(s, "--steps") == 0);
 }
 
 /* The kind at argument position pos (options not counted), or A_END. */
@@ -334,6 +341,32 @@ cmd_exec(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 	if (cmd_check_names(ctx, ce, w, n, skip) != CMD_OK)
 		return (CMD_FAIL);
 	return (ce->exec(ctx, w, n));
+}
+
+/*
+ * Check an operation as a program holds it, w[0] a stand-in process: its
+ * words, options and numbers, with nothing run (ctx->dry) and no name
+ * looked up (what it names may not exist yet).
+ */
+enum cmd_result
+cmd_check_op(struct ctx *ctx, struct word *w, size_t n)
+{
+	const struct cmd_entry	*ce;
+	int			 nargs = (int)(n - 2);
+	enum cmd_result		 r;
+
+	ce = op_lookup(w[1].s);
+	if (nargs < ce->min_args)
+		return (cmd_fail(ctx, &w[1], "%s: too few arguments; usage: "
+		    "%s", ce->name, ce->usage));
+	if (ce->max_args >= 0 && nargs > ce->max_args)
+		return (cmd_fail(ctx, &w[2 + ce->max_args], "%s: too many "
+		    "arguments (a message with blanks needs quotes); usage: "
+		    "%s", ce->name, ce->usage));
+	ctx->dry = true;
+	r = ce->exec(ctx, w, n);
+	ctx->dry = false;
+	return (r);
 }
 
 /* The entry cmd_run would run for these words, or NULL if none. */
@@ -518,7 +551,21 @@ run_line(struct ctx *ctx, const char *line)
 	if (lex_line(line, &cmds, &ncmds, &err, &col) == -1) {
 		r0 = line_error(ctx, col, err);
 		free(err);
+		if (prog_defining(ctx))
+			prog_bad_line(ctx);
 		return (r0);
+	}
+	/* A program's definition takes whole lines, up to its end. */
+	if (prog_defining(ctx) || (ncmds > 0 && cmds[0].n > 0 &&
+	    !cmds[0].v[0].quoted && strcmp(cmds[0].v[0].s, "program") == 0)) {
+		if (ctx->fail_pending) {
+			ctx->fail_pending = false;
+			cmd_failure(ctx, CMD_FAIL);
+		}
+		out_recent_clear(ctx);
+		(void)prog_line(ctx, cmds, ncmds, &r0);
+		words_free(cmds, ncmds);
+		return (ctx->stop ? -1 : r0);
 	}
 	/* A quit signal (SIGHUP, SIGTERM) or Ctrl-C ends the line. */
 	for (i = 0; i < ncmds && !ctx->stop && !ui_stopping(); i++) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "prog.h"
 #include "lesson.h"
 #include "complete.h"
 
@@ -254,7 +255,8 @@ arg_kind_name(enum arg_kind k)
 	static const char *kinds[] = {
 		"", "NAME", "PROC", "CHAN", "SEND-CHAN", "RECV-CHAN", "SIGNAL",
 		"N", "MSG", "TEXT", "BUFFERING", "COMMAND", "LESSON", "WHAT",
-		"WORD", "FILE", "PROCS", "KCHAN", "SOCKETPAIR", "SHM-WORD"
+		"WORD", "FILE", "PROCS", "KCHAN", "SOCKETPAIR", "SHM-WORD",
+		"PROGRAM"
 	};
 
 	if ((size_t)k < sizeof(kinds) / sizeof(kinds[0]))
@@ -434,6 +436,8 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 static void
 add_kind(struct ctx *ctx, enum arg_kind k, const char *const *words)
 {
+	size_t	i;
+
 	switch (k) {
 	case A_PROC:
 	case A_PROCS:
@@ -449,6 +453,10 @@ add_kind(struct ctx *ctx, enum arg_kind k, const char *const *words)
 		break;
 	case A_TOPIC:
 		add_topics();
+		break;
+	case A_PROGRAM:
+		for (i = 0; ctx->play != NULL && i < ctx->play->nprogs; i++)
+			add(ctx->play->progs[i]->name);
 		break;
 	case A_WORD:
 		if (words != NULL)

@@ -64,7 +64,8 @@ enum arg_kind {
 	A_PROCS,	/* existing processes: P Q or P,Q */
 	A_KCHAN,	/* a kernel channel the process holds an end of */
 	A_SOCKPAIR,	/* a socket pair the process holds an end of */
-	A_WORDREF	/* a word of a region the process maps: NAME[I] */
+	A_WORDREF,	/* a word of a region the process maps: NAME[I] */
+	A_PROGRAM	/* a program defined with program NAME ... end */
 };
 
 #define CMD_ARGS_MAX	4
@@ -171,6 +172,10 @@ struct ctx {
 	 * stdout/stderr: curses owns the terminal then.
 	 */
 	void		(*print_hook)(struct ctx *, enum out_kind, const char *);
+	struct play	*play;		/* programs (prog.h) */
+	bool		 dry;		/* check an operation, do not run it */
+	bool		 nosettle;	/* submit an operation, do not wait */
+	bool		 in_program;	/* the operation is a program's */
 };
 
 /* lex.c */
@@ -201,6 +206,8 @@ int	 run_line(struct ctx *, const char *);
 int	 run_line_len(struct ctx *, const char *, size_t);
 const char *cmd_suggest(const char *);
 const char *name_suggest(struct ctx *, const char *, bool);
+enum cmd_result cmd_check_op(struct ctx *, struct word *, size_t);
+#define REPEAT_MAX	1000000
 int	 parse_uint(struct ctx *, const struct word *, long long, long long,
 	    const char *, long long *);
 
@@ -211,10 +218,13 @@ void	 out_init(struct ctx *);
 void	 out_event(const struct event *, void *);
 void	 out_printf(struct ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+void	 out_line(struct ctx *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
 void	 out_raw(struct ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 out_error(struct ctx *, int, const char *);
 char	*event_human(const struct event *);
+const char *event_failer(const struct event *, bool);
 struct sb;
 void	 deadlock_procs(struct sb *, const struct deadlock *);
 void	 deadlock_cycle(struct sb *, const struct deadlock *);

@@ -251,6 +251,11 @@ event_json(const struct event *ev)
 				json_kv(&b, "for", d->waits[i].helpers);
 			else
 				sb_puts(&b, ",\"for\":null");
+			if (d->waits[i].program != NULL) {
+				json_kv(&b, "program", d->waits[i].program);
+				sb_printf(&b, ",\"line\":%d",
+				    d->waits[i].line);
+			}
 			sb_puts(&b, "}");
 		}
 		sb_puts(&b, "]");

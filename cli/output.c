@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ipcplay.h"
+#include "prog.h"
 #include "sb.h"
 
 #define TRACE_MAX	1000
@@ -489,27 +490,29 @@ event_human(const struct event *ev)
 		deadlock_procs(&b, d);
 		sb_printf(&b, " %s ", glyph(G_DASH));
 		for (i = 0; i < d->nprocs; i++) {
-			if (d->waits[i].awaits_reply) {
-				sb_printf(&b, "%s%s waits for %s's reply to "
-				    "its call on %s", i > 0 ? "; " : "",
-				    d->waits[i].proc, d->waits[i].helpers,
-				    d->waits[i].chan);
+			const struct dl_wait *dw = &d->waits[i];
+
+			sb_printf(&b, "%s%s", i > 0 ? "; " : "", dw->proc);
+			/* A program's wait: the line that made it. */
+			if (dw->program != NULL)
+				sb_printf(&b, " (%s line %d)", dw->program,
+				    dw->line);
+			if (dw->awaits_reply) {
+				sb_printf(&b, " waits for %s's reply to its "
+				    "call on %s", dw->helpers, dw->chan);
 				continue;
 			}
-			if (d->waits[i].op == OP_WAIT)
-				sb_printf(&b, "%s%s waits on %s (futex)", i > 0 ?
-				    "; " : "", d->waits[i].proc,
-				    d->waits[i].chan);
+			if (dw->op == OP_WAIT)
+				sb_printf(&b, " waits on %s (futex)", dw->chan);
 			else
-				sb_printf(&b, "%s%s waits to %s on %s", i > 0 ?
-				    "; " : "", d->waits[i].proc,
-				    op_name(d->waits[i].op), d->waits[i].chan);
-			if (d->waits[i].helpers != NULL)
-				sb_printf(&b, " for %s", d->waits[i].helpers);
+				sb_printf(&b, " waits to %s on %s",
+				    op_name(dw->op), dw->chan);
+			if (dw->helpers != NULL)
+				sb_printf(&b, " for %s", dw->helpers);
 			else
 				sb_printf(&b, ": no other live process may %s",
-				    help_verb(d->waits[i].op,
-				    d->waits[i].chan, vbuf, sizeof(vbuf)));
+				    help_verb(dw->op, dw->chan, vbuf,
+				    sizeof(vbuf)));
 		}
 		if (d->ncycle > 0) {
 			sb_puts(&b, " (cycle ");
@@ -695,6 +698,7 @@ ctx_end(struct ctx *ctx)
 	if (ctx->text.len > 0)
 		out_printf(ctx, "\n");
 	sb_free(&ctx->text);
+	play_free(ctx);
 	engine_free(ctx->e);
 	ctx->e = NULL;
 	trace_free(ctx);
@@ -715,6 +719,36 @@ trace_free(struct ctx *ctx)
 	ctx->trace = NULL;
 }
 
+/*
+ * The process whose operation this event says failed, or NULL; with
+ * unblock, also a wait that ended in an error.  The end of a channel is
+ * an outcome, not a failure (spec 5a).
+ */
+const char *
+event_failer(const struct event *ev, bool unblock)
+{
+	if (ev->status != ST_ERROR)
+		return (NULL);
+	switch (ev->type) {
+	case EV_UNBLOCK:
+		return (unblock ? ev->proc : NULL);
+	case EV_SEND:
+	case EV_RECV:
+	case EV_POLL:
+	case EV_MASK:
+	case EV_CALL:
+	case EV_REPLY:
+	case EV_PASS:
+	case EV_CLOSE_END:
+	case EV_SHM:
+		return (ev->proc);
+	case EV_SIGNAL:
+		return (ev->peer);
+	default:
+		return (NULL);
+	}
+}
+
 /* Remember the first error status of the command being run. */
 static void
 watch(struct ctx *ctx, const struct event *ev)
@@ -726,24 +760,7 @@ watch(struct ctx *ctx, const struct event *ev)
 	/* A read that returns 0 is normal in Unix: an outcome (spec 5a). */
 	if (ev->error != NULL && strcmp(ev->error, "end of channel") == 0)
 		return;
-	switch (ev->type) {
-	case EV_SEND:
-	case EV_RECV:
-	case EV_POLL:
-	case EV_MASK:
-	case EV_CALL:
-	case EV_REPLY:
-	case EV_PASS:
-	case EV_CLOSE_END:
-	case EV_SHM:
-		who = ev->proc;
-		break;
-	case EV_SIGNAL:
-		who = ev->peer;
-		break;
-	default:
-		return;
-	}
+	who = event_failer(ev, false);
 	if (who == NULL || strcmp(who, ctx->watch_proc) != 0 ||
 	    ctx->watch_failed)
 		return;
@@ -820,6 +837,12 @@ out_event(const struct event *ev, void *arg)
 		else if (h != NULL)
 			trace_add(ctx, xstrdup(h));
 	}
+	/* A free run's sends and receives, counted (burst.c). */
+	if (!ctx->json && ctx->play != NULL && ctx->play->burst != NULL &&
+	    burst_take(ctx, ev, h)) {
+		free(h);
+		return;
+	}
 	if (ctx->print_hook != NULL) {
 		if (ctx->json) {
 			line = event_json(ev);
@@ -875,6 +898,27 @@ out_raw(struct ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	out_vraw(ctx, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * A line of the transcript that is not an event's (a run's summaries and
+ * its end): printed as out_printf prints, and kept for "expect saw" as
+ * an event's line is.  fmt has no newline.
+ */
+void
+out_line(struct ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	(void)xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	lines_add(&ctx->recent, s);
+	if (ctx->recording)
+		lines_add(&ctx->attempt, s);
+	out_printf(ctx, "%s\n", s);
+	free(s);
 }
 
 /*

@@ -24,6 +24,7 @@
 #include "board.h"
 #include "edit.h"
 #include "ipcplay.h"
+#include "prog.h"
 #include "repl.h"
 
 #define PROMPT EDIT_PROMPT
@@ -88,6 +89,18 @@ async_end(struct ctx *ctx)
 	rl_forced_update_display();
 }
 
+/* "ipcplay> ", or inside a program's definition its name: "ping> ". */
+static const char *
+repl_prompt(void)
+{
+	static char	p[NAME_LEN + 8];
+
+	if (repl_ctx == NULL || !prog_defining(repl_ctx))
+		return (PROMPT);
+	snprintf(p, sizeof(p), "%s> ", prog_def_name(repl_ctx));
+	return (p);
+}
+
 static void
 repl_line(char *line)
 {
@@ -96,7 +109,7 @@ repl_line(char *line)
 		if (!quit_confirmed(repl_ctx, "Ctrl-D")) {
 			/* A fresh prompt, after readline's end of input. */
 			rl_callback_handler_remove();
-			rl_callback_handler_install(PROMPT, repl_line);
+			rl_callback_handler_install(repl_prompt(), repl_line);
 			return;
 		}
 		repl_done = true;
@@ -112,6 +125,7 @@ repl_line(char *line)
 	if (ui_interrupt_done(repl_ctx))
 		printf("interrupted\n");
 	free(line);
+	rl_set_prompt(repl_prompt());
 	if (repl_done || repl_switch)
 		rl_callback_handler_remove();
 	else if (edit_handler_retake()) {
@@ -119,7 +133,7 @@ repl_line(char *line)
 		 * The dashboard took readline's handler (a lesson played on
 		 * it): after all the line's output, so the prompt comes last.
 		 */
-		rl_callback_handler_install(PROMPT, repl_line);
+		rl_callback_handler_install(repl_prompt(), repl_line);
 	}
 }
 
@@ -158,7 +172,7 @@ repl_plain(struct ctx *ctx)
 		free(problem);
 	}
 	(void)edit_handler_retake();	/* it is ours from here */
-	rl_callback_handler_install(PROMPT, repl_line);
+	rl_callback_handler_install(repl_prompt(), repl_line);
 	while (!repl_done && !repl_switch) {
 		fds[0] = STDIN_FILENO;
 		fds[1] = sig_pipe[0];
@@ -168,6 +182,10 @@ repl_plain(struct ctx *ctx)
 			while (read(sig_pipe[0], &c, 1) == 1)
 				continue;
 			/* Ctrl-C: abandon the line, keep the playground. */
+			if (prog_defining(ctx)) {
+				prog_abandon(ctx);
+				rl_set_prompt(repl_prompt());
+			}
 			rl_replace_line("", 0);
 			rl_crlf();
 			rl_on_new_line();

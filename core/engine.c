@@ -147,6 +147,7 @@ engine_clear(struct engine *e)
 		}
 		free(p->last);
 		free(p->deferred);
+		free(p->prog);
 		free(p);
 	}
 	TAILQ_INIT(&e->procs);

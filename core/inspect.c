@@ -60,7 +60,7 @@ engine_settle_kstates(struct engine *e)
 }
 
 static void
-proc_fill_info(struct proc *p, struct proc_info *pi)
+proc_fill_info(struct proc *p, struct proc_info *pi, bool kernel)
 {
 	memset(pi, 0, sizeof(*pi));
 	pi->name = p->name;
@@ -78,11 +78,14 @@ proc_fill_info(struct proc *p, struct proc_info *pi)
 		if (p->op->kind == OP_CALL && p->op->callee != NULL)
 			pi->callee = p->op->callee->name;
 	}
-	pi->kstate = p->state == PS_EXITED ? '-' : proc_kstate(p->pid);
-	if (p->state != PS_EXITED)
+	pi->kstate = '-';
+	if (kernel && p->state != PS_EXITED) {
+		pi->kstate = proc_kstate(p->pid);
 		proc_wchan(p->pid, pi->wchan, sizeof(pi->wchan));
-	if (p->state == PS_BLOCKED && pi->kernel)
-		kchan_syscall(p->pid, pi->syscall, sizeof(pi->syscall));
+		if (p->state == PS_BLOCKED && pi->kernel)
+			kchan_syscall(p->pid, pi->syscall,
+			    sizeof(pi->syscall));
+	}
 	pi->exit_code = p->exit_code;
 	pi->exit_sig = p->exit_sig;
 	pi->has_last = p->has_last;
@@ -113,7 +116,7 @@ engine_proc_info(struct engine *e, size_t i, struct proc_info *pi)
 		if (k++ == i) {
 			e->pcur = p;
 			e->pcur_i = i;
-			proc_fill_info(p, pi);
+			proc_fill_info(p, pi, true);
 			return (true);
 		}
 	}
@@ -127,7 +130,22 @@ engine_proc_find(struct engine *e, const char *name, struct proc_info *pi)
 
 	if ((p = proc_find(e, name)) == NULL)
 		return (false);
-	proc_fill_info(p, pi);
+	proc_fill_info(p, pi, true);
+	return (true);
+}
+
+/*
+ * The same without asking the kernel (no kstate, wchan or syscall): for
+ * a scheduler that looks many times a millisecond.
+ */
+bool
+engine_proc_peek(struct engine *e, const char *name, struct proc_info *pi)
+{
+	struct proc	*p;
+
+	if ((p = proc_find(e, name)) == NULL)
+		return (false);
+	proc_fill_info(p, pi, false);
 	return (true);
 }
 
@@ -255,4 +273,22 @@ engine_chan_find(struct engine *e, const char *name, struct chan_info *ci)
 		return (false);
 	chan_fill_info(e, c, ci);
 	return (true);
+}
+
+/*
+ * Where P's current operation comes from: a program and its line (NULL:
+ * typed), for the deadlock report's waits.
+ */
+int
+engine_proc_where(struct engine *e, const char *name, const char *prog,
+    int line)
+{
+	struct proc	*p;
+
+	if ((p = proc_find(e, name)) == NULL)
+		return (-1);
+	free(p->prog);
+	p->prog = prog != NULL ? xstrdup(prog) : NULL;
+	p->prog_line = line;
+	return (0);
 }

@@ -141,6 +141,8 @@ struct proc {
 	size_t		 last_len;
 	bool		 has_last;
 	size_t		 caught;
+	char		*prog;		/* the program it runs, or NULL */
+	int		 prog_line;	/* ... and the line its op came from */
 	uint32_t	 next_id;
 	struct {
 		struct proc	*proc;
@@ -238,6 +240,7 @@ struct engine {
 	uint64_t	 gen;		/* ticks at each channel and message */
 	int		 intr_fd;	/* readable: stop sleeping */
 	void		(*wait_hook)(void *);	/* while a sleep passes */
+	uint64_t	 hook_ms;	/* when engine_pump last called it */
 	void		*wait_arg;
 	bool		 interrupted;
 	pid_t		 self;

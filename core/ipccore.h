@@ -147,6 +147,9 @@ struct dl_wait {
 	bool		 all_deadlocked; /* every helper is in the deadlock */
 	bool		 awaits_reply;	/* a delivered call: the helper is its
 					   callee */
+	const char	*program;	/* the program whose line made the wait,
+					   or NULL (a typed command) */
+	int		 line;		/* ... that line, 1-based */
 };
 
 /*
@@ -390,6 +393,8 @@ size_t	 engine_pollfds(struct engine *, struct pollfd *, size_t);
 int	 engine_poll_timeout(struct engine *);
 void	 engine_dispatch(struct engine *, const struct pollfd *, size_t);
 void	 engine_after_step(struct engine *);
+bool	 engine_pump(struct engine *, int);
+int	 engine_proc_where(struct engine *, const char *, const char *, int);
 void	 engine_set_fatal_hook(void (*)(void));
 void	 engine_title_init(int, char *[], char *[]);
 
@@ -398,6 +403,7 @@ size_t	 engine_nprocs(const struct engine *);
 void	 engine_settle_kstates(struct engine *);
 bool	 engine_proc_info(struct engine *, size_t, struct proc_info *);
 bool	 engine_proc_find(struct engine *, const char *, struct proc_info *);
+bool	 engine_proc_peek(struct engine *, const char *, struct proc_info *);
 bool	 engine_chan_info(struct engine *, size_t, struct chan_info *);
 bool	 engine_chan_find(struct engine *, const char *, struct chan_info *);
 void	 chan_info_free(struct chan_info *);

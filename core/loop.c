@@ -221,6 +221,28 @@ engine_settle(struct engine *e)
 	engine_after_step(e);
 }
 
+/*
+ * One turn of the loop for a front end that drives it (a free run): wait
+ * at most ms for something and handle it, drawing through the wait hook
+ * at most every WAIT_HOOK_MS.  True when the front end's interrupt
+ * descriptor fired.
+ */
+bool
+engine_pump(struct engine *e, int ms)
+{
+	uint64_t	now;
+
+	engine_step(e, ms, true);
+	now = now_ms();
+	if (e->wait_hook != NULL && now - e->hook_ms >= WAIT_HOOK_MS) {
+		e->hook_ms = now;
+		e->wait_hook(e->wait_arg);
+	}
+	if (engine_quiet(e))
+		engine_after_step(e);
+	return (e->interrupted);
+}
+
 /* Let real time pass, serving timeouts and agents meanwhile. */
 void
 engine_sleep(struct engine *e, int ms)

@@ -502,6 +502,8 @@ wfg_wait(struct wfg *g, struct proc *p, const int *core_of,
 	w->op = p->op->call ? OP_CALL : p->op->kind;
 	w->awaits_reply = p->op->kind == OP_CALL;
 	w->chan = wfg_wait_chan(p);
+	w->program = p->prog;
+	w->line = p->prog_line;
 	w->all_deadlocked = true;
 	for (j = g->first[p->idx]; j < g->first[p->idx] + g->nreq[p->idx];
 	    j++) {

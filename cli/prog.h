@@ -1,0 +1,116 @@
+/*
+ * Programs: what a process does on its own (SPEC section 10).
+ *
+ * prog.c reads definitions ("program NAME ... end", or "{ a; b }" on one
+ * line) into checked instructions; run.c runs them, free or seeded.
+ */
+
+#ifndef PROG_H
+#define PROG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipcplay.h"
+
+enum ins_kind {
+	INS_OP,		/* a process operation: send, recv ... */
+	INS_SLEEP,	/* sleep MS: this process only */
+	INS_EXPECT,	/* expect ...: a failed one stops the run */
+	INS_LOOP,	/* loop: up to its end, for ever */
+	INS_END		/* the end of a loop */
+};
+
+struct ins {
+	enum ins_kind	 kind;
+	struct word	*w;		/* the command, after "repeat N" */
+	size_t		 n;
+	long long	 repeat;	/* repeat N: N; else -1 */
+	size_t		 match;		/* loop: its end; end: its loop */
+	char		*text;		/* as listed */
+	char		*src;		/* the line it was written on */
+	int		 fline;		/* ... and its number there */
+};
+
+struct program {
+	char		*name;
+	char		*file;		/* where it was defined */
+	int		 line;
+	struct ins	*v;
+	size_t		 n;
+	int		 refs;		/* the table's and each runner's */
+};
+
+/* A process that runs a program, and where it is in it. */
+struct runner {
+	char		 name[NAME_LEN + 1];
+	pid_t		 pid;		/* a new process of that name is not it */
+	struct program	*prog;
+	size_t		 pc;
+	long long	 turn;		/* of the repeat at pc, 1-based */
+	size_t		 cur;		/* the instruction of the op in flight */
+	long long	 cur_turn;
+	bool		 inflight;	/* its op is not done yet */
+	bool		 ended;
+	bool		 stopped;	/* P stop */
+	uint64_t	 wake_ms;	/* sleeping until then (free run) */
+	char		*ready;		/* $ready */
+	char		*error;		/* its op failed: why (free run) */
+};
+
+struct prog_def;
+struct burst;
+
+/* The programs of a playground and the scheduler's state (ctx->play). */
+struct play {
+	struct program	**progs;
+	size_t		  nprogs;
+	struct prog_def	 *def;		/* a definition under way */
+	struct runner	 *run;
+	size_t		  nrun;
+	bool		  observing;
+	bool		  running;	/* a run or step is under way */
+	bool		  deadlocked;	/* a deadlock was reported meanwhile */
+	bool		  expect_failed;
+	uint64_t	  rng;		/* the seeded scheduler's state */
+	bool		  seeded;	/* rng was set by run --random */
+	char		**sched;	/* record: the seeded steps so far */
+	size_t		  nsched;
+	struct burst	 *burst;	/* a free run's summaries */
+};
+
+/* prog.c */
+struct play	*play_get(struct ctx *);
+void		 play_free(struct ctx *);
+bool		 prog_line(struct ctx *, struct words *, size_t, int *);
+bool		 prog_defining(const struct ctx *);
+const char	*prog_def_name(const struct ctx *);
+void		 prog_eof(struct ctx *);
+void		 prog_bad_line(struct ctx *);
+void		 prog_abandon(struct ctx *);
+struct program	*prog_find(struct play *, const char *);
+void		 prog_release(struct program *);
+char		*prog_word_show(const struct word *);
+bool		 prog_var_at(const char *, size_t, size_t, const char *);
+
+/* runner.c: a process that runs a program. */
+enum step_r { SR_OP, SR_SLEEP, SR_ENDED, SR_FAIL };
+uint64_t	 run_ms(void);
+void		 run_reset(struct ctx *);
+struct play	*play_observed(struct ctx *);
+struct runner	*runner_find(struct play *, const char *);
+void		 runner_show(struct ctx *, struct runner *);
+bool		 runner_live(struct ctx *, struct runner *, struct proc_info *);
+bool		 runner_ready(struct ctx *, struct runner *, bool *);
+const struct ins *runner_next(const struct runner *, size_t *);
+enum step_r	 runner_step(struct ctx *, struct runner *, bool);
+bool		 peer_gone(const char *);
+
+/* burst.c: a free run's human transcript, bursts summarised. */
+struct burst	*burst_new(void);
+bool		 burst_take(struct ctx *, const struct event *, const char *);
+void		 burst_flush(struct ctx *);
+void		 burst_free(struct burst *);
+
+#endif

@@ -1,0 +1,688 @@
+/*
+ * Scheduling programs: run, step, record, replay (SPEC section 10).  What
+ * one process does with its program is runner.c's.
+ *
+ * Free run: every process that runs a program gets its next operation as
+ * soon as its last one is done, without waiting for the others; the
+ * agents perform them concurrently, on whatever CPUs the machine gives
+ * them, and the broker serves their requests in the order they arrive.
+ * The interleaving is the machine's.
+ *
+ * Seeded (run --random SEED, step): one operation at a time, and the
+ * next process is chosen among those that can go by a generator seeded
+ * with SEED; each operation settles before the next, so the same script
+ * and seed give the same run.  The steps are kept for record and replay.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipcplay.h"
+#include "prog.h"
+
+/* splitmix64: small, and the same sequence everywhere. */
+static uint64_t
+rng_next(uint64_t *s)
+{
+	uint64_t	z;
+
+	z = (*s += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31));
+}
+
+/* Why a run stopped, for its last line. */
+struct run_end {
+	uint64_t	 steps;
+	char		*why;
+	bool		 failed;
+};
+
+static void
+end_why(struct run_end *re, bool failed, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+end_why(struct run_end *re, bool failed, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)xvasprintf(&re->why, fmt, ap);
+	va_end(ap);
+	re->failed = failed;
+}
+
+/* A runner's operation failed: name it, by its program and line. */
+static void
+end_failed(struct run_end *re, const struct runner *ru)
+{
+	end_why(re, true, "%s (%s line %zu, %s:%d) failed: %s", ru->name,
+	    ru->prog->name, ru->cur + 1, ru->prog->file,
+	    ru->prog->v[ru->cur].fline, ru->error);
+}
+
+/* Nobody can go: the deadlock, every program ended, or stuck. */
+static void
+end_idle(struct ctx *ctx, struct play *pl, struct run_end *re)
+{
+	struct sb	 b, sb;
+	size_t		 k;
+	char		*stop;
+
+	if (pl->deadlocked) {
+		end_why(re, false, "deadlock");
+		return;
+	}
+	sb_init(&b);
+	for (k = 0; k < pl->nrun; k++) {
+		struct runner	*ru = &pl->run[k];
+
+		if (ru->ended || !ru->inflight)
+			continue;
+		sb_printf(&b, "%s%s (%s line %zu)", b.len > 0 ? ", " : "",
+		    ru->name, ru->prog->name, ru->cur + 1);
+	}
+	sb_init(&sb);
+	for (k = 0; k < pl->nrun; k++) {
+		if (!pl->run[k].ended && !pl->run[k].inflight &&
+		    pl->run[k].stopped)
+			sb_printf(&sb, "%s%s", sb.len > 0 ? ", " : "",
+			    pl->run[k].name);
+	}
+	stop = sb.len > 0 ? sb_take(&sb) : NULL;
+	sb_free(&sb);
+	if (b.len > 0)
+		end_why(re, false, "nothing can go: %s wait%s%s%s%s", b.s,
+		    strchr(b.s, ',') != NULL ? "" : "s", stop != NULL ?
+		    "; stopped: " : ", and only a typed command could help",
+		    stop != NULL ? stop : "", stop != NULL ? " (P continue)" :
+		    "");
+	else if (stop != NULL)
+		end_why(re, false, "nothing can go: stopped: %s (P continue)",
+		    stop);
+	else
+		end_why(re, false, "every program has ended");
+	free(stop);
+	sb_free(&b);
+	(void)ctx;
+}
+
+static void
+sched_add(struct play *pl, const struct runner *ru, const struct ins *in)
+{
+	char	*s;
+
+	xasprintf(&s, "%s %s:%zu %s", ru->name, ru->prog->name, ru->cur + 1,
+	    in->text);
+	pl->sched = xreallocarray(pl->sched, pl->nsched + 1,
+	    sizeof(*pl->sched));
+	pl->sched[pl->nsched++] = s;
+}
+
+/*
+ * One seeded step of ru: its next operation, settled.  Returns -1 when
+ * the run must stop (re says why).
+ */
+static int
+seeded_step(struct ctx *ctx, struct play *pl, struct runner *ru,
+    struct run_end *re)
+{
+	const struct ins	*in;
+	size_t			 at;
+	enum step_r		 r;
+
+	if ((in = runner_next(ru, &at)) != NULL) {
+		ru->cur = at;
+		sched_add(pl, ru, in);
+	}
+	r = runner_step(ctx, ru, false);
+	if (r == SR_FAIL) {
+		end_failed(re, ru);
+		return (-1);
+	}
+	if (r != SR_ENDED)
+		re->steps++;
+	if (pl->deadlocked) {
+		end_why(re, false, "deadlock");
+		return (-1);
+	}
+	return (0);
+}
+
+/* The runners that can go now, in the order they were given programs. */
+static size_t
+runnable(struct ctx *ctx, struct play *pl, size_t *v, size_t *nblocked)
+{
+	size_t	k, n = 0;
+	bool	blocked;
+
+	*nblocked = 0;
+	for (k = 0; k < pl->nrun; k++) {
+		if (runner_ready(ctx, &pl->run[k], &blocked))
+			v[n++] = k;
+		else if (blocked)
+			(*nblocked)++;
+	}
+	return (n);
+}
+
+static void
+run_seeded(struct ctx *ctx, struct play *pl, long long for_ms,
+    long long max_steps, struct run_end *re)
+{
+	uint64_t	 end = for_ms >= 0 ? run_ms() + (uint64_t)for_ms : 0;
+	size_t		*v, n, nblocked;
+	int		 t;
+
+	v = xcalloc(pl->nrun + 1, sizeof(*v));
+	for (;;) {
+		if (ui_stopping()) {
+			end_why(re, false, "interrupted");
+			break;
+		}
+		if (max_steps >= 0 && re->steps >= (uint64_t)max_steps) {
+			end_why(re, false, "%lld steps done", max_steps);
+			break;
+		}
+		if (end != 0 && run_ms() >= end) {
+			end_why(re, false, "%lld ms passed", for_ms);
+			break;
+		}
+		if ((n = runnable(ctx, pl, v, &nblocked)) == 0) {
+			/* A timeout may still free someone: wait for it. */
+			if (nblocked > 0 && !pl->deadlocked &&
+			    (t = engine_poll_timeout(ctx->e)) >= 0) {
+				(void)engine_pump(ctx->e, t > 100 ? 100 : t);
+				continue;
+			}
+			end_idle(ctx, pl, re);
+			break;
+		}
+		if (seeded_step(ctx, pl, &pl->run[v[rng_next(&pl->rng) % n]],
+		    re) == -1)
+			break;
+	}
+	free(v);
+}
+
+static void
+run_free(struct ctx *ctx, struct play *pl, long long for_ms,
+    long long max_steps, struct run_end *re)
+{
+	struct runner	*ru;
+	uint64_t	 t0 = run_ms(), now, end, wake, flushed = t0;
+	size_t		 k, busy;
+	bool		 moved, blocked, waiting;
+	int		 t;
+	enum step_r	 r;
+
+	end = for_ms >= 0 ? t0 + (uint64_t)for_ms : 0;
+	for (;;) {
+		moved = false;
+		busy = 0;
+		waiting = false;
+		wake = 0;
+		now = run_ms();
+		for (k = 0; k < pl->nrun; k++) {
+			ru = &pl->run[k];
+			if (ru->error != NULL && ru->inflight &&
+			    !peer_gone(ru->error)) {
+				ru->inflight = false;
+				end_failed(re, ru);
+				goto out;
+			}
+			if (!runner_ready(ctx, ru, &blocked)) {
+				if (blocked) {
+					busy++;
+					waiting = true;
+				}
+				continue;
+			}
+			if (ru->wake_ms != 0 && now < ru->wake_ms) {
+				busy++;
+				if (wake == 0 || ru->wake_ms < wake)
+					wake = ru->wake_ms;
+				continue;
+			}
+			ru->wake_ms = 0;
+			if (max_steps >= 0 && re->steps >= (uint64_t)max_steps) {
+				end_why(re, false, "%lld steps done",
+				    max_steps);
+				goto out;
+			}
+			r = runner_step(ctx, ru, true);
+			if (r == SR_FAIL) {
+				end_failed(re, ru);
+				goto out;
+			}
+			if (r != SR_ENDED) {
+				re->steps++;
+				busy++;
+				moved = true;
+			}
+		}
+		if (pl->deadlocked) {
+			end_why(re, false, "deadlock");
+			break;
+		}
+		if (ui_stopping()) {
+			end_why(re, false, "interrupted");
+			break;
+		}
+		now = run_ms();
+		if (end != 0 && now >= end) {
+			end_why(re, false, "%lld ms passed", for_ms);
+			break;
+		}
+		if (busy == 0) {
+			end_idle(ctx, pl, re);
+			break;
+		}
+		/* Everyone left waits, and nothing will ever wake them. */
+		if (!moved && wake == 0 && waiting && engine_quiet(ctx->e) &&
+		    engine_poll_timeout(ctx->e) == -1 && !pl->deadlocked) {
+			engine_settle(ctx->e);
+			if (!pl->deadlocked) {
+				end_idle(ctx, pl, re);
+				break;
+			}
+			continue;
+		}
+		if (now - flushed >= 1000) {
+			burst_flush(ctx);
+			flushed = now;
+		}
+		t = moved ? 0 : 100;
+		if (wake != 0 && (int)(wake - now) < t)
+			t = (int)(wake - now);
+		if (end != 0 && (int)(end - now) < t)
+			t = (int)(end - now);
+		(void)engine_pump(ctx->e, t);
+	}
+out:
+	engine_settle(ctx->e);
+}
+
+/* Something to run?  Else the error says how to get there. */
+static bool
+run_loaded(struct ctx *ctx, struct play *pl, const struct word *w)
+{
+	struct proc_info	pi;
+	size_t			k;
+
+	for (k = 0; k < pl->nrun; k++) {
+		if (runner_live(ctx, &pl->run[k], &pi) &&
+		    (pl->run[k].pc < pl->run[k].prog->n ||
+		    pl->run[k].inflight))
+			return (true);
+	}
+	cmd_fail(ctx, w, "%s", pl->nrun == 0 ? "no process runs a program "
+	    "(program NAME ... end, then P run NAME)" : "every program has "
+	    "ended (P run NAME starts one again)");
+	return (false);
+}
+
+/* After a run or a step: a wait no program line made is typed. */
+static void
+run_after(struct ctx *ctx, struct play *pl)
+{
+	size_t	k;
+
+	pl->running = false;
+	for (k = 0; k < pl->nrun; k++) {
+		if (!pl->run[k].inflight)
+			(void)engine_proc_where(ctx->e, pl->run[k].name, NULL,
+			    0);
+	}
+}
+
+static enum cmd_result
+cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct play	*pl = play_observed(ctx);
+	struct run_end	 re;
+	long long	 seed = -1, for_ms = -1, steps = -1, v;
+	uint64_t	 t0;
+	size_t		 i;
+	bool		 human;
+
+	for (i = 1; i < n; i++) {
+		const char *o = w[i].s;
+
+		if (w[i].quoted || (strcmp(o, "--random") != 0 &&
+		    strcmp(o, "--for") != 0 && strcmp(o, "--steps") != 0))
+			return (cmd_fail(ctx, &w[i], "run: unknown option '%s'; "
+			    "usage: run [--random SEED] [--for MS | --steps N]",
+			    o));
+		if (i + 1 >= n)
+			return (cmd_fail(ctx, &w[i], "%s needs a number", o));
+		if (parse_uint(ctx, &w[i + 1], strcmp(o, "--steps") == 0 ? 1 :
+		    0, strcmp(o, "--for") == 0 ? 3600000 : LLONG_MAX, o, &v) ==
+		    -1)
+			return (CMD_FAIL);
+		if (strcmp(o, "--random") == 0)
+			seed = v;
+		else if (strcmp(o, "--for") == 0)
+			for_ms = v;
+		else
+			steps = v;
+		i++;
+	}
+	if (for_ms >= 0 && steps >= 0)
+		return (cmd_fail(ctx, &w[1], "--for and --steps do not go "
+		    "together"));
+	if (!run_loaded(ctx, pl, &w[0]))
+		return (CMD_FAIL);
+	memset(&re, 0, sizeof(re));
+	pl->running = true;
+	pl->deadlocked = false;
+	t0 = run_ms();
+	if (seed >= 0) {
+		pl->rng = (uint64_t)seed;
+		pl->seeded = true;
+		run_seeded(ctx, pl, for_ms, steps, &re);
+	} else {
+		human = !ctx->json;
+		if (human)
+			pl->burst = burst_new();
+		run_free(ctx, pl, for_ms, steps, &re);
+		if (human) {
+			burst_flush(ctx);
+			burst_free(pl->burst);
+			pl->burst = NULL;
+		}
+	}
+	run_after(ctx, pl);
+	if (ui_interrupt_done(ctx) && re.why == NULL)
+		end_why(&re, false, "interrupted");
+	/* A seeded run's words are the same every time: no clock in them. */
+	if (seed >= 0)
+		out_line(ctx, "run: %llu step%s (seed %lld): %s",
+		    (unsigned long long)re.steps, re.steps == 1 ? "" : "s",
+		    seed, re.why);
+	else
+		out_line(ctx, "run: %llu step%s in %llu ms: %s",
+		    (unsigned long long)re.steps, re.steps == 1 ? "" : "s",
+		    (unsigned long long)(run_ms() - t0), re.why);
+	if (re.failed) {
+		enum cmd_result r = cmd_fail(ctx, &w[0], "run stopped: %s",
+		    re.why);
+
+		free(re.why);
+		return (r);
+	}
+	free(re.why);
+	return (CMD_OK);
+}
+
+static const char *const run_opts[] = { "--random", "--for", "--steps",
+    NULL };
+
+const struct cmd_entry cmd_run_entry = {
+	.name = "run",
+	.usage = "run [--random SEED] [--for MS | --steps N]",
+	.help = "Let every process that runs a program go (P run NAME gives "
+	    "one).  Free: each goes at full speed, concurrently, on real "
+	    "CPUs; the interleaving is the machine's, and bursts are "
+	    "summarised (--json has every event).  --random SEED: one "
+	    "operation at a time, the next process chosen from SEED, the same "
+	    "every time (record keeps the schedule).  Until every program has "
+	    "ended, a deadlock, a failed expect, an error or Ctrl-C; --for MS "
+	    "and --steps N stop it sooner.  An operation that blocks is one "
+	    "step.",
+	.example = "run --random 7 --steps 20",
+	.whole = true,
+	.min_args = 0, .max_args = 4,
+	.args = { A_WORD }, .rest = true, .words = run_opts,
+	.opts = run_opts,
+	.exec = cmd_run_exec,
+};
+
+static enum cmd_result
+cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct play	*pl = play_observed(ctx);
+	struct runner	*ru = NULL;
+	struct run_end	 re;
+	size_t		*v, cnt, nblocked;
+	bool		 blocked;
+	enum cmd_result	 r = CMD_OK;
+
+	if (!run_loaded(ctx, pl, &w[0]))
+		return (CMD_FAIL);
+	memset(&re, 0, sizeof(re));
+	if (n > 1) {
+		if ((ru = runner_find(pl, w[1].s)) == NULL)
+			return (cmd_fail(ctx, &w[1], "%s runs no program (%s "
+			    "run NAME gives it one)", w[1].s, w[1].s));
+		if (!runner_ready(ctx, ru, &blocked)) {
+			if (ru->ended)
+				return (cmd_fail(ctx, &w[1], "%s's program "
+				    "has ended", ru->name));
+			if (blocked)
+				return (cmd_fail(ctx, &w[1], "%s waits in its "
+				    "operation (%s line %zu): it goes on when "
+				    "another step lets it", ru->name,
+				    ru->prog->name, ru->cur + 1));
+			return (cmd_fail(ctx, &w[1], "%s is stopped (%s "
+			    "continue)", ru->name, ru->name));
+		}
+	} else {
+		v = xcalloc(pl->nrun + 1, sizeof(*v));
+		if ((cnt = runnable(ctx, pl, v, &nblocked)) > 0)
+			ru = &pl->run[v[rng_next(&pl->rng) % cnt]];
+		free(v);
+		if (ru == NULL) {
+			end_idle(ctx, pl, &re);
+			r = cmd_fail(ctx, &w[0], "no step can be taken: %s",
+			    re.why);
+			free(re.why);
+			return (r);
+		}
+	}
+	pl->running = true;
+	pl->deadlocked = false;
+	if (seeded_step(ctx, pl, ru, &re) == -1 && re.failed)
+		r = cmd_fail(ctx, &w[0], "%s", re.why);
+	run_after(ctx, pl);
+	free(re.why);
+	return (r);
+}
+
+const struct cmd_entry cmd_step_entry = {
+	.name = "step",
+	.usage = "step [PROC]",
+	.help = "One operation of PROC's program, or of the process the "
+	    "seeded scheduler chooses (run --random SEED sets the seed).  "
+	    "When nothing can go, says why.",
+	.example = "step A",
+	.min_args = 0, .max_args = 1,
+	.args = { A_PROC },
+	.exec = cmd_step_exec,
+};
+
+#define SCHED_HEAD	"# ipcplay schedule: step, process, program:line, " \
+			"operation"
+
+static enum cmd_result
+cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct play	*pl = play_get(ctx);
+	char		*tmp;
+	FILE		*f;
+	size_t		 i;
+	int		 fd;
+
+	(void)n;
+	if (pl->nsched == 0)
+		return (cmd_fail(ctx, &w[0], "no seeded step to record yet "
+		    "(run --random SEED, or step)"));
+	/* All or nothing: a temporary file renamed into place. */
+	xasprintf(&tmp, "%s.tmpXXXXXX", w[1].s);
+	if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		cmd_fail(ctx, &w[1], "%s: %s", w[1].s, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return (CMD_FAIL);
+	}
+	fprintf(f, "%s\n", SCHED_HEAD);
+	for (i = 0; i < pl->nsched; i++)
+		fprintf(f, "%zu %s\n", i + 1, pl->sched[i]);
+	if (fclose(f) == EOF || rename(tmp, w[1].s) == -1) {
+		cmd_fail(ctx, &w[1], "%s: %s", w[1].s, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return (CMD_FAIL);
+	}
+	free(tmp);
+	out_line(ctx, "recorded %zu step%s in %s", pl->nsched,
+	    pl->nsched == 1 ? "" : "s", w[1].s);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_record_entry = {
+	.name = "record",
+	.usage = "record FILE",
+	.help = "Write the schedule of the seeded steps since the playground "
+	    "started (or reset) to FILE: one line per step, the process, its "
+	    "program and line, the operation.  replay FILE drives it again.",
+	.example = "record race.sched",
+	.whole = true,
+	.min_args = 1, .max_args = 1,
+	.args = { A_FILE },
+	.exec = cmd_record_exec,
+};
+
+/* One line of a schedule: "N PROC PROG:LINE ..." */
+static int
+sched_parse(char *s, char **proc, char **prog, size_t *line)
+{
+	char	*save = NULL, *num, *at, *colon;
+	const char *errstr;
+
+	if ((num = strtok_r(s, " \t", &save)) == NULL ||
+	    (*proc = strtok_r(NULL, " \t", &save)) == NULL ||
+	    (at = strtok_r(NULL, " \t", &save)) == NULL ||
+	    (colon = strrchr(at, ':')) == NULL)
+		return (-1);
+	*colon = '\0';
+	*prog = at;
+	*line = (size_t)strtonum(colon + 1, 1, 1000000, &errstr);
+	return (errstr != NULL ? -1 : 0);
+}
+
+static enum cmd_result
+cmd_replay_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct play		*pl = play_observed(ctx);
+	struct runner		*ru;
+	const struct ins	*in;
+	struct run_end		 re;
+	FILE			*f;
+	char			*line = NULL, *proc, *prog;
+	size_t			 cap = 0, at, want, step = 0;
+	ssize_t			 len;
+	bool			 blocked;
+	enum cmd_result		 r = CMD_OK;
+
+	(void)n;
+	if ((f = fopen(w[1].s, "r")) == NULL)
+		return (cmd_fail(ctx, &w[1], "%s: %s", w[1].s,
+		    strerror(errno)));
+	memset(&re, 0, sizeof(re));
+	pl->running = true;
+	pl->deadlocked = false;
+	while (r == CMD_OK && (len = getline(&line, &cap, f)) != -1) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		step++;
+		if (ui_stopping()) {
+			end_why(&re, false, "interrupted before step %zu",
+			    step);
+			break;
+		}
+		if (sched_parse(line, &proc, &prog, &want) == -1) {
+			r = cmd_fail(ctx, &w[1], "%s: step %zu is not "
+			    "\"N PROC PROGRAM:LINE ...\"", w[1].s, step);
+			break;
+		}
+		if ((ru = runner_find(pl, proc)) == NULL ||
+		    strcmp(ru->prog->name, prog) != 0) {
+			r = cmd_fail(ctx, &w[1], "replay diverges at step %zu: "
+			    "the schedule has %s running %s, which it does not "
+			    "here", step, proc, prog);
+			break;
+		}
+		if (!runner_ready(ctx, ru, &blocked)) {
+			r = cmd_fail(ctx, &w[1], "replay diverges at step %zu: "
+			    "the schedule has %s go (%s line %zu), but %s %s",
+			    step, proc, prog, want, proc, ru->ended ? "has "
+			    "ended" : blocked ? "waits in its operation" :
+			    "is stopped");
+			break;
+		}
+		if ((in = runner_next(ru, &at)) == NULL || at + 1 != want) {
+			if (in != NULL)
+				r = cmd_fail(ctx, &w[1], "replay diverges at "
+				    "step %zu: the schedule has %s at %s line "
+				    "%zu, but its next operation is line %zu",
+				    step, proc, prog, want, at + 1);
+			else
+				r = cmd_fail(ctx, &w[1], "replay diverges at "
+				    "step %zu: the schedule has %s at %s line "
+				    "%zu, but its program has ended", step,
+				    proc, prog, want);
+			break;
+		}
+		if (seeded_step(ctx, pl, ru, &re) == -1) {
+			if (re.failed)
+				r = cmd_fail(ctx, &w[0], "%s", re.why);
+			break;
+		}
+	}
+	/* Stopped short of the schedule's end: it did not follow. */
+	while (r == CMD_OK && re.why != NULL &&
+	    (len = getline(&line, &cap, f)) != -1) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		r = cmd_fail(ctx, &w[1], "replay diverges after step %zu: %s "
+		    "here, but the schedule goes on", step, re.why);
+	}
+	free(line);
+	fclose(f);
+	run_after(ctx, pl);
+	(void)ui_interrupt_done(ctx);
+	if (r == CMD_OK)
+		out_line(ctx, "replay: %llu step%s of %s%s%s",
+		    (unsigned long long)re.steps, re.steps == 1 ? "" : "s",
+		    w[1].s, re.why != NULL ? ": " : "", re.why != NULL ?
+		    re.why : "");
+	free(re.why);
+	return (r);
+}
+
+const struct cmd_entry cmd_replay_entry = {
+	.name = "replay",
+	.usage = "replay FILE",
+	.help = "Drive the programs through the schedule record wrote, step "
+	    "by step, in a playground set up by the same script; if it "
+	    "cannot follow, says at which step and why.",
+	.example = "replay race.sched",
+	.whole = true,
+	.min_args = 1, .max_args = 1,
+	.args = { A_FILE },
+	.exec = cmd_replay_exec,
+};

@@ -1,0 +1,484 @@
+/*
+ * A process that runs a program: where it is, its next operation through
+ * the program's loops and repeats, and that operation run as a typed
+ * command is (cmd_run, then the engine), so that the transcript, --json,
+ * expect, the dashboard and deadlock detection see a program's
+ * operations exactly as they see typed ones.  P run, P stop, P continue.
+ * The scheduling -- who goes when -- is run.c's.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ipcplay.h"
+#include "prog.h"
+
+uint64_t
+run_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+struct runner *
+runner_find(struct play *pl, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; pl != NULL && i < pl->nrun; i++) {
+		if (strcmp(pl->run[i].name, name) == 0)
+			return (&pl->run[i]);
+	}
+	return (NULL);
+}
+
+static void
+runner_clear(struct runner *ru)
+{
+	prog_release(ru->prog);
+	free(ru->ready);
+	free(ru->error);
+	memset(ru, 0, sizeof(*ru));
+}
+
+void
+run_reset(struct ctx *ctx)
+{
+	struct play	*pl = ctx->play;
+	size_t		 i;
+
+	if (pl == NULL)
+		return;
+	for (i = 0; i < pl->nrun; i++)
+		runner_clear(&pl->run[i]);
+	free(pl->run);
+	pl->run = NULL;
+	pl->nrun = 0;
+	for (i = 0; i < pl->nsched; i++)
+		free(pl->sched[i]);
+	free(pl->sched);
+	pl->sched = NULL;
+	pl->nsched = 0;
+	pl->seeded = false;
+	burst_free(pl->burst);
+	pl->burst = NULL;
+}
+
+/* What a run needs to know as it happens: $ready, failures, deadlocks. */
+static void
+run_observe(const struct event *ev, void *arg)
+{
+	struct ctx	*ctx = arg;
+	struct play	*pl = ctx->play;
+	struct runner	*ru;
+	const char	*who;
+
+	if (pl == NULL)
+		return;
+	if (ev->type == EV_DEADLOCK && pl->running)
+		pl->deadlocked = true;
+	if (ev->type == EV_EXPECT && ev->status == ST_ERROR)
+		pl->expect_failed = true;
+	if (ev->proc != NULL && (ev->type == EV_POLL || (ev->type ==
+	    EV_UNBLOCK && ev->op == OP_POLL)) && ev->status == ST_OK &&
+	    ev->nready > 0 && (ru = runner_find(pl, ev->proc)) != NULL) {
+		free(ru->ready);
+		ru->ready = xstrdup(ev->ready[0]);
+	}
+	if ((who = event_failer(ev, true)) == NULL ||
+	    (ru = runner_find(pl, who)) == NULL || !ru->inflight ||
+	    ru->error != NULL)
+		return;
+	ru->error = xstrdup(ev->error != NULL ? ev->error : "failed");
+}
+
+struct play *
+play_observed(struct ctx *ctx)
+{
+	struct play	*pl = play_get(ctx);
+
+	if (!pl->observing) {
+		engine_observe(ctx->e, run_observe, ctx);
+		pl->observing = true;
+	}
+	return (pl);
+}
+
+/* $i, $msg and $ready in a word, by their values now. */
+static struct word
+word_expand(const struct word *w, long long turn, const struct proc_info *pi,
+    const char *ready)
+{
+	struct word	c = *w;
+	struct sb	b;
+	size_t		k;
+
+	sb_init(&b);
+	for (k = 0; k < w->len; k++) {
+		if (prog_var_at(w->s, w->len, k, "i")) {
+			sb_printf(&b, "%lld", turn);
+			k += 1;
+		} else if (prog_var_at(w->s, w->len, k, "msg")) {
+			for (size_t j = 0; pi->has_last && j < pi->last_len;
+			    j++)
+				sb_putc(&b, (char)pi->last[j]);
+			k += 3;
+		} else if (prog_var_at(w->s, w->len, k, "ready")) {
+			sb_puts(&b, ready != NULL ? ready : "");
+			k += 5;
+		} else
+			sb_putc(&b, w->s[k]);
+	}
+	c.len = b.len;
+	sb_putc(&b, '\0');
+	c.s = sb_take(&b);
+	return (c);
+}
+
+/* Is ru's process still the one that was given the program? */
+bool
+runner_live(struct ctx *ctx, struct runner *ru, struct proc_info *pi)
+{
+	if (ru->ended)
+		return (false);
+	if (!engine_proc_peek(ctx->e, ru->name, pi) || pi->pid != ru->pid ||
+	    pi->state == PS_EXITED) {
+		ru->ended = true;
+		ru->inflight = false;
+		return (false);
+	}
+	return (true);
+}
+
+static void
+runner_end(struct ctx *ctx, struct runner *ru, const char *why)
+{
+	ru->ended = true;
+	(void)engine_proc_where(ctx->e, ru->name, NULL, 0);
+	burst_flush(ctx);
+	out_line(ctx, "%s: program %s ended%s%s", ru->name,
+	    ru->prog->name, why != NULL ? ": " : "", why != NULL ? why : "");
+}
+
+/*
+ * The other side is gone: a read at its end, a write with nobody left to
+ * read (EPIPE).  For a program that is an outcome, not a failure.
+ */
+bool
+peer_gone(const char *err)
+{
+	return (err != NULL && (strcmp(err, "end of channel") == 0 ||
+	    strcmp(err, "broken channel") == 0));
+}
+
+/*
+ * ru's operation in flight is done: take its outcome.  A recv that met
+ * the end of its channel ends the program, as a shell's "while read"
+ * ends at end of file; a send with nobody left to read ends it as
+ * SIGPIPE ends a writer in a pipeline.
+ */
+static void
+runner_done(struct ctx *ctx, struct runner *ru, const struct proc_info *pi)
+{
+	(void)pi;
+	ru->inflight = false;
+	if (peer_gone(ru->error)) {
+		char *why = ru->error;
+
+		ru->error = NULL;
+		runner_end(ctx, ru, why);
+		free(why);
+	}
+}
+
+/* Run instruction in for ru: an operation, a sleep, an expect. */
+static enum step_r
+ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
+    long long turn, bool free_run)
+{
+	struct proc_info pi;
+	struct word	*w;
+	const char	*file = ctx->file, *linebuf = ctx->linebuf;
+	int		 line = ctx->line;
+	size_t		 i, n, off;
+	enum cmd_result	 r;
+	long long	 ms;
+
+	if (!engine_proc_peek(ctx->e, ru->name, &pi))
+		return (SR_FAIL);
+	off = in->kind == INS_OP ? 1 : 0;
+	n = in->n + off;
+	w = xcalloc(n + 1, sizeof(*w));
+	if (off) {
+		w[0].s = xstrdup(ru->name);
+		w[0].len = strlen(ru->name);
+	}
+	for (i = 0; i < in->n; i++)
+		w[i + off] = word_expand(&in->w[i], turn, &pi, ru->ready);
+	/* Errors name the program's line, where the words were written. */
+	ctx->file = ru->prog->file;
+	ctx->line = in->fline;
+	ctx->linebuf = in->src;
+	free(ru->error);
+	ru->error = NULL;
+	switch (in->kind) {
+	case INS_SLEEP:
+		r = parse_uint(ctx, &w[1], 0, 600000, "sleep time", &ms) ==
+		    -1 ? CMD_FAIL : CMD_OK;
+		if (r == CMD_OK && free_run)
+			ru->wake_ms = run_ms() + (uint64_t)ms;
+		break;
+	case INS_EXPECT:
+		/* A failed expect counts itself; here it stops the run. */
+		ctx->play->expect_failed = false;
+		r = cmd_run(ctx, w, n);
+		if (ctx->play->expect_failed)
+			r = CMD_FAIL;
+		break;
+	default:
+		(void)engine_proc_where(ctx->e, ru->name, ru->prog->name,
+		    (int)ru->cur + 1);
+		ctx->nosettle = free_run;
+		ctx->in_program = true;
+		ru->inflight = true;
+		r = cmd_run(ctx, w, n);
+		ctx->nosettle = false;
+		ctx->in_program = false;
+		if (r != CMD_OK)
+			ru->inflight = false;
+		else if (!free_run && engine_proc_peek(ctx->e, ru->name, &pi) &&
+		    pi.state != PS_BLOCKED && pi.state != PS_BUSY)
+			runner_done(ctx, ru, &pi);
+		break;
+	}
+	ctx->file = file;
+	ctx->line = line;
+	ctx->linebuf = linebuf;
+	for (i = 0; i < n; i++)
+		free(w[i].s);
+	free(w);
+	if (r != CMD_OK) {
+		free(ru->error);
+		ru->error = xstrdup(in->kind == INS_EXPECT ? "expect failed" :
+		    "failed");
+		return (SR_FAIL);
+	}
+	return (in->kind == INS_SLEEP ? SR_SLEEP : SR_OP);
+}
+
+/* ru's next operation: through loops and repeats to it, then run it. */
+enum step_r
+runner_step(struct ctx *ctx, struct runner *ru, bool free_run)
+{
+	struct program	*p = ru->prog;
+	struct ins	*in;
+	size_t		 guard;
+	long long	 turn;
+
+	for (guard = 0; ; guard++) {
+		if (ru->pc >= p->n) {
+			runner_end(ctx, ru, NULL);
+			return (SR_ENDED);
+		}
+		if (guard > 2 * p->n + 2) {
+			/* loop ... end around nothing but "repeat 0". */
+			xasprintf(&ru->error, "program %s goes round its loop "
+			    "doing nothing (repeat 0)", p->name);
+			return (SR_FAIL);
+		}
+		in = &p->v[ru->pc];
+		if (in->kind == INS_LOOP) {
+			ru->pc++;
+			continue;
+		}
+		if (in->kind == INS_END) {
+			ru->pc = in->match + 1;
+			continue;
+		}
+		ru->cur = ru->pc;
+		if (in->repeat >= 0) {
+			if (ru->turn >= in->repeat) {
+				ru->turn = 0;
+				ru->pc++;
+				continue;
+			}
+			turn = ++ru->turn;
+		} else {
+			turn = 0;
+			ru->pc++;
+		}
+		ru->cur_turn = turn;
+		return (ins_exec(ctx, ru, in, turn, free_run));
+	}
+}
+
+/* The instruction ru runs next (for a schedule), or NULL at its end. */
+const struct ins *
+runner_next(const struct runner *ru, size_t *at)
+{
+	const struct program	*p = ru->prog;
+	size_t			 pc = ru->pc, guard;
+	long long		 turn = ru->turn;
+
+	for (guard = 0; pc < p->n && guard <= 2 * p->n + 2; guard++) {
+		if (p->v[pc].kind == INS_LOOP) {
+			pc++;
+			continue;
+		}
+		if (p->v[pc].kind == INS_END) {
+			pc = p->v[pc].match + 1;
+			continue;
+		}
+		if (p->v[pc].repeat >= 0 && turn >= p->v[pc].repeat) {
+			turn = 0;
+			pc++;
+			continue;
+		}
+		*at = pc;
+		return (&p->v[pc]);
+	}
+	*at = pc < p->n ? SIZE_MAX : pc;	/* spins, or at its end */
+	return (NULL);
+}
+
+/* Where ru is, for programs. */
+void
+runner_show(struct ctx *ctx, struct runner *ru)
+{
+	struct proc_info	 pi;
+	const struct ins	*in;
+	size_t			 at;
+
+	if (!ru->ended)
+		(void)runner_live(ctx, ru, &pi);
+	if (ru->ended) {
+		out_line(ctx, "%s: %s has ended", ru->name, ru->prog->name);
+		return;
+	}
+	if (ru->inflight) {
+		out_line(ctx, "%s: %s line %zu (%s), under way%s", ru->name,
+		    ru->prog->name, ru->cur + 1, ru->prog->v[ru->cur].text,
+		    ru->stopped ? "; stopped after it" : "");
+		return;
+	}
+	if ((in = runner_next(ru, &at)) == NULL) {
+		out_line(ctx, "%s: %s is at its end", ru->name,
+		    ru->prog->name);
+		return;
+	}
+	out_line(ctx, "%s: %s line %zu (%s) next%s", ru->name,
+	    ru->prog->name, at + 1, in->text, ru->stopped ? "; stopped" : "");
+}
+
+/*
+ * Can ru go now?  Takes the outcome of an operation that has finished
+ * meanwhile.  *blocked: it waits in an operation.
+ */
+bool
+runner_ready(struct ctx *ctx, struct runner *ru, bool *blocked)
+{
+	struct proc_info	pi;
+	size_t			at;
+
+	*blocked = false;
+	if (!runner_live(ctx, ru, &pi))
+		return (false);
+	if (ru->inflight) {
+		if (pi.state != PS_IDLE) {
+			*blocked = true;
+			return (false);
+		}
+		runner_done(ctx, ru, &pi);
+		if (ru->ended)
+			return (false);
+	}
+	/* Said as soon as it is so, not when the scheduler looks. */
+	if (runner_next(ru, &at) == NULL) {
+		runner_end(ctx, ru, at == SIZE_MAX ? "its loop does nothing "
+		    "(repeat 0 only)" : NULL);
+		return (false);
+	}
+	return (!ru->stopped);
+}
+
+/* P run NAME: P gets the program, which starts with run or step. */
+static enum cmd_result
+cmd_prun_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct play		*pl = play_observed(ctx);
+	struct program		*p;
+	struct runner		*ru;
+	struct proc_info	 pi;
+
+	(void)n;
+	if ((p = prog_find(pl, w[2].s)) == NULL)
+		return (cmd_fail(ctx, &w[2], "no program %s (programs lists "
+		    "them)", w[2].s));
+	if (!engine_proc_peek(ctx->e, w[0].s, &pi) || pi.state == PS_EXITED)
+		return (cmd_fail(ctx, &w[0], "%s has exited", w[0].s));
+	if ((ru = runner_find(pl, w[0].s)) != NULL) {
+		if (ru->inflight && pi.pid == ru->pid && pi.state != PS_IDLE)
+			return (cmd_fail(ctx, &w[0], "%s is inside an "
+			    "operation of %s: its program can change once it "
+			    "is done", w[0].s, ru->prog->name));
+		runner_clear(ru);
+	} else {
+		pl->run = xreallocarray(pl->run, pl->nrun + 1,
+		    sizeof(*pl->run));
+		ru = &pl->run[pl->nrun++];
+		memset(ru, 0, sizeof(*ru));
+	}
+	strlcpy(ru->name, w[0].s, sizeof(ru->name));
+	ru->pid = pi.pid;
+	ru->prog = p;
+	p->refs++;
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_prun_entry = {
+	.name = "run",
+	.usage = "PROC run PROGRAM",
+	.help = "PROC gets PROGRAM (defined with program NAME ... end); "
+	    "nothing of it runs until run or step.  Again: it starts over "
+	    "with the new one.",
+	.example = "A run ping",
+	.min_args = 1, .max_args = 1, .proc_op = true,
+	.args = { A_PROGRAM },
+	.exec = cmd_prun_exec,
+};
+
+static enum cmd_result
+cmd_pstop_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct runner	*ru;
+	bool		 stop = strcmp(w[1].s, "stop") == 0;
+
+	(void)n;
+	if ((ru = runner_find(ctx->play, w[0].s)) == NULL)
+		return (cmd_fail(ctx, &w[0], "%s runs no program", w[0].s));
+	ru->stopped = stop;
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_pstop_entry = {
+	.name = "stop",
+	.usage = "PROC stop",
+	.help = "Pause PROC's program before its next operation (one under "
+	    "way finishes); PROC continue resumes it.",
+	.example = "A stop",
+	.min_args = 0, .max_args = 0, .proc_op = true,
+	.exec = cmd_pstop_exec,
+};
+
+const struct cmd_entry cmd_pcont_entry = {
+	.name = "continue",
+	.usage = "PROC continue",
+	.help = "Resume PROC's program after PROC stop.",
+	.example = "A continue",
+	.min_args = 0, .max_args = 0, .proc_op = true,
+	.exec = cmd_pstop_exec,
+};
