@@ -236,8 +236,9 @@ void		 glyph_init(void);
 bool		 glyph_utf8(void);
 const char	*glyph(enum glyph);
 
-/* cmd-bench.c */
+/* cmd-bench.c, bench-broker.c */
 int	 bench_main(struct ctx *, int, char **, char **);
+int	 bench_broker(int, size_t, size_t, int, int, double *, char **);
 
 /* show-kernel.c */
 void	 kshow_kind(char *, size_t, const struct chan_info *);

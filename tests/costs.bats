@@ -58,8 +58,18 @@ PY
 	[[ "$stderr" == *"more than one unix datagram carries"* ]]
 	run -2 --separate-stderr "$IPCPLAY" bench --cpu some
 	[[ "$stderr" == *"--cpu 'some': same, cross or both"* ]]
-	run -2 --separate-stderr "$IPCPLAY" bench broker-rendezvous
-	[[ "$stderr" == *"broker-rendezvous measures the broker with processes running free"* ]]
+	run -2 --separate-stderr "$IPCPLAY" bench broker-rendezvous --size 70000
+	[[ "$stderr" == *"broker-rendezvous: a message is 1 byte to 65536 bytes"* ]]
+}
+
+@test "bench broker-rendezvous and broker-bounded time two programs ping-ponging through the broker" {
+	run -0 --separate-stderr "$IPCPLAY" bench broker-rendezvous broker-bounded --count 50 --cpu same --json
+	assert_line --regexp '^\{"type":"bench","seq":[0-9]+,"mechanism":"broker-rendezvous","cpu":"same","size":64,"count":50,"median_ns":[0-9]+,.*"copies":256\}$'
+	assert_line --regexp '"mechanism":"broker-bounded","cpu":"same"'
+	run -0 --separate-stderr "$IPCPLAY" bench broker-rendezvous --count 20000 --cpu same --size 16
+	assert_line '16-byte messages, 20000 round trips a run, median of 5 runs (min-max):'
+	assert_line '(broker-rendezvous: 10000 round trips a run)'
+	assert_line --regexp '^broker-rendezvous +same +[0-9.]+ [nmu]s'
 }
 
 @test "bench inside the playground: the same command, and its JSON under --json" {

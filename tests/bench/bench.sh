@@ -148,6 +148,44 @@ for place in same cross; do
 	done
 done
 
+# 6: programs running free (spec 10): a ping-pong of two programs over
+# modeled rendezvous channels (ipcplay bench broker-rendezvous) and over
+# a kernel socketpair seqpacket, against a raw socketpair seqpacket round
+# trip (mini) measured in the same run.  Targets: modeled <= 3x raw on one
+# CPU and <= 1.5x across; kernel within 1.5x of raw on both.
+cat > "$tmp/kfree.ipc" <<'EOS'
+spawn A B
+channel sp socketpair seqpacket between A B
+program ping { loop; send sp x --size 64; recv sp; end }
+program pong { loop; recv sp; send sp y --size 64; end }
+A run ping; B run pong
+EOS
+for place in same cross; do
+	[ "$place" = cross ] && [ "$ncpu" -lt 2 ] && continue
+	c2=$CPU
+	[ "$place" = cross ] && c2=$cpu2
+	raw=$(for _ in $(seq $REPEAT); do build/bench/mini socketpair-seqpacket 64 5000 "$CPU" "$c2"; done | median)
+	brk=$($TWO "$BIN" bench broker-rendezvous --count 5000 --cpu $place --json |
+	    sed 's/.*"median_ns":\([0-9]*\).*/\1/')
+	awk -v p="$place" -v a="$brk" -v b="$raw" 'BEGIN {
+		r = a / b; t = p == "same" ? 3 : 1.5
+		printf "6. free run, modeled rendezvous %-5s %8.2f us a round trip, raw socketpair %8.2f us, ratio %.2fx (target <= %sx) %s\n",
+		    p, a / 1000, b / 1000, r, t, r <= t ? "PASS" : "FAIL"
+	}'
+done
+# The kernel channel: 4 steps a round trip, unpinned processes inside
+# the one CPU the whole playground is pinned to.
+kf() { $PIN "$BIN" -c "$(cat "$tmp/kfree.ipc")
+run --steps $1" | sed -n 's/^run: [0-9]* steps in \([0-9]*\) ms.*/\1/p'; }
+k0=$(for _ in $(seq $REPEAT); do kf 400; done | median)
+k1=$(for _ in $(seq $REPEAT); do kf 20400; done | median)
+raw=$(for _ in $(seq $REPEAT); do build/bench/mini socketpair-seqpacket 64 5000 "$CPU" "$CPU"; done | median)
+awk -v a="$k0" -v b="$k1" -v r="$raw" 'BEGIN {
+	rt = (b - a) * 1e6 / 5000
+	printf "6. free run, kernel socketpair seqpacket same  %8.2f us a round trip, raw socketpair %8.2f us, ratio %.2fx (target <= 1.5x) %s\n",
+	    rt / 1000, r / 1000, rt / r, rt / r <= 1.5 ? "PASS" : "FAIL"
+}'
+
 # 3: the whole script.
 awk -v f="$full" 'BEGIN {
 	printf "3. a 10,000-command batch script: %.2f s (target < 5 s) %s\n",
