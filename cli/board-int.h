@@ -35,8 +35,26 @@ struct pane {
 	int		 scroll;
 };
 
+/*
+ * A channel's traffic over time, for its rate and its fill sparkline: a
+ * sample every HIST_MS, the last HIST_N kept.
+ */
+#define HIST_N		16
+#define HIST_MS		250
+struct chan_hist {
+	char		 name[NAME_LEN + 2];
+	uint64_t	 msgs;		/* its c_messages at the last sample */
+	uint64_t	 at;		/* when, ms */
+	double		 rate;		/* messages a second since the one before */
+	unsigned char	 fill[HIST_N];	/* 0-8: eighths of full */
+	size_t		 n;
+	bool		 seen;		/* still there in this frame */
+};
+
 struct board {
 	struct ctx		*ctx;
+	struct chan_hist	*hist;
+	size_t			 nhist;
 	struct proc_info	*procs;
 	size_t			 nprocs;
 	struct chan_info	*chans;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "board-int.h"
 #include "ipcplay.h"
@@ -53,13 +54,96 @@ chan_shown(const struct chan_info *ci)
 	    ci->nsenders > 0 || ci->npollers > 0);
 }
 
+static uint64_t
+hist_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* How full ci is, in eighths (a kernel channel: its bytes). */
+static unsigned char
+fill_eighths(const struct chan_info *ci)
+{
+	double	f = 0;
+
+	if (ci->mechanism == MECH_SHM)
+		return (0);
+	if (ci->mechanism != MECH_MODELED) {
+		if (ci->kcap > 0)
+			f = (double)(ci->kfill[0] + ci->kfill[1]) /
+			    (double)ci->kcap;
+	} else if (ci->capacity > 0)
+		f = (double)ci->fill / (double)ci->capacity;
+	else if (ci->fill > 0)
+		f = ci->fill >= 64 ? 1 : (double)ci->fill / 64;
+	if (f > 1)
+		f = 1;
+	return ((unsigned char)(f * 8 + 0.5));
+}
+
+/* A sample of ci's traffic, when HIST_MS have passed since the last. */
+static void
+hist_sample(struct board *b, const struct chan_info *ci, uint64_t now)
+{
+	struct chan_hist	*h = NULL;
+	size_t			 i;
+
+	for (i = 0; i < b->nhist; i++) {
+		if (strcmp(b->hist[i].name, ci->name) == 0) {
+			h = &b->hist[i];
+			break;
+		}
+	}
+	if (h == NULL) {
+		b->hist = xreallocarray(b->hist, b->nhist + 1,
+		    sizeof(*b->hist));
+		h = &b->hist[b->nhist++];
+		memset(h, 0, sizeof(*h));
+		strlcpy(h->name, ci->name, sizeof(h->name));
+		h->msgs = ci->c_messages;
+		h->at = now;
+	}
+	h->seen = true;
+	if (now - h->at < HIST_MS)
+		return;
+	/* A channel closed and made again under its name starts over. */
+	h->rate = ci->c_messages >= h->msgs ? (double)(ci->c_messages -
+	    h->msgs) * 1000 / (double)(now - h->at) : 0;
+	h->msgs = ci->c_messages;
+	h->at = now;
+	if (h->n == HIST_N) {
+		memmove(h->fill, h->fill + 1, HIST_N - 1);
+		h->n--;
+	}
+	h->fill[h->n++] = fill_eighths(ci);
+}
+
+static const struct chan_hist *
+hist_find(const struct board *b, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nhist; i++) {
+		if (strcmp(b->hist[i].name, name) == 0)
+			return (&b->hist[i]);
+	}
+	return (NULL);
+}
+
 void
 pane_chans_update(struct board *b)
 {
 	struct chan_info	ci;
-	size_t			i;
+	uint64_t		now = hist_ms();
+	size_t			i, k;
 
+	for (i = 0; i < b->nhist; i++)
+		b->hist[i].seen = false;
 	for (i = 0; engine_chan_info(b->ctx->e, i, &ci); i++) {
+		hist_sample(b, &ci, now);
 		if (!chan_shown(&ci)) {
 			chan_info_free(&ci);
 			continue;
@@ -68,6 +152,41 @@ pane_chans_update(struct board *b)
 		    sizeof(*b->chans));
 		b->chans[b->nchans++] = ci;
 	}
+	/* Forget the channels that are gone. */
+	for (i = k = 0; i < b->nhist; i++) {
+		if (b->hist[i].seen)
+			b->hist[k++] = b->hist[i];
+	}
+	b->nhist = k;
+}
+
+/* " 1234/s ▁▂▃█": the rate and the fill over the last samples. */
+static void
+hist_show(const struct board *b, const char *name, char *out, size_t len)
+{
+	/* Empty is the lowest bar, so that the line shows it was sampled. */
+	static const char *const bars[] = { "\u2581", "\u2581", "\u2582",
+	    "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char ascii[] = "_.:-=+*##";
+	const struct chan_hist	*h = hist_find(b, name);
+	size_t			 i, o;
+	int			 n;
+
+	out[0] = '\0';
+	if (h == NULL || h->n == 0)
+		return;
+	n = snprintf(out, len, "  %.0f/s ", h->rate);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	o = (size_t)n;
+	for (i = 0; i < h->n && o + 4 < len; i++) {
+		if (b->utf8) {
+			memcpy(out + o, bars[h->fill[i]], strlen(bars[h->fill[i]]));
+			o += strlen(bars[h->fill[i]]);
+		} else
+			out[o++] = ascii[h->fill[i]];
+	}
+	out[o] = '\0';
 }
 
 void
@@ -383,7 +502,7 @@ pane_chans_draw(struct board *b, struct pane *p)
 {
 	struct chan_info	*ci;
 	char			 line[512], boxes[256], kind[48], snd[96],
-				 rcv[96];
+				 rcv[96], hist[96];
 	int			 y = 1, maxy, kw;
 	size_t			 i;
 
@@ -424,16 +543,17 @@ pane_chans_draw(struct board *b, struct pane *p)
 		if (ci->nsenders > 0 || ci->nreceivers > 0)
 			board_attr_off(b, p->win, C_BLOCKED, 0);
 		y++;
+		hist_show(b, ci->name, hist, sizeof(hist));
 		if (ci->mechanism != MECH_MODELED)
-			snprintf(line, sizeof(line), "  held by %s  writes %llu",
-			    ci->holders != NULL && *ci->holders != '\0' ?
-			    ci->holders : "nobody",
-			    (unsigned long long)ci->c_messages);
+			snprintf(line, sizeof(line), "  held by %s  writes "
+			    "%llu%s", ci->holders != NULL && *ci->holders !=
+			    '\0' ? ci->holders : "nobody",
+			    (unsigned long long)ci->c_messages, hist);
 		else
 			snprintf(line, sizeof(line), "  msgs %llu copies %llu "
-			    "drops %llu", (unsigned long long)ci->c_messages,
+			    "drops %llu%s", (unsigned long long)ci->c_messages,
 			    (unsigned long long)ci->c_copies,
-			    (unsigned long long)ci->c_drops);
+			    (unsigned long long)ci->c_drops, hist);
 		board_put(p->win, y++, 1, line);
 	}
 }

@@ -866,6 +866,7 @@ board_end(struct ctx *ctx)
 		fclose(frame_log);
 	frame_log = NULL;
 	free(b->got);
+	free(b->hist);
 	free(b);
 	board = NULL;
 }

@@ -389,3 +389,20 @@ teardown() {
 	wait_screen_re 'A +[0-9]+ BLOCKED +send p in [a-z_]*pip'
 	wait_screen 'senders: A  receivers: -'
 }
+
+@test "a free run keeps the dashboard live: each channel's rate and fill sparkline, the summaries in the log" {
+	tmux_start "$IPCPLAY -D"
+	wait_screen 'ipcplay>'
+	# Literally: tmux reads a bare "end" as the End key.
+	for l in 'spawn A B; channel c1 bounded 4' \
+	    'program prod { loop; send c1 x; sleep 1; end }' \
+	    'program cons { loop; recv c1; end }' \
+	    'A run prod; B run cons; run --for 3000'; do
+		type_keys -l "$l"
+		type_keys Enter
+	done
+	# The rate and a sparkline of at least four samples, while it runs.
+	wait_screen_re 'msgs [0-9]+ copies [0-9]+ drops 0  [1-9][0-9]*/s [▁▂▃▄▅▆▇█]{4}'
+	wait_screen_re 'A sent [0-9]+ messages \([0-9]+ bytes\) on c1 in [0-9]+ ms'
+	wait_screen_re 'run: [0-9]+ steps in [0-9]+ ms: 3000 ms passed'
+}
