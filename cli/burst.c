@@ -148,7 +148,7 @@ burst_flush(struct ctx *ctx)
 		r = &b->v[i];
 		if (r->n == 0)
 			continue;
-		if (r->n == 1 && r->first != NULL && r->blocked == 0) {
+		if (r->n == 1 && r->first != NULL) {
 			out_printf(ctx, "%s\n", r->first);
 			continue;
 		}
