@@ -738,7 +738,9 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 		sb_puts(&b, "}\n");
 	}
 	if (file != NULL) {
-		if (write_file(file, b.s, b.len, &s) == -1) {
+		if (ctx->no_files)
+			xasprintf(&s, "writing files is off here");
+		if (ctx->no_files || write_file(file, b.s, b.len, &s) == -1) {
 			sb_free(&b);
 			wfg_edges_free(v, ne);
 			cmd_fail(ctx, &w[2], "graph: %s", s);

@@ -176,6 +176,7 @@ struct ctx {
 	bool		 dry;		/* check an operation, do not run it */
 	bool		 nosettle;	/* submit an operation, do not wait */
 	bool		 in_program;	/* the operation is a program's */
+	bool		 no_files;	/* a fuzzer: no command writes a file */
 };
 
 /* lex.c */

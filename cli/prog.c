@@ -628,6 +628,9 @@ play_free(struct ctx *ctx)
 	if (pl == NULL)
 		return;
 	run_reset(ctx);
+	while (pl->nsaved > 0)
+		free(pl->saved[--pl->nsaved]);
+	free(pl->saved);
 	def_free(pl->def);
 	for (i = 0; i < pl->nprogs; i++)
 		prog_release(pl->progs[i]);

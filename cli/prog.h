@@ -77,6 +77,8 @@ struct play {
 	bool		  seeded;	/* rng was set by run --random */
 	char		**sched;	/* record: the seeded steps so far */
 	size_t		  nsched;
+	char		**saved;	/* record without a file */
+	size_t		  nsaved;
 	struct burst	 *burst;	/* a free run's summaries */
 };
 

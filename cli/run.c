@@ -512,6 +512,19 @@ const struct cmd_entry cmd_step_entry = {
 #define SCHED_HEAD	"# ipcplay schedule: step, process, program:line, " \
 			"operation"
 
+static void
+lines_free(char **v, size_t n)
+{
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+}
+
+/*
+ * record [FILE]: the seeded steps so far, into FILE (whole or not at
+ * all: a temporary file renamed into place), or kept in the playground
+ * for a replay without a file, which outlives reset.
+ */
 static enum cmd_result
 cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -521,11 +534,21 @@ cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 	size_t		 i;
 	int		 fd;
 
-	(void)n;
 	if (pl->nsched == 0)
 		return (cmd_fail(ctx, &w[0], "no seeded step to record yet "
 		    "(run --random SEED, or step)"));
-	/* All or nothing: a temporary file renamed into place. */
+	if (n == 1) {
+		lines_free(pl->saved, pl->nsaved);
+		pl->saved = xcalloc(pl->nsched, sizeof(*pl->saved));
+		for (i = 0; i < pl->nsched; i++)
+			pl->saved[i] = xstrdup(pl->sched[i]);
+		pl->nsaved = pl->nsched;
+		out_line(ctx, "recorded %zu step%s (replay replays them)",
+		    pl->nsaved, pl->nsaved == 1 ? "" : "s");
+		return (CMD_OK);
+	}
+	if (ctx->no_files)
+		return (cmd_fail(ctx, &w[1], "writing files is off here"));
 	xasprintf(&tmp, "%s.tmpXXXXXX", w[1].s);
 	if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "w")) == NULL) {
 		cmd_fail(ctx, &w[1], "%s: %s", w[1].s, strerror(errno));
@@ -553,26 +576,27 @@ cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_record_entry = {
 	.name = "record",
-	.usage = "record FILE",
+	.usage = "record [FILE]",
 	.help = "Write the schedule of the seeded steps since the playground "
 	    "started (or reset) to FILE: one line per step, the process, its "
-	    "program and line, the operation.  replay FILE drives it again.",
+	    "program and line, the operation.  replay FILE drives it again.  "
+	    "Without FILE the schedule is kept in the playground, through "
+	    "reset, for replay without FILE.",
 	.example = "record race.sched",
 	.whole = true,
-	.min_args = 1, .max_args = 1,
+	.min_args = 0, .max_args = 1,
 	.args = { A_FILE },
 	.exec = cmd_record_exec,
 };
 
-/* One line of a schedule: "N PROC PROG:LINE ..." */
+/* One step of a schedule: "PROC PROG:LINE ..." */
 static int
 sched_parse(char *s, char **proc, char **prog, size_t *line)
 {
-	char	*save = NULL, *num, *at, *colon;
-	const char *errstr;
+	char		*save = NULL, *at, *colon;
+	const char	*errstr;
 
-	if ((num = strtok_r(s, " \t", &save)) == NULL ||
-	    (*proc = strtok_r(NULL, " \t", &save)) == NULL ||
+	if ((*proc = strtok_r(s, " \t", &save)) == NULL ||
 	    (at = strtok_r(NULL, " \t", &save)) == NULL ||
 	    (colon = strrchr(at, ':')) == NULL)
 		return (-1);
@@ -582,107 +606,141 @@ sched_parse(char *s, char **proc, char **prog, size_t *line)
 	return (errstr != NULL ? -1 : 0);
 }
 
-static enum cmd_result
-cmd_replay_exec(struct ctx *ctx, struct word *w, size_t n)
+/* A schedule file's steps, their numbers taken off; -1 if unreadable. */
+static int
+sched_read(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 {
-	struct play		*pl = play_observed(ctx);
-	struct runner		*ru;
-	const struct ins	*in;
-	struct run_end		 re;
-	FILE			*f;
-	char			*line = NULL, *proc, *prog;
-	size_t			 cap = 0, at, want, step = 0;
-	ssize_t			 len;
-	bool			 blocked;
-	enum cmd_result		 r = CMD_OK;
+	FILE		 *f;
+	char		 *line = NULL, *p, **v = NULL;
+	size_t		  cap = 0, n = 0;
+	ssize_t		  len;
 
-	(void)n;
-	if ((f = fopen(w[1].s, "r")) == NULL)
-		return (cmd_fail(ctx, &w[1], "%s: %s", w[1].s,
-		    strerror(errno)));
-	memset(&re, 0, sizeof(re));
-	pl->running = true;
-	pl->deadlocked = false;
-	while (r == CMD_OK && (len = getline(&line, &cap, f)) != -1) {
+	if ((f = fopen(w->s, "r")) == NULL) {
+		cmd_fail(ctx, w, "%s: %s", w->s, strerror(errno));
+		return (-1);
+	}
+	while ((len = getline(&line, &cap, f)) != -1) {
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
-		step++;
+		/* "12 A ping:2 ...": the step's number is its place. */
+		p = line + strspn(line, "0123456789");
+		p += strspn(p, " \t");
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n++] = xstrdup(p);
+	}
+	free(line);
+	fclose(f);
+	*out = v;
+	*nout = n;
+	return (0);
+}
+
+/* Take the steps v in order; the first that cannot be taken fails. */
+static enum cmd_result
+replay_steps(struct ctx *ctx, struct word *w, char **v, size_t nv,
+    struct run_end *re)
+{
+	struct play		*pl = ctx->play;
+	struct runner		*ru;
+	const struct ins	*in;
+	char			*s, *proc, *prog;
+	size_t			 at, want, step;
+	bool			 blocked;
+	enum cmd_result		 r = CMD_OK;
+
+	for (step = 1; step <= nv && r == CMD_OK; step++) {
 		if (ui_stopping()) {
-			end_why(&re, false, "interrupted before step %zu",
-			    step);
-			break;
+			end_why(re, false, "interrupted before step %zu", step);
+			return (CMD_OK);
 		}
-		if (sched_parse(line, &proc, &prog, &want) == -1) {
-			r = cmd_fail(ctx, &w[1], "%s: step %zu is not "
-			    "\"N PROC PROGRAM:LINE ...\"", w[1].s, step);
-			break;
-		}
-		if ((ru = runner_find(pl, proc)) == NULL ||
-		    strcmp(ru->prog->name, prog) != 0) {
-			r = cmd_fail(ctx, &w[1], "replay diverges at step %zu: "
+		s = xstrdup(v[step - 1]);
+		if (sched_parse(s, &proc, &prog, &want) == -1)
+			r = cmd_fail(ctx, w, "step %zu of the schedule is not "
+			    "\"N PROC PROGRAM:LINE ...\"", step);
+		else if ((ru = runner_find(pl, proc)) == NULL ||
+		    strcmp(ru->prog->name, prog) != 0)
+			r = cmd_fail(ctx, w, "replay diverges at step %zu: "
 			    "the schedule has %s running %s, which it does not "
 			    "here", step, proc, prog);
-			break;
-		}
-		if (!runner_ready(ctx, ru, &blocked)) {
-			r = cmd_fail(ctx, &w[1], "replay diverges at step %zu: "
+		else if (!runner_ready(ctx, ru, &blocked))
+			r = cmd_fail(ctx, w, "replay diverges at step %zu: "
 			    "the schedule has %s go (%s line %zu), but %s %s",
 			    step, proc, prog, want, proc, ru->ended ? "has "
 			    "ended" : blocked ? "waits in its operation" :
 			    "is stopped");
-			break;
+		else if ((in = runner_next(ru, &at)) == NULL)
+			r = cmd_fail(ctx, w, "replay diverges at step %zu: "
+			    "the schedule has %s at %s line %zu, but its "
+			    "program has ended", step, proc, prog, want);
+		else if (at + 1 != want)
+			r = cmd_fail(ctx, w, "replay diverges at step %zu: "
+			    "the schedule has %s at %s line %zu, but its next "
+			    "operation is line %zu", step, proc, prog, want,
+			    at + 1);
+		else if (seeded_step(ctx, pl, ru, re) == -1) {
+			if (re->failed)
+				r = cmd_fail(ctx, &w[0], "%s", re->why);
+			/* Stopped short of the schedule's end? */
+			else if (step < nv)
+				r = cmd_fail(ctx, w, "replay diverges after "
+				    "step %zu: %s here, but the schedule goes "
+				    "on", step, re->why);
+			free(s);
+			return (r);
 		}
-		if ((in = runner_next(ru, &at)) == NULL || at + 1 != want) {
-			if (in != NULL)
-				r = cmd_fail(ctx, &w[1], "replay diverges at "
-				    "step %zu: the schedule has %s at %s line "
-				    "%zu, but its next operation is line %zu",
-				    step, proc, prog, want, at + 1);
-			else
-				r = cmd_fail(ctx, &w[1], "replay diverges at "
-				    "step %zu: the schedule has %s at %s line "
-				    "%zu, but its program has ended", step,
-				    proc, prog, want);
-			break;
-		}
-		if (seeded_step(ctx, pl, ru, &re) == -1) {
-			if (re.failed)
-				r = cmd_fail(ctx, &w[0], "%s", re.why);
-			break;
-		}
+		free(s);
 	}
-	/* Stopped short of the schedule's end: it did not follow. */
-	while (r == CMD_OK && re.why != NULL &&
-	    (len = getline(&line, &cap, f)) != -1) {
-		if (line[0] == '#' || line[0] == '\n')
-			continue;
-		r = cmd_fail(ctx, &w[1], "replay diverges after step %zu: %s "
-		    "here, but the schedule goes on", step, re.why);
+	return (r);
+}
+
+static enum cmd_result
+cmd_replay_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct play		*pl = play_observed(ctx);
+	struct run_end		 re;
+	char			**v;
+	size_t			 nv;
+	enum cmd_result		 r;
+
+	if (n > 1) {
+		if (sched_read(ctx, &w[1], &v, &nv) == -1)
+			return (CMD_FAIL);
+	} else if (pl->nsaved == 0)
+		return (cmd_fail(ctx, &w[0], "nothing recorded to replay "
+		    "(record, after run --random SEED or step)"));
+	else {
+		v = pl->saved;
+		nv = pl->nsaved;
 	}
-	free(line);
-	fclose(f);
+	memset(&re, 0, sizeof(re));
+	pl->running = true;
+	pl->deadlocked = false;
+	r = replay_steps(ctx, n > 1 ? &w[1] : &w[0], v, nv, &re);
+	if (n > 1)
+		lines_free(v, nv);
 	run_after(ctx, pl);
 	(void)ui_interrupt_done(ctx);
 	if (r == CMD_OK)
 		out_line(ctx, "replay: %llu step%s of %s%s%s",
 		    (unsigned long long)re.steps, re.steps == 1 ? "" : "s",
-		    w[1].s, re.why != NULL ? ": " : "", re.why != NULL ?
-		    re.why : "");
+		    n > 1 ? w[1].s : "the recording", re.why != NULL ? ": " :
+		    "", re.why != NULL ? re.why : "");
 	free(re.why);
 	return (r);
 }
 
 const struct cmd_entry cmd_replay_entry = {
 	.name = "replay",
-	.usage = "replay FILE",
-	.help = "Drive the programs through the schedule record wrote, step "
-	    "by step, in a playground set up by the same script; if it "
-	    "cannot follow, says at which step and why.",
+	.usage = "replay [FILE]",
+	.help = "Drive the programs through the schedule record wrote (to "
+	    "FILE, or kept without one), step by step, in a playground set "
+	    "up by the same script; if it cannot follow, says at which step "
+	    "and why.",
 	.example = "replay race.sched",
 	.whole = true,
-	.min_args = 1, .max_args = 1,
+	.min_args = 0, .max_args = 1,
 	.args = { A_FILE },
 	.exec = cmd_replay_exec,
 };

@@ -183,6 +183,18 @@ replay $sched"
 	stderr_has 'replay diverges at step 3: the schedule has A at ping line 1, but its next operation is line 2'
 	run -1 --separate-stderr ipc -c "spawn A; record $sched.x"
 	stderr_has 'no seeded step to record yet'
+	# Without a file: kept in the playground, through reset.
+	run -0 --separate-stderr ipc -c "$PINGPONG
+run --random 7
+record
+reset
+$PINGPONG
+replay"
+	assert_line 'recorded 4 steps (replay replays them)'
+	assert_line 'replay: 4 steps of the recording: deadlock'
+	run -1 --separate-stderr ipc -c "$PINGPONG
+replay"
+	stderr_has 'nothing recorded to replay'
 	run -1 --separate-stderr ipc -c "spawn A; program p { send c x }; A run p; replay /nonexistent/s"
 	stderr_has '/nonexistent/s: No such file or directory'
 }

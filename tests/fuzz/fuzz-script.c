@@ -37,6 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.out = devnull;
 	ctx.repeat_max = 20;
+	ctx.no_files = true;	/* record FILE, graph --dot FILE */
 	ctx.e = engine_new(&cf);
 	out_init(&ctx);
 	(void)batch_stream(&ctx, f, "fuzz");
