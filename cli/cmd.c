@@ -224,6 +224,8 @@ cmd_fail(struct ctx *ctx, const struct word *w, const char *fmt, ...)
 	(void)xvasprintf(&msg, fmt, ap);
 	va_end(ap);
 	out_error(ctx, w != NULL ? w->col : 0, msg);
+	free(ctx->last_error);
+	ctx->last_error = xstrdup(msg);
 	if (ctx->json) {
 		memset(&ev, 0, sizeof(ev));
 		ev.type = EV_ERROR;

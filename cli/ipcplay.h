@@ -177,6 +177,7 @@ struct ctx {
 	bool		 nosettle;	/* submit an operation, do not wait */
 	bool		 in_program;	/* the operation is a program's */
 	bool		 no_files;	/* a fuzzer: no command writes a file */
+	char		*last_error;	/* what cmd_fail said last */
 };
 
 /* lex.c */

@@ -699,6 +699,8 @@ ctx_end(struct ctx *ctx)
 		out_printf(ctx, "\n");
 	sb_free(&ctx->text);
 	play_free(ctx);
+	free(ctx->last_error);
+	ctx->last_error = NULL;
 	engine_free(ctx->e);
 	ctx->e = NULL;
 	trace_free(ctx);

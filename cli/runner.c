@@ -264,7 +264,7 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 	if (r != CMD_OK) {
 		free(ru->error);
 		ru->error = xstrdup(in->kind == INS_EXPECT ? "expect failed" :
-		    "failed");
+		    ctx->last_error != NULL ? ctx->last_error : "failed");
 		return (SR_FAIL);
 	}
 	return (in->kind == INS_SLEEP ? SR_SLEEP : SR_OP);
