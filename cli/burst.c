@@ -157,9 +157,10 @@ burst_flush(struct ctx *ctx)
 			snprintf(extra, sizeof(extra), ", %zu after waiting "
 			    "for %s", r->blocked, r->sent ? "room or a "
 			    "receiver" : "a message");
-		out_line(ctx, "%s %s %zu message%s (%zu bytes) %s %s in %llu "
+		out_line(ctx, "%s %s %zu message%s (%zu byte%s) %s %s in %llu "
 		    "ms%s", r->proc, r->sent ? "sent" : "received", r->n,
-		    r->n == 1 ? "" : "s", r->bytes, r->sent ? "on" : "from",
+		    r->n == 1 ? "" : "s", r->bytes, r->bytes == 1 ? "" : "s",
+		    r->sent ? "on" : "from",
 		    r->chan, (unsigned long long)(r->t1 - r->t0), extra);
 	}
 	rows_clear(b);

@@ -154,7 +154,7 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 	engine_settle(ctx->e);
 	/* A program's write with nobody left to read: its end, not an error. */
 	if (ctx->watch_failed && ctx->in_program &&
-	    strcmp(ctx->watch_error, "broken channel") == 0) {
+	    strncmp(ctx->watch_error, "broken channel", 14) == 0) {
 		ctx->watch_failed = false;
 		free(ctx->watch_error);
 		ctx->watch_error = NULL;

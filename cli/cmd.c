@@ -533,6 +533,7 @@ run_line_len(struct ctx *ctx, const char *line, size_t len)
 
 	if ((nul = memchr(line, '\0', len)) != NULL) {
 		ctx->linebuf = line;
+		prog_bad_line(ctx);
 		return (line_error(ctx, (int)(nul - line) + 1, "a NUL byte "
 		    "is not allowed in a line (write \\0 inside double "
 		    "quotes)"));
@@ -557,20 +558,24 @@ run_line(struct ctx *ctx, const char *line)
 			prog_bad_line(ctx);
 		return (r0);
 	}
-	/* A program's definition takes whole lines, up to its end. */
-	if (prog_defining(ctx) || (ncmds > 0 && cmds[0].n > 0 &&
-	    !cmds[0].v[0].quoted && strcmp(cmds[0].v[0].s, "program") == 0)) {
-		if (ctx->fail_pending) {
-			ctx->fail_pending = false;
-			cmd_failure(ctx, CMD_FAIL);
-		}
-		out_recent_clear(ctx);
-		(void)prog_line(ctx, cmds, ncmds, &r0);
-		words_free(cmds, ncmds);
-		return (ctx->stop ? -1 : r0);
-	}
-	/* A quit signal (SIGHUP, SIGTERM) or Ctrl-C ends the line. */
+	/*
+	 * A program's definition takes its commands (the rest of the line,
+	 * or up to its closing '}' or end) and whole lines after it, up to
+	 * its end.
+	 */
 	for (i = 0; i < ncmds && !ctx->stop && !ui_stopping(); i++) {
+		if (prog_defining(ctx) || (cmds[i].n > 0 &&
+		    !cmds[i].v[0].quoted &&
+		    strcmp(cmds[i].v[0].s, "program") == 0)) {
+			if (ctx->fail_pending) {
+				ctx->fail_pending = false;
+				cmd_failure(ctx, CMD_FAIL);
+			}
+			out_recent_clear(ctx);
+			n = prog_line(ctx, cmds + i, ncmds - i);
+			i += (n > 0 ? n : 1) - 1;
+			continue;
+		}
 		if (ctx->fail_pending && !is_expect_error(ctx, &cmds[i])) {
 			ctx->fail_pending = false;
 			cmd_failure(ctx, CMD_FAIL);

@@ -24,6 +24,8 @@ struct prog_def {
 	size_t		 nloops;
 	int		 errors;
 	bool		 brace;		/* opened with '{': '}' closes */
+	const char	*src_of;	/* the line its last source copy is of */
+	int		 src_line;
 };
 
 struct play *
@@ -43,7 +45,6 @@ ins_clear(struct ins *in)
 		free(in->w[i].s);
 	free(in->w);
 	free(in->text);
-	free(in->src);
 }
 
 void
@@ -56,6 +57,9 @@ prog_release(struct program *p)
 	for (i = 0; i < p->n; i++)
 		ins_clear(&p->v[i]);
 	free(p->v);
+	for (i = 0; i < p->nsrcs; i++)
+		free(p->srcs[i]);
+	free(p->srcs);
 	free(p->name);
 	free(p->file);
 	free(p);
@@ -120,8 +124,8 @@ prog_word_show(const struct word *w)
 {
 	size_t	i;
 
-	if (w->len == 0)
-		return (xstrdup("\"\""));
+	if (w->len == 0 || w->quoted)
+		return (word_quote((const unsigned char *)w->s, w->len));
 	for (i = 0; i < w->len; i++) {
 		unsigned char c = (unsigned char)w->s[i];
 
@@ -170,14 +174,19 @@ word_standin(const struct word *w)
 
 	sb_init(&b);
 	for (k = 0; k < w->len; k++) {
-		if (prog_var_at(w->s, w->len, k, "i")) {
+		if (w->s[k] == '$' && k + 1 < w->len && w->s[k + 1] == '$') {
+			sb_putc(&b, '$');
+			k++;
+		} else if (prog_var_at(w->s, w->len, k, "i")) {
 			sb_putc(&b, '1');
 			k += 1;
 		} else if (prog_var_at(w->s, w->len, k, "msg")) {
 			sb_putc(&b, 'm');
+			c.quoted = true;
 			k += 3;
 		} else if (prog_var_at(w->s, w->len, k, "ready")) {
 			sb_putc(&b, 'c');
+			c.quoted = true;
 			k += 5;
 		} else
 			sb_putc(&b, w->s[k]);
@@ -205,7 +214,17 @@ def_add(struct prog_def *d, enum ins_kind kind, const struct word *w,
 		in->w[i] = word_copy(&w[i]);
 	in->n = n;
 	in->text = words_show(w, n, repeat);
-	in->src = xstrdup(ctx->linebuf != NULL ? ctx->linebuf : "");
+	/* A long line of many commands is kept once, not once each. */
+	if (d->src_of != ctx->linebuf || d->src_line != ctx->line ||
+	    p->nsrcs == 0) {
+		p->srcs = xreallocarray(p->srcs, p->nsrcs + 1,
+		    sizeof(*p->srcs));
+		p->srcs[p->nsrcs++] = xstrdup(ctx->linebuf != NULL ?
+		    ctx->linebuf : "");
+		d->src_of = ctx->linebuf;
+		d->src_line = ctx->line;
+	}
+	in->src = p->srcs[p->nsrcs - 1];
 	in->fline = ctx->line;
 }
 
@@ -243,6 +262,11 @@ def_cmd(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n,
 	if (repeat < 0) {
 		for (i = 0; i < n; i++) {
 			for (k = 0; k < w[i].len; k++) {
+				if (w[i].s[k] == '$' && k + 1 < w[i].len &&
+				    w[i].s[k + 1] == '$') {
+					k++;
+					continue;
+				}
 				if (prog_var_at(w[i].s, w[i].len, k, "i")) {
 					cmd_fail(ctx, &w[i], "$i counts the "
 					    "turns of a repeat; it has no "
@@ -307,6 +331,11 @@ def_cmd(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n,
 		    "holds what its process does: send recv poll call reply "
 		    "reply-recv signal mask unmask exit sleep expect, repeat N, "
 		    "loop ... end", w[0].s);
+		return (-1);
+	}
+	if (is_word(&w[0], "end") && d->brace) {
+		cmd_fail(ctx, &w[0], "'end' closes a loop, and none is open; "
+		    "program %s ends at '}'", d->p->name);
 		return (-1);
 	}
 	sugg = cmd_suggest(w[0].s);
@@ -464,7 +493,7 @@ split_braces(struct words *c)
  * Feed the commands of one line to the definition under way.  A line
  * that closes it may hold nothing after the closing word.
  */
-static void
+static size_t
 def_feed(struct ctx *ctx, struct words *cmds, size_t ncmds, size_t first,
     size_t skip)
 {
@@ -473,18 +502,11 @@ def_feed(struct ctx *ctx, struct words *cmds, size_t ncmds, size_t first,
 	size_t		 i, n, k;
 	bool		 bad = false, ends;
 
-	for (i = first; i < ncmds && ctx->play->def == d; i++) {
+	/* What follows the command that closes it is not its. */
+	for (i = first; i < ncmds && closer == NULL; i++) {
 		split_braces(&cmds[i]);
 		w = cmds[i].v + (i == first ? skip : 0);
 		n = cmds[i].n - (i == first ? skip : 0);
-		if (closer != NULL) {
-			if (n > 0) {
-				cmd_fail(ctx, &w[0], "nothing may follow "
-				    "the end of program %s", d->p->name);
-				bad = true;
-			}
-			continue;
-		}
 		for (k = 0; k < n; k++) {
 			if (d->brace && is_word(&w[k], "}"))
 				break;
@@ -517,10 +539,11 @@ def_feed(struct ctx *ctx, struct words *cmds, size_t ncmds, size_t first,
 		ctx->fail_pending = true;
 	if (closer != NULL)
 		def_close(ctx, closer);
+	return (i);
 }
 
 /* Start a definition: "program NAME", "program NAME {", "... { a; b }". */
-static void
+static size_t
 def_start(struct ctx *ctx, struct words *cmds, size_t ncmds)
 {
 	struct play	*pl = play_get(ctx);
@@ -535,19 +558,19 @@ def_start(struct ctx *ctx, struct words *cmds, size_t ncmds)
 		cmd_fail(ctx, &w[0], "program needs a name: program NAME, its "
 		    "lines, end (or program NAME { CMD; CMD })");
 		ctx->fail_pending = true;
-		return;
+		return (1);
 	}
 	if (!name_valid(w[1].s) || w[1].quoted) {
 		cmd_fail(ctx, &w[1], "bad program name '%s' (letters, digits, "
 		    "_ and -, at most %d)", w[1].s, NAME_LEN);
 		ctx->fail_pending = true;
-		return;
+		return (1);
 	}
 	if (n > 2 && !is_word(&w[2], "{")) {
 		cmd_fail(ctx, &w[2], "program %s: its lines follow, up to "
 		    "'end' (or write program %s { CMD; CMD })", w[1].s, w[1].s);
 		ctx->fail_pending = true;
-		return;
+		return (1);
 	}
 	d = xcalloc(1, sizeof(*d));
 	d->p = xcalloc(1, sizeof(*d->p));
@@ -557,26 +580,20 @@ def_start(struct ctx *ctx, struct words *cmds, size_t ncmds)
 	d->p->refs = 1;
 	d->brace = n > 2;
 	pl->def = d;
-	def_feed(ctx, cmds, ncmds, 0, d->brace ? 3 : 2);
+	return (def_feed(ctx, cmds, ncmds, 0, d->brace ? 3 : 2));
 }
 
 /*
- * A lexed line: is it (part of) a definition?  Then it is consumed here
- * and *r is run_line's answer.
+ * Commands of a lexed line that are (part of) a definition, the first
+ * of them starting it or the definition under way: how many are its.
+ * The commands after the one that ends it are not.
  */
-bool
-prog_line(struct ctx *ctx, struct words *cmds, size_t ncmds, int *r)
+size_t
+prog_line(struct ctx *ctx, struct words *cmds, size_t ncmds)
 {
-	*r = 0;
-	if (prog_defining(ctx)) {
-		def_feed(ctx, cmds, ncmds, 0, 0);
-		return (true);
-	}
-	if (ncmds == 0 || cmds[0].n == 0 || !is_word(&cmds[0].v[0],
-	    "program"))
-		return (false);
-	def_start(ctx, cmds, ncmds);
-	return (true);
+	if (prog_defining(ctx))
+		return (def_feed(ctx, cmds, ncmds, 0, 0));
+	return (def_start(ctx, cmds, ncmds));
 }
 
 /* Ctrl-C at a definition's prompt: it is dropped. */

@@ -29,7 +29,8 @@ struct ins {
 	long long	 repeat;	/* repeat N: N; else -1 */
 	size_t		 match;		/* loop: its end; end: its loop */
 	char		*text;		/* as listed */
-	char		*src;		/* the line it was written on */
+	const char	*src;		/* the line it was written on (one of
+					   its program's srcs) */
 	int		 fline;		/* ... and its number there */
 };
 
@@ -39,6 +40,8 @@ struct program {
 	int		 line;
 	struct ins	*v;
 	size_t		 n;
+	char		**srcs;		/* its lines as written, once each */
+	size_t		 nsrcs;
 	int		 refs;		/* the table's and each runner's */
 };
 
@@ -85,7 +88,7 @@ struct play {
 /* prog.c */
 struct play	*play_get(struct ctx *);
 void		 play_free(struct ctx *);
-bool		 prog_line(struct ctx *, struct words *, size_t, int *);
+size_t		 prog_line(struct ctx *, struct words *, size_t);
 bool		 prog_defining(const struct ctx *);
 const char	*prog_def_name(const struct ctx *);
 void		 prog_eof(struct ctx *);

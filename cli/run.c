@@ -38,6 +38,35 @@ rng_next(uint64_t *s)
 	return (z ^ (z >> 31));
 }
 
+/*
+ * Can ru go now, or once a pending timeout has fired?  A replay and a
+ * step wait for one, as run --random does.
+ */
+static bool
+ready_or_timeout(struct ctx *ctx, struct runner *ru, bool *blocked)
+{
+	int	t;
+
+	while (!runner_ready(ctx, ru, blocked)) {
+		if (!*blocked || ui_stopping() ||
+		    (t = engine_poll_timeout(ctx->e)) < 0)
+			return (false);
+		(void)engine_pump(ctx->e, t > 100 ? 100 : t);
+	}
+	return (true);
+}
+
+/* Every runner looked at: a program that has ended says so. */
+static void
+sweep(struct ctx *ctx, struct play *pl)
+{
+	size_t	k;
+	bool	blocked;
+
+	for (k = 0; k < pl->nrun; k++)
+		(void)runner_ready(ctx, &pl->run[k], &blocked);
+}
+
 /* Why a run stopped, for its last line. */
 struct run_end {
 	uint64_t	 steps;
@@ -76,38 +105,55 @@ end_idle(struct ctx *ctx, struct play *pl, struct run_end *re)
 	struct sb	 b, sb;
 	size_t		 k;
 	char		*stop;
+	const char	*first = "";
 
-	if (pl->deadlocked) {
+	struct deadlock	*dl;
+	size_t		 ndl;
+
+	/* Formed now, or before this run began. */
+	ndl = engine_deadlocks(ctx->e, &dl);
+	deadlocks_free(dl, ndl);
+	if (pl->deadlocked || ndl > 0) {
 		end_why(re, false, "deadlock");
 		return;
 	}
 	sb_init(&b);
 	for (k = 0; k < pl->nrun; k++) {
-		struct runner	*ru = &pl->run[k];
+		struct runner		*ru = &pl->run[k];
+		struct proc_info	 pi;
 
-		if (ru->ended || !ru->inflight)
+		if (ru->ended)
 			continue;
-		sb_printf(&b, "%s%s (%s line %zu)", b.len > 0 ? ", " : "",
-		    ru->name, ru->prog->name, ru->cur + 1);
+		if (ru->inflight)
+			sb_printf(&b, "%s%s (%s line %zu)", b.len > 0 ? ", " :
+			    "", ru->name, ru->prog->name, ru->cur + 1);
+		else if (engine_proc_peek(ctx->e, ru->name, &pi) &&
+		    pi.state != PS_IDLE && pi.state != PS_EXITED)
+			sb_printf(&b, "%s%s (in a typed operation)", b.len > 0 ?
+			    ", " : "", ru->name);
 	}
 	sb_init(&sb);
 	for (k = 0; k < pl->nrun; k++) {
 		if (!pl->run[k].ended && !pl->run[k].inflight &&
-		    pl->run[k].stopped)
+		    pl->run[k].stopped) {
+			if (sb.len == 0)
+				first = pl->run[k].name;
 			sb_printf(&sb, "%s%s", sb.len > 0 ? ", " : "",
 			    pl->run[k].name);
+		}
 	}
 	stop = sb.len > 0 ? sb_take(&sb) : NULL;
 	sb_free(&sb);
 	if (b.len > 0)
-		end_why(re, false, "nothing can go: %s wait%s%s%s%s", b.s,
+		end_why(re, false, "nothing can go: %s wait%s%s%s%s%s%s", b.s,
 		    strchr(b.s, ',') != NULL ? "" : "s", stop != NULL ?
 		    "; stopped: " : ", and only a typed command could help",
-		    stop != NULL ? stop : "", stop != NULL ? " (P continue)" :
+		    stop != NULL ? stop : "", stop != NULL ? " (" : "",
+		    stop != NULL ? first : "", stop != NULL ? " continue)" :
 		    "");
 	else if (stop != NULL)
-		end_why(re, false, "nothing can go: stopped: %s (P continue)",
-		    stop);
+		end_why(re, false, "nothing can go: stopped: %s (%s continue)",
+		    stop, first);
 	else
 		end_why(re, false, "every program has ended");
 	free(stop);
@@ -139,6 +185,8 @@ seeded_step(struct ctx *ctx, struct play *pl, struct runner *ru,
 	size_t			 at;
 	enum step_r		 r;
 
+	/* A seeded step takes no time: a sleep cut short is over. */
+	ru->wake_ms = 0;
 	if ((in = runner_next(ru, &at)) != NULL) {
 		ru->cur = at;
 		sched_add(pl, ru, in);
@@ -189,7 +237,8 @@ run_seeded(struct ctx *ctx, struct play *pl, long long for_ms,
 			break;
 		}
 		if (max_steps >= 0 && re->steps >= (uint64_t)max_steps) {
-			end_why(re, false, "%lld steps done", max_steps);
+			end_why(re, false, "%lld step%s done", max_steps,
+			    max_steps == 1 ? "" : "s");
 			break;
 		}
 		if (end != 0 && run_ms() >= end) {
@@ -254,8 +303,8 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 			}
 			ru->wake_ms = 0;
 			if (max_steps >= 0 && re->steps >= (uint64_t)max_steps) {
-				end_why(re, false, "%lld steps done",
-				    max_steps);
+				end_why(re, false, "%lld step%s done",
+				    max_steps, max_steps == 1 ? "" : "s");
 				goto out;
 			}
 			r = runner_step(ctx, ru, true);
@@ -354,7 +403,7 @@ cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
 	size_t		 i;
 	bool		 human;
 
-	for (i = 1; i < n; i++) {
+	for (i = 1; i < n; i += 2) {
 		const char *o = w[i].s;
 
 		if (w[i].quoted || (strcmp(o, "--random") != 0 &&
@@ -368,13 +417,16 @@ cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
 		    0, strcmp(o, "--for") == 0 ? 3600000 : LLONG_MAX, o, &v) ==
 		    -1)
 			return (CMD_FAIL);
+		if ((strcmp(o, "--random") == 0 && seed >= 0) ||
+		    (strcmp(o, "--for") == 0 && for_ms >= 0) ||
+		    (strcmp(o, "--steps") == 0 && steps >= 0))
+			return (cmd_fail(ctx, &w[i], "run: %s given twice", o));
 		if (strcmp(o, "--random") == 0)
 			seed = v;
 		else if (strcmp(o, "--for") == 0)
 			for_ms = v;
 		else
 			steps = v;
-		i++;
 	}
 	if (for_ms >= 0 && steps >= 0)
 		return (cmd_fail(ctx, &w[1], "--for and --steps do not go "
@@ -440,7 +492,7 @@ const struct cmd_entry cmd_run_entry = {
 	    "step.",
 	.example = "run --random 7 --steps 20",
 	.whole = true,
-	.min_args = 0, .max_args = 4,
+	.min_args = 0, .max_args = 8,
 	.args = { A_WORD }, .rest = true, .words = run_opts,
 	.opts = run_opts,
 	.exec = cmd_run_exec,
@@ -463,7 +515,7 @@ cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
 		if ((ru = runner_find(pl, w[1].s)) == NULL)
 			return (cmd_fail(ctx, &w[1], "%s runs no program (%s "
 			    "run NAME gives it one)", w[1].s, w[1].s));
-		if (!runner_ready(ctx, ru, &blocked)) {
+		if (!ready_or_timeout(ctx, ru, &blocked)) {
 			if (ru->ended)
 				return (cmd_fail(ctx, &w[1], "%s's program "
 				    "has ended", ru->name));
@@ -509,6 +561,8 @@ const struct cmd_entry cmd_step_entry = {
 	.exec = cmd_step_exec,
 };
 
+#define SCHED_LINE_MAX	(64 * 1024)	/* a schedule's longest line */
+#define SCHED_STEPS_MAX	10000000
 #define SCHED_HEAD	"# ipcplay schedule: step, process, program:line, " \
 			"operation"
 
@@ -549,6 +603,9 @@ cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	if (ctx->no_files)
 		return (cmd_fail(ctx, &w[1], "writing files is off here"));
+	if (w[1].len == 0 || memchr(w[1].s, '\0', w[1].len) != NULL)
+		return (cmd_fail(ctx, &w[1], "record FILE: a file name, or "
+		    "nothing to keep the schedule in the playground"));
 	xasprintf(&tmp, "%s.tmpXXXXXX", w[1].s);
 	if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "w")) == NULL) {
 		cmd_fail(ctx, &w[1], "%s: %s", w[1].s, strerror(errno));
@@ -591,7 +648,7 @@ const struct cmd_entry cmd_record_entry = {
 
 /* One step of a schedule: "PROC PROG:LINE ..." */
 static int
-sched_parse(char *s, char **proc, char **prog, size_t *line)
+sched_parse(char *s, char **proc, char **prog, size_t *line, char **text)
 {
 	char		*save = NULL, *at, *colon;
 	const char	*errstr;
@@ -602,9 +659,11 @@ sched_parse(char *s, char **proc, char **prog, size_t *line)
 		return (-1);
 	*colon = '\0';
 	*prog = at;
+	*text = save != NULL ? save : (char *)"";
 	*line = (size_t)strtonum(colon + 1, 1, 1000000, &errstr);
 	return (errstr != NULL ? -1 : 0);
 }
+
 
 /* A schedule file's steps, their numbers taken off; -1 if unreadable. */
 static int
@@ -622,6 +681,12 @@ sched_read(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 	while ((len = getline(&line, &cap, f)) != -1) {
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
+		if ((size_t)len > SCHED_LINE_MAX || n >= SCHED_STEPS_MAX ||
+		    memchr(line, '\0', (size_t)len) != NULL) {
+			cmd_fail(ctx, w, "%s is not a schedule (record writes "
+			    "one)", w->s);
+			goto fail;
+		}
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		/* "12 A ping:2 ...": the step's number is its place. */
@@ -630,11 +695,20 @@ sched_read(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		v[n++] = xstrdup(p);
 	}
+	if (ferror(f)) {
+		cmd_fail(ctx, w, "%s: %s", w->s, strerror(errno));
+		goto fail;
+	}
 	free(line);
 	fclose(f);
 	*out = v;
 	*nout = n;
 	return (0);
+fail:
+	free(line);
+	fclose(f);
+	lines_free(v, n);
+	return (-1);
 }
 
 /* Take the steps v in order; the first that cannot be taken fails. */
@@ -645,7 +719,7 @@ replay_steps(struct ctx *ctx, struct word *w, char **v, size_t nv,
 	struct play		*pl = ctx->play;
 	struct runner		*ru;
 	const struct ins	*in;
-	char			*s, *proc, *prog;
+	char			*s, *proc, *prog, *text;
 	size_t			 at, want, step;
 	bool			 blocked;
 	enum cmd_result		 r = CMD_OK;
@@ -656,7 +730,7 @@ replay_steps(struct ctx *ctx, struct word *w, char **v, size_t nv,
 			return (CMD_OK);
 		}
 		s = xstrdup(v[step - 1]);
-		if (sched_parse(s, &proc, &prog, &want) == -1)
+		if (sched_parse(s, &proc, &prog, &want, &text) == -1)
 			r = cmd_fail(ctx, w, "step %zu of the schedule is not "
 			    "\"N PROC PROGRAM:LINE ...\"", step);
 		else if ((ru = runner_find(pl, proc)) == NULL ||
@@ -664,7 +738,7 @@ replay_steps(struct ctx *ctx, struct word *w, char **v, size_t nv,
 			r = cmd_fail(ctx, w, "replay diverges at step %zu: "
 			    "the schedule has %s running %s, which it does not "
 			    "here", step, proc, prog);
-		else if (!runner_ready(ctx, ru, &blocked))
+		else if (!ready_or_timeout(ctx, ru, &blocked))
 			r = cmd_fail(ctx, w, "replay diverges at step %zu: "
 			    "the schedule has %s go (%s line %zu), but %s %s",
 			    step, proc, prog, want, proc, ru->ended ? "has "
@@ -679,6 +753,11 @@ replay_steps(struct ctx *ctx, struct word *w, char **v, size_t nv,
 			    "the schedule has %s at %s line %zu, but its next "
 			    "operation is line %zu", step, proc, prog, want,
 			    at + 1);
+		else if (strcmp(text, in->text) != 0)
+			r = cmd_fail(ctx, w, "replay diverges at step %zu: "
+			    "the schedule has %s do '%s' at %s line %zu, but "
+			    "that line is '%s' here", step, proc, text, prog,
+			    want, in->text);
 		else if (seeded_step(ctx, pl, ru, re) == -1) {
 			if (re->failed)
 				r = cmd_fail(ctx, &w[0], "%s", re->why);
@@ -720,6 +799,7 @@ cmd_replay_exec(struct ctx *ctx, struct word *w, size_t n)
 	r = replay_steps(ctx, n > 1 ? &w[1] : &w[0], v, nv, &re);
 	if (n > 1)
 		lines_free(v, nv);
+	sweep(ctx, pl);
 	run_after(ctx, pl);
 	(void)ui_interrupt_done(ctx);
 	if (r == CMD_OK)

@@ -83,11 +83,13 @@ run_observe(const struct event *ev, void *arg)
 		pl->deadlocked = true;
 	if (ev->type == EV_EXPECT && ev->status == ST_ERROR)
 		pl->expect_failed = true;
+	/* $ready: the first channel of the last poll, or none. */
 	if (ev->proc != NULL && (ev->type == EV_POLL || (ev->type ==
-	    EV_UNBLOCK && ev->op == OP_POLL)) && ev->status == ST_OK &&
-	    ev->nready > 0 && (ru = runner_find(pl, ev->proc)) != NULL) {
+	    EV_UNBLOCK && ev->op == OP_POLL)) && ev->status != ST_BLOCKED &&
+	    (ru = runner_find(pl, ev->proc)) != NULL) {
 		free(ru->ready);
-		ru->ready = xstrdup(ev->ready[0]);
+		ru->ready = ev->status == ST_OK && ev->nready > 0 ?
+		    xstrdup(ev->ready[0]) : NULL;
 	}
 	if ((who = event_failer(ev, true)) == NULL ||
 	    (ru = runner_find(pl, who)) == NULL || !ru->inflight ||
@@ -108,27 +110,35 @@ play_observed(struct ctx *ctx)
 	return (pl);
 }
 
-/* $i, $msg and $ready in a word, by their values now. */
+/*
+ * $i, $msg and $ready in a word, by their values now; "$$" is a "$".  A
+ * word that took a message or a channel's name is never an option (a
+ * message "-n" stays a message).
+ */
 static struct word
 word_expand(const struct word *w, long long turn, const struct proc_info *pi,
     const char *ready)
 {
 	struct word	c = *w;
 	struct sb	b;
-	size_t		k;
+	size_t		k, j;
 
 	sb_init(&b);
 	for (k = 0; k < w->len; k++) {
-		if (prog_var_at(w->s, w->len, k, "i")) {
+		if (w->s[k] == '$' && k + 1 < w->len && w->s[k + 1] == '$') {
+			sb_putc(&b, '$');
+			k++;
+		} else if (prog_var_at(w->s, w->len, k, "i")) {
 			sb_printf(&b, "%lld", turn);
 			k += 1;
 		} else if (prog_var_at(w->s, w->len, k, "msg")) {
-			for (size_t j = 0; pi->has_last && j < pi->last_len;
-			    j++)
+			for (j = 0; pi->has_last && j < pi->last_len; j++)
 				sb_putc(&b, (char)pi->last[j]);
+			c.quoted = true;
 			k += 3;
 		} else if (prog_var_at(w->s, w->len, k, "ready")) {
 			sb_puts(&b, ready != NULL ? ready : "");
+			c.quoted = true;
 			k += 5;
 		} else
 			sb_putc(&b, w->s[k]);
@@ -137,6 +147,21 @@ word_expand(const struct word *w, long long turn, const struct proc_info *pi,
 	sb_putc(&b, '\0');
 	c.s = sb_take(&b);
 	return (c);
+}
+
+/* Does the word use $ready (not "$$ready")? */
+static bool
+uses_ready(const struct word *w)
+{
+	size_t	k;
+
+	for (k = 0; k < w->len; k++) {
+		if (w->s[k] == '$' && k + 1 < w->len && w->s[k + 1] == '$')
+			k++;
+		else if (prog_var_at(w->s, w->len, k, "ready"))
+			return (true);
+	}
+	return (false);
 }
 
 /* Is ru's process still the one that was given the program? */
@@ -207,6 +232,9 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 	size_t		 i, n, off;
 	enum cmd_result	 r;
 	long long	 ms;
+	bool		 gone = false, noready = false;
+	const struct word *bad = NULL;
+	enum ins_kind	 kind = in->kind;
 
 	if (!engine_proc_peek(ctx->e, ru->name, &pi))
 		return (SR_FAIL);
@@ -217,15 +245,29 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 		w[0].s = xstrdup(ru->name);
 		w[0].len = strlen(ru->name);
 	}
-	for (i = 0; i < in->n; i++)
+	for (i = 0; i < in->n; i++) {
+		if (ru->ready == NULL && uses_ready(&in->w[i]) && !noready) {
+			noready = true;
+			bad = &in->w[i];
+		}
 		w[i + off] = word_expand(&in->w[i], turn, &pi, ru->ready);
+	}
 	/* Errors name the program's line, where the words were written. */
 	ctx->file = ru->prog->file;
 	ctx->line = in->fline;
 	ctx->linebuf = in->src;
 	free(ru->error);
 	ru->error = NULL;
-	switch (in->kind) {
+	if (noready) {
+		cmd_fail(ctx, bad, "$ready is empty: no poll of %s's has found "
+		    "a channel ready yet", ru->name);
+		in = NULL;
+	}
+	switch (in != NULL ? in->kind : INS_LOOP) {
+	case INS_LOOP:
+	case INS_END:
+		r = CMD_FAIL;
+		break;
 	case INS_SLEEP:
 		r = parse_uint(ctx, &w[1], 0, 600000, "sleep time", &ms) ==
 		    -1 ? CMD_FAIL : CMD_OK;
@@ -248,8 +290,16 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 		r = cmd_run(ctx, w, n);
 		ctx->nosettle = false;
 		ctx->in_program = false;
-		if (r != CMD_OK)
+		if (r != CMD_OK) {
 			ru->inflight = false;
+			/* Killed meanwhile (a free run races with that). */
+			if (!engine_proc_peek(ctx->e, ru->name, &pi) ||
+			    pi.state == PS_EXITED || pi.pid != ru->pid) {
+				runner_end(ctx, ru, "its process has exited");
+				r = CMD_OK;
+				gone = true;
+			}
+		}
 		else if (!free_run && engine_proc_peek(ctx->e, ru->name, &pi) &&
 		    pi.state != PS_BLOCKED && pi.state != PS_BUSY)
 			runner_done(ctx, ru, &pi);
@@ -263,11 +313,13 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 	free(w);
 	if (r != CMD_OK) {
 		free(ru->error);
-		ru->error = xstrdup(in->kind == INS_EXPECT ? "expect failed" :
+		ru->error = xstrdup(kind == INS_EXPECT ? "expect failed" :
 		    ctx->last_error != NULL ? ctx->last_error : "failed");
 		return (SR_FAIL);
 	}
-	return (in->kind == INS_SLEEP ? SR_SLEEP : SR_OP);
+	if (gone)
+		return (SR_ENDED);
+	return (kind == INS_SLEEP ? SR_SLEEP : SR_OP);
 }
 
 /* ru's next operation: through loops and repeats to it, then run it. */
@@ -349,29 +401,48 @@ runner_next(const struct runner *ru, size_t *at)
 void
 runner_show(struct ctx *ctx, struct runner *ru)
 {
-	struct proc_info	 pi;
 	const struct ins	*in;
+	const char		*old;
 	size_t			 at;
+	bool			 blocked;
+	uint64_t		 now = run_ms();
 
-	if (!ru->ended)
-		(void)runner_live(ctx, ru, &pi);
+	(void)runner_ready(ctx, ru, &blocked);
+	/* Its program was defined again since: the lines are the old ones. */
+	old = prog_find(ctx->play, ru->prog->name) != ru->prog ?
+	    " (its definition before the last)" : "";
 	if (ru->ended) {
-		out_line(ctx, "%s: %s has ended", ru->name, ru->prog->name);
+		out_line(ctx, "%s: %s%s has ended", ru->name, ru->prog->name,
+		    old);
+		return;
+	}
+	if (!ru->inflight && blocked) {
+		out_line(ctx, "%s: %s%s waits for its typed operation to be "
+		    "done%s", ru->name, ru->prog->name, old, ru->stopped ?
+		    "; stopped" : "");
 		return;
 	}
 	if (ru->inflight) {
-		out_line(ctx, "%s: %s line %zu (%s), under way%s", ru->name,
-		    ru->prog->name, ru->cur + 1, ru->prog->v[ru->cur].text,
-		    ru->stopped ? "; stopped after it" : "");
+		out_line(ctx, "%s: %s%s line %zu (%s), under way%s", ru->name,
+		    ru->prog->name, old, ru->cur + 1,
+		    ru->prog->v[ru->cur].text, ru->stopped ?
+		    "; stopped after it" : "");
 		return;
 	}
 	if ((in = runner_next(ru, &at)) == NULL) {
-		out_line(ctx, "%s: %s is at its end", ru->name,
-		    ru->prog->name);
+		out_line(ctx, "%s: %s%s is at its end", ru->name,
+		    ru->prog->name, old);
 		return;
 	}
-	out_line(ctx, "%s: %s line %zu (%s) next%s", ru->name,
-	    ru->prog->name, at + 1, in->text, ru->stopped ? "; stopped" : "");
+	if (ru->wake_ms > now)
+		out_line(ctx, "%s: %s%s asleep for %llu ms more, then line "
+		    "%zu (%s)%s", ru->name, ru->prog->name, old,
+		    (unsigned long long)(ru->wake_ms - now), at + 1, in->text,
+		    ru->stopped ? "; stopped" : "");
+	else
+		out_line(ctx, "%s: %s%s line %zu (%s) next%s", ru->name,
+		    ru->prog->name, old, at + 1, in->text, ru->stopped ?
+		    "; stopped" : "");
 }
 
 /*
@@ -395,6 +466,10 @@ runner_ready(struct ctx *ctx, struct runner *ru, bool *blocked)
 		runner_done(ctx, ru, &pi);
 		if (ru->ended)
 			return (false);
+	} else if (pi.state != PS_IDLE) {
+		/* Inside a typed operation: it goes on when that is done. */
+		*blocked = true;
+		return (false);
 	}
 	/* Said as soon as it is so, not when the scheduler looks. */
 	if (runner_next(ru, &at) == NULL) {

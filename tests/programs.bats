@@ -29,7 +29,7 @@ programs"
 	assert_line 'program pong (-c:8), run by B'
 	assert_line '    1  loop'
 	assert_line '    2    recv c1'
-	assert_line '    3    send c2 re:$msg'
+	assert_line '    3    send c2 "re:$msg"'
 	assert_line '    4  end'
 	assert_line 'A: ping line 1 (repeat 3 send c1 "ping $i") next'
 }
@@ -175,12 +175,12 @@ replay $sched"
 	changed=${PINGPONG/repeat 3 send c1 \"ping \$i\"/recv c2}
 	run -1 --separate-stderr ipc -c "$changed
 replay $sched"
-	stderr_has 'replay diverges after step 2: deadlock here, but the schedule goes on'
-	# One send less: the schedule wants a third.
+	stderr_has "replay diverges at step 2: the schedule has A do 'repeat 3 send c1 \"ping \$i\"' at ping line 1, but that line is 'recv c2' here"
+	# One send less: the line itself differs.
 	changed=${PINGPONG/repeat 3/repeat 1}
 	run -1 --separate-stderr ipc -c "$changed
 replay $sched"
-	stderr_has 'replay diverges at step 3: the schedule has A at ping line 1, but its next operation is line 2'
+	stderr_has "replay diverges at step 2: the schedule has A do 'repeat 3 send c1 \"ping \$i\"' at ping line 1, but that line is 'repeat 1 send c1 \"ping \$i\"' here"
 	run -1 --separate-stderr ipc -c "spawn A; record $sched.x"
 	stderr_has 'no seeded step to record yet'
 	# Without a file: kept in the playground, through reset.
@@ -261,7 +261,7 @@ A stop
 run
 A continue
 run --steps 3"
-	assert_line --regexp '^run: 1 step in [0-9]+ ms: nothing can go: B \(sink line 2\) waits; stopped: A \(P continue\)$'
+	assert_line --regexp '^run: 1 step in [0-9]+ ms: nothing can go: B \(sink line 2\) waits; stopped: A \(A continue\)$'
 	assert_line --regexp '^run: 3 steps in [0-9]+ ms: 3 steps done$'
 }
 
@@ -301,7 +301,7 @@ quit'
 	assert_line --partial '"error":"broken channel"'
 	assert_line --partial '"text":"A: program flood ended: broken channel"'
 	assert_line --regexp '"text":"run: [0-9]+ steps in [0-9]+ ms: 2500 ms passed"'
-	assert_line --partial '"text":"C: tick line'
+	assert_line --partial '"text":"C: tick'
 }
 
 @test "a ping-pong over a kernel socket pair runs as programs, and an echo server answers with \$msg" {
@@ -314,4 +314,37 @@ B run echo
 run --steps 2000
 expect A received "re:ping"'
 	assert_line --regexp '^run: 2000 steps in [0-9]+ ms: 2000 steps done$'
+}
+
+@test "found by review: EPIPE ends a seeded program too, a typed wait is waited for, \$ready empty, \$\$ and a message '-n'" {
+	run -0 --separate-stderr ipc -c 'spawn A B
+channel s socketpair stream between A B
+program w { loop; send s xx; end }
+program r { recv s; exit }
+A run w
+B run r
+run --random 1'
+	assert_line 'A: program w ended: broken channel'
+	assert_line 'run: 5 steps (seed 1): every program has ended'
+	# A waits in a typed send: its program starts once that is done.
+	run -0 --separate-stderr ipc -c 'spawn A B; channel c rendezvous; A send c typed
+program p { recv c; send c fromprog }; A run p; run --random 1
+programs
+B recv c
+run --random 1'
+	assert_line 'run: 0 steps (seed 1): nothing can go: A (in a typed operation) waits, and only a typed command could help'
+	assert_line 'A: p waits for its typed operation to be done'
+	assert_line 'A blocked: recv on c (no sender waiting)'
+	run -1 --separate-stderr ipc -c 'spawn A; channel c unbounded
+program p { recv $ready }; A run p; run'
+	stderr_has '$ready is empty: no poll of A'"'"'s has found a channel ready yet'
+	run -0 --separate-stderr ipc -c 'spawn A; channel c unbounded
+program p { send c "-n"; recv c; send c $msg; send c "$$msg $$i" }; A run p; run --random 1'
+	assert_line 'A sent "-n" on c [c 1]'
+	assert_line 'A sent "-n" on c [c 1]'
+	assert_line 'A sent "$msg $i" on c [c 2]'
+	run -1 --separate-stderr ipc -c "spawn A; program p { send c x }; A run p; replay $BATS_TEST_TMPDIR"
+	stderr_has 'Is a directory'
+	run -1 --separate-stderr ipc -c 'spawn A; program p { send c x }; A run p; run --random 1 --random 2'
+	stderr_has 'run: --random given twice'
 }
