@@ -176,7 +176,7 @@ teardown() {
 @test "a lesson plays on the dashboard when the terminal allows it" {
 	tmux_start "$IPCPLAY lesson deadlock"
 	wait_screen '─ processes '
-	wait_screen 'step 1 of 9 done'
+	wait_screen 'step 1 of 11 done'
 	wait_screen 'Three rendezvous channels form a ring: A to B, B to C, C to A.'
 	type_keys Enter
 	wait_screen_re 'A +[0-9]+ BLOCKED +send ab'

@@ -170,7 +170,7 @@ teardown() {
 	type_keys 'lesson dead' Tab
 	wait_screen 'ipcplay> lesson deadlock'
 	type_keys Enter
-	wait_screen 'step 1 of 9 done'
+	wait_screen 'step 1 of 11 done'
 	type_keys q Enter
 	wait_screen 'Lesson 06-deadlock left unfinished.'
 	type_keys 'Mine send @Mine still-here' Enter
