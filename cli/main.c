@@ -44,7 +44,8 @@ usage(FILE *f)
 	    "\n"
 	    "  -D, --dashboard  the interactive shell with the live dashboard\n"
 	    "  FILE ...      run script files in batch mode (- is stdin)\n"
-	    "  -c COMMANDS   run COMMANDS (separated by ; or newlines)\n"
+	    "  -c COMMANDS   run COMMANDS (separated by ; or newlines; -c again\n"
+	    "                adds lines)\n"
 	    "  lesson [NAME] list the lessons, or play one step by step\n"
 	    "  bench ...     measure what each IPC mechanism costs here\n"
 	    "  --json        print events as JSON lines\n"
@@ -123,6 +124,8 @@ main(int argc, char *argv[])
 	struct engine_config	 cf;
 	struct ctx		 ctx;
 	const char		*cmds = NULL, *errstr, *complete = NULL;
+	static char		*cmds_buf;	/* -c joined, for the run */
+	char			*joined;
 	struct stat		 sb;
 	int			 ch, i, status, closed;
 	bool			 grammar = false;
@@ -139,7 +142,13 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "+c:Dh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			cmds = optarg;
+			/* -c again: its commands follow, on the next line. */
+			if (cmds != NULL) {
+				xasprintf(&joined, "%s\n%s", cmds, optarg);
+				free(cmds_buf);
+				cmds = cmds_buf = joined;
+			} else
+				cmds = optarg;
 			break;
 		case 'D':
 			ctx.want_dashboard = true;

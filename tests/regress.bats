@@ -354,3 +354,10 @@ ipcplay: -c:1: no such channel: a\x0ab'
 	assert_line 'D would block: poll on temp (nothing readable: D has read temp version 1; a poll waits for a newer one, while recv returns the latest)'
 	assert_line 'D received "21" from temp [temp version 1]'
 }
+
+@test "-c given twice runs both, as the lines of one script (found by a break-it pass)" {
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A' -c 'A send @A hi' -c 'nosuch'
+	assert_line 'A spawned'
+	assert_line 'A sent "hi" on @A [@A 1]'
+	[[ "$stderr" == *"-c:3: unknown command 'nosuch'"* ]]
+}
