@@ -42,6 +42,7 @@
 #include "board.h"
 #include "board-int.h"
 #include "ipcplay.h"
+#include "prog.h"
 #include "edit.h"
 
 static struct board	*board;		/* the running board, or NULL */
@@ -418,6 +419,7 @@ board_rl_line(char *line)
 	if (ui_interrupt_done(b->ctx))
 		log_add(b, "interrupted", false);
 	free(line);
+	rl_set_prompt(prog_prompt(b->ctx, EDIT_PROMPT));
 	b->dirty = true;
 }
 
@@ -492,8 +494,13 @@ on_help(struct board *b, const struct key_def *k)
 static void
 on_clear(struct board *b, const struct key_def *k)
 {
-	(void)b;
 	(void)k;
+	/* At a definition's prompt, the definition goes too. */
+	if (!b->reader && prog_defining(b->ctx)) {
+		prog_abandon(b->ctx);
+		log_add(b, "definition dropped", false);
+		rl_set_prompt(EDIT_PROMPT);
+	}
 	rl_replace_line("", 0);
 	rl_point = rl_end = 0;
 }
@@ -803,7 +810,7 @@ board_read_line(struct ctx *ctx, const char *prompt)
 	b->dirty = true;
 	board_loop(b);
 	b->reader = false;
-	rl_set_prompt(EDIT_PROMPT);
+	rl_set_prompt(prog_prompt(b->ctx, EDIT_PROMPT));
 	line = b->got;
 	b->got = NULL;
 	b->done = false;

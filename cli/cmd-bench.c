@@ -486,6 +486,8 @@ cmd_bench_exec(struct ctx *ctx, struct word *w, size_t n)
 	} else
 		r = bench_main(ctx, (int)n - 1, argv, &cause);
 	free(argv);
+	/* broker-* made and freed engines of their own: SIGCHLD is ours. */
+	engine_rearm(ctx->e);
 	if (r == 2) {
 		cmd_fail(ctx, &w[0], "bench: %s", cause);
 		free(cause);

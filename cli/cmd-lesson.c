@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "prog.h"
 #include "lesson.h"
 
 static enum cmd_result
@@ -100,6 +101,7 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	struct engine_config	 cf;
 	struct engine		*saved;
+	struct play		*splay;
 	char			*argv[3], *cause;
 	enum cmd_result		 cr;
 	void			(*ab)(struct ctx *), (*ae)(struct ctx *);
@@ -133,7 +135,12 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	ds = ctx->dashboard_set;
 	ctx->e = engine_new(&cf);
 	engine_observe(ctx->e, out_event, ctx);
+	/* The lesson's programs are its own, as its processes are. */
+	splay = ctx->play;
+	ctx->play = NULL;
 	r = lesson_main(ctx, 2, argv);
+	play_free(ctx);
+	ctx->play = splay;
 	engine_free(ctx->e);
 	ctx->e = saved;
 	engine_rearm(saved);

@@ -128,6 +128,9 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 
 	if (ctx->dry)
 		return (CMD_OK);
+	/* A typed operation is no program line's (deadlock reports). */
+	if (!ctx->in_program)
+		(void)engine_proc_where(ctx->e, w[0].s, NULL, 0);
 	if (ctx->nosettle) {
 		/* A free run: the outcome comes later, as events. */
 		if (engine_submit(ctx->e, w[0].s, rq, &cause) == -1) {

@@ -654,15 +654,26 @@ const struct cmd_entry cmd_deadlock_entry = {
 
 /*
  * Write len bytes to path, whole or not at all: into a temporary file
- * beside it, then renamed over it.  -1 with *cause on failure.
+ * beside it, then renamed over it.  Only a regular file is replaced (not
+ * /dev/full, a FIFO or a directory).  -1 with *cause on failure.
  */
-static int
+int
 write_file(const char *path, const char *data, size_t len, char **cause)
 {
+	struct stat	 st;
 	char	*tmp;
 	FILE	*f;
 	int	 fd, saved = 0;
 	bool	 ok;
+
+	if (path[0] == '\0') {
+		xasprintf(cause, "a file name is needed");
+		return (-1);
+	}
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		xasprintf(cause, "cannot write %s: not a regular file", path);
+		return (-1);
+	}
 
 	xasprintf(&tmp, "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {

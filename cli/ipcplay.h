@@ -238,6 +238,9 @@ void		 glyph_init(void);
 bool		 glyph_utf8(void);
 const char	*glyph(enum glyph);
 
+/* cmd-show.c */
+int	 write_file(const char *, const char *, size_t, char **);
+
 /* cmd-bench.c, bench-broker.c */
 int	 bench_main(struct ctx *, int, char **, char **);
 int	 bench_broker(int, size_t, size_t, int, int, double *, char **);

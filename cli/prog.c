@@ -504,7 +504,9 @@ def_feed(struct ctx *ctx, struct words *cmds, size_t ncmds, size_t first,
 
 	/* What follows the command that closes it is not its. */
 	for (i = first; i < ncmds && closer == NULL; i++) {
-		split_braces(&cmds[i]);
+		/* Braces are syntax only in a definition that opened one. */
+		if (d->brace)
+			split_braces(&cmds[i]);
 		w = cmds[i].v + (i == first ? skip : 0);
 		n = cmds[i].n - (i == first ? skip : 0);
 		for (k = 0; k < n; k++) {
@@ -594,6 +596,18 @@ prog_line(struct ctx *ctx, struct words *cmds, size_t ncmds)
 	if (prog_defining(ctx))
 		return (def_feed(ctx, cmds, ncmds, 0, 0));
 	return (def_start(ctx, cmds, ncmds));
+}
+
+/* The prompt: "ipcplay> ", or during a definition its name, "ping> ". */
+const char *
+prog_prompt(const struct ctx *ctx, const char *plain)
+{
+	static char	p[NAME_LEN + 8];
+
+	if (!prog_defining(ctx))
+		return (plain);
+	snprintf(p, sizeof(p), "%s> ", prog_def_name(ctx));
+	return (p);
 }
 
 /* Ctrl-C at a definition's prompt: it is dropped. */

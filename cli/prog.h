@@ -59,7 +59,8 @@ struct runner {
 	bool		 stopped;	/* P stop */
 	uint64_t	 wake_ms;	/* sleeping until then (free run) */
 	char		*ready;		/* $ready */
-	char		*error;		/* its op failed: why (free run) */
+	char		*error;		/* its op failed: why */
+	bool		 failed;	/* ... after a wait: the run stops */
 };
 
 struct prog_def;
@@ -72,7 +73,7 @@ struct play {
 	struct prog_def	 *def;		/* a definition under way */
 	struct runner	 *run;
 	size_t		  nrun;
-	bool		  observing;
+	struct engine	 *observed;	/* the engine run_observe is on */
 	bool		  running;	/* a run or step is under way */
 	bool		  deadlocked;	/* a deadlock was reported meanwhile */
 	bool		  expect_failed;
@@ -94,6 +95,7 @@ const char	*prog_def_name(const struct ctx *);
 void		 prog_eof(struct ctx *);
 void		 prog_bad_line(struct ctx *);
 void		 prog_abandon(struct ctx *);
+const char	*prog_prompt(const struct ctx *, const char *);
 struct program	*prog_find(struct play *, const char *);
 void		 prog_release(struct program *);
 char		*prog_word_show(const struct word *);

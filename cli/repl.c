@@ -89,16 +89,10 @@ async_end(struct ctx *ctx)
 	rl_forced_update_display();
 }
 
-/* "ipcplay> ", or inside a program's definition its name: "ping> ". */
 static const char *
 repl_prompt(void)
 {
-	static char	p[NAME_LEN + 8];
-
-	if (repl_ctx == NULL || !prog_defining(repl_ctx))
-		return (PROMPT);
-	snprintf(p, sizeof(p), "%s> ", prog_def_name(repl_ctx));
-	return (p);
+	return (repl_ctx == NULL ? PROMPT : prog_prompt(repl_ctx, PROMPT));
 }
 
 static void

@@ -98,6 +98,25 @@ end_failed(struct run_end *re, const struct runner *ru)
 	    ru->prog->v[ru->cur].fline, ru->error);
 }
 
+/*
+ * A runner whose operation failed after it had waited (a channel closed
+ * under it): the run stops on it, as on one that failed at once.
+ */
+static bool
+take_failed(struct play *pl, struct run_end *re)
+{
+	size_t	k;
+
+	for (k = 0; k < pl->nrun; k++) {
+		if (pl->run[k].failed) {
+			pl->run[k].failed = false;
+			end_failed(re, &pl->run[k]);
+			return (true);
+		}
+	}
+	return (false);
+}
+
 /* Nobody can go: the deadlock, every program ended, or stuck. */
 static void
 end_idle(struct ctx *ctx, struct play *pl, struct run_end *re)
@@ -245,7 +264,10 @@ run_seeded(struct ctx *ctx, struct play *pl, long long for_ms,
 			end_why(re, false, "%lld ms passed", for_ms);
 			break;
 		}
-		if ((n = runnable(ctx, pl, v, &nblocked)) == 0) {
+		n = runnable(ctx, pl, v, &nblocked);
+		if (take_failed(pl, re))
+			break;
+		if (n == 0) {
 			/* A timeout may still free someone: wait for it. */
 			if (nblocked > 0 && !pl->deadlocked &&
 			    (t = engine_poll_timeout(ctx->e)) >= 0) {
@@ -269,7 +291,7 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 	struct runner	*ru;
 	uint64_t	 t0 = run_ms(), now, end, wake, flushed = t0;
 	size_t		 k, busy;
-	bool		 moved, blocked, waiting;
+	bool		 moved, blocked, waiting, ready;
 	int		 t;
 	enum step_r	 r;
 
@@ -282,13 +304,10 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 		now = run_ms();
 		for (k = 0; k < pl->nrun; k++) {
 			ru = &pl->run[k];
-			if (ru->error != NULL && ru->inflight &&
-			    !peer_gone(ru->error)) {
-				ru->inflight = false;
-				end_failed(re, ru);
+			ready = runner_ready(ctx, ru, &blocked);
+			if (take_failed(pl, re))
 				goto out;
-			}
-			if (!runner_ready(ctx, ru, &blocked)) {
+			if (!ready) {
 				if (blocked) {
 					busy++;
 					waiting = true;
@@ -349,11 +368,14 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 			burst_flush(ctx);
 			flushed = now;
 		}
+		/* now was read after wake: either may be past. */
 		t = moved ? 0 : 100;
-		if (wake != 0 && (int)(wake - now) < t)
-			t = (int)(wake - now);
-		if (end != 0 && (int)(end - now) < t)
-			t = (int)(end - now);
+		if (wake != 0)
+			t = wake <= now ? 0 : wake - now < (uint64_t)t ?
+			    (int)(wake - now) : t;
+		if (end != 0)
+			t = end <= now ? 0 : end - now < (uint64_t)t ?
+			    (int)(end - now) : t;
 		(void)engine_pump(ctx->e, t);
 	}
 out:
@@ -507,6 +529,7 @@ cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
 	size_t		*v, cnt, nblocked;
 	bool		 blocked;
 	enum cmd_result	 r = CMD_OK;
+	int		 t;
 
 	if (!run_loaded(ctx, pl, &w[0]))
 		return (CMD_FAIL);
@@ -529,9 +552,19 @@ cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
 		}
 	} else {
 		v = xcalloc(pl->nrun + 1, sizeof(*v));
-		if ((cnt = runnable(ctx, pl, v, &nblocked)) > 0)
+		/* Nobody can go, but a timeout may free someone: wait. */
+		while ((cnt = runnable(ctx, pl, v, &nblocked)) == 0 &&
+		    nblocked > 0 && !ui_stopping() && !take_failed(pl, &re) &&
+		    (t = engine_poll_timeout(ctx->e)) >= 0)
+			(void)engine_pump(ctx->e, t > 100 ? 100 : t);
+		if (cnt > 0 && re.why == NULL)
 			ru = &pl->run[v[rng_next(&pl->rng) % cnt]];
 		free(v);
+		if (re.why != NULL) {
+			r = cmd_fail(ctx, &w[0], "%s", re.why);
+			free(re.why);
+			return (r);
+		}
 		if (ru == NULL) {
 			end_idle(ctx, pl, &re);
 			r = cmd_fail(ctx, &w[0], "no step can be taken: %s",
@@ -583,10 +616,9 @@ static enum cmd_result
 cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	struct play	*pl = play_get(ctx);
-	char		*tmp;
-	FILE		*f;
+	struct sb	 b;
+	char		*cause;
 	size_t		 i;
-	int		 fd;
 
 	if (pl->nsched == 0)
 		return (cmd_fail(ctx, &w[0], "no seeded step to record yet "
@@ -603,29 +635,17 @@ cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	if (ctx->no_files)
 		return (cmd_fail(ctx, &w[1], "writing files is off here"));
-	if (w[1].len == 0 || memchr(w[1].s, '\0', w[1].len) != NULL)
-		return (cmd_fail(ctx, &w[1], "record FILE: a file name, or "
-		    "nothing to keep the schedule in the playground"));
-	xasprintf(&tmp, "%s.tmpXXXXXX", w[1].s);
-	if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "w")) == NULL) {
-		cmd_fail(ctx, &w[1], "%s: %s", w[1].s, strerror(errno));
-		if (fd != -1) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
-		return (CMD_FAIL);
-	}
-	fprintf(f, "%s\n", SCHED_HEAD);
+	sb_init(&b);
+	sb_printf(&b, "%s\n", SCHED_HEAD);
 	for (i = 0; i < pl->nsched; i++)
-		fprintf(f, "%zu %s\n", i + 1, pl->sched[i]);
-	if (fclose(f) == EOF || rename(tmp, w[1].s) == -1) {
-		cmd_fail(ctx, &w[1], "%s: %s", w[1].s, strerror(errno));
-		unlink(tmp);
-		free(tmp);
+		sb_printf(&b, "%zu %s\n", i + 1, pl->sched[i]);
+	if (write_file(w[1].s, b.s, b.len, &cause) == -1) {
+		sb_free(&b);
+		cmd_fail(ctx, &w[1], "record: %s", cause);
+		free(cause);
 		return (CMD_FAIL);
 	}
-	free(tmp);
+	sb_free(&b);
 	out_line(ctx, "recorded %zu step%s in %s", pl->nsched,
 	    pl->nsched == 1 ? "" : "s", w[1].s);
 	return (CMD_OK);
@@ -728,6 +748,10 @@ replay_steps(struct ctx *ctx, struct word *w, char **v, size_t nv,
 		if (ui_stopping()) {
 			end_why(re, false, "interrupted before step %zu", step);
 			return (CMD_OK);
+		}
+		if (take_failed(pl, re)) {
+			r = cmd_fail(ctx, &w[0], "%s", re->why);
+			break;
 		}
 		s = xstrdup(v[step - 1]);
 		if (sched_parse(s, &proc, &prog, &want, &text) == -1)

@@ -103,9 +103,9 @@ play_observed(struct ctx *ctx)
 {
 	struct play	*pl = play_get(ctx);
 
-	if (!pl->observing) {
+	if (pl->observed != ctx->e) {
 		engine_observe(ctx->e, run_observe, ctx);
-		pl->observing = true;
+		pl->observed = ctx->e;
 	}
 	return (pl);
 }
@@ -217,7 +217,8 @@ runner_done(struct ctx *ctx, struct runner *ru, const struct proc_info *pi)
 		ru->error = NULL;
 		runner_end(ctx, ru, why);
 		free(why);
-	}
+	} else if (ru->error != NULL)
+		ru->failed = true;	/* the scheduler stops on it */
 }
 
 /* Run instruction in for ru: an operation, a sleep, an expect. */
@@ -258,6 +259,7 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 	ctx->linebuf = in->src;
 	free(ru->error);
 	ru->error = NULL;
+	ru->failed = false;
 	if (noready) {
 		cmd_fail(ctx, bad, "$ready is empty: no poll of %s's has found "
 		    "a channel ready yet", ru->name);

@@ -348,3 +348,34 @@ program p { send c "-n"; recv c; send c $msg; send c "$$msg $$i" }; A run p; run
 	run -1 --separate-stderr ipc -c 'spawn A; program p { send c x }; A run p; run --random 1 --random 2'
 	stderr_has 'run: --random given twice'
 }
+
+@test "found by review: many sleeping programs and --for, a failure after a wait, step and a timeout, a typed wait is no program line's, braces in end-programs" {
+	# Every runner asleep, and the loop slower than a sleep: --for holds.
+	s='spawn'; for i in $(seq 150); do s="$s P$i"; done
+	r=''; for i in $(seq 150); do r="$r; P$i run z"; done
+	run -0 --separate-stderr timeout 20 "$IPCPLAY" -c "$s
+program z { loop; sleep 1; end }${r}
+run --for 300"
+	assert_line --regexp '^run: [0-9]+ steps in [0-9]+ ms: 300 ms passed$'
+	# A channel closed under a waiting program stops a seeded run too.
+	run -1 --separate-stderr ipc -c 'spawn A; channel c1 unbounded; channel c2 unbounded
+program p { recv c1; send c2 after }; A run p; step A; close c1; run --random 1'
+	assert_line --regexp '^run: 0 steps \(seed 1\): A \(p line 1, -c:2\) failed: '
+	# step waits for a pending timeout when nobody else can go.
+	run -0 --separate-stderr ipc -c 'spawn A; channel c1 unbounded
+program p { recv c1 --timeout 100; send c1 late }; A run p; step; step'
+	assert_line --partial 'A timed out'
+	assert_line 'A sent "late" on c1 [c1 1]'
+	# The typed send of A is nobody's program line.
+	run -0 --separate-stderr ipc -c 'spawn A B; channel c1 unbounded
+channel c2 rendezvous from A to B; channel c3 rendezvous from B to A
+program p { recv c1 }; A run p; step A; B send c1 x; A send c2 y; B send c3 z'
+	assert_line --regexp '^DEADLOCK: A, B — A waits to send on c2 for B'
+	# Braces are words in a program written up to end.
+	run -0 --separate-stderr ipc -c 'spawn A; channel c1 unbounded
+program p
+send c1 {x}
+end
+A run p; run'
+	assert_line 'A sent "{x}" on c1 [c1 1]'
+}
