@@ -340,6 +340,7 @@ runner_step(struct ctx *ctx, struct runner *ru, bool free_run)
 		}
 		if (guard > 2 * p->n + 2) {
 			/* loop ... end around nothing but "repeat 0". */
+			free(ru->error);
 			xasprintf(&ru->error, "program %s goes round its loop "
 			    "doing nothing (repeat 0)", p->name);
 			return (SR_FAIL);
