@@ -278,3 +278,34 @@ quit'
 	type_keys 'spawn Still' Enter
 	wait_screen 'Still spawned'
 }
+
+@test "a lesson played at the prompt has programs of its own; the shell's stay and still run (found by review)" {
+	COLS=120 ROWS=50
+	tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	# Literally: tmux reads a bare "end" as the End key.  The shell runs
+	# a program first: the lesson's own must still see their events.
+	type_keys -l 'spawn Mine; channel z unbounded; Mine send z hi; program mine { poll z; recv $ready }; Mine run mine; run'
+	type_keys Enter
+	wait_screen 'Mine received "hi" from z [z 0]'
+	type_keys -l 'Mine send z again'
+	type_keys Enter
+	type_keys 'lesson event-loops' Enter
+	wait_screen 'step 1 of'
+	# To the lesson's poll server, a program over $ready.
+	for _ in $(seq 30); do
+		screen_has 'D2 received "done: order 2.3"' && break
+		screen_has 'your guess>' && type_keys 'yes'
+		type_keys Enter
+		sleep 0.3
+	done
+	wait_screen 'expect D2 received "done: order 2.3" ... ok'
+	never screen_has 'ready is empty'
+	type_keys q Enter
+	wait_screen 'left unfinished'
+	type_keys 'programs' Enter
+	wait_screen 'program mine (stdin:1), run by Mine'
+	never screen_has 'program server'
+	type_keys 'Mine run mine; run' Enter
+	wait_screen 'Mine received "again" from z [z 0]'
+}
