@@ -670,6 +670,55 @@ play_free(struct ctx *ctx)
 	ctx->play = NULL;
 }
 
+/*
+ * programs --json: {"type":"programs","seq":N,"programs":[{"name",
+ * "file","line","lines":[...]}],"runners":[{"proc","program","state",
+ * "line","stopped"}]}.
+ */
+static void
+programs_json(struct ctx *ctx, struct play *pl)
+{
+	struct sb	 b;
+	struct program	*p;
+	struct runner	*ru;
+	const char	*st;
+	size_t		 i, j, line;
+	char		*q;
+
+	sb_init(&b);
+	sb_printf(&b, "{\"type\":\"programs\",\"seq\":%llu,\"programs\":[",
+	    (unsigned long long)engine_next_seq(ctx->e));
+	for (i = 0; pl != NULL && i < pl->nprogs; i++) {
+		p = pl->progs[i];
+		q = json_str((const unsigned char *)p->file, strlen(p->file));
+		sb_printf(&b, "%s{\"name\":\"%s\",\"file\":%s,\"line\":%d,"
+		    "\"lines\":[", i > 0 ? "," : "", p->name, q, p->line);
+		free(q);
+		for (j = 0; j < p->n; j++) {
+			q = json_str((const unsigned char *)p->v[j].text,
+			    strlen(p->v[j].text));
+			sb_printf(&b, "%s%s", j > 0 ? "," : "", q);
+			free(q);
+		}
+		sb_puts(&b, "]}");
+	}
+	sb_puts(&b, "],\"runners\":[");
+	for (i = 0; pl != NULL && i < pl->nrun; i++) {
+		ru = &pl->run[i];
+		st = runner_state(ctx, ru, &line);
+		sb_printf(&b, "%s{\"proc\":\"%s\",\"program\":\"%s\","
+		    "\"state\":\"%s\"", i > 0 ? "," : "", ru->name,
+		    ru->prog->name, st);
+		if (line > 0)
+			sb_printf(&b, ",\"line\":%zu", line);
+		sb_printf(&b, ",\"stopped\":%s}", ru->stopped ? "true" :
+		    "false");
+	}
+	sb_puts(&b, "]}");
+	out_raw(ctx, "%s\n", b.s);
+	sb_free(&b);
+}
+
 /* programs: each definition, numbered as reports name its lines. */
 static enum cmd_result
 cmd_programs_exec(struct ctx *ctx, struct word *w, size_t n)
@@ -681,6 +730,10 @@ cmd_programs_exec(struct ctx *ctx, struct word *w, size_t n)
 
 	(void)w;
 	(void)n;
+	if (ctx->json) {
+		programs_json(ctx, pl);
+		return (CMD_OK);
+	}
 	if (pl == NULL || pl->nprogs == 0) {
 		out_printf(ctx, "no programs (program NAME, its lines, end)\n");
 		return (CMD_OK);

@@ -108,6 +108,7 @@ void		 run_reset(struct ctx *);
 struct play	*play_observed(struct ctx *);
 struct runner	*runner_find(struct play *, const char *);
 void		 runner_show(struct ctx *, struct runner *);
+const char	*runner_state(struct ctx *, struct runner *, size_t *);
 bool		 runner_live(struct ctx *, struct runner *, struct proc_info *);
 bool		 runner_ready(struct ctx *, struct runner *, bool *);
 const struct ins *runner_next(const struct runner *, size_t *);

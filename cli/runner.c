@@ -400,6 +400,33 @@ runner_next(const struct runner *ru, size_t *at)
 	return (NULL);
 }
 
+/*
+ * Where ru is, for programs --json: "next" (at *line), "under way" (its
+ * operation at *line), "typed" (inside a typed operation), "asleep" (then
+ * *line), "at end" or "ended".
+ */
+const char *
+runner_state(struct ctx *ctx, struct runner *ru, size_t *line)
+{
+	size_t	at;
+	bool	blocked;
+
+	*line = 0;
+	(void)runner_ready(ctx, ru, &blocked);
+	if (ru->ended)
+		return ("ended");
+	if (ru->inflight) {
+		*line = ru->cur + 1;
+		return ("under way");
+	}
+	if (blocked)
+		return ("typed");
+	if (runner_next(ru, &at) == NULL)
+		return ("at end");
+	*line = at + 1;
+	return (ru->wake_ms > run_ms() ? "asleep" : "next");
+}
+
 /* Where ru is, for programs. */
 void
 runner_show(struct ctx *ctx, struct runner *ru)

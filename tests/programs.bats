@@ -32,6 +32,11 @@ programs"
 	assert_line '    3    send c2 "re:$msg"'
 	assert_line '    4  end'
 	assert_line 'A: ping line 1 (repeat 3 send c1 "ping $i") next'
+	run -0 --separate-stderr ipc --json -c "$PINGPONG
+step B
+programs"
+	assert_line --regexp '^\{"type":"programs","seq":[0-9]+,"programs":\[\{"name":"ping","file":"-c","line":4,"lines":\["repeat 3 send c1 \\"ping \$i\\"","recv c2"\]\},'
+	assert_line --partial '"runners":[{"proc":"A","program":"ping","state":"next","line":1,"stopped":false},{"proc":"B","program":"pong","state":"under way","line":2,"stopped":false}]}'
 }
 
 @test "every bad line of a definition is one error with FILE:LINE, and nothing is defined" {
