@@ -306,7 +306,7 @@ quit'
 	assert_line --partial '"error":"broken channel"'
 	assert_line --partial '"text":"A: program flood ended: broken channel"'
 	assert_line --regexp '"text":"run: [0-9]+ steps in [0-9]+ ms: 2500 ms passed"'
-	assert_line --partial '"text":"C: tick'
+	assert_line --partial '"runners":[{"proc":"A","program":"flood","state":"ended","stopped":false},{"proc":"B","program":"sink","state":"ended","stopped":false},{"proc":"C","program":"tick","state":"'
 }
 
 @test "a ping-pong over a kernel socket pair runs as programs, and an echo server answers with \$msg" {
