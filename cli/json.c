@@ -272,6 +272,10 @@ event_json(const struct event *ev)
 			json_names(&b, "deadlock", (const char *const *)
 			    ev->deadlock->procs, ev->deadlock->nprocs);
 			json_kv(&b, "for", ev->wait->helpers);
+			if (ev->wait->program != NULL) {
+				json_kv(&b, "program", ev->wait->program);
+				sb_printf(&b, ",\"line\":%d", ev->wait->line);
+			}
 		}
 		break;
 	case EV_RESET:

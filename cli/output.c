@@ -528,7 +528,10 @@ event_human(const struct event *ev)
 			break;
 		}
 		w = ev->wait;
-		sb_printf(&b, "%s is stuck: only %s, %s, could %s", ev->proc,
+		sb_printf(&b, "%s", ev->proc);
+		if (w->program != NULL)
+			sb_printf(&b, " (%s line %d)", w->program, w->line);
+		sb_printf(&b, " is stuck: only %s, %s, could %s",
 		    w->helpers, w->all_deadlocked ? (w->nhelpers == 1 ?
 		    "deadlocked" : w->nhelpers == 2 ? "both deadlocked" :
 		    "all deadlocked") : (w->nhelpers == 1 ? "itself stuck" :

@@ -114,6 +114,15 @@ run --random 7"
 	run -0 --separate-stderr ipc --json -c "$PINGPONG
 run --random 7"
 	assert_line --partial '"waits":[{"proc":"A","op":"send","chan":"c1","for":"B","program":"ping","line":1},{"proc":"B","op":"send","chan":"c2","for":"A","program":"pong","line":3}]'
+	# One stuck behind the deadlock: its line too.
+	run -0 --separate-stderr ipc -c 'spawn A B L; channel c1 rendezvous from A to B; channel c2 rendezvous from B to A; channel cl rendezvous from A,B to L
+program a { send c1 x }; program b { send c2 y }; program l { recv cl }
+A run a; B run b; L run l; run --random 1'
+	assert_line 'L (l line 1) is stuck: only A or B, both deadlocked, could send on cl'
+	run -0 --separate-stderr ipc --json -c 'spawn A B L; channel c1 rendezvous from A to B; channel c2 rendezvous from B to A; channel cl rendezvous from A,B to L
+program a { send c1 x }; program b { send c2 y }; program l { recv cl }
+A run a; B run b; L run l; run --random 1'
+	assert_line --partial '"type":"stuck","seq":11,"proc":"L","op":"recv","chan":"cl","stuck":true,"deadlock":["A","B"],"for":"A or B","program":"l","line":1}'
 }
 
 @test "the same seed gives the same JSON byte for byte, and seeds differ" {
