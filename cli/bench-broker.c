@@ -19,16 +19,6 @@
 #include "bench.h"
 #include "prog.h"
 
-static int
-pin(pid_t pid, int cpu)
-{
-	cpu_set_t	set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return (sched_setaffinity(pid, sizeof(set), &set));
-}
-
 static double
 now_ns(void)
 {
@@ -86,8 +76,8 @@ bench_broker(int m, size_t size, size_t count, int ca, int cb,
 		    bench_mech_name(m));
 		goto out;
 	}
-	if (pin(0, ca) == -1 || pin(pa.pid, ca) == -1 || pin(pb.pid, cb) ==
-	    -1) {
+	if (bench_pin(0, ca) == -1 || bench_pin(pa.pid, ca) == -1 ||
+	    bench_pin(pb.pid, cb) == -1) {
 		xasprintf(cause, "%s: sched_setaffinity failed",
 		    bench_mech_name(m));
 		goto out;

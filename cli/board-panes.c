@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "board-int.h"
 #include "ipcplay.h"
@@ -52,15 +51,6 @@ chan_shown(const struct chan_info *ci)
 {
 	return (!ci->mailbox || ci->nmsgs > 0 || ci->nreceivers > 0 ||
 	    ci->nsenders > 0 || ci->npollers > 0);
-}
-
-static uint64_t
-hist_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 }
 
 /* How full ci is, in eighths (a kernel channel: its bytes). */
@@ -137,7 +127,7 @@ void
 pane_chans_update(struct board *b)
 {
 	struct chan_info	ci;
-	uint64_t		now = hist_ms();
+	uint64_t		now = now_ms();
 	size_t			i, k;
 
 	for (i = 0; i < b->nhist; i++)

@@ -73,15 +73,6 @@ static struct pane panes[] = {
 #define P_LOG	3
 #define NPANES	(sizeof(panes) / sizeof(panes[0]))
 
-static uint64_t
-board_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
 /* Is there a terminal we can draw on? */
 bool
 board_available(void)
@@ -255,7 +246,7 @@ board_tick_hook(void *arg)
 		else if (b->nheld < sizeof(b->held) / sizeof(b->held[0]))
 			b->held[b->nheld++] = c;
 	}
-	if (b->dirty && board_now() - b->last_draw >= FRAME_MS)
+	if (b->dirty && now_ms() - b->last_draw >= FRAME_MS)
 		board_draw(b);
 }
 
@@ -290,7 +281,7 @@ board_draw(struct board *b)
 		draw_help(b);
 	board_redisplay();
 	b->dirty = false;
-	b->last_draw = board_now();
+	b->last_draw = now_ms();
 	if (frame_log != NULL) {
 		/* The frame's cost, and how long its oldest event waited. */
 		t1 = board_now_us();
@@ -748,7 +739,7 @@ board_loop(struct board *b)
 	while (!b->done && !b->off && b->got == NULL) {
 		t = -1;
 		if (b->dirty) {
-			t = FRAME_MS - (int)(board_now() - b->last_draw);
+			t = FRAME_MS - (int)(now_ms() - b->last_draw);
 			if (t < 0)
 				t = 0;
 		}
@@ -780,7 +771,7 @@ board_loop(struct board *b)
 		 */
 		if (!got && (ready & (POLLHUP | POLLERR | POLLNVAL)) != 0)
 			b->done = true;
-		if (b->dirty && board_now() - b->last_draw >= FRAME_MS)
+		if (b->dirty && now_ms() - b->last_draw >= FRAME_MS)
 			board_draw(b);
 	}
 	if (b->dirty)

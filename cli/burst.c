@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ipcplay.h"
 #include "prog.h"
@@ -30,15 +29,6 @@ struct burst {
 	struct burst_row *v;
 	size_t		  n;
 };
-
-static uint64_t
-burst_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
 
 struct burst *
 burst_new(void)
@@ -114,9 +104,9 @@ burst_take(struct ctx *ctx, const struct event *ev, const char *line)
 		r->proc = xstrdup(ev->proc);
 		r->chan = xstrdup(ev->chan);
 		r->sent = sent;
-		r->t0 = burst_ms();
+		r->t0 = now_ms();
 	}
-	r->t1 = burst_ms();
+	r->t1 = now_ms();
 	if (!done)
 		return (true);
 	r->n++;

@@ -32,14 +32,6 @@ split_names(struct ctx *ctx, struct word *w, size_t *n)
 	return (v);
 }
 
-static void
-free_names(char **v, size_t n)
-{
-	while (n > 0)
-		free(v[--n]);
-	free(v);
-}
-
 static int
 prob(struct ctx *ctx, struct word *w, const char *val, double *out)
 {
@@ -234,8 +226,8 @@ make:
 	}
 	r = CMD_OK;
 out:
-	free_names(cf.from, cf.nfrom);
-	free_names(cf.to, cf.nto);
+	strv_free(cf.from, cf.nfrom);
+	strv_free(cf.to, cf.nto);
 	return (r);
 }
 
@@ -380,8 +372,8 @@ cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	r = CMD_OK;
 out:
-	free_names(cf.from, cf.nfrom);
-	free_names(cf.to, cf.nto);
+	strv_free(cf.from, cf.nfrom);
+	strv_free(cf.to, cf.nto);
 	return (r);
 }
 

@@ -128,7 +128,10 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 
 	if (ctx->dry)
 		return (CMD_OK);
-	/* A typed operation is no program line's (deadlock reports). */
+	/*
+	 * Every wait comes from an operation, and each says where it is
+	 * from: a program's line (runner.c), or none when typed.
+	 */
 	if (!ctx->in_program)
 		(void)engine_proc_where(ctx->e, w[0].s, NULL, 0);
 	if (ctx->nosettle) {
@@ -155,13 +158,6 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 		return (CMD_FAIL);
 	}
 	engine_settle(ctx->e);
-	/* A program's write with nobody left to read: its end, not an error. */
-	if (ctx->watch_failed && ctx->in_program &&
-	    strncmp(ctx->watch_error, "broken channel", 14) == 0) {
-		ctx->watch_failed = false;
-		free(ctx->watch_error);
-		ctx->watch_error = NULL;
-	}
 	if (ctx->watch_failed) {
 		const char *sugg = NULL;
 		size_t i;
@@ -308,9 +304,7 @@ split_chans(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 	    tok = strtok_r(NULL, ",", &save)) {
 		if (!name_valid(tok[0] == '@' ? tok + 1 : tok)) {
 			cmd_fail(ctx, w, "bad channel name '%s'", tok);
-			while (n > 0)
-				free(v[--n]);
-			free(v);
+			strv_free(v, n);
 			free(s);
 			return (-1);
 		}
@@ -325,14 +319,6 @@ split_chans(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 	*out = v;
 	*nout = n;
 	return (0);
-}
-
-static void
-free_chans(char **v, size_t n)
-{
-	while (n > 0)
-		free(v[--n]);
-	free(v);
 }
 
 /* send, and call (an L4 call is a send that waits for its answer). */
@@ -366,7 +352,7 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (split_chans(ctx, pos[0], &rq.chans, &rq.nchans) == -1)
 		return (CMD_FAIL);
 	if (rq.atomic && rq.nchans < 2) {
-		free_chans(rq.chans, rq.nchans);
+		strv_free(rq.chans, rq.nchans);
 		return (cmd_fail(ctx, pos[0], "--atomic needs several channels "
 		    "(c1,c2,...)"));
 	}
@@ -376,7 +362,7 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (rq.size > 0) {
 		/* MSG again and again, cut at N bytes: a 4 KiB write. */
 		if (rq.len == 0) {
-			free_chans(rq.chans, rq.nchans);
+			strv_free(rq.chans, rq.nchans);
 			return (cmd_fail(ctx, pos[1], "--size repeats the "
 			    "message, which is empty"));
 		}
@@ -388,7 +374,7 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	r = op_run(ctx, w, &rq);
 	free(big);
-	free_chans(rq.chans, rq.nchans);
+	strv_free(rq.chans, rq.nchans);
 	return (r);
 }
 
@@ -445,7 +431,7 @@ cmd_reply_exec(struct ctx *ctx, struct word *w, size_t n)
 		if (split_chans(ctx, &w[2], &rq.chans, &rq.nchans) == -1)
 			return (CMD_FAIL);
 		if (rq.nchans != 1) {
-			free_chans(rq.chans, rq.nchans);
+			strv_free(rq.chans, rq.nchans);
 			return (cmd_fail(ctx, &w[2], "reply-recv waits on one "
 			    "channel"));
 		}
@@ -454,7 +440,7 @@ cmd_reply_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.msg = (const unsigned char *)m->s;
 	rq.len = m->len;
 	r = op_run(ctx, w, &rq);
-	free_chans(rq.chans, rq.nchans);
+	strv_free(rq.chans, rq.nchans);
 	return (r);
 }
 
@@ -501,14 +487,14 @@ cmd_recv_exec(struct ctx *ctx, struct word *w, size_t n)
 		if (split_chans(ctx, pos[0], &rq.chans, &rq.nchans) == -1)
 			return (CMD_FAIL);
 		if (rq.nchans > 1) {
-			free_chans(rq.chans, rq.nchans);
+			strv_free(rq.chans, rq.nchans);
 			return (cmd_fail(ctx, pos[0], "recv takes one channel; "
 			    "use poll to wait on several"));
 		}
 		rq.chanspec = pos[0]->s;
 	}
 	r = op_run(ctx, w, &rq);
-	free_chans(rq.chans, rq.nchans);
+	strv_free(rq.chans, rq.nchans);
 	return (r);
 }
 
@@ -547,13 +533,13 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 	sb_init(&b);
 	for (i = 0; i < npos; i++) {
 		if (split_chans(ctx, pos[i], &v, &k) == -1) {
-			free_chans(rq.chans, rq.nchans);
+			strv_free(rq.chans, rq.nchans);
 			sb_free(&b);
 			return (CMD_FAIL);
 		}
 		if (rq.nchans + k > CHAN_LIST_MAX) {
-			free_chans(v, k);
-			free_chans(rq.chans, rq.nchans);
+			strv_free(v, k);
+			strv_free(rq.chans, rq.nchans);
 			sb_free(&b);
 			return (cmd_fail(ctx, pos[i], "a poll names at most %d "
 			    "channels", CHAN_LIST_MAX));
@@ -569,7 +555,7 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 	spec = sb_take(&b);
 	rq.chanspec = spec;
 	r = op_run(ctx, w, &rq);
-	free_chans(rq.chans, rq.nchans);
+	strv_free(rq.chans, rq.nchans);
 	free(spec);
 	return (r);
 }

@@ -327,20 +327,29 @@ cmd_check_names(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 	return (CMD_OK);
 }
 
+/* As many arguments as the entry takes?  at: where a missing one goes. */
 static enum cmd_result
-cmd_exec(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
-    size_t n, size_t skip)
+cmd_check_count(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
+    size_t n, size_t skip, const struct word *at)
 {
 	int	nargs = (int)(n - skip);
 
 	if (nargs < ce->min_args)
-		return (cmd_fail(ctx, &w[0], "%s: too few arguments; usage: "
-		    "%s", ce->name, ce->usage));
+		return (cmd_fail(ctx, at, "%s: too few arguments; usage: %s",
+		    ce->name, ce->usage));
 	if (ce->max_args >= 0 && nargs > ce->max_args)
 		return (cmd_fail(ctx, &w[skip + ce->max_args], "%s: too many "
 		    "arguments (a message with blanks needs quotes); usage: "
 		    "%s", ce->name, ce->usage));
-	if (cmd_check_names(ctx, ce, w, n, skip) != CMD_OK)
+	return (CMD_OK);
+}
+
+static enum cmd_result
+cmd_exec(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
+    size_t n, size_t skip)
+{
+	if (cmd_check_count(ctx, ce, w, n, skip, &w[0]) != CMD_OK ||
+	    cmd_check_names(ctx, ce, w, n, skip) != CMD_OK)
 		return (CMD_FAIL);
 	return (ce->exec(ctx, w, n));
 }
@@ -354,17 +363,11 @@ enum cmd_result
 cmd_check_op(struct ctx *ctx, struct word *w, size_t n)
 {
 	const struct cmd_entry	*ce;
-	int			 nargs = (int)(n - 2);
 	enum cmd_result		 r;
 
 	ce = op_lookup(w[1].s);
-	if (nargs < ce->min_args)
-		return (cmd_fail(ctx, &w[1], "%s: too few arguments; usage: "
-		    "%s", ce->name, ce->usage));
-	if (ce->max_args >= 0 && nargs > ce->max_args)
-		return (cmd_fail(ctx, &w[2 + ce->max_args], "%s: too many "
-		    "arguments (a message with blanks needs quotes); usage: "
-		    "%s", ce->name, ce->usage));
+	if (cmd_check_count(ctx, ce, w, n, 2, &w[1]) != CMD_OK)
+		return (CMD_FAIL);
 	ctx->dry = true;
 	r = ce->exec(ctx, w, n);
 	ctx->dry = false;

@@ -227,6 +227,7 @@ void	 out_raw(struct ctx *, const char *, ...)
 void	 out_error(struct ctx *, int, const char *);
 char	*event_human(const struct event *);
 const char *event_failer(const struct event *, bool);
+bool	 error_peer_gone(const char *, bool);
 struct sb;
 void	 deadlock_procs(struct sb *, const struct deadlock *);
 void	 deadlock_cycle(struct sb *, const struct deadlock *);

@@ -754,6 +754,18 @@ event_failer(const struct event *ev, bool unblock)
 	}
 }
 
+/*
+ * The other side is gone: a read at its end, a write with nobody left to
+ * read it (EPIPE).  The first is an outcome for every command (spec 5a),
+ * both are for a program, which they end.
+ */
+bool
+error_peer_gone(const char *err, bool write_too)
+{
+	return (err != NULL && (strcmp(err, "end of channel") == 0 ||
+	    (write_too && strcmp(err, "broken channel") == 0)));
+}
+
 /* Remember the first error status of the command being run. */
 static void
 watch(struct ctx *ctx, const struct event *ev)
@@ -762,8 +774,7 @@ watch(struct ctx *ctx, const struct event *ev)
 
 	if (ctx->watch_proc == NULL || ev->status != ST_ERROR)
 		return;
-	/* A read that returns 0 is normal in Unix: an outcome (spec 5a). */
-	if (ev->error != NULL && strcmp(ev->error, "end of channel") == 0)
+	if (error_peer_gone(ev->error, ctx->in_program))
 		return;
 	who = event_failer(ev, false);
 	if (who == NULL || strcmp(who, ctx->watch_proc) != 0 ||

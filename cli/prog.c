@@ -103,7 +103,7 @@ prog_def_name(const struct ctx *ctx)
  * Is the variable var ("i", "msg", "ready") written at s[k] ("$i"), not
  * followed by more of a name?
  */
-bool
+static bool
 prog_var_at(const char *s, size_t len, size_t k, const char *var)
 {
 	size_t	vl = strlen(var);
@@ -164,35 +164,50 @@ word_copy(const struct word *w)
 	return (c);
 }
 
-/* A word with the stand-ins a check uses for $i, $msg and $ready. */
-static struct word
-word_standin(const struct word *w)
+/* The stand-ins a definition's check gives $i, $msg and $ready. */
+static const struct prog_vals standins = { 1, (const unsigned char *)"m", 1,
+    "c" };
+
+/*
+ * A word with $i, $msg and $ready replaced by their values, "$$" by "$";
+ * *used gets the PV_ bits of the variables it holds.  A word that took a
+ * message or a channel's name is never an option (a message "-n" stays a
+ * message).  One walker for the definition's check and for the run.
+ */
+struct word
+prog_expand(const struct word *w, const struct prog_vals *v, unsigned *used)
 {
 	struct word	c = *w;
 	struct sb	b;
 	size_t		k;
 
+	*used = 0;
 	sb_init(&b);
 	for (k = 0; k < w->len; k++) {
 		if (w->s[k] == '$' && k + 1 < w->len && w->s[k + 1] == '$') {
 			sb_putc(&b, '$');
 			k++;
 		} else if (prog_var_at(w->s, w->len, k, "i")) {
-			sb_putc(&b, '1');
+			sb_printf(&b, "%lld", v->turn);
+			*used |= PV_I;
 			k += 1;
 		} else if (prog_var_at(w->s, w->len, k, "msg")) {
-			sb_putc(&b, 'm');
+			for (size_t j = 0; j < v->msglen; j++)
+				sb_putc(&b, (char)v->msg[j]);
+			*used |= PV_MSG;
 			c.quoted = true;
 			k += 3;
 		} else if (prog_var_at(w->s, w->len, k, "ready")) {
-			sb_putc(&b, 'c');
+			sb_puts(&b, v->ready != NULL ? v->ready : "");
+			*used |= PV_READY;
 			c.quoted = true;
 			k += 5;
 		} else
 			sb_putc(&b, w->s[k]);
 	}
 	c.len = b.len;
-	c.s = b.len > 0 ? sb_take(&b) : (sb_free(&b), xstrdup(""));
+	sb_putc(&b, '\0');
+	c.s = sb_take(&b);
 	return (c);
 }
 
@@ -248,106 +263,95 @@ prog_op(const struct word *w)
 	return (ce);
 }
 
-/* One command of a program (after any "repeat N"): check it, add it. */
-static int
-def_cmd(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n,
-    long long repeat)
+/*
+ * Which instruction a command is, or INS_LOOP when it is none a program
+ * may hold (the error said).
+ */
+static enum ins_kind
+cmd_kind(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n)
 {
-	struct word	*c;
-	size_t		 i, k;
-	long long	 v;
-	enum cmd_result	 r;
 	const char	*sugg;
 
-	if (repeat < 0) {
-		for (i = 0; i < n; i++) {
-			for (k = 0; k < w[i].len; k++) {
-				if (w[i].s[k] == '$' && k + 1 < w[i].len &&
-				    w[i].s[k + 1] == '$') {
-					k++;
-					continue;
-				}
-				if (prog_var_at(w[i].s, w[i].len, k, "i")) {
-					cmd_fail(ctx, &w[i], "$i counts the "
-					    "turns of a repeat; it has no "
-					    "value outside one");
-					return (-1);
-				}
-			}
-		}
-	}
-	if (is_word(&w[0], "sleep")) {
-		struct word s;
-
-		if (n != 2) {
-			cmd_fail(ctx, &w[0], "sleep takes one number of "
-			    "milliseconds: sleep MS");
-			return (-1);
-		}
-		s = word_standin(&w[1]);
-		r = parse_uint(ctx, &s, 0, 600000, "sleep time", &v) == -1 ?
-		    CMD_FAIL : CMD_OK;
-		free(s.s);
-		if (r != CMD_OK)
-			return (-1);
-		def_add(d, INS_SLEEP, w, n, repeat, ctx);
-		return (0);
-	}
-	if (is_word(&w[0], "expect")) {
-		if (n < 2) {
-			cmd_fail(ctx, &w[0], "expect needs a condition (help "
-			    "expect)");
-			return (-1);
-		}
-		def_add(d, INS_EXPECT, w, n, repeat, ctx);
-		return (0);
-	}
-	if (prog_op(&w[0]) != NULL) {
-		/* Parse it as it will run, for a stand-in process. */
-		c = xcalloc(n + 1, sizeof(*c));
-		c[0].s = xstrdup("PROC");
-		c[0].len = 4;
-		c[0].col = w[0].col;
-		for (i = 0; i < n; i++)
-			c[i + 1] = word_standin(&w[i]);
-		r = cmd_check_op(ctx, c, n + 1);
-		for (i = 0; i <= n; i++)
-			free(c[i].s);
-		free(c);
-		if (r != CMD_OK)
-			return (-1);
-		def_add(d, INS_OP, w, n, repeat, ctx);
-		return (0);
-	}
-	if (n >= 2 && prog_op(&w[1]) != NULL) {
+	if (is_word(&w[0], "sleep"))
+		return (INS_SLEEP);
+	if (is_word(&w[0], "expect"))
+		return (INS_EXPECT);
+	if (prog_op(&w[0]) != NULL)
+		return (INS_OP);
+	if (n >= 2 && prog_op(&w[1]) != NULL)
 		cmd_fail(ctx, &w[0], "a program's operations are done by the "
 		    "process that runs it: write '%s ...' without '%s'",
 		    w[1].s, w[0].s);
-		return (-1);
-	}
-	if (!w[0].quoted && (cmd_is_reserved(w[0].s) ||
-	    engine_is_proc(ctx->e, w[0].s))) {
+	else if (!w[0].quoted && (cmd_is_reserved(w[0].s) ||
+	    engine_is_proc(ctx->e, w[0].s)))
 		cmd_fail(ctx, &w[0], "'%s' cannot stand in a program, which "
 		    "holds what its process does: send recv poll call reply "
 		    "reply-recv signal mask unmask exit sleep expect, repeat N, "
 		    "loop ... end", w[0].s);
-		return (-1);
-	}
-	if (is_word(&w[0], "end") && d->brace) {
+	else if (is_word(&w[0], "end") && d->brace)
 		cmd_fail(ctx, &w[0], "'end' closes a loop, and none is open; "
 		    "program %s ends at '}'", d->p->name);
-		return (-1);
-	}
-	sugg = cmd_suggest(w[0].s);
-	if (sugg != NULL && prog_op(&(struct word){ .s = (char *)sugg }) !=
-	    NULL)
+	else if ((sugg = cmd_suggest(w[0].s)) != NULL &&
+	    prog_op(&(struct word){ .s = (char *)sugg }) != NULL)
 		cmd_fail(ctx, &w[0], "unknown operation '%s'; did you mean "
 		    "'%s'?", w[0].s, sugg);
 	else
 		cmd_fail(ctx, &w[0], "unknown operation '%s' (send, recv, "
 		    "poll, signal, mask, unmask, exit, sleep, expect, repeat, "
 		    "loop, end)", w[0].s);
-	return (-1);
+	return (INS_LOOP);
+}
+
+/*
+ * One command of a program (after any "repeat N"): check it as it will
+ * run, with stand-ins for the variables and for the process, then add it.
+ */
+static int
+def_cmd(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n,
+    long long repeat)
+{
+	struct word	*c;
+	size_t		 i;
+	long long	 v;
+	enum ins_kind	 kind;
+	enum cmd_result	 r = CMD_FAIL;
+	unsigned	 used;
+	const struct word *bad = NULL;
+
+	c = xcalloc(n + 1, sizeof(*c));
+	c[0].s = xstrdup("PROC");
+	c[0].len = 4;
+	c[0].col = w[0].col;
+	for (i = 0; i < n; i++) {
+		c[i + 1] = prog_expand(&w[i], &standins, &used);
+		if (repeat < 0 && (used & PV_I) && bad == NULL)
+			bad = &w[i];
+	}
+	kind = INS_LOOP;
+	if (bad != NULL)
+		cmd_fail(ctx, bad, "$i counts the turns of a repeat; it has no "
+		    "value outside one");
+	else if ((kind = cmd_kind(ctx, d, w, n)) == INS_LOOP)
+		;	/* it said why */
+	else if (kind == INS_SLEEP && n != 2)
+		cmd_fail(ctx, &w[0], "sleep takes one number of milliseconds: "
+		    "sleep MS");
+	else if (kind == INS_SLEEP)
+		r = parse_uint(ctx, &c[2], 0, 600000, "sleep time", &v) == -1 ?
+		    CMD_FAIL : CMD_OK;
+	else if (kind == INS_EXPECT && n < 2)
+		cmd_fail(ctx, &w[0], "expect needs a condition (help expect)");
+	else if (kind == INS_EXPECT)
+		r = CMD_OK;	/* its condition is looked at when it runs */
+	else
+		r = cmd_check_op(ctx, c, n + 1);
+	for (i = 0; i <= n; i++)
+		free(c[i].s);
+	free(c);
+	if (r != CMD_OK)
+		return (-1);
+	def_add(d, kind, w, n, repeat, ctx);
+	return (0);
 }
 
 /* One line (command) of a definition. */
@@ -659,9 +663,7 @@ play_free(struct ctx *ctx)
 	if (pl == NULL)
 		return;
 	run_reset(ctx);
-	while (pl->nsaved > 0)
-		free(pl->saved[--pl->nsaved]);
-	free(pl->saved);
+	strv_free(pl->saved, pl->nsaved);
 	def_free(pl->def);
 	for (i = 0; i < pl->nprogs; i++)
 		prog_release(pl->progs[i]);

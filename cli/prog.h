@@ -99,11 +99,21 @@ const char	*prog_prompt(const struct ctx *, const char *);
 struct program	*prog_find(struct play *, const char *);
 void		 prog_release(struct program *);
 char		*prog_word_show(const struct word *);
-bool		 prog_var_at(const char *, size_t, size_t, const char *);
+/* $i, $msg and $ready: their values, and which a word used. */
+struct prog_vals {
+	long long		 turn;
+	const unsigned char	*msg;
+	size_t			 msglen;
+	const char		*ready;
+};
+#define PV_I		1
+#define PV_MSG		2
+#define PV_READY	4
+struct word	 prog_expand(const struct word *, const struct prog_vals *,
+		    unsigned *);
 
 /* runner.c: a process that runs a program. */
 enum step_r { SR_OP, SR_SLEEP, SR_ENDED, SR_FAIL };
-uint64_t	 run_ms(void);
 void		 run_reset(struct ctx *);
 struct play	*play_observed(struct ctx *);
 struct runner	*runner_find(struct play *, const char *);
@@ -113,7 +123,6 @@ bool		 runner_live(struct ctx *, struct runner *, struct proc_info *);
 bool		 runner_ready(struct ctx *, struct runner *, bool *);
 const struct ins *runner_next(const struct runner *, size_t *);
 enum step_r	 runner_step(struct ctx *, struct runner *, bool);
-bool		 peer_gone(const char *);
 
 /* burst.c: a free run's human transcript, bursts summarised. */
 struct burst	*burst_new(void);

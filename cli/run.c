@@ -26,16 +26,20 @@
 #include "ipcplay.h"
 #include "prog.h"
 
-/* splitmix64: small, and the same sequence everywhere. */
-static uint64_t
-rng_next(uint64_t *s)
+/*
+ * Nobody can go, but a --timeout is pending: let real time pass towards
+ * it (a tenth of a second at most, so Ctrl-C is seen).  False when no
+ * timeout is pending or Ctrl-C came: waiting would be for ever.
+ */
+static bool
+wait_timeout(struct ctx *ctx)
 {
-	uint64_t	z;
+	int	t;
 
-	z = (*s += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31));
+	if (ui_stopping() || (t = engine_poll_timeout(ctx->e)) < 0)
+		return (false);
+	(void)engine_pump(ctx->e, t > 100 ? 100 : t);
+	return (true);
 }
 
 /*
@@ -45,13 +49,9 @@ rng_next(uint64_t *s)
 static bool
 ready_or_timeout(struct ctx *ctx, struct runner *ru, bool *blocked)
 {
-	int	t;
-
 	while (!runner_ready(ctx, ru, blocked)) {
-		if (!*blocked || ui_stopping() ||
-		    (t = engine_poll_timeout(ctx->e)) < 0)
+		if (!*blocked || !wait_timeout(ctx))
 			return (false);
-		(void)engine_pump(ctx->e, t > 100 ? 100 : t);
 	}
 	return (true);
 }
@@ -245,9 +245,8 @@ static void
 run_seeded(struct ctx *ctx, struct play *pl, long long for_ms,
     long long max_steps, struct run_end *re)
 {
-	uint64_t	 end = for_ms >= 0 ? run_ms() + (uint64_t)for_ms : 0;
+	uint64_t	 end = for_ms >= 0 ? now_ms() + (uint64_t)for_ms : 0;
 	size_t		*v, n, nblocked;
-	int		 t;
 
 	v = xcalloc(pl->nrun + 1, sizeof(*v));
 	for (;;) {
@@ -260,7 +259,7 @@ run_seeded(struct ctx *ctx, struct play *pl, long long for_ms,
 			    max_steps == 1 ? "" : "s");
 			break;
 		}
-		if (end != 0 && run_ms() >= end) {
+		if (end != 0 && now_ms() >= end) {
 			end_why(re, false, "%lld ms passed", for_ms);
 			break;
 		}
@@ -270,14 +269,12 @@ run_seeded(struct ctx *ctx, struct play *pl, long long for_ms,
 		if (n == 0) {
 			/* A timeout may still free someone: wait for it. */
 			if (nblocked > 0 && !pl->deadlocked &&
-			    (t = engine_poll_timeout(ctx->e)) >= 0) {
-				(void)engine_pump(ctx->e, t > 100 ? 100 : t);
-				continue;
-			}
+			    (ui_stopping() || wait_timeout(ctx)))
+				continue;	/* the top says "interrupted" */
 			end_idle(ctx, pl, re);
 			break;
 		}
-		if (seeded_step(ctx, pl, &pl->run[v[rng_next(&pl->rng) % n]],
+		if (seeded_step(ctx, pl, &pl->run[v[splitmix64(&pl->rng) % n]],
 		    re) == -1)
 			break;
 	}
@@ -289,7 +286,7 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
     long long max_steps, struct run_end *re)
 {
 	struct runner	*ru;
-	uint64_t	 t0 = run_ms(), now, end, wake, flushed = t0;
+	uint64_t	 t0 = now_ms(), now, end, wake, flushed = t0;
 	size_t		 k, busy;
 	bool		 moved, blocked, waiting, ready;
 	int		 t;
@@ -301,7 +298,7 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 		busy = 0;
 		waiting = false;
 		wake = 0;
-		now = run_ms();
+		now = now_ms();
 		for (k = 0; k < pl->nrun; k++) {
 			ru = &pl->run[k];
 			ready = runner_ready(ctx, ru, &blocked);
@@ -345,7 +342,7 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 			end_why(re, false, "interrupted");
 			break;
 		}
-		now = run_ms();
+		now = now_ms();
 		if (end != 0 && now >= end) {
 			end_why(re, false, "%lld ms passed", for_ms);
 			break;
@@ -401,20 +398,6 @@ run_loaded(struct ctx *ctx, struct play *pl, const struct word *w)
 	return (false);
 }
 
-/* After a run or a step: a wait no program line made is typed. */
-static void
-run_after(struct ctx *ctx, struct play *pl)
-{
-	size_t	k;
-
-	pl->running = false;
-	for (k = 0; k < pl->nrun; k++) {
-		if (!pl->run[k].inflight)
-			(void)engine_proc_where(ctx->e, pl->run[k].name, NULL,
-			    0);
-	}
-}
-
 static enum cmd_result
 cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -458,7 +441,7 @@ cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
 	memset(&re, 0, sizeof(re));
 	pl->running = true;
 	pl->deadlocked = false;
-	t0 = run_ms();
+	t0 = now_ms();
 	if (seed >= 0) {
 		pl->rng = (uint64_t)seed;
 		pl->seeded = true;
@@ -474,7 +457,7 @@ cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
 			pl->burst = NULL;
 		}
 	}
-	run_after(ctx, pl);
+	pl->running = false;
 	if (ui_interrupt_done(ctx) && re.why == NULL)
 		end_why(&re, false, "interrupted");
 	/* A seeded run's words are the same every time: no clock in them. */
@@ -485,7 +468,7 @@ cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
 	else
 		out_line(ctx, "run: %llu step%s in %llu ms: %s",
 		    (unsigned long long)re.steps, re.steps == 1 ? "" : "s",
-		    (unsigned long long)(run_ms() - t0), re.why);
+		    (unsigned long long)(now_ms() - t0), re.why);
 	if (re.failed) {
 		enum cmd_result r = cmd_fail(ctx, &w[0], "run stopped: %s",
 		    re.why);
@@ -529,7 +512,6 @@ cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
 	size_t		*v, cnt, nblocked;
 	bool		 blocked;
 	enum cmd_result	 r = CMD_OK;
-	int		 t;
 
 	if (!run_loaded(ctx, pl, &w[0]))
 		return (CMD_FAIL);
@@ -554,11 +536,10 @@ cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
 		v = xcalloc(pl->nrun + 1, sizeof(*v));
 		/* Nobody can go, but a timeout may free someone: wait. */
 		while ((cnt = runnable(ctx, pl, v, &nblocked)) == 0 &&
-		    nblocked > 0 && !ui_stopping() && !take_failed(pl, &re) &&
-		    (t = engine_poll_timeout(ctx->e)) >= 0)
-			(void)engine_pump(ctx->e, t > 100 ? 100 : t);
+		    nblocked > 0 && !take_failed(pl, &re) && wait_timeout(ctx))
+			continue;
 		if (cnt > 0 && re.why == NULL)
-			ru = &pl->run[v[rng_next(&pl->rng) % cnt]];
+			ru = &pl->run[v[splitmix64(&pl->rng) % cnt]];
 		free(v);
 		if (re.why != NULL) {
 			r = cmd_fail(ctx, &w[0], "%s", re.why);
@@ -577,7 +558,7 @@ cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
 	pl->deadlocked = false;
 	if (seeded_step(ctx, pl, ru, &re) == -1 && re.failed)
 		r = cmd_fail(ctx, &w[0], "%s", re.why);
-	run_after(ctx, pl);
+	pl->running = false;
 	free(re.why);
 	return (r);
 }
@@ -599,14 +580,6 @@ const struct cmd_entry cmd_step_entry = {
 #define SCHED_HEAD	"# ipcplay schedule: step, process, program:line, " \
 			"operation"
 
-static void
-lines_free(char **v, size_t n)
-{
-	while (n > 0)
-		free(v[--n]);
-	free(v);
-}
-
 /*
  * record [FILE]: the seeded steps so far, into FILE (whole or not at
  * all: a temporary file renamed into place), or kept in the playground
@@ -624,7 +597,7 @@ cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 		return (cmd_fail(ctx, &w[0], "no seeded step to record yet "
 		    "(run --random SEED, or step)"));
 	if (n == 1) {
-		lines_free(pl->saved, pl->nsaved);
+		strv_free(pl->saved, pl->nsaved);
 		pl->saved = xcalloc(pl->nsched, sizeof(*pl->saved));
 		for (i = 0; i < pl->nsched; i++)
 			pl->saved[i] = xstrdup(pl->sched[i]);
@@ -727,7 +700,7 @@ sched_read(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 fail:
 	free(line);
 	fclose(f);
-	lines_free(v, n);
+	strv_free(v, n);
 	return (-1);
 }
 
@@ -822,9 +795,9 @@ cmd_replay_exec(struct ctx *ctx, struct word *w, size_t n)
 	pl->deadlocked = false;
 	r = replay_steps(ctx, n > 1 ? &w[1] : &w[0], v, nv, &re);
 	if (n > 1)
-		lines_free(v, nv);
+		strv_free(v, nv);
 	sweep(ctx, pl);
-	run_after(ctx, pl);
+	pl->running = false;
 	(void)ui_interrupt_done(ctx);
 	if (r == CMD_OK)
 		out_line(ctx, "replay: %llu step%s of %s%s%s",

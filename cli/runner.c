@@ -15,15 +15,6 @@
 #include "ipcplay.h"
 #include "prog.h"
 
-uint64_t
-run_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
 struct runner *
 runner_find(struct play *pl, const char *name)
 {
@@ -58,9 +49,7 @@ run_reset(struct ctx *ctx)
 	free(pl->run);
 	pl->run = NULL;
 	pl->nrun = 0;
-	for (i = 0; i < pl->nsched; i++)
-		free(pl->sched[i]);
-	free(pl->sched);
+	strv_free(pl->sched, pl->nsched);
 	pl->sched = NULL;
 	pl->nsched = 0;
 	pl->seeded = false;
@@ -110,60 +99,6 @@ play_observed(struct ctx *ctx)
 	return (pl);
 }
 
-/*
- * $i, $msg and $ready in a word, by their values now; "$$" is a "$".  A
- * word that took a message or a channel's name is never an option (a
- * message "-n" stays a message).
- */
-static struct word
-word_expand(const struct word *w, long long turn, const struct proc_info *pi,
-    const char *ready)
-{
-	struct word	c = *w;
-	struct sb	b;
-	size_t		k, j;
-
-	sb_init(&b);
-	for (k = 0; k < w->len; k++) {
-		if (w->s[k] == '$' && k + 1 < w->len && w->s[k + 1] == '$') {
-			sb_putc(&b, '$');
-			k++;
-		} else if (prog_var_at(w->s, w->len, k, "i")) {
-			sb_printf(&b, "%lld", turn);
-			k += 1;
-		} else if (prog_var_at(w->s, w->len, k, "msg")) {
-			for (j = 0; pi->has_last && j < pi->last_len; j++)
-				sb_putc(&b, (char)pi->last[j]);
-			c.quoted = true;
-			k += 3;
-		} else if (prog_var_at(w->s, w->len, k, "ready")) {
-			sb_puts(&b, ready != NULL ? ready : "");
-			c.quoted = true;
-			k += 5;
-		} else
-			sb_putc(&b, w->s[k]);
-	}
-	c.len = b.len;
-	sb_putc(&b, '\0');
-	c.s = sb_take(&b);
-	return (c);
-}
-
-/* Does the word use $ready (not "$$ready")? */
-static bool
-uses_ready(const struct word *w)
-{
-	size_t	k;
-
-	for (k = 0; k < w->len; k++) {
-		if (w->s[k] == '$' && k + 1 < w->len && w->s[k + 1] == '$')
-			k++;
-		else if (prog_var_at(w->s, w->len, k, "ready"))
-			return (true);
-	}
-	return (false);
-}
-
 /* Is ru's process still the one that was given the program? */
 bool
 runner_live(struct ctx *ctx, struct runner *ru, struct proc_info *pi)
@@ -183,21 +118,9 @@ static void
 runner_end(struct ctx *ctx, struct runner *ru, const char *why)
 {
 	ru->ended = true;
-	(void)engine_proc_where(ctx->e, ru->name, NULL, 0);
 	burst_flush(ctx);
 	out_line(ctx, "%s: program %s ended%s%s", ru->name,
 	    ru->prog->name, why != NULL ? ": " : "", why != NULL ? why : "");
-}
-
-/*
- * The other side is gone: a read at its end, a write with nobody left to
- * read (EPIPE).  For a program that is an outcome, not a failure.
- */
-bool
-peer_gone(const char *err)
-{
-	return (err != NULL && (strcmp(err, "end of channel") == 0 ||
-	    strcmp(err, "broken channel") == 0));
 }
 
 /*
@@ -211,7 +134,7 @@ runner_done(struct ctx *ctx, struct runner *ru, const struct proc_info *pi)
 {
 	(void)pi;
 	ru->inflight = false;
-	if (peer_gone(ru->error)) {
+	if (error_peer_gone(ru->error, true)) {
 		char *why = ru->error;
 
 		ru->error = NULL;
@@ -234,6 +157,8 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 	enum cmd_result	 r;
 	long long	 ms;
 	bool		 gone = false, noready = false;
+	struct prog_vals vals;
+	unsigned	 used;
 	const struct word *bad = NULL;
 	enum ins_kind	 kind = in->kind;
 
@@ -246,12 +171,16 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 		w[0].s = xstrdup(ru->name);
 		w[0].len = strlen(ru->name);
 	}
+	vals.turn = turn;
+	vals.msg = pi.has_last ? pi.last : NULL;
+	vals.msglen = pi.has_last ? pi.last_len : 0;
+	vals.ready = ru->ready;
 	for (i = 0; i < in->n; i++) {
-		if (ru->ready == NULL && uses_ready(&in->w[i]) && !noready) {
+		w[i + off] = prog_expand(&in->w[i], &vals, &used);
+		if (ru->ready == NULL && (used & PV_READY) && !noready) {
 			noready = true;
 			bad = &in->w[i];
 		}
-		w[i + off] = word_expand(&in->w[i], turn, &pi, ru->ready);
 	}
 	/* Errors name the program's line, where the words were written. */
 	ctx->file = ru->prog->file;
@@ -274,7 +203,7 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 		r = parse_uint(ctx, &w[1], 0, 600000, "sleep time", &ms) ==
 		    -1 ? CMD_FAIL : CMD_OK;
 		if (r == CMD_OK && free_run)
-			ru->wake_ms = run_ms() + (uint64_t)ms;
+			ru->wake_ms = now_ms() + (uint64_t)ms;
 		break;
 	case INS_EXPECT:
 		/* A failed expect counts itself; here it stops the run. */
@@ -424,7 +353,7 @@ runner_state(struct ctx *ctx, struct runner *ru, size_t *line)
 	if (runner_next(ru, &at) == NULL)
 		return ("at end");
 	*line = at + 1;
-	return (ru->wake_ms > run_ms() ? "asleep" : "next");
+	return (ru->wake_ms > now_ms() ? "asleep" : "next");
 }
 
 /* Where ru is, for programs. */
@@ -435,7 +364,7 @@ runner_show(struct ctx *ctx, struct runner *ru)
 	const char		*old;
 	size_t			 at;
 	bool			 blocked;
-	uint64_t		 now = run_ms();
+	uint64_t		 now = now_ms();
 
 	(void)runner_ready(ctx, ru, &blocked);
 	/* Its program was defined again since: the lines are the old ones. */

@@ -177,14 +177,15 @@ bench_cpus(int *a, int *b)
 	return (n);
 }
 
-static void
-pin(int cpu)
+/* Process pid (0: this one) on CPU cpu alone. */
+int
+bench_pin(pid_t pid, int cpu)
 {
 	cpu_set_t	set;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	(void)sched_setaffinity(0, sizeof(set), &set);
+	return (sched_setaffinity(pid, sizeof(set), &set));
 }
 
 static void	bpair_close(struct bpair *);
@@ -575,7 +576,7 @@ bench_run(enum bench_mech m, size_t size, size_t count, int cpu_p, int cpu_c,
 			if (sig != SIGKILL && sig != SIGSTOP)
 				(void)sigaction(sig, &sa, NULL);
 		}
-		pin(cpu_c);
+		(void)bench_pin(0, cpu_c);
 		for (i = 0; i < warm + count; i++) {
 			if (brecv(&b, false, buf) == -1 ||
 			    bsend(&b, false, buf) == -1)
@@ -593,7 +594,7 @@ bench_run(enum bench_mech m, size_t size, size_t count, int cpu_p, int cpu_c,
 	/* A child gone is EPIPE to a write, not the end of ipcplay. */
 	sa.sa_handler = SIG_IGN;
 	(void)sigaction(SIGPIPE, &sa, &oldpipe);
-	pin(cpu_p);
+	(void)bench_pin(0, cpu_p);
 	for (i = 0; i < warm + count; i++) {
 		if (i == warm)
 			t0 = ns_now();

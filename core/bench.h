@@ -7,6 +7,8 @@
 #ifndef IPCCORE_BENCH_H
 #define IPCCORE_BENCH_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,6 +32,7 @@ int		 bench_mech_parse(const char *);
 size_t		 bench_copies(enum bench_mech, size_t);
 int		 bench_check(enum bench_mech, size_t, char **);
 int		 bench_cpus(int *, int *);
+int		 bench_pin(pid_t, int);
 int		 bench_run(enum bench_mech, size_t, size_t, int, int, double *,
 		    bool (*)(void), char **);
 

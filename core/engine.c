@@ -54,14 +54,20 @@ now_ms(void)
 
 /* splitmix64: small, seedable, and identical on every machine. */
 uint64_t
-rng_next(struct engine *e)
+splitmix64(uint64_t *state)
 {
 	uint64_t	z;
 
-	z = (e->rng += 0x9e3779b97f4a7c15ULL);
+	z = (*state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return (z ^ (z >> 31));
+}
+
+uint64_t
+rng_next(struct engine *e)
+{
+	return (splitmix64(&e->rng));
 }
 
 double

@@ -263,7 +263,6 @@ struct engine {
 
 /* engine.c */
 void	 engine_event(struct engine *, struct event *);
-uint64_t now_ms(void);
 struct proc *proc_find(const struct engine *, const char *);
 struct chan *chan_find(const struct engine *, const char *);
 uint64_t rng_next(struct engine *);

@@ -428,11 +428,16 @@ int		 sig_parse(const char *);
 const char	*sig_name(int, char *, size_t);
 bool		 name_valid(const char *);
 
+/* A monotonic clock in ms, and the seeded generator (core/engine.c). */
+uint64_t	 now_ms(void);
+uint64_t	 splitmix64(uint64_t *);
+
 /* Memory that never fails (core/xmalloc.c). */
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+void	 strv_free(char **, size_t);
 void	*xmemdup(const void *, size_t);
 int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

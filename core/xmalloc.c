@@ -101,3 +101,12 @@ xvasprintf(char **out, const char *fmt, va_list ap)
 		fatal();
 	return (n);
 }
+
+/* A vector of n strings, each and all. */
+void
+strv_free(char **v, size_t n)
+{
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+}
