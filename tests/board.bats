@@ -391,6 +391,8 @@ teardown() {
 }
 
 @test "a free run keeps the dashboard live: each channel's rate and fill sparkline, the summaries in the log" {
+	# Wide enough for the counters of thousands of messages and the bars.
+	COLS=110
 	tmux_start "$IPCPLAY -D"
 	wait_screen 'ipcplay>'
 	# Literally: tmux reads a bare "end" as the End key.
