@@ -59,7 +59,7 @@ endif
 
 PKGS		 = libbsd-overlay readline ncursesw libpcre2-8
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS	:= $(shell pkg-config --libs $(PKGS))
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS)) -lm
 CORE_PKG_CFLAGS	:= $(shell pkg-config --cflags libbsd-overlay libpcre2-8)
 CORE_PKG_LIBS	:= $(shell pkg-config --libs libbsd-overlay libpcre2-8) -pthread
 

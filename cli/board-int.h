@@ -68,6 +68,7 @@ struct board {
 	size_t			 log_next, log_count;
 	WINDOW			*title, *keys, *input, *help;
 	bool			 dirty, show_help, color, utf8, done, off;
+	bool			 show_msc;	/* F4: the chart's pane */
 	uint64_t		 last_draw;
 	uint64_t		 first_event;	/* oldest event not drawn, us */
 	size_t			 nevents;	/* events since the last frame */
@@ -99,6 +100,7 @@ void	pane_chans_draw(struct board *, struct pane *);
 void	pane_graph_update(struct board *);
 void	pane_graph_draw(struct board *, struct pane *);
 void	pane_log_draw(struct board *, struct pane *);
+void	pane_msc_draw(struct board *, struct pane *);
 void	draw_title(struct board *);
 void	board_attr_on(struct board *, WINDOW *, int, int);
 void	board_attr_off(struct board *, WINDOW *, int, int);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "board-int.h"
+#include "msc.h"
 #include "ipcplay.h"
 
 /* Snapshots. */
@@ -602,6 +603,35 @@ pane_log_draw(struct board *b, struct pane *p)
 		else if (strncmp(b->log[idx], "DEADLOCK", 8) == 0)
 			board_attr_off(b, p->win, C_DEAD, A_BOLD);
 	}
+}
+
+/* The chart's last rows, following the session as it goes. */
+void
+pane_msc_draw(struct board *b, struct pane *p)
+{
+	struct msc_view	 v;
+	char		**lines;
+	size_t		 n, i, keep;
+	int		 maxy, maxx, y;
+
+	pane_frame(b, p);
+	getmaxyx(p->win, maxy, maxx);
+	if (maxy < 4 || maxx < 22)
+		return;
+	if (!msc_view(b->ctx, 0, &v)) {
+		board_put(p->win, 1, 1, "nothing sent yet");
+		return;
+	}
+	keep = (size_t)maxy - 3;	/* the names' line, then rows */
+	if (v.nrows > keep) {
+		v.first += v.nrows - keep;
+		v.rows += v.nrows - keep;
+		v.nrows = keep;
+	}
+	lines = msc_lines(&v, (size_t)maxx - 2, &n);
+	for (i = 0, y = 1; i < n && y < maxy - 1; i++, y++)
+		board_put(p->win, y, 1, lines[i]);
+	msc_lines_free(lines, n);
 }
 
 void

@@ -66,11 +66,13 @@ static struct pane panes[] = {
 	{ "wait-for graph", pane_graph_update, pane_graph_draw, NULL, 0 },
 	{ "channels", pane_chans_update, pane_chans_draw, NULL, 0 },
 	{ "events", NULL, pane_log_draw, NULL, 0 },
+	{ "message sequence chart", NULL, pane_msc_draw, NULL, 0 },
 };
 #define P_PROCS	0
 #define P_GRAPH	1
 #define P_CHANS	2
 #define P_LOG	3
+#define P_MSC	4
 #define NPANES	(sizeof(panes) / sizeof(panes[0]))
 
 /* Is there a terminal we can draw on? */
@@ -327,7 +329,13 @@ board_layout(struct board *b)
 	b->title = newwin(1, w, 0, 0);
 	panes[P_PROCS].win = newwin(procsh, leftw, 1, 0);
 	panes[P_GRAPH].win = newwin(top - procsh, leftw, 1 + procsh, 0);
-	panes[P_CHANS].win = newwin(top, w - leftw, 1, leftw);
+	if (b->show_msc) {
+		/* The chart under the channels, as wide as they are. */
+		panes[P_CHANS].win = newwin(top / 2, w - leftw, 1, leftw);
+		panes[P_MSC].win = newwin(top - top / 2, w - leftw,
+		    1 + top / 2, leftw);
+	} else
+		panes[P_CHANS].win = newwin(top, w - leftw, 1, leftw);
 	panes[P_LOG].win = newwin(logh, w, 1 + top, 0);
 	b->keys = newwin(1, w, h - 2, 0);
 	b->input = newwin(1, w, h - 1, 0);
@@ -483,6 +491,14 @@ on_help(struct board *b, const struct key_def *k)
 }
 
 static void
+on_msc(struct board *b, const struct key_def *k)
+{
+	(void)k;
+	b->show_msc = !b->show_msc;
+	board_layout(b);
+}
+
+static void
 on_clear(struct board *b, const struct key_def *k)
 {
 	(void)k;
@@ -526,6 +542,8 @@ static const struct key_def keys[] = {
 	{ KEY_F(5), "F5 / F6", "F5/F6 procs", "scroll the processes",
 	    on_scroll, NULL, P_PROCS, -1 },
 	{ KEY_F(6), NULL, NULL, NULL, on_scroll, NULL, P_PROCS, 1 },
+	{ KEY_F(4), "F4", "F4 msc", "show or hide the message sequence chart",
+	    on_msc, NULL, 0, 0 },
 	{ KEY_F(7), "F7 / F8", "F7/F8 chans", "scroll the channels",
 	    on_scroll, NULL, P_CHANS, -1 },
 	{ KEY_F(8), NULL, NULL, NULL, on_scroll, NULL, P_CHANS, 1 },

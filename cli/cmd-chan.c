@@ -348,6 +348,11 @@ cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
 			goto out;
 		}
 	}
+	if (ctx->as_set) {
+		/* ipcplay compare: every modeled channel's buffering. */
+		cf.buffering = ctx->as_buf;
+		cf.capacity = ctx->as_cap;
+	}
 	if (lossy_opt && cf.delivery != DEL_LOSSY) {
 		cmd_fail(ctx, &w[1], "drop=, dup= and reorder= need "
 		    "delivery=lossy");

@@ -402,7 +402,7 @@ show_channels(struct ctx *ctx, struct sb *jb)
 		sb_puts(jb, "]");
 }
 
-static void
+void
 json_begin(struct ctx *ctx, struct sb *b, const char *type)
 {
 	sb_init(b);
@@ -410,7 +410,7 @@ json_begin(struct ctx *ctx, struct sb *b, const char *type)
 	    (unsigned long long)engine_next_seq(ctx->e));
 }
 
-static void
+void
 json_end(struct ctx *ctx, struct sb *b)
 {
 	sb_puts(b, "}");
@@ -708,6 +708,67 @@ write_file(const char *path, const char *data, size_t len, char **cause)
 	return (ok ? 0 : -1);
 }
 
+/* graph --svg FILE: the picture, with the cycle written under its title. */
+static enum cmd_result
+graph_svg_write(struct ctx *ctx, struct word *w, const char *file)
+{
+	struct wfg_edge	*v;
+	struct deadlock	*dl;
+	struct proc_info pi;
+	struct sb	 cap;
+	const char	**names = NULL;
+	bool		*blocked = NULL;
+	size_t		 ne, nd, np = 0, i, k;
+	char		*svg, *why;
+	int		 rc;
+
+	if (ctx->no_files)
+		return (cmd_fail(ctx, w, "writing files is off here"));
+	ne = engine_wfg(ctx->e, &v);
+	for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+		if (pi.state == PS_EXITED)
+			continue;
+		names = xreallocarray(names, np + 1, sizeof(*names));
+		blocked = xreallocarray(blocked, np + 1, sizeof(*blocked));
+		names[np] = xstrdup(pi.name);
+		blocked[np++] = pi.state == PS_BLOCKED;
+	}
+	sb_init(&cap);
+	nd = engine_deadlocks(ctx->e, &dl);
+	for (i = 0; i < nd; i++) {
+		sb_puts(&cap, i == 0 ? "DEADLOCK: " : "; ");
+		if (dl[i].ncycle == 0) {
+			for (k = 0; k < dl[i].nprocs; k++)
+				sb_printf(&cap, "%s%s", k > 0 ? ", " : "",
+				    dl[i].procs[k]);
+			sb_puts(&cap, " (nobody could help)");
+			continue;
+		}
+		for (k = 0; k < dl[i].ncycle; k++)
+			sb_printf(&cap, "%s \xe2\x86\x92 ", dl[i].cycle[k]);
+		sb_puts(&cap, dl[i].cycle[0]);
+	}
+	deadlocks_free(dl, nd);
+	if (nd == 0)
+		sb_puts(&cap, ne == 0 ? "nobody waits" : "no deadlock");
+	svg = graph_svg(v, ne, names, blocked, np, cap.s);
+	rc = write_file(file, svg, strlen(svg), &why);
+	free(svg);
+	if (rc == -1) {
+		cmd_fail(ctx, w, "graph: %s", why);
+		free(why);
+	} else
+		out_printf(ctx, "wrote the wait-for graph to %s (%zu edge%s; "
+		    "%s)\n", file, ne, ne == 1 ? "" : "s", cap.s);
+	sb_free(&cap);
+	for (i = 0; i < np; i++)
+		free((char *)names[i]);
+	free(names);
+	free(blocked);
+	wfg_edges_free(v, ne);
+	return (rc == -1 ? CMD_FAIL : CMD_OK);
+}
+
 static enum cmd_result
 cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -719,10 +780,19 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 	const char	*file = NULL;
 	char		*s;
 
+	if (n > 1 && strcmp(w[1].s, "--svg") == 0) {
+		if (n < 3 || w[2].s[0] == '\0')
+			return (cmd_fail(ctx, &w[1], "graph --svg needs a "
+			    "file name"));
+		if (n > 3)
+			return (cmd_fail(ctx, &w[3], "unexpected '%s' (graph "
+			    "--svg FILE)", w[3].s));
+		return (graph_svg_write(ctx, &w[2], w[2].s));
+	}
 	if (n > 1) {
 		if (strcmp(w[1].s, "--dot") != 0)
 			return (cmd_fail(ctx, &w[1], "unknown option '%s' "
-			    "(graph [--dot [FILE]])", w[1].s));
+			    "(graph [--dot [FILE] | --svg FILE])", w[1].s));
 		dot = true;
 		if (n > 2 && w[2].s[0] == '\0')
 			return (cmd_fail(ctx, &w[2], "graph --dot needs a file "
@@ -798,15 +868,16 @@ cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
 	return (CMD_OK);
 }
 
-static const char *const dot_words[] = { "--dot", NULL };
+static const char *const dot_words[] = { "--dot", "--svg", NULL };
 
 const struct cmd_entry cmd_graph_entry = {
 	.name = "graph",
-	.usage = "graph [--dot [FILE]]",
+	.usage = "graph [--dot [FILE] | --svg FILE]",
 	.help = "Print the wait-for graph: an arrow from each blocked process "
 	    "to each process that could unblock it, marked DEADLOCK where "
 	    "both are deadlocked.  --dot prints Graphviz DOT, or writes it to "
-	    "FILE (then: dot -Tpng FILE > g.png).",
+	    "FILE (then: dot -Tpng FILE > g.png); --svg FILE draws it as SVG, "
+	    "the deadlock's cycle in red and written under the title.",
 	.example = "graph --dot wait.dot",
 	.min_args = 0, .max_args = 2,
 	.args = { A_WORD, A_FILE }, .words = dot_words,

@@ -173,11 +173,16 @@ struct ctx {
 	 */
 	void		(*print_hook)(struct ctx *, enum out_kind, const char *);
 	struct play	*play;		/* programs (prog.h) */
+	struct msc	*msc;		/* the chart so far (msc.h) */
 	bool		 dry;		/* check an operation, do not run it */
 	bool		 nosettle;	/* submit an operation, do not wait */
 	bool		 in_program;	/* the operation is a program's */
 	bool		 no_files;	/* a fuzzer: no command writes a file */
 	char		*last_error;	/* what cmd_fail said last */
+	/* ipcplay compare: every modeled channel made with this buffering. */
+	bool		 as_set;
+	enum buffering	 as_buf;
+	size_t		 as_cap;
 };
 
 /* lex.c */
@@ -189,6 +194,7 @@ size_t	 utf8_len(const unsigned char *, size_t);
 size_t	 utf8_shown(const unsigned char *, size_t);
 char	*text_safe(const char *);
 size_t	 text_columns(const char *);
+size_t	 text_char(const char *, size_t *);
 size_t	 text_fit(const char *, size_t);
 
 /* cmd.c */
@@ -217,6 +223,9 @@ int	 parse_uint(struct ctx *, const struct word *, long long, long long,
 #define RECENT_MAX	1000
 #define RECENT_BYTES	(1024 * 1024)
 void	 out_init(struct ctx *);
+size_t	 term_columns(FILE *, size_t);
+int	 compare_main(struct ctx *, const struct engine_config *, int,
+	    char **);
 void	 out_event(const struct event *, void *);
 void	 out_printf(struct ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -241,6 +250,11 @@ const char	*glyph(enum glyph);
 
 /* cmd-show.c */
 int	 write_file(const char *, const char *, size_t, char **);
+void	 json_begin(struct ctx *, struct sb *, const char *);
+void	 json_end(struct ctx *, struct sb *);
+/* svg.c */
+char	*graph_svg(const struct wfg_edge *, size_t, const char *const *,
+	    const bool *, size_t, const char *);
 
 /* cmd-bench.c, bench-broker.c */
 int	 bench_main(struct ctx *, int, char **, char **);

@@ -386,6 +386,13 @@ char_columns(const char *s, size_t *n)
 	return ((w = wcwidth(wc)) < 0 ? 1 : (size_t)w);
 }
 
+/* The columns the character at s takes, and its length in *n. */
+size_t
+text_char(const char *s, size_t *n)
+{
+	return (char_columns(s, n));
+}
+
 /* The columns s takes on a terminal. */
 size_t
 text_columns(const char *s)

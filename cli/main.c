@@ -34,6 +34,7 @@ usage(FILE *f)
 	    "       ipcplay bench [MECH...] [--size BYTES[,BYTES...]] "
 	    "[--count N]\n"
 	    "                     [--cpu same|cross|both] [--json]\n"
+	    "       ipcplay compare FILE --as KIND[,KIND...] [--json]\n"
 	    "       ipcplay [-c SETUP] --complete LINE\n"
 	    "       ipcplay --grammar\n"
 	    "       ipcplay --help | --version\n"
@@ -48,6 +49,9 @@ usage(FILE *f)
 	    "                adds lines)\n"
 	    "  lesson [NAME] list the lessons, or play one step by step\n"
 	    "  bench ...     measure what each IPC mechanism costs here\n"
+	    "  compare FILE --as KIND,...  run FILE once per buffering KIND\n"
+	    "                (unbounded, bounded:N, register, rendezvous), side\n"
+	    "                by side\n"
 	    "  --json        print events as JSON lines\n"
 	    "  --bail        stop at the first failed command or expect\n"
 	    "  --seed N      seed for every random choice (default 0)\n"
@@ -234,6 +238,16 @@ main(int argc, char *argv[])
 			    "both] [--json]\n");
 		}
 		return (finish(&ctx, status));
+	}
+	if (argc > 0 && strcmp(argv[0], "compare") == 0) {
+		if (cmds != NULL) {
+			warnx("-c and compare do not go together");
+			return (2);
+		}
+		ctx.out = stdout;
+		status = compare_main(&ctx, &cf, argc, argv);
+		fflush(stdout);
+		return (status);
 	}
 	if (argc > 0 && strcmp(argv[0], "lesson") == 0) {
 		if (cmds != NULL) {

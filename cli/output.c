@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ipcplay.h"
+#include "msc.h"
 #include "prog.h"
 #include "sb.h"
 
@@ -707,6 +708,7 @@ ctx_end(struct ctx *ctx)
 	engine_free(ctx->e);
 	ctx->e = NULL;
 	trace_free(ctx);
+	msc_free(ctx);
 	out_recent_clear(ctx);
 	lines_clear(&ctx->attempt);
 }
@@ -789,15 +791,21 @@ watch(struct ctx *ctx, const struct event *ev)
 		    "error");
 }
 
-/* The width of the terminal f writes to, or 80. */
-static int
-term_width(FILE *f)
+/* The width of the terminal f writes to, or dflt. */
+size_t
+term_columns(FILE *f, size_t dflt)
 {
 	struct winsize	ws;
 
 	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
 		return (ws.ws_col);
-	return (80);
+	return (dflt);
+}
+
+static int
+term_width(FILE *f)
+{
+	return ((int)term_columns(f, 80));
 }
 
 /*
@@ -840,6 +848,7 @@ out_event(const struct event *ev, void *arg)
 	const char	*col;
 
 	watch(ctx, ev);
+	msc_event(ctx, ev);
 	h = event_human(ev);
 	if (h != NULL && ev->type != EV_EXPECT) {
 		lines_add(&ctx->recent, h);

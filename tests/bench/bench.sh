@@ -11,7 +11,9 @@
 #      write(2) and read(2) themselves), as a ratio to a raw round trip
 #      over two pipes, and beside the modeled bounded step of 1;
 #   5. "ipcplay bench" for each kernel mechanism against the simplest C
-#      ping-pong of it (tests/bench/mini.c), same CPU and across CPUs.
+#      ping-pong of it (tests/bench/mini.c), same CPU and across CPUs;
+#   6. programs running free, modeled and kernel, against raw;
+#   7. msc of a 10,000-event session.
 set -eu
 cd "$(dirname "$0")/../.."
 BIN=${IPCPLAY:-./ipcplay}
@@ -184,6 +186,31 @@ awk -v a="$k0" -v b="$k1" -v r="$raw" 'BEGIN {
 	rt = (b - a) * 1e6 / 5000
 	printf "6. free run, kernel socketpair seqpacket same  %8.2f us a round trip, raw socketpair %8.2f us, ratio %.2fx (target <= 1.5x) %s\n",
 	    rt / 1000, r / 1000, rt / r, rt / r <= 1.5 ? "PASS" : "FAIL"
+}'
+
+# 7: pictures (spec 12): msc of a 10,000-event session (5,000 sends, then
+# 5,000 receives, each arrow from a row far above), drawn ten times for a
+# terminal and written ten times as SVG, against the same session without
+# the charts, in the same run.  Target: under 100 ms a chart.
+{
+	echo 'spawn A B'
+	echo 'channel c unbounded'
+	echo 'repeat 5000 A send c m$i'
+	echo 'repeat 5000 B recv c'
+} > "$tmp/msc0.ipc"
+{
+	cat "$tmp/msc0.ipc"
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		echo 'msc'
+		echo "msc --svg $tmp/chart.svg"
+	done
+} > "$tmp/msc1.ipc"
+m0=$(for _ in $(seq $REPEAT); do time_ns env COLUMNS=100 $PIN "$BIN" "$tmp/msc0.ipc"; done | median)
+m1=$(for _ in $(seq $REPEAT); do time_ns env COLUMNS=100 $PIN "$BIN" "$tmp/msc1.ipc"; done | median)
+awk -v a="$m0" -v b="$m1" 'BEGIN {
+	d = (b - a) / 20
+	printf "7. msc of a 10,000-event session: %.1f ms a chart (terminal or SVG); the session itself %.0f ms, ratio %.3f (target < 100 ms) %s\n",
+	    d / 1e6, a / 1e6, d / a, d < 1e8 ? "PASS" : "FAIL"
 }'
 
 # 3: the whole script.
