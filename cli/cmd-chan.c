@@ -231,6 +231,38 @@ out:
 	return (r);
 }
 
+/*
+ * ipcplay compare: every modeled channel gets the run's buffering, and
+ * loses, with a note, what that buffering cannot take.  The script's own
+ * options were checked against its own buffering already.
+ */
+static void
+compare_override(struct ctx *ctx, const char *name, struct chan_config *cf)
+{
+	const char	*kind = buffering_name(ctx->as_buf);
+	bool		 nobuf = ctx->as_buf == BUF_REGISTER ||
+			    ctx->as_buf == BUF_RENDEZVOUS;
+
+	cf->buffering = ctx->as_buf;
+	cf->capacity = ctx->as_cap;
+	if (cf->max_bytes != 0 && ctx->as_buf != BUF_UNBOUNDED) {
+		out_line(ctx, "compare: %s drops max= under %s", name, kind);
+		cf->max_bytes = 0;
+	}
+	if (cf->delivery != DEL_FIFO && nobuf) {
+		out_line(ctx, "compare: %s drops delivery=%s under %s (no "
+		    "buffer to act on)", name, delivery_name(cf->delivery),
+		    kind);
+		cf->delivery = DEL_FIFO;
+		cf->drop = cf->dup = cf->reorder = 0;
+	}
+	if (cf->format == FMT_STREAM && nobuf) {
+		out_line(ctx, "compare: %s drops format=stream under %s (no "
+		    "byte buffer)", name, kind);
+		cf->format = FMT_DATAGRAM;
+	}
+}
+
 static enum cmd_result
 cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -348,11 +380,8 @@ cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
 			goto out;
 		}
 	}
-	if (ctx->as_set) {
-		/* ipcplay compare: every modeled channel's buffering. */
-		cf.buffering = ctx->as_buf;
-		cf.capacity = ctx->as_cap;
-	}
+	if (ctx->as_set)
+		compare_override(ctx, w[1].s, &cf);
 	if (lossy_opt && cf.delivery != DEL_LOSSY) {
 		cmd_fail(ctx, &w[1], "drop=, dup= and reorder= need "
 		    "delivery=lossy");

@@ -17,6 +17,7 @@
 #include "ipcplay.h"
 #include "prog.h"
 #include "lesson.h"
+#include "msc.h"
 
 static enum cmd_result
 cmd_predict_exec(struct ctx *ctx, struct word *w, size_t n)
@@ -102,6 +103,7 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct engine_config	 cf;
 	struct engine		*saved;
 	struct play		*splay;
+	struct msc		*smsc;
 	char			*argv[3], *cause;
 	enum cmd_result		 cr;
 	void			(*ab)(struct ctx *), (*ae)(struct ctx *);
@@ -138,9 +140,14 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	/* The lesson's programs are its own, as its processes are. */
 	splay = ctx->play;
 	ctx->play = NULL;
+	/* ... and its chart. */
+	smsc = ctx->msc;
+	ctx->msc = NULL;
 	r = lesson_main(ctx, 2, argv);
 	play_free(ctx);
 	ctx->play = splay;
+	msc_free(ctx);
+	ctx->msc = smsc;
 	engine_free(ctx->e);
 	ctx->e = saved;
 	engine_rearm(saved);

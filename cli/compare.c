@@ -10,12 +10,14 @@
  * events by an observer of its own, and sent last.
  */
 
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <err.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,8 @@ struct tally {
 	unsigned long long blocked;
 	size_t		 peak;
 	bool		 deadlock;
+	char		**kernel;	/* the kernel channels' names */
+	size_t		 nkernel;
 };
 
 static int
@@ -68,6 +72,8 @@ kind_parse(const char *s, struct kind *k, char **why)
 		}
 		k->buf = BUF_BOUNDED;
 		k->cap = (size_t)v;
+		xasprintf(&k->name, "bounded:%zu", k->cap);
+		return (0);
 	} else {
 		xasprintf(why, "unknown kind '%s' (unbounded, bounded:N, "
 		    "register, rendezvous)", s);
@@ -92,24 +98,48 @@ child_hook(struct ctx *ctx, enum out_kind kind, const char *s)
 	} while (nl != NULL && *s != '\0');
 }
 
+static bool
+is_kernel(const struct tally *t, const char *chan)
+{
+	size_t	i;
+
+	for (i = 0; chan != NULL && i < t->nkernel; i++) {
+		if (strcmp(t->kernel[i], chan) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/* The summary's counts, from the run's events: modeled channels only. */
 static void
 child_tally(const struct event *ev, void *arg)
 {
 	struct tally	*t = arg;
 
-	if ((ev->type == EV_SEND || ev->type == EV_CALL) && ev->status ==
-	    ST_BLOCKED)
-		t->blocked++;
+	if (ev->type == EV_CHANNEL && ev->mechanism != MECH_MODELED &&
+	    ev->chan != NULL) {
+		t->kernel = xreallocarray(t->kernel, t->nkernel + 1,
+		    sizeof(*t->kernel));
+		t->kernel[t->nkernel++] = xstrdup(ev->chan);
+		return;
+	}
+	if (ev->type == EV_CHANNEL || ev->type == EV_RESET)
+		return;
 	if (ev->type == EV_DEADLOCK)
 		t->deadlock = true;
-	if (ev->mechanism == MECH_MODELED && ev->fill > t->peak &&
-	    ev->type != EV_CHANNEL && ev->type != EV_RESET)
+	if (is_kernel(t, ev->forward != NULL ? ev->forward : ev->chan))
+		return;
+	/* A delivered call that waits for its reply is not a blocked send. */
+	if ((ev->type == EV_SEND || (ev->type == EV_CALL && ev->peer ==
+	    NULL)) && ev->status == ST_BLOCKED)
+		t->blocked++;
+	if (ev->fill > t->peak)
 		t->peak = ev->fill;
 }
 
 static void __attribute__((noreturn))
 child(const struct engine_config *cf, const struct kind *k, const char *file,
-    int fd)
+    const struct sb *script, int fd)
 {
 	struct ctx		 ctx;
 	struct chan_info	 ci;
@@ -117,10 +147,17 @@ child(const struct engine_config *cf, const struct kind *k, const char *file,
 	unsigned long long	 copies = 0;
 	size_t			 i;
 	int			 status;
+	FILE			*f;
 
+	/* A parent that goes (Ctrl-C, SIGTERM) takes the run with it. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(3);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&t, 0, sizeof(t));
 	if ((ctx.out = fdopen(fd, "w")) == NULL)
+		_exit(3);
+	if ((f = fmemopen(script->s, script->len, "r")) == NULL)
 		_exit(3);
 	ctx.as_set = true;
 	ctx.as_buf = k->buf;
@@ -129,7 +166,8 @@ child(const struct engine_config *cf, const struct kind *k, const char *file,
 	ctx.e = engine_new(cf);
 	out_init(&ctx);
 	engine_observe(ctx.e, child_tally, &t);
-	(void)batch_file(&ctx, file);
+	(void)batch_stream(&ctx, f, file);
+	fclose(f);
 	status = batch_finish(&ctx);
 	for (i = 0; engine_chan_info(ctx.e, i, &ci); i++) {
 		copies += ci.c_copies;
@@ -139,6 +177,7 @@ child(const struct engine_config *cf, const struct kind *k, const char *file,
 	ctx_end(&ctx);
 	fprintf(ctx.out, "S\t%llu\t%zu\t%llu\t%d\t%d\n", t.blocked, t.peak,
 	    copies, t.deadlock, status);
+	strv_free(t.kernel, t.nkernel);
 	fflush(ctx.out);
 	_exit(ferror(ctx.out) ? 3 : status);
 }
@@ -181,11 +220,12 @@ take(struct kind *k, FILE *f)
 }
 
 static int
-run_kind(const struct engine_config *cf, struct kind *k, const char *file)
+run_kind(const struct engine_config *cf, struct kind *k, const char *file,
+    const struct sb *script)
 {
 	FILE	*f;
-	pid_t	 pid;
-	int	 fd[2], st;
+	pid_t	 pid, r;
+	int	 fd[2], st = 0;
 
 	fflush(stdout);
 	fflush(stderr);
@@ -198,44 +238,61 @@ run_kind(const struct engine_config *cf, struct kind *k, const char *file)
 	}
 	if (pid == 0) {
 		close(fd[0]);
-		child(cf, k, file, fd[1]);
+		child(cf, k, file, script, fd[1]);
 	}
 	close(fd[1]);
-	if ((f = fdopen(fd[0], "r")) == NULL) {
+	if ((f = fdopen(fd[0], "r")) != NULL) {
+		take(k, f);
+		fclose(f);
+	} else
 		close(fd[0]);
-		(void)waitpid(pid, &st, 0);
-		return (-1);
-	}
-	take(k, f);
-	fclose(f);
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
 		continue;
-	if (!k->ran)
+	if (r == -1)
+		k->exit = 1;
+	else if (!k->ran)
 		k->exit = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	return (0);
+	return (f != NULL ? 0 : -1);
 }
 
-/* The script's lines, to head each command's rows. */
-static char **
-script_lines(const char *file, size_t *n)
+/* The script, read once: each run and the headings take this copy. */
+static int
+script_read(const char *file, struct sb *b, char ***lines, size_t *n)
 {
 	FILE	*f;
-	char	**v = NULL, *line = NULL;
-	size_t	 cap = 0;
-	ssize_t	 len;
+	char	 buf[8192], *p, *nl;
+	size_t	 got;
 
+	*lines = NULL;
 	*n = 0;
-	if ((f = fopen(file, "r")) == NULL)
-		return (NULL);
-	while ((len = getline(&line, &cap, f)) != -1) {
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		v = xreallocarray(v, *n + 1, sizeof(*v));
-		v[(*n)++] = xstrdup(line);
+	if (strcmp(file, "-") == 0)
+		f = fdopen(dup(STDIN_FILENO), "r");
+	else
+		f = fopen(file, "r");
+	if (f == NULL)
+		return (-1);
+	sb_init(b);
+	sb_puts(b, "");
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		for (size_t i = 0; i < got; i++)
+			sb_putc(b, buf[i]);
 	}
-	free(line);
+	if (ferror(f)) {
+		fclose(f);
+		sb_free(b);
+		return (-1);
+	}
 	fclose(f);
-	return (v);
+	for (p = b->s; *p != '\0'; p = nl + 1) {
+		*lines = xreallocarray(*lines, *n + 1, sizeof(**lines));
+		if ((nl = strchr(p, '\n')) == NULL) {
+			(*lines)[(*n)++] = xstrdup(p);
+			break;
+		}
+		(*lines)[(*n)++] = xmemdup(p, (size_t)(nl - p) + 1);
+		(*lines)[*n - 1][nl - p] = '\0';
+	}
+	return (0);
 }
 
 static size_t
@@ -402,6 +459,7 @@ compare_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 	struct stat	 st;
 	const char	*file = NULL, *as = NULL;
 	char		*list, *p, *word, *why, **lines;
+	struct sb	 script;
 	size_t		 nk = 0, nlines, i;
 	int		 a, status = 0;
 	bool		 json = ctx->json;
@@ -429,11 +487,12 @@ compare_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 		return (usage_error("compare: which script?%s", ""));
 	if (as == NULL)
 		return (usage_error("compare: --as KIND,... is needed%s", ""));
-	if (stat(file, &st) == -1 || access(file, R_OK) == -1) {
+	if (strcmp(file, "-") != 0 && (stat(file, &st) == -1 ||
+	    access(file, R_OK) == -1)) {
 		warn("compare: %s", file);
 		return (2);
 	}
-	if (S_ISDIR(st.st_mode))
+	if (strcmp(file, "-") != 0 && S_ISDIR(st.st_mode))
 		return (usage_error("compare: %s: is a directory", file));
 	memset(k, 0, sizeof(k));
 	list = xstrdup(as);
@@ -457,8 +516,13 @@ compare_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 	free(list);
 	if (nk == 0)
 		return (usage_error("compare: --as names no kind%s", ""));
+	if (script_read(file, &script, &lines, &nlines) == -1) {
+		warn("compare: %s", file);
+		kinds_free(k, nk);
+		return (2);
+	}
 	for (i = 0; i < nk; i++) {
-		if (run_kind(cf, &k[i], file) == -1) {
+		if (run_kind(cf, &k[i], file, &script) == -1) {
 			warn("compare: %s", k[i].name);
 			k[i].exit = 1;
 		}
@@ -473,13 +537,17 @@ compare_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 			    k[i].name, k[i].blocked, k[i].peak, k[i].copies,
 			    k[i].deadlock ? "true" : "false", k[i].exit);
 	} else {
-		lines = script_lines(file, &nlines);
 		printf("%s under %zu kind%s of buffering\n\n", file, nk,
 		    nk == 1 ? "" : "s");
 		side_by_side(k, nk, lines, nlines);
 		summary(k, nk);
-		strv_free(lines, nlines);
 	}
+	strv_free(lines, nlines);
+	sb_free(&script);
 	kinds_free(k, nk);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warn("stdout");
+		return (1);
+	}
 	return (status);
 }

@@ -83,6 +83,12 @@ put_text(struct grid *g, long x, long cols, const char *s)
 	}
 	end = x + (long)fit;
 	while (*s != '\0' && x < end) {
+		if (!glyph_utf8() && (unsigned char)*s >= 0x80) {
+			/* ASCII only: a byte of a UTF-8 character is a ?. */
+			put(g, x++, "?");
+			s++;
+			continue;
+		}
 		w = text_char(s, &n);
 		if (x + (long)w > end)
 			break;

@@ -5,44 +5,61 @@
  * modeled one).
  *
  * A message is drawn where it was sent and where it arrived.  The events
- * do not carry a message's identity, so an arrival is matched to a send:
- * on a modeled channel the receive names its sender and the bytes must be
- * equal; on a kernel one the channel is first in, first out (a stream's
- * read may take several writes at once, or part of one).  A lossy
- * channel tells of a drop, a duplicate or a reorder right after the send
- * it concerns.  A rendezvous may tell of the receive before the send:
- * the receive draws the arrow and the send that follows is absorbed.
+ * do not carry a message's identity, so an arrival is matched to a send
+ * kept in its channel's queue (a length, a hash and a short label: never
+ * the message itself).  On a modeled datagram channel the receive names
+ * its sender, and the first of that sender's messages with the same bytes
+ * is the one (else the first of that sender's: a padded fixed:N or a
+ * truncated read).  A byte stream (a pipe, a stream socket, format=stream)
+ * is matched by count: a read takes that many bytes from the front,
+ * across writes or part of one.  A kernel datagram channel is first in,
+ * first out, in each direction.  A lossy channel tells of a drop, a
+ * duplicate or a reorder right after the send it concerns.  A rendezvous
+ * may tell of the receive before the send: the receive draws the arrow
+ * and the send that follows is absorbed.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
+#include <sys/socket.h>
 
 #include "ipcplay.h"
 #include "msc.h"
 #include "sb.h"
 
 #define MSC_ROWS_MAX	100000	/* rows kept; the oldest go first */
-#define PEND_MAX	100000	/* messages waiting to be matched */
+#define PEND_MAX	100000	/* messages a channel keeps to match */
+#define OWED_MAX	1000
+#define LABEL_BYTES	40	/* of a message, in its label */
 
-/* A message sent and not yet received (or a register's value). */
+/* A message sent and not yet (wholly) received, or a register's value. */
 struct pend {
-	char		*chan;
 	int		 from;
-	unsigned char	*data;
+	uint64_t	 hash;
 	size_t		 len;
+	size_t		 left;		/* a stream's bytes not read yet */
 	uint64_t	 row;		/* its send row's number */
-	uint64_t	 msgno;
-	bool		 owed;		/* already drawn: its send is to come */
+	uint64_t	 msgno;		/* 0: numbered when it arrives */
+	char		*label;
 	char		*note;		/* "duplicate", "reordered" */
+	bool		 gone;		/* taken: skipped, freed later */
+};
+
+/* A receive drawn before its send (a rendezvous): the send to absorb. */
+struct owed {
+	int		 from;
+	char		*chan;
+	uint64_t	 hash;
+	size_t		 len;
 };
 
 struct chan_kind {
 	char		*name;
 	enum buffering	 buf;
-	bool		 kernel;
+	bool		 kernel, stream;
+	struct pend	*q;		/* in the order sent */
+	size_t		 nq, head;	/* q[head] is the first not gone */
 };
 
 struct msc {
@@ -52,10 +69,10 @@ struct msc {
 	struct msc_row	 *rows;
 	size_t		  nrows;
 	uint64_t	  base;		/* rows gone from the front */
-	struct pend	 *pend;
-	size_t		  npend;
 	struct chan_kind *chans;
 	size_t		  nchans;
+	struct owed	 *owed;
+	size_t		  nowed;
 	uint64_t	  nmsgs;
 };
 
@@ -71,9 +88,29 @@ row_clear(struct msc_row *r)
 static void
 pend_clear(struct pend *p)
 {
-	free(p->chan);
-	free(p->data);
+	free(p->label);
 	free(p->note);
+}
+
+static void
+queue_clear(struct chan_kind *k)
+{
+	size_t	i;
+
+	for (i = 0; i < k->nq; i++)
+		pend_clear(&k->q[i]);
+	free(k->q);
+	k->q = NULL;
+	k->nq = k->head = 0;
+}
+
+static void
+owed_remove(struct msc *m, size_t i)
+{
+	free(m->owed[i].chan);
+	memmove(&m->owed[i], &m->owed[i + 1], (m->nowed - i - 1) *
+	    sizeof(*m->owed));
+	m->nowed--;
 }
 
 static void
@@ -83,17 +120,19 @@ msc_clear(struct msc *m)
 
 	for (i = 0; i < m->nrows; i++)
 		row_clear(&m->rows[i]);
-	for (i = 0; i < m->npend; i++)
-		pend_clear(&m->pend[i]);
 	for (i = 0; i < m->nlanes; i++)
 		free(m->lanes[i]);
-	for (i = 0; i < m->nchans; i++)
+	for (i = 0; i < m->nchans; i++) {
+		queue_clear(&m->chans[i]);
 		free(m->chans[i].name);
+	}
+	while (m->nowed > 0)
+		owed_remove(m, m->nowed - 1);
 	free(m->rows);
-	free(m->pend);
 	free(m->lanes);
 	free(m->state);
 	free(m->chans);
+	free(m->owed);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -137,16 +176,23 @@ lane_get(struct msc *m, const char *name)
 	return ((int)m->nlanes++);
 }
 
+/* The channel's kind and queue; one not told of yet is a mailbox. */
 static struct chan_kind *
 chan_kind(struct msc *m, const char *name)
 {
-	size_t	i;
+	struct chan_kind	*k;
+	size_t			 i;
 
 	for (i = 0; i < m->nchans; i++) {
 		if (strcmp(m->chans[i].name, name) == 0)
 			return (&m->chans[i]);
 	}
-	return (NULL);
+	m->chans = xreallocarray(m->chans, m->nchans + 1, sizeof(*m->chans));
+	k = &m->chans[m->nchans++];
+	memset(k, 0, sizeof(*k));
+	k->name = xstrdup(name);
+	k->buf = BUF_UNBOUNDED;
+	return (k);
 }
 
 /* A new row, the lanes as they are now; the oldest go past the cap. */
@@ -154,11 +200,11 @@ static struct msc_row *
 row_add(struct msc *m, enum msc_kind kind, int from, int to)
 {
 	struct msc_row	*r;
-	size_t		 drop;
+	size_t		 drop, i;
 
 	if (m->nrows == MSC_ROWS_MAX) {
 		drop = MSC_ROWS_MAX / 10;
-		for (size_t i = 0; i < drop; i++)
+		for (i = 0; i < drop; i++)
 			row_clear(&m->rows[i]);
 		memmove(m->rows, m->rows + drop, (m->nrows - drop) *
 		    sizeof(*m->rows));
@@ -199,10 +245,37 @@ lane_set(struct msc *m, int lane, enum lane_state s)
 		m->state[lane] = (unsigned char)s;
 }
 
+/* The message as a label: its first LABEL_BYTES, quoted. */
 static char *
-quote(const unsigned char *data, size_t len)
+label_of(const unsigned char *data, size_t len)
 {
-	return (word_quote(data, len));
+	char	*q, *s;
+	size_t	 n = len;
+
+	if (n <= LABEL_BYTES)
+		return (word_quote(data, n));
+	n = LABEL_BYTES;
+	while (n > 0 && (data[n] & 0xc0) == 0x80)
+		n--;			/* not inside a UTF-8 character */
+	q = word_quote(data, n);
+	q[strlen(q) - 1] = '\0';	/* the closing quote */
+	xasprintf(&s, "%s%s\"", q, glyph(G_ELLIPSIS));
+	free(q);
+	return (s);
+}
+
+/* FNV-1a: enough to tell messages apart in a queue. */
+static uint64_t
+hash_of(const unsigned char *data, size_t len)
+{
+	uint64_t	h = 14695981039346656037ULL;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= data[i];
+		h *= 1099511628211ULL;
+	}
+	return (h);
 }
 
 static const char *
@@ -213,89 +286,99 @@ ev_chan(const struct event *ev)
 	return (ev->chan != NULL ? ev->chan : "?");
 }
 
+/* Take q[i] out of its queue (freed when the front passes it). */
 static void
-pend_remove(struct msc *m, size_t i)
+pend_take(struct chan_kind *k, size_t i)
 {
-	pend_clear(&m->pend[i]);
-	memmove(&m->pend[i], &m->pend[i + 1], (m->npend - i - 1) *
-	    sizeof(*m->pend));
-	m->npend--;
+	size_t	j;
+
+	k->q[i].gone = true;
+	while (k->head < k->nq && k->q[k->head].gone)
+		k->head++;
+	if (k->head > 64 && k->head * 2 > k->nq) {
+		for (j = 0; j < k->head; j++)
+			pend_clear(&k->q[j]);
+		memmove(k->q, k->q + k->head, (k->nq - k->head) *
+		    sizeof(*k->q));
+		k->nq -= k->head;
+		k->head = 0;
+	}
 }
 
 static struct pend *
-pend_add(struct msc *m, const char *chan, int from, const unsigned char *data,
+pend_add(struct chan_kind *k, int from, const unsigned char *data,
     size_t len)
 {
 	struct pend	*p;
 
 	/* Messages nobody will ever be seen to take: keep the newest. */
-	if (m->npend == PEND_MAX)
-		pend_remove(m, 0);
-
-	m->pend = xreallocarray(m->pend, m->npend + 1, sizeof(*m->pend));
-	p = &m->pend[m->npend++];
+	if (k->nq - k->head >= PEND_MAX)
+		pend_take(k, k->head);
+	k->q = xreallocarray(k->q, k->nq + 1, sizeof(*k->q));
+	p = &k->q[k->nq++];
 	memset(p, 0, sizeof(*p));
-	p->chan = xstrdup(chan);
 	p->from = from;
-	p->data = xmemdup(data, len > 0 ? len : 1);
-	p->len = len;
+	p->hash = hash_of(data, len);
+	p->len = p->left = len;
+	p->label = label_of(data, len);
 	return (p);
-}
-
-static bool
-same(const struct pend *p, const char *chan, const unsigned char *data,
-    size_t len)
-{
-	return (strcmp(p->chan, chan) == 0 && p->len == len &&
-	    (len == 0 || memcmp(p->data, data, len) == 0));
 }
 
 /* from sent data on chan: its send row, unless a receive drew it first. */
 static void
-sent(struct msc *m, int from, const char *chan, const unsigned char *data,
-    size_t len)
+sent(struct msc *m, int from, const char *const *chans, size_t nchans,
+    const unsigned char *data, size_t len)
 {
-	struct chan_kind	*k = chan_kind(m, chan);
+	struct chan_kind	*k;
 	struct msc_row		*r;
 	struct pend		*p;
-	size_t			 i;
+	uint64_t		 h = hash_of(data, len);
+	size_t			 i, c;
 
-	for (i = 0; i < m->npend; i++) {
-		if (m->pend[i].owed && m->pend[i].from == from &&
-		    same(&m->pend[i], chan, data, len)) {
-			pend_remove(m, i);
+	for (i = 0; i < m->nowed; i++) {
+		if (m->owed[i].from == from && m->owed[i].hash == h &&
+		    m->owed[i].len == len &&
+		    strcmp(m->owed[i].chan, chans[0]) == 0) {
+			owed_remove(m, i);
 			return;
 		}
 	}
-	/* A register keeps one value: the one before is overwritten. */
-	if (k != NULL && k->buf == BUF_REGISTER && !k->kernel) {
-		for (i = 0; i < m->npend; i++) {
-			if (!m->pend[i].owed && strcmp(m->pend[i].chan,
-			    chan) == 0) {
-				pend_remove(m, i);
-				i--;
-			}
-		}
-	}
 	r = row_add(m, MR_SEND, from, -1);
-	r->text = quote(data, len);
-	r->chan = xstrdup(chan);
+	r->text = label_of(data, len);
+	{
+		struct sb	b;
+
+		sb_init(&b);
+		for (c = 0; c < nchans; c++)
+			sb_printf(&b, "%s%s", c > 0 ? "," : "", chans[c]);
+		r->chan = sb_take(&b);
+	}
 	r->msgno = ++m->nmsgs;
-	p = pend_add(m, chan, from, data, len);
-	p->row = row_number(m);
-	p->msgno = r->msgno;
+	for (c = 0; c < nchans; c++) {
+		k = chan_kind(m, chans[c]);
+		/* A register keeps one value: the one before is overwritten. */
+		if (k->buf == BUF_REGISTER && !k->kernel) {
+			for (i = k->head; i < k->nq; i++)
+				pend_take(k, i);
+		}
+		p = pend_add(k, from, data, len);
+		p->row = row_number(m);
+		p->msgno = c == 0 ? r->msgno : 0;
+	}
 }
 
 /* An arrow from p's send to lane to, drawn now. */
 static void
-arrive(struct msc *m, const struct pend *p, int to, bool keep)
+arrive(struct msc *m, struct pend *p, int to, const char *chan, bool keep,
+    const char *part)
 {
 	struct msc_row	*r, *s;
 
 	s = row_by_number(m, p->row);
 	/* Sent just before, nothing else between: one row, one arrow. */
-	if (!keep && s != NULL && p->row == row_number(m) && s->kind ==
-	    MR_SEND && s->note == NULL && p->note == NULL) {
+	if (!keep && part == NULL && s != NULL && p->row == row_number(m) &&
+	    s->kind == MR_SEND && s->note == NULL && p->note == NULL &&
+	    strcmp(s->chan, chan) == 0) {
 		s->kind = MR_MSG;
 		s->to = to;
 		s->send = p->row;
@@ -304,12 +387,53 @@ arrive(struct msc *m, const struct pend *p, int to, bool keep)
 		return;
 	}
 	r = row_add(m, MR_MSG, p->from, to);
-	r->text = quote(p->data, p->len);
-	r->chan = xstrdup(p->chan);
+	r->text = xstrdup(p->label);
+	r->chan = xstrdup(chan);
 	r->send = p->row;
+	if (p->msgno == 0)
+		p->msgno = ++m->nmsgs;
 	r->msgno = p->msgno;
-	if (p->note != NULL)
-		r->note = xstrdup(p->note);
+	if (p->note != NULL || part != NULL)
+		xasprintf(&r->note, "%s%s%s", p->note != NULL ? p->note : "",
+		    p->note != NULL && part != NULL ? ", " : "",
+		    part != NULL ? part : "");
+}
+
+/* A read nobody is known to have written (or whose write is lost). */
+static void
+recv_unknown(struct msc *m, int to, int from, const char *chan,
+    const unsigned char *data, size_t len)
+{
+	struct msc_row	*r;
+
+	r = row_add(m, MR_RECV, from, to);
+	r->text = label_of(data, len);
+	r->chan = xstrdup(chan);
+	r->msgno = ++m->nmsgs;
+}
+
+/* A stream's read of len bytes: from the front, across writes. */
+static void
+received_stream(struct msc *m, struct chan_kind *k, int to, const char *chan,
+    const unsigned char *data, size_t len)
+{
+	struct pend	*p;
+	size_t		 i, left = len, take;
+
+	for (i = k->head; i < k->nq && left > 0; i++) {
+		p = &k->q[i];
+		if (p->gone || p->from == to)
+			continue;	/* the other direction of a socket */
+		take = p->left < left ? p->left : left;
+		p->left -= take;
+		left -= take;
+		arrive(m, p, to, chan, false, p->left > 0 || take < p->len ?
+		    "part" : NULL);
+		if (p->left == 0)
+			pend_take(k, i);
+	}
+	if (left > 0)
+		recv_unknown(m, to, -1, chan, data + (len - left), left);
 }
 
 static void
@@ -318,74 +442,75 @@ received(struct msc *m, int to, int from, const char *chan,
 {
 	struct chan_kind	*k = chan_kind(m, chan);
 	struct msc_row		*r;
+	struct owed		*o;
 	struct pend		*p;
-	size_t			 i, off;
+	uint64_t		 h = hash_of(data, len);
+	size_t			 i, first = SIZE_MAX;
 
-	/* A register is read, not consumed: its latest value. */
-	if (k != NULL && k->buf == BUF_REGISTER && !k->kernel) {
-		for (i = m->npend; i > 0; i--) {
-			p = &m->pend[i - 1];
-			if (!p->owed && same(p, chan, data, len)) {
-				arrive(m, p, to, true);
-				return;
-			}
-		}
+	if (k->stream) {
+		received_stream(m, k, to, chan, data, len);
+		return;
 	}
-	for (i = 0; i < m->npend; i++) {
-		p = &m->pend[i];
-		if (!p->owed && (from < 0 || p->from == from) &&
-		    same(p, chan, data, len)) {
-			arrive(m, p, to, false);
-			pend_remove(m, i);
+	/* A register is read, not consumed: its latest value. */
+	if (k->buf == BUF_REGISTER && !k->kernel) {
+		if (k->nq > k->head) {
+			arrive(m, &k->q[k->nq - 1], to, chan, true, NULL);
 			return;
 		}
+		recv_unknown(m, to, from, chan, data, len);
+		return;
 	}
-	if (from >= 0) {
+	for (i = k->head; i < k->nq; i++) {
+		p = &k->q[i];
+		if (p->gone || (from >= 0 && p->from != from) ||
+		    (from < 0 && p->from == to))
+			continue;
+		if (first == SIZE_MAX)
+			first = i;
+		if (p->hash == h && p->len == len)
+			break;
+	}
+	/* Not the same bytes: padded (fixed:N), cut (--max), or a kernel
+	   channel's next in line. */
+	if (i == k->nq)
+		i = first;
+	if (i != SIZE_MAX) {
+		arrive(m, &k->q[i], to, chan, false, NULL);
+		pend_take(k, i);
+		return;
+	}
+	if (from >= 0 && k->buf == BUF_RENDEZVOUS && !k->kernel) {
 		/* A rendezvous told of the receive first. */
 		r = row_add(m, MR_MSG, from, to);
-		r->text = quote(data, len);
+		r->text = label_of(data, len);
 		r->chan = xstrdup(chan);
 		r->send = row_number(m);
 		r->msgno = ++m->nmsgs;
-		p = pend_add(m, chan, from, data, len);
-		p->owed = true;
+		if (m->nowed == OWED_MAX)
+			owed_remove(m, 0);
+		m->owed = xreallocarray(m->owed, m->nowed + 1,
+		    sizeof(*m->owed));
+		o = &m->owed[m->nowed++];
+		o->from = from;
+		o->chan = xstrdup(chan);
+		o->hash = h;
+		o->len = len;
 		return;
 	}
-	/* A stream: the writes, in order, that this read took. */
-	for (off = 0, i = 0; i < m->npend && off < len; ) {
-		p = &m->pend[i];
-		if (p->owed || strcmp(p->chan, chan) != 0) {
-			i++;
-			continue;
-		}
-		if (p->len > len - off || memcmp(p->data, data + off,
-		    p->len) != 0)
-			break;
-		off += p->len;
-		arrive(m, p, to, false);
-		pend_remove(m, i);
-	}
-	if (off < len) {
-		r = row_add(m, MR_RECV, -1, to);
-		r->text = quote(data + off, len - off);
-		r->chan = xstrdup(chan);
-		r->msgno = ++m->nmsgs;
-	}
+	recv_unknown(m, to, from, chan, data, len);
 }
 
 /* The message just sent on chan with these bytes, newest first. */
 static struct pend *
-pend_last(struct msc *m, const char *chan, const unsigned char *data,
-    size_t len, size_t *at)
+pend_last(struct chan_kind *k, const unsigned char *data, size_t len)
 {
-	size_t	i;
+	uint64_t	h = hash_of(data, len);
+	size_t		i;
 
-	for (i = m->npend; i > 0; i--) {
-		if (!m->pend[i - 1].owed && same(&m->pend[i - 1], chan, data,
-		    len)) {
-			*at = i - 1;
-			return (&m->pend[i - 1]);
-		}
+	for (i = k->nq; i > k->head; i--) {
+		if (!k->q[i - 1].gone && k->q[i - 1].hash == h &&
+		    k->q[i - 1].len == len)
+			return (&k->q[i - 1]);
 	}
 	return (NULL);
 }
@@ -394,34 +519,31 @@ pend_last(struct msc *m, const char *chan, const unsigned char *data,
 static void
 lossy(struct msc *m, const struct event *ev)
 {
+	struct chan_kind *k = chan_kind(m, ev_chan(ev));
 	struct msc_row	*r, *s;
 	struct pend	*p, *q;
-	size_t		 at;
 	uint64_t	 row;
-	const char	*chan = ev_chan(ev);
+	int		 from;
 
-	p = pend_last(m, chan, ev->msg, ev->len, &at);
+	if ((p = pend_last(k, ev->msg, ev->len)) == NULL)
+		return;
 	if (ev->type == EV_DROP) {
 		bool copy = ev->text != NULL &&
 		    strncmp(ev->text, "a duplicate", 11) == 0;
 
-		if (p == NULL)
-			return;
 		if (!copy && (s = row_by_number(m, p->row)) != NULL &&
 		    s->kind == MR_SEND) {
 			s->kind = MR_DROP;
-			pend_remove(m, at);
+			pend_take(k, (size_t)(p - k->q));
 			return;
 		}
 		r = row_add(m, MR_DROP, p->from, -1);
-		r->text = quote(ev->msg, ev->len);
-		r->chan = xstrdup(chan);
+		r->text = label_of(ev->msg, ev->len);
+		r->chan = xstrdup(k->name);
 		r->note = xstrdup("duplicate");
 		r->msgno = ++m->nmsgs;
 		return;
 	}
-	if (p == NULL)
-		return;
 	if (ev->type == EV_REORDER) {
 		free(p->note);
 		p->note = xstrdup("reordered");
@@ -429,9 +551,9 @@ lossy(struct msc *m, const struct event *ev)
 	}
 	/* EV_DUP: a second copy of the same send (p may move). */
 	row = p->row;
-	q = pend_add(m, chan, p->from, ev->msg, ev->len);
+	from = p->from;
+	q = pend_add(k, from, ev->msg, ev->len);
 	q->row = row;
-	q->msgno = ++m->nmsgs;
 	q->note = xstrdup("duplicate");
 }
 
@@ -470,12 +592,44 @@ deadlock(struct msc *m, const struct event *ev)
 	}
 }
 
+static void
+channel(struct msc *m, const struct event *ev)
+{
+	struct chan_kind	*k;
+
+	if (ev->chan == NULL)
+		return;
+	k = chan_kind(m, ev->chan);
+	queue_clear(k);		/* a new channel of an old name */
+	k->buf = ev->buffering;
+	k->kernel = ev->mechanism != MECH_MODELED;
+	k->stream = ev->format == FMT_STREAM || ev->mechanism == MECH_PIPE ||
+	    ev->mechanism == MECH_FIFO || (ev->mechanism == MECH_SOCKETPAIR &&
+	    ev->socktype == SOCK_STREAM);
+}
+
+/* A send's bytes: what a partial write really wrote of a stream. */
+static void
+send_event(struct msc *m, int p, const struct event *ev)
+{
+	const char	*one = ev_chan(ev);
+	size_t		 len = ev->len;
+
+	if (ev->size > 0 && ev->size < len)
+		len = ev->size;
+	if (ev->nchans > 1 && ev->forward == NULL)
+		sent(m, p, ev->chans, ev->nchans, ev->msg, len);
+	else
+		sent(m, p, &one, 1, ev->msg, len);
+}
+
 void
 msc_event(struct ctx *ctx, const struct event *ev)
 {
 	struct msc		*m;
-	struct chan_kind	*k;
 	struct msc_row		*r;
+	const char		*c;
+	size_t			 i;
 	int			 p;
 
 	if (ctx->msc == NULL)
@@ -489,16 +643,7 @@ msc_event(struct ctx *ctx, const struct event *ev)
 		lane_set(m, lane_get(m, ev->proc), LS_UP);
 		return;
 	case EV_CHANNEL:
-		if (ev->chan == NULL)
-			return;
-		if ((k = chan_kind(m, ev->chan)) == NULL) {
-			m->chans = xreallocarray(m->chans, m->nchans + 1,
-			    sizeof(*m->chans));
-			k = &m->chans[m->nchans++];
-			k->name = xstrdup(ev->chan);
-		}
-		k->buf = ev->buffering;
-		k->kernel = ev->mechanism != MECH_MODELED;
+		channel(m, ev);
 		return;
 	default:
 		break;
@@ -507,12 +652,15 @@ msc_event(struct ctx *ctx, const struct event *ev)
 	switch (ev->type) {
 	case EV_SEND:
 	case EV_CALL:
-		if (ev->status == ST_BLOCKED)
+		if (ev->status == ST_BLOCKED && ev->type == EV_CALL &&
+		    ev->peer != NULL)
+			lane_set(m, p, LS_BLOCKED);	/* for the reply */
+		else if (ev->status == ST_BLOCKED)
 			blocked(m, p, ev);
 		else if (ev->status == ST_OK) {
 			if (ev->type == EV_CALL)
 				lane_set(m, p, LS_BLOCKED);	/* the reply */
-			sent(m, p, ev_chan(ev), ev->msg, ev->len);
+			send_event(m, p, ev);
 		}
 		break;
 	case EV_RECV:
@@ -528,6 +676,18 @@ msc_event(struct ctx *ctx, const struct event *ev)
 		break;
 	case EV_UNBLOCK:
 		lane_set(m, p, LS_UP);
+		if (ev->op == OP_CALL) {
+			/* A call that waited to be taken: its send was told
+			   by the receive only. */
+			c = ev_chan(ev);
+			for (i = 0; i < m->nowed; i++) {
+				if (m->owed[i].from == p &&
+				    strcmp(m->owed[i].chan, c) == 0) {
+					owed_remove(m, i);
+					break;
+				}
+			}
+		}
 		if (ev->status != ST_OK && p >= 0) {
 			r = row_add(m, MR_NOTE, p, -1);
 			if (ev->status == ST_TIMEOUT)
@@ -540,30 +700,16 @@ msc_event(struct ctx *ctx, const struct event *ev)
 				    "", ev->error != NULL ? ev->error : "error");
 			break;
 		}
-		if (ev->status != ST_OK)
-			break;
 		if (ev->op == OP_SEND && ev->has_msg)
-			sent(m, p, ev_chan(ev), ev->msg, ev->len);
+			send_event(m, p, ev);
 		else if (ev->op == OP_RECV && ev->has_msg)
 			received(m, p, lane_find(m, ev->peer), ev_chan(ev),
 			    ev->msg, ev->len);
-		else if (ev->op == OP_CALL) {
-			/* A call that waited to be taken: its send is told
-			   by the receive only. */
-			for (size_t i = 0; i < m->npend; i++) {
-				if (m->pend[i].owed && m->pend[i].from == p &&
-				    ev->chan != NULL &&
-				    strcmp(m->pend[i].chan, ev->chan) == 0) {
-					pend_remove(m, i);
-					break;
-				}
-			}
-		}
 		break;
 	case EV_REPLY:
 		if (ev->status == ST_OK && ev->has_msg && ev->peer != NULL) {
 			r = row_add(m, MR_MSG, p, lane_get(m, ev->peer));
-			r->text = quote(ev->msg, ev->len);
+			r->text = label_of(ev->msg, ev->len);
 			r->chan = xstrdup("reply");
 			r->send = row_number(m);
 			r->msgno = ++m->nmsgs;
@@ -572,8 +718,12 @@ msc_event(struct ctx *ctx, const struct event *ev)
 	case EV_DROP:
 	case EV_DUP:
 	case EV_REORDER:
-		if (ev->has_msg)
+		if (ev->has_msg && ev->chan != NULL)
 			lossy(m, ev);
+		break;
+	case EV_CLOSE:
+		if (ev->chan != NULL)
+			queue_clear(chan_kind(m, ev->chan));
 		break;
 	case EV_DEADLOCK:
 		deadlock(m, ev);

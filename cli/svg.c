@@ -28,11 +28,23 @@
 #define GUTTER	56
 #define TOP	96		/* title and names */
 
-/* s with XML's five characters escaped. */
+/*
+ * s with XML's five characters escaped, and what XML 1.0 does not allow
+ * (control characters, U+FFFE, U+FFFF) shown as U+FFFD.
+ */
 static void
 xml_text(struct sb *b, const char *s)
 {
 	for (; *s != '\0'; s++) {
+		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' &&
+		    *s != '\r') || ((unsigned char)s[0] == 0xef &&
+		    (unsigned char)s[1] == 0xbf && ((unsigned char)s[2] == 0xbe ||
+		    (unsigned char)s[2] == 0xbf))) {
+			sb_puts(b, "\xef\xbf\xbd");
+			if ((unsigned char)*s == 0xef)
+				s += 2;
+			continue;
+		}
 		switch (*s) {
 		case '&':
 			sb_puts(b, "&amp;");
@@ -333,12 +345,15 @@ graph_svg(const struct wfg_edge *v, size_t ne, const char *const *procs,
 	text_at(&b, 16, 58, "start", 17, caption[0] == 'D' ? BADC : INK,
 	    caption[0] == 'D', caption);
 	for (i = 0; i < ne; i++) {
-		for (a = 0; a < n && strcmp(names[a], v[i].from) != 0; a++)
+		for (a = 0; a < np && strcmp(names[a], v[i].from) != 0; a++)
 			continue;
-		for (z = 0; z < n && strcmp(names[z], v[i].to != NULL ?
-		    v[i].to : "nobody") != 0; z++)
-			continue;
-		if (a == n || z == n)
+		if (v[i].to == NULL)
+			z = np;		/* the "nobody" box, not a process */
+		else
+			for (z = 0; z < np && strcmp(names[z], v[i].to) != 0;
+			    z++)
+				continue;
+		if (a == np || z == n || (z == np && !nobody))
 			continue;
 		dx = px[z] - px[a];
 		dy = py[z] - py[a];

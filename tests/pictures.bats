@@ -260,3 +260,85 @@ print("ok")' "$output"
 	run pgrep -f 'ipcplay: A'
 	[ "$status" -ne 0 ] || { ps -ef | grep ipcplay >&2; false; }
 }
+
+@test "msc matches what the events do not name: lists of channels, streams read in pieces, both ends of a socket" {
+	run -0 --separate-stderr env COLUMNS=80 "$IPCPLAY" -c 'spawn A B C
+channel c1 unbounded
+channel c2 unbounded
+A send c1,c2 hi
+B recv c1
+C recv c2
+A send c1 hi
+channel p pipe from A to B
+A send p hello
+B recv p --max 2
+B recv p
+channel sp socketpair dgram between A B
+A send sp x
+B send sp x
+A recv sp
+B recv sp
+msc'
+	assert_line --regexp '^ 1 +● "hi" → c1,c2 +│ +│$'
+	assert_line --regexp '^ 2 +○──"hi" c1 #1─+▶│ +│$'
+	assert_line --regexp '^ 3 +○──"hi" c2 #1─+┼─+▶│$'
+	assert_line --regexp '^ 4 +● "hi" → c1 +│ +│$'
+	assert_line --regexp '^ 6 +○──"hello" p #5 \(part\)─+▶│ +│$'
+	assert_line --regexp '^ 7 +○──"hello" p #5 \(part\)─+▶│ +│$'
+	# B's x goes to A, A's to B: never a process to itself.
+	assert_line --regexp '^ 9 +│◀─"x" sp─+● +│$'
+	assert_line --regexp '^10 +○──"x" sp #8─+▶│ +│$'
+}
+
+@test "a lesson played from the shell keeps its chart to itself" {
+	COLS=100 tmux_start "$IPCPLAY"
+	wait_screen 'ipcplay>'
+	type_keys -l 'spawn A B; channel c unbounded; A send c x'
+	type_keys Enter
+	wait_screen 'A sent "x" on c'
+	type_keys -l 'lesson 3'
+	type_keys Enter
+	wait_screen 'step 1 of'
+	type_keys Enter
+	wait_screen 'your guess>'
+	type_keys Enter
+	wait_screen 'step 2 of'
+	type_keys q Enter
+	wait_screen 'ipcplay> '
+	type_keys -l 'msc'
+	type_keys Enter
+	wait_screen_re '^1 +● "x" → c +│$'
+	never screen_has -E '^ +A +B +P'
+	never screen_has -F '"12345"'
+}
+
+@test "compare reads the script once: a pipe or standard input works too" {
+	run -1 --separate-stderr "$IPCPLAY" compare - --as unbounded,rendezvous --json <<'EOF2'
+spawn A B
+channel c unbounded
+A send c x
+A send c y
+B recv c
+EOF2
+	assert_line --partial '"kind":"unbounded","blocked_sends":0,"peak_fill":2'
+	assert_line --partial '"kind":"rendezvous","blocked_sends":1,"peak_fill":0,"copies":0,"deadlock":false,"exit":1'
+	run -0 --separate-stderr bash -c '"$IPCPLAY" compare <(printf "spawn A B\nchannel c unbounded\nA send c x\nB recv c\n") --as unbounded,bounded:1 --json'
+	assert_line --partial '"kind":"bounded:1","blocked_sends":0,"peak_fill":1'
+}
+
+@test "compare counts modeled channels only, and says what a kind cannot take" {
+	cat >"$BATS_TEST_TMPDIR/k.ipc" <<'EOF2'
+spawn A B
+channel p pipe from A to B
+A send p 0123456789
+channel c unbounded delivery=lossy max=100
+A send c x
+EOF2
+	run -0 --separate-stderr "$IPCPLAY" compare "$BATS_TEST_TMPDIR/k.ipc" --as unbounded,register
+	assert_line --regexp '^unbounded +0 +1 '
+	assert_line --regexp '^register +0 +1 '
+	assert_output --partial 'compare: c drops max= under register'
+	assert_output --partial 'compare: c drops delivery=lossy under'
+	run -0 --separate-stderr "$IPCPLAY" compare "$BATS_TEST_TMPDIR/k.ipc" --as 'bounded:+3' --json
+	assert_line --partial '"kind":"bounded:3"'
+}
