@@ -37,7 +37,7 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_load_entry, cmd_add_entry, cmd_wait_entry, cmd_wake_entry,
     cmd_bench_entry, cmd_program_entry, cmd_programs_entry, cmd_run_entry,
     cmd_step_entry, cmd_record_entry, cmd_replay_entry, cmd_prun_entry,
-    cmd_pstop_entry, cmd_pcont_entry, cmd_msc_entry;
+    cmd_pstop_entry, cmd_pcont_entry, cmd_msc_entry, cmd_explore_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_spawn_entry, &cmd_kill_entry, &cmd_reset_entry, &cmd_channel_entry,
@@ -49,6 +49,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_prun_entry, &cmd_pstop_entry, &cmd_pcont_entry,
 	&cmd_program_entry, &cmd_programs_entry, &cmd_run_entry,
 	&cmd_step_entry, &cmd_record_entry, &cmd_replay_entry,
+	&cmd_explore_entry,
 	&cmd_signal_entry, &cmd_mask_entry, &cmd_unmask_entry,
 	&cmd_exit_entry, &cmd_ps_entry, &cmd_channels_entry, &cmd_chan_entry,
 	&cmd_status_entry, &cmd_stats_entry, &cmd_deadlock_entry, &cmd_graph_entry,
@@ -272,7 +273,9 @@ cmd_option_has_value(const char *s)
 	return (strcmp(s, "--timeout") == 0 || strcmp(s, "--max") == 0 ||
 	    strcmp(s, "--size") == 0 || strcmp(s, "--random") == 0 ||
 	    strcmp(s, "--for") == 0 || strcmp(s, "--steps") == 0 ||
-	    strcmp(s, "--svg") == 0 || strcmp(s, "--last") == 0);
+	    strcmp(s, "--svg") == 0 || strcmp(s, "--last") == 0 ||
+	    strcmp(s, "--max-states") == 0 || strcmp(s, "--depth") == 0 ||
+	    strcmp(s, "--save") == 0);
 }
 
 /* The kind at argument position pos (options not counted), or A_END. */

@@ -178,6 +178,7 @@ struct ctx {
 	bool		 nosettle;	/* submit an operation, do not wait */
 	bool		 in_program;	/* the operation is a program's */
 	bool		 no_files;	/* a fuzzer: no command writes a file */
+	bool		 sim;		/* explore's model: no transcript */
 	char		*last_error;	/* what cmd_fail said last */
 	/* ipcplay compare: every modeled channel made with this buffering. */
 	bool		 as_set;

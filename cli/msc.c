@@ -264,20 +264,6 @@ label_of(const unsigned char *data, size_t len)
 	return (s);
 }
 
-/* FNV-1a: enough to tell messages apart in a queue. */
-static uint64_t
-hash_of(const unsigned char *data, size_t len)
-{
-	uint64_t	h = 14695981039346656037ULL;
-	size_t		i;
-
-	for (i = 0; i < len; i++) {
-		h ^= data[i];
-		h *= 1099511628211ULL;
-	}
-	return (h);
-}
-
 static const char *
 ev_chan(const struct event *ev)
 {
@@ -318,7 +304,7 @@ pend_add(struct chan_kind *k, int from, const unsigned char *data,
 	p = &k->q[k->nq++];
 	memset(p, 0, sizeof(*p));
 	p->from = from;
-	p->hash = hash_of(data, len);
+	p->hash = hash_bytes(data, len);
 	p->len = p->left = len;
 	p->label = label_of(data, len);
 	return (p);
@@ -332,7 +318,7 @@ sent(struct msc *m, int from, const char *const *chans, size_t nchans,
 	struct chan_kind	*k;
 	struct msc_row		*r;
 	struct pend		*p;
-	uint64_t		 h = hash_of(data, len);
+	uint64_t		 h = hash_bytes(data, len);
 	size_t			 i, c;
 
 	for (i = 0; i < m->nowed; i++) {
@@ -406,6 +392,15 @@ recv_unknown(struct msc *m, int to, int from, const char *chan,
 {
 	struct msc_row	*r;
 
+	if (from >= 0 && from != to) {
+		/* Its sender is known, its send is not: before the chart. */
+		r = row_add(m, MR_MSG, from, to);
+		r->text = label_of(data, len);
+		r->chan = xstrdup(chan);
+		r->send = 0;
+		r->msgno = ++m->nmsgs;
+		return;
+	}
 	r = row_add(m, MR_RECV, from, to);
 	r->text = label_of(data, len);
 	r->chan = xstrdup(chan);
@@ -444,7 +439,7 @@ received(struct msc *m, int to, int from, const char *chan,
 	struct msc_row		*r;
 	struct owed		*o;
 	struct pend		*p;
-	uint64_t		 h = hash_of(data, len);
+	uint64_t		 h = hash_bytes(data, len);
 	size_t			 i, first = SIZE_MAX;
 
 	if (k->stream) {
@@ -504,7 +499,7 @@ received(struct msc *m, int to, int from, const char *chan,
 static struct pend *
 pend_last(struct chan_kind *k, const unsigned char *data, size_t len)
 {
-	uint64_t	h = hash_of(data, len);
+	uint64_t	h = hash_bytes(data, len);
 	size_t		i;
 
 	for (i = k->nq; i > k->head; i--) {
@@ -751,8 +746,10 @@ msc_label(const struct msc_row *r, uint64_t n, bool withsend)
 	sb_init(&b);
 	sb_printf(&b, "%s %s", r->text != NULL ? r->text : "",
 	    r->chan != NULL ? r->chan : "");
-	if (withsend && r->kind == MR_MSG && r->send != n)
+	if (withsend && r->kind == MR_MSG && r->send != n && r->send != 0)
 		sb_printf(&b, " #%llu", (unsigned long long)r->send);
+	else if (withsend && r->kind == MR_MSG && r->send == 0)
+		sb_puts(&b, " (sent before)");
 	if (r->note != NULL)
 		sb_printf(&b, " (%s)", r->note);
 	return (sb_take(&b));

@@ -848,6 +848,8 @@ out_event(const struct event *ev, void *arg)
 	const char	*col;
 
 	watch(ctx, ev);
+	if (ctx->sim)
+		return;		/* explore's search: the outcome only */
 	msc_event(ctx, ev);
 	h = event_human(ev);
 	if (h != NULL && ev->type != EV_EXPECT) {

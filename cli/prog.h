@@ -86,6 +86,12 @@ struct play {
 	struct burst	 *burst;	/* a free run's summaries */
 };
 
+/* A schedule, as record writes it and replay reads it (run.c). */
+#define SCHED_LINE_MAX	(64 * 1024)	/* a schedule's longest line */
+#define SCHED_STEPS_MAX	10000000
+#define SCHED_HEAD	"# ipcplay schedule: step, process, program:line, " \
+			"operation"
+
 /* prog.c */
 struct play	*play_get(struct ctx *);
 void		 play_free(struct ctx *);

@@ -575,10 +575,6 @@ const struct cmd_entry cmd_step_entry = {
 	.exec = cmd_step_exec,
 };
 
-#define SCHED_LINE_MAX	(64 * 1024)	/* a schedule's longest line */
-#define SCHED_STEPS_MAX	10000000
-#define SCHED_HEAD	"# ipcplay schedule: step, process, program:line, " \
-			"operation"
 
 /*
  * record [FILE]: the seeded steps so far, into FILE (whole or not at

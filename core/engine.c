@@ -64,6 +64,21 @@ splitmix64(uint64_t *state)
 	return (z ^ (z >> 31));
 }
 
+/* FNV-1a over len bytes: to tell states and messages apart quickly. */
+uint64_t
+hash_bytes(const void *p, size_t len)
+{
+	const unsigned char	*b = p;
+	uint64_t		 h = 14695981039346656037ULL;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 1099511628211ULL;
+	}
+	return (h);
+}
+
 uint64_t
 rng_next(struct engine *e)
 {
@@ -131,9 +146,9 @@ engine_clear(struct engine *e)
 	size_t		 i;
 	int		 status;
 
-	/* No child outlives the playground. */
+	/* No child outlives the playground (a model has none). */
 	TAILQ_FOREACH(p, &e->procs, entry) {
-		if (p->state != PS_EXITED)
+		if (p->state != PS_EXITED && !e->model)
 			(void)kill(p->pid, SIGKILL);
 		if (p->op != NULL)
 			p->op->target_proc = NULL;	/* all are freed */
@@ -141,7 +156,8 @@ engine_clear(struct engine *e)
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		if (p->state == PS_EXITED)
 			continue;
-		while (waitpid(p->pid, &status, 0) == -1 && errno == EINTR)
+		while (!e->model && waitpid(p->pid, &status, 0) == -1 &&
+		    errno == EINTR)
 			continue;
 		proc_close(p);
 		p->state = PS_EXITED;
@@ -190,10 +206,12 @@ engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	engine_clear(e);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	(void)sigaction(SIGCHLD, &sa, NULL);
-	chld_write_fd = -1;
+	if (!e->model) {	/* a model never took SIGCHLD */
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		(void)sigaction(SIGCHLD, &sa, NULL);
+		chld_write_fd = -1;
+	}
 	if (e->chld_pipe[0] != -1) {
 		close(e->chld_pipe[0]);
 		close(e->chld_pipe[1]);
@@ -731,6 +749,8 @@ engine_submit(struct engine *e, const char *name,
 		op->target = xstrdup(rq->target);
 	p->op = op;
 	p->state = PS_BUSY;
+	if (e->model)
+		return (model_submit(e, p, cause));
 
 	if (kr == 1) {
 		/* The agent makes the syscall itself (kchan.c). */

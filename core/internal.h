@@ -245,6 +245,8 @@ struct engine {
 	bool		 interrupted;
 	pid_t		 self;
 	bool		 wfg_dirty;
+	bool		 model;		/* no processes behind it (model.c) */
+	bool		 refused;	/* ... and it was asked what it cannot */
 	bool		 rdv_note_given;
 	bool		 epipe_note_given;
 	char		**dl_prev;	/* deadlocks reported, as name lists */
@@ -267,6 +269,9 @@ struct proc *proc_find(const struct engine *, const char *);
 struct chan *chan_find(const struct engine *, const char *);
 uint64_t rng_next(struct engine *);
 double	 rng_unit(struct engine *);
+
+/* model.c */
+int	 model_submit(struct engine *, struct proc *, char **);
 
 /* proc.c */
 int	 proc_fork(struct engine *, struct proc *, char **);

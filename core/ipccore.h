@@ -410,6 +410,28 @@ void	 chan_info_free(struct chan_info *);
 size_t	 engine_deadlocks(struct engine *, struct deadlock **);
 void	 deadlocks_free(struct deadlock *, size_t);
 size_t	 engine_wfg(struct engine *, struct wfg_edge **);
+/*
+ * A model of e's modeled state with no process behind it, for a search
+ * (model.c); NULL and *cause when e has what a model cannot hold.  Its
+ * state as bytes that tell two models apart.
+ */
+struct engine	*engine_model(const struct engine *, char **);
+size_t	 engine_state(const struct engine *, unsigned char **);
+/* The model was asked for what it cannot do (a timeout, a signal). */
+bool	 engine_model_refused(const struct engine *);
+
+/*
+ * Partial-order reduction (por.c): for each process of a search, whether
+ * it can go now, whether it may ever go again, the channels its next
+ * operation touches and those it may ever touch, as bits (POR_ALL:
+ * anything).  The processes a search must try: a persistent set.
+ */
+#define POR_ALL		UINT64_MAX
+struct por_proc {
+	bool		 enabled, live;
+	uint64_t	 next, future;
+};
+uint64_t por_persistent(const struct por_proc *, size_t);
 void	 wfg_edges_free(struct wfg_edge *, size_t);
 bool	 engine_is_proc(const struct engine *, const char *);
 bool	 engine_is_chan(const struct engine *, const char *);
@@ -431,6 +453,7 @@ bool		 name_valid(const char *);
 /* A monotonic clock in ms, and the seeded generator (core/engine.c). */
 uint64_t	 now_ms(void);
 uint64_t	 splitmix64(uint64_t *);
+uint64_t	 hash_bytes(const void *, size_t);
 
 /* Memory that never fails (core/xmalloc.c). */
 void	*xmalloc(size_t);

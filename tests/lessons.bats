@@ -22,7 +22,8 @@ guarantees:guarantees
 advantages:interposition
 costs:costs
 kernel channels:kernel-pipes
-programs:races'
+programs:races
+explore:explore'
 
 setup() {
 	# The ASan build lives in build-asan/, with no lessons beside it.
@@ -83,6 +84,7 @@ player_input() {
 @test "lesson 12 costs holds in batch mode" { batch_lesson 12-costs; }
 @test "lesson 13 kernel-pipes holds in batch mode" { batch_lesson 13-kernel-pipes; }
 @test "lesson 14 races holds in batch mode" { batch_lesson 14-races; }
+@test "lesson 15 explore holds in batch mode" { batch_lesson 15-explore; }
 
 @test "every lesson file runs in batch mode with --bail and exit 0" {
 	for f in "$LESSONS"/[0-9]*-*.ipc; do

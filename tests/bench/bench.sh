@@ -13,7 +13,8 @@
 #   5. "ipcplay bench" for each kernel mechanism against the simplest C
 #      ping-pong of it (tests/bench/mini.c), same CPU and across CPUs;
 #   6. programs running free, modeled and kernel, against raw;
-#   7. msc of a 10,000-event session.
+#   7. msc of a 10,000-event session;
+#   8. explore: five philosophers searched to the end.
 set -eu
 cd "$(dirname "$0")/../.."
 BIN=${IPCPLAY:-./ipcplay}
@@ -211,6 +212,38 @@ awk -v a="$m0" -v b="$m1" 'BEGIN {
 	d = (b - a) / 20
 	printf "7. msc of a 10,000-event session: %.1f ms a chart (terminal or SVG); the session itself %.0f ms, ratio %.3f (target < 100 ms) %s\n",
 	    d / 1e6, a / 1e6, d / a, d < 1e8 ? "PASS" : "FAIL"
+}'
+
+# 8: explore (spec 11): five dining philosophers, one taking the right
+# fork first, searched to the end with and without partial-order
+# reduction; the time explore reports (median of 5), its states and
+# states a second.  Target: under 1 s.
+{
+	echo 'spawn P0 P1 P2 P3 P4'
+	for i in 0 1 2 3 4; do
+		echo "channel f$i bounded 1"
+		echo "P$i send f$i fork"
+	done
+	for i in 0 1 2 3; do
+		echo "program left$i { loop; recv f$i; recv f$((i + 1)); send f$i fork; send f$((i + 1)) fork; end }"
+		echo "P$i run left$i"
+	done
+	echo 'program right4 { loop; recv f0; recv f4; send f4 fork; send f0 fork; end }'
+	echo 'P4 run right4'
+} > "$tmp/phil.ipc"
+for how in reduced full; do
+	opt=
+	[ "$how" = full ] && opt=--full
+	for _ in $(seq $REPEAT); do
+		$PIN "$BIN" -c "$(cat "$tmp/phil.ipc")
+explore $opt" | sed -n 's/^explore: no deadlock in all \([0-9]*\) states (\([0-9]*\) ms)$/\2 \1/p'
+	done | sort -n | awk 'NR == 3' > "$tmp/explore-$how"
+done
+read -r rms rstates < "$tmp/explore-reduced"
+read -r fms fstates < "$tmp/explore-full"
+awk -v a="$rms" -v n="$rstates" -v b="$fms" -v f="$fstates" 'BEGIN {
+	printf "8. explore, five philosophers fixed, to the end: %d ms, %d states (%.0f states/s); without reduction %d ms, %d states, ratio %.2f (target < 1000 ms) %s\n",
+	    a, n, n * 1000 / (a > 0 ? a : 1), b, f, a / (b > 0 ? b : 1), a < 1000 ? "PASS" : "FAIL"
 }'
 
 # 3: the whole script.

@@ -1,0 +1,831 @@
+/*
+ * explore (SPEC section 11): every interleaving of the loaded programs,
+ * searched for a deadlock, a failed expect or an error, from the state
+ * the playground is in.
+ *
+ * The search runs on models of the playground (engine_model(): the
+ * engine's own channel and operation code, no processes behind it), each
+ * step a program's next operation taken exactly as run --random takes it
+ * (runner_step()), so what explore finds is what the playground does.  It
+ * is breadth-first: a state's successors are made by copying its model
+ * and taking one step in the copy, and every state is stored by its
+ * bytes (engine_state() and the programs' places), so a state is visited
+ * once and the first problem found has a shortest schedule.  From each
+ * state only a persistent set of the processes that can go is tried
+ * (core/por.c, after Godefroid); when one of those steps leads to a state
+ * already seen no deeper than this one -- where a cycle of the state
+ * graph may close -- the state is expanded fully (the breadth-first
+ * cycle proviso of Bosnacki and Holzmann, "Improving Spin's partial-order
+ * reduction for breadth-first search", SPIN 2005), so that no process is
+ * put off for ever.  The schedule found is kept for replay, which drives
+ * the real processes through it.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipcplay.h"
+#include "msc.h"
+#include "prog.h"
+#include "sb.h"
+
+#define STATES_DEFAULT	20000
+
+enum result { X_NONE, X_DEADLOCK, X_EXPECT, X_ERROR, X_UNMODELED };
+
+static const char *const result_names[] = {
+	[X_NONE] = "none", [X_DEADLOCK] = "deadlock", [X_EXPECT] = "expect",
+	[X_ERROR] = "error", [X_UNMODELED] = "error",
+};
+
+struct node {
+	size_t		 parent;	/* SIZE_MAX: the start */
+	uint32_t	 who;		/* the runner that went */
+	uint32_t	 depth;
+};
+
+struct item {
+	struct ctx	*c;
+	size_t		 node;
+};
+
+struct slot {
+	uint64_t	 h;
+	unsigned char	*b;		/* NULL: empty */
+	size_t		 len;
+	size_t		 node;		/* its node, for its depth */
+};
+
+struct search {
+	/* Channels by bit, and what each runner may ever touch. */
+	char		**chans;
+	size_t		  nchans;
+	uint64_t	 *future;
+	size_t		  nrun;
+	bool		  full;		/* --full: no reduction */
+	bool		  states_given;	/* --max-states, not the default */
+	long long	  max_states, max_depth;
+	struct node	 *nodes;
+	size_t		  nnodes;
+	struct item	 *q;
+	size_t		  qhead, qn;
+	struct slot	 *tab;
+	size_t		  tabcap, states;
+	bool		  cut_depth, cut_states, interrupted;
+	enum result	  result;
+	size_t		  at;		/* the problem's node */
+	char		 *unmodeled;	/* what the model could not do */
+	uint64_t	  t0, shown;
+};
+
+static FILE	*devnull;
+
+static void
+sim_hook(struct ctx *c, enum out_kind k, const char *s)
+{
+	(void)c;
+	(void)k;
+	(void)s;
+}
+
+/* The programs and runners of src, for a model of its playground. */
+static struct play *
+play_copy(const struct play *src)
+{
+	struct play	*pl = xcalloc(1, sizeof(*pl));
+	size_t		 i;
+
+	pl->progs = xcalloc(src->nprogs + 1, sizeof(*pl->progs));
+	for (i = 0; i < src->nprogs; i++) {
+		pl->progs[i] = src->progs[i];
+		pl->progs[i]->refs++;
+	}
+	pl->nprogs = src->nprogs;
+	pl->run = xcalloc(src->nrun + 1, sizeof(*pl->run));
+	for (i = 0; i < src->nrun; i++) {
+		pl->run[i] = src->run[i];
+		pl->run[i].prog->refs++;
+		pl->run[i].pid = 0;		/* a model's processes */
+		pl->run[i].wake_ms = 0;
+		pl->run[i].ready = src->run[i].ready != NULL ?
+		    xstrdup(src->run[i].ready) : NULL;
+		pl->run[i].error = NULL;
+		pl->run[i].failed = false;
+	}
+	pl->nrun = src->nrun;
+	pl->running = true;
+	return (pl);
+}
+
+/* A model of from's playground, its own context around it. */
+static struct ctx *
+sim_new(struct ctx *from, bool quiet, char **cause)
+{
+	struct engine	*e;
+	struct ctx	*c;
+
+	if ((e = engine_model(from->e, cause)) == NULL)
+		return (NULL);
+	c = xcalloc(1, sizeof(*c));
+	c->e = e;
+	c->out = devnull;
+	c->file = "explore";
+	c->sim = quiet;
+	c->print_hook = sim_hook;
+	c->no_files = true;
+	out_init(c);
+	c->play = play_copy(from->play);
+	c->play->observed = NULL;
+	(void)play_observed(c);
+	c->play->running = true;
+	return (c);
+}
+
+static void
+sim_free(struct ctx *c)
+{
+	if (c == NULL)
+		return;
+	ctx_end(c);
+	free(c);
+}
+
+/* Every runner looked at, so that what has ended says so. */
+static void
+sweep(struct ctx *c)
+{
+	size_t	k;
+	bool	blocked;
+
+	for (k = 0; k < c->play->nrun; k++)
+		(void)runner_ready(c, &c->play->run[k], &blocked);
+}
+
+static void
+put(struct sb *b, const void *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		sb_putc(b, ((const char *)p)[i]);
+}
+
+/* The state's bytes: the model's, then where each program is. */
+static size_t
+state_of(struct ctx *c, unsigned char **out)
+{
+	struct sb	 b;
+	struct runner	*ru;
+	unsigned char	*eb;
+	size_t		 n, k;
+	uint64_t	 v[6];
+
+	n = engine_state(c->e, &eb);
+	sb_init(&b);
+	put(&b, eb, n);
+	free(eb);
+	for (k = 0; k < c->play->nrun; k++) {
+		ru = &c->play->run[k];
+		v[0] = ru->pc;
+		v[1] = (uint64_t)ru->turn;
+		v[2] = ru->ended;
+		v[3] = ru->inflight;
+		v[4] = ru->stopped;
+		v[5] = ru->ready != NULL ? strlen(ru->ready) : UINT64_MAX;
+		put(&b, v, sizeof(v));
+		if (ru->ready != NULL)
+			put(&b, ru->ready, strlen(ru->ready));
+	}
+	n = b.len;
+	*out = (unsigned char *)sb_take(&b);
+	return (n);
+}
+
+/*
+ * Store the state as node (the next one made); SIZE_MAX when it is new,
+ * else the node it was stored as (b is freed then).
+ */
+static size_t
+seen_add(struct search *s, unsigned char *b, size_t n, size_t node)
+{
+	struct slot	*old = s->tab;
+	size_t		 i, j, cap = s->tabcap;
+	uint64_t	 h = hash_bytes(b, n);
+
+	h ^= h >> 29;		/* the low bits pick the slot */
+	if ((s->states + 1) * 2 > s->tabcap) {
+		s->tabcap = s->tabcap == 0 ? 1024 : s->tabcap * 2;
+		s->tab = xcalloc(s->tabcap, sizeof(*s->tab));
+		for (i = 0; i < cap; i++) {
+			if (old[i].b == NULL)
+				continue;
+			for (j = old[i].h & (s->tabcap - 1); s->tab[j].b != NULL;
+			    j = (j + 1) & (s->tabcap - 1))
+				continue;
+			s->tab[j] = old[i];
+		}
+		free(old);
+	}
+	for (i = h & (s->tabcap - 1); s->tab[i].b != NULL;
+	    i = (i + 1) & (s->tabcap - 1)) {
+		if (s->tab[i].h == h && s->tab[i].len == n &&
+		    memcmp(s->tab[i].b, b, n) == 0) {
+			free(b);
+			return (s->tab[i].node);
+		}
+	}
+	s->tab[i].h = h;
+	s->tab[i].b = b;
+	s->tab[i].len = n;
+	s->tab[i].node = node;
+	s->states++;
+	return (SIZE_MAX);
+}
+
+static int
+chan_bit(struct search *s, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nchans; i++) {
+		if (strcmp(s->chans[i], name) == 0)
+			return ((int)(i < 63 ? i : 63));
+	}
+	s->chans = xreallocarray(s->chans, s->nchans + 1, sizeof(*s->chans));
+	s->chans[s->nchans] = xstrdup(name);
+	return ((int)(s->nchans < 63 ? s->nchans++ : (s->nchans++, 63)));
+}
+
+static uint64_t
+chan_list(struct search *s, const char *list)
+{
+	char		*dup, *p, *one;
+	uint64_t	 v = 0;
+
+	if (strchr(list, '$') != NULL)
+		return (POR_ALL);	/* a name made as it runs */
+	dup = xstrdup(list);
+	for (p = dup; (one = strsep(&p, ",")) != NULL; ) {
+		if (*one != '\0')
+			v |= (uint64_t)1 << chan_bit(s, one);
+	}
+	free(dup);
+	return (v);
+}
+
+/* The channels an instruction of ru's touches, as bits. */
+static uint64_t
+touches(struct search *s, const struct runner *ru, const struct ins *in)
+{
+	const char	*op;
+	char		 mbox[NAME_LEN + 2];
+	uint64_t	 v = 0;
+	size_t		 i;
+	bool		 any = false;
+
+	if (in->kind == INS_SLEEP)
+		return (0);
+	if (in->kind != INS_OP || in->n == 0)
+		return (POR_ALL);	/* expect: may look at anything */
+	op = in->w[0].s;
+	if (strcmp(op, "send") != 0 && strcmp(op, "recv") != 0 &&
+	    strcmp(op, "poll") != 0 && strcmp(op, "call") != 0)
+		return (POR_ALL);	/* reply, exit, ...: others too */
+	for (i = 1; i < in->n; i++) {
+		if (in->w[i].s[0] == '-' && !in->w[i].quoted) {
+			if (cmd_option_has_value(in->w[i].s))
+				i++;
+			continue;
+		}
+		v |= chan_list(s, in->w[i].s);
+		any = true;
+		if (strcmp(op, "poll") != 0)
+			break;		/* then the message */
+	}
+	if (!any && strcmp(op, "recv") == 0) {
+		(void)snprintf(mbox, sizeof(mbox), "@%s", ru->name);
+		v |= (uint64_t)1 << chan_bit(s, mbox);
+	}
+	return (v);
+}
+
+static void
+futures(struct search *s, struct ctx *c)
+{
+	struct runner	*ru;
+	size_t		 k, i;
+
+	s->nrun = c->play->nrun;
+	s->future = xcalloc(s->nrun + 1, sizeof(*s->future));
+	for (k = 0; k < s->nrun; k++) {
+		ru = &c->play->run[k];
+		for (i = 0; i < ru->prog->n; i++)
+			s->future[k] |= touches(s, ru, &ru->prog->v[i]);
+	}
+}
+
+/* The runners a state's search must try, as bits; 0: none can go. */
+static uint64_t
+choose(struct search *s, struct ctx *c, uint64_t *enabled)
+{
+	struct por_proc	 v[64];
+	struct runner	*ru;
+	const struct ins *in;
+	size_t		 k, at, n = s->nrun < 64 ? s->nrun : 64;
+	bool		 blocked;
+
+	*enabled = 0;
+	for (k = 0; k < n; k++) {
+		ru = &c->play->run[k];
+		v[k].enabled = runner_ready(c, ru, &blocked);
+		v[k].live = !ru->ended;
+		v[k].future = s->future[k];
+		v[k].next = 0;
+		if (v[k].enabled) {
+			*enabled |= (uint64_t)1 << k;
+			if ((in = runner_next(ru, &at)) != NULL)
+				v[k].next = touches(s, ru, in);
+		}
+	}
+	if (*enabled == 0 || s->full)
+		return (*enabled);
+	return (por_persistent(v, n));
+}
+
+/* One step of runner k in c, and what it came to. */
+static enum result
+step(struct ctx *c, size_t k)
+{
+	struct runner		*ru = &c->play->run[k];
+	const struct ins	*in;
+	size_t			 at, i;
+	enum step_r		 r;
+	bool			 expect;
+
+	ru->wake_ms = 0;
+	in = runner_next(ru, &at);
+	expect = in != NULL && in->kind == INS_EXPECT;
+	if (in != NULL)
+		ru->cur = at;
+	r = runner_step(c, ru, false);
+	sweep(c);
+	if (r == SR_FAIL && engine_model_refused(c->e))
+		return (X_UNMODELED);
+	if (r == SR_FAIL)
+		return (expect ? X_EXPECT : X_ERROR);
+	if (c->play->deadlocked)
+		return (X_DEADLOCK);
+	for (i = 0; i < c->play->nrun; i++) {
+		if (c->play->run[i].failed)
+			return (X_ERROR);
+	}
+	return (X_NONE);
+}
+
+static size_t
+node_add(struct search *s, size_t parent, size_t who)
+{
+	s->nodes = xreallocarray(s->nodes, s->nnodes + 1, sizeof(*s->nodes));
+	s->nodes[s->nnodes].parent = parent;
+	s->nodes[s->nnodes].who = (uint32_t)who;
+	s->nodes[s->nnodes].depth = parent == SIZE_MAX ? 0 :
+	    s->nodes[parent].depth + 1;
+	return (s->nnodes++);
+}
+
+static void
+push(struct search *s, struct ctx *c, size_t node)
+{
+	if ((s->qn & (s->qn - 1)) == 0)
+		s->q = xreallocarray(s->q, s->qn == 0 ? 16 : s->qn * 2,
+		    sizeof(*s->q));
+	s->q[s->qn].c = c;
+	s->q[s->qn].node = node;
+	s->qn++;
+}
+
+static void
+progress(struct search *s, struct ctx *ctx, size_t depth)
+{
+	uint64_t	now = now_ms();
+
+	if (ctx->json || ctx->print_hook != NULL || !isatty(STDERR_FILENO) ||
+	    now - s->shown < 250)
+		return;
+	s->shown = now;
+	fprintf(stderr, "\rexplore: %zu states, depth %zu ...", s->states,
+	    depth);
+	fflush(stderr);
+}
+
+/* The search from root; s->result and s->at say what it found. */
+static void
+search(struct search *s, struct ctx *ctx, struct ctx *root)
+{
+	struct ctx	*c;
+	struct runner	*ru;
+	unsigned char	*b;
+	char		*why;
+	uint64_t	 set, enabled, done;
+	size_t		 k, n, node, depth, old;
+	bool		 revisit;
+	enum result	 r;
+
+	n = state_of(root, &b);
+	(void)seen_add(s, b, n, 0);
+	push(s, root, node_add(s, SIZE_MAX, 0));
+	while (s->qhead < s->qn) {
+		struct item it = s->q[s->qhead];
+
+		s->q[s->qhead++].c = NULL;
+		depth = s->nodes[it.node].depth;
+		progress(s, ctx, depth);
+		if (ui_stopping()) {
+			s->interrupted = true;
+			sim_free(it.c);
+			break;
+		}
+		set = choose(s, it.c, &enabled);
+		if (set != 0 && s->max_depth >= 0 &&
+		    depth >= (size_t)s->max_depth) {
+			s->cut_depth = true;
+			set = 0;
+		}
+		done = 0;
+		revisit = false;
+again:
+		for (k = 0; k < s->nrun && k < 64; k++) {
+			if (!(set >> k & 1) || (done >> k & 1))
+				continue;
+			done |= (uint64_t)1 << k;
+			if ((c = sim_new(it.c, true, &why)) == NULL) {
+				free(why);	/* cannot be: it is a model */
+				continue;
+			}
+			r = step(c, k);
+			if (r == X_UNMODELED) {
+				ru = &c->play->run[k];
+				xasprintf(&s->unmodeled, "%s (%s line %zu): %s",
+				    ru->name, ru->prog->name, ru->cur + 1,
+				    ru->error != NULL ? ru->error : "not modeled");
+			}
+			if (r != X_NONE) {
+				s->result = r;
+				s->at = node_add(s, it.node, k);
+				sim_free(c);
+				sim_free(it.c);
+				return;
+			}
+			n = state_of(c, &b);
+			if ((old = seen_add(s, b, n, s->nnodes)) != SIZE_MAX) {
+				/* Back to this level or above: a cycle may
+				   close here. */
+				if (s->nodes[old].depth <= depth)
+					revisit = true;
+				sim_free(c);
+				continue;
+			}
+			node = node_add(s, it.node, k);
+			if (s->states >= (size_t)s->max_states) {
+				s->cut_states = true;
+				sim_free(c);
+				sim_free(it.c);
+				return;
+			}
+			push(s, c, node);
+		}
+		/* The proviso: a step back to a known state, try them all. */
+		if (revisit && set != enabled) {
+			set = enabled;
+			goto again;
+		}
+		sim_free(it.c);
+	}
+}
+
+/* The schedule to node at, first step first, as runner indexes. */
+static size_t
+path_to(struct search *s, size_t at, uint32_t **out)
+{
+	size_t		 n = 0, i;
+	uint32_t	*v;
+
+	for (i = at; s->nodes[i].parent != SIZE_MAX; i = s->nodes[i].parent)
+		n++;
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = at; s->nodes[i].parent != SIZE_MAX; i = s->nodes[i].parent)
+		v[--n + 0] = s->nodes[i].who;
+	*out = v;
+	return (s->nodes[at].depth);
+}
+
+/* What the last step said, for the report: DEADLOCK or the error. */
+struct said {
+	char	**lines;
+	size_t	  n;
+};
+
+static struct said	*said_now;
+
+static void
+said_hook(struct ctx *c, enum out_kind k, const char *s)
+{
+	(void)c;
+	if (said_now == NULL)
+		return;
+	if ((k == OUT_ERROR && strncmp(s, "expect ", 7) != 0) ||
+	    strncmp(s, "DEADLOCK", 8) == 0 || strstr(s, "FAILED") != NULL) {
+		said_now->lines = xreallocarray(said_now->lines,
+		    said_now->n + 1, sizeof(*said_now->lines));
+		said_now->lines[said_now->n++] = xstrdup(s);
+	}
+}
+
+/*
+ * The schedule again, from the start, in a model that keeps its chart and
+ * what it says: the steps as replay reads them, the JSON entries, the
+ * chart's lines.
+ */
+static void
+retrace(struct ctx *ctx, const uint32_t *path, size_t n, char ***steps,
+    char ***shown, struct sb *json, struct said *said, char ***chart,
+    size_t *nchart)
+{
+	struct ctx		*c;
+	struct runner		*ru;
+	const struct ins	*in;
+	struct proc_info	 pi;
+	struct chan_info	 ci;
+	struct event		 ev;
+	struct msc_view		 v;
+	char			*cause, *q;
+	size_t			 i, at;
+
+	*steps = xcalloc(n + 1, sizeof(**steps));
+	*shown = xcalloc(n + 1, sizeof(**shown));
+	*chart = NULL;
+	*nchart = 0;
+	if ((c = sim_new(ctx, false, &cause)) == NULL) {
+		free(cause);
+		return;
+	}
+	/* The chart's lanes in spawn order, its channels by kind. */
+	for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = EV_SPAWN;
+		ev.proc = pi.name;
+		msc_event(c, &ev);
+	}
+	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = EV_CHANNEL;
+		ev.chan = ci.name;
+		ev.buffering = ci.buffering;
+		ev.format = ci.format;
+		ev.mechanism = MECH_MODELED;
+		msc_event(c, &ev);
+		chan_info_free(&ci);
+	}
+	c->print_hook = said_hook;
+	said_now = said;
+	for (i = 0; i < n; i++) {
+		ru = &c->play->run[path[i]];
+		in = runner_next(ru, &at);
+		xasprintf(&(*steps)[i], "%s %s:%zu %s", ru->name,
+		    ru->prog->name, in != NULL ? at + 1 : 0, in != NULL ?
+		    in->text : "");
+		xasprintf(&(*shown)[i], "%5zu  %-8s %-30s (%s line %zu)",
+		    i + 1, ru->name, in != NULL ? in->text : "",
+		    ru->prog->name, in != NULL ? at + 1 : 0);
+		sb_printf(json, "%s{\"step\":%zu,\"proc\":\"%s\",\"program\":"
+		    "\"%s\",\"line\":%zu", i > 0 ? "," : "", i + 1, ru->name,
+		    ru->prog->name, in != NULL ? at + 1 : 0);
+		if (in != NULL && in->n > 0) {
+			q = json_str((const unsigned char *)in->w[0].s,
+			    strlen(in->w[0].s));
+			sb_printf(json, ",\"op\":%s", in->kind == INS_OP ? q :
+			    in->kind == INS_SLEEP ? "\"sleep\"" : "\"expect\"");
+			free(q);
+			if (in->kind == INS_OP && in->n > 1 &&
+			    in->w[1].s[0] != '-') {
+				q = json_str((const unsigned char *)in->w[1].s,
+				    strlen(in->w[1].s));
+				sb_printf(json, ",\"chan\":%s", q);
+				free(q);
+			}
+		}
+		sb_puts(json, "}");
+		(void)step(c, path[i]);
+	}
+	said_now = NULL;
+	if (msc_view(c, 0, &v))
+		*chart = msc_lines(&v, term_columns(stdout, 80), nchart);
+	sim_free(c);
+}
+
+static void
+report(struct ctx *ctx, struct search *s, struct sb *json_sched,
+    char **steps, size_t n, struct said *said, char **chart, size_t nchart,
+    uint64_t ms)
+{
+	struct sb	 b;
+	size_t		 i;
+	char		 bound[64] = "";
+
+	if (!s->states_given)
+		(void)snprintf(bound, sizeof(bound), " (the default)");
+	if (ctx->json) {
+		json_begin(ctx, &b, "explore");
+		sb_printf(&b, ",\"result\":\"%s\",\"states\":%zu,\"ms\":%llu",
+		    s->result != X_NONE ? result_names[s->result] :
+		    s->cut_states || s->cut_depth || s->interrupted ?
+		    "bounded" : "none", s->states, (unsigned long long)ms);
+		sb_printf(&b, ",\"reduced\":%s,\"schedule\":[%s]",
+		    s->full ? "false" : "true", json_sched->s);
+		json_end(ctx, &b);
+		return;
+	}
+	if (s->result == X_NONE) {
+		if (s->interrupted)
+			out_line(ctx, "explore: interrupted after %zu states "
+			    "(%llu ms): nothing found so far, but the search "
+			    "did not finish", s->states,
+			    (unsigned long long)ms);
+		else if (s->cut_states)
+			out_line(ctx, "explore: stopped at --max-states %lld%s "
+			    "after %llu ms: no deadlock in the %zu states "
+			    "searched, but there are more", s->max_states,
+			    bound, (unsigned long long)ms, s->states);
+		else if (s->cut_depth)
+			out_line(ctx, "explore: no deadlock within --depth "
+			    "%lld (%zu states, %llu ms); longer schedules were "
+			    "not searched", s->max_depth, s->states,
+			    (unsigned long long)ms);
+		else
+			out_line(ctx, "explore: no deadlock in all %zu states "
+			    "(%llu ms)", s->states, (unsigned long long)ms);
+		return;
+	}
+	out_line(ctx, "explore: %s after %zu step%s (%zu states, %llu ms); "
+	    "the schedule:", s->result == X_DEADLOCK ? "a deadlock" :
+	    s->result == X_EXPECT ? "a failed expect" : "an error", n,
+	    n == 1 ? "" : "s", s->states, (unsigned long long)ms);
+	for (i = 0; i < n; i++)
+		out_line(ctx, "%s", steps[i]);
+	for (i = 0; i < said->n; i++)
+		out_line(ctx, "%s", said->lines[i]);
+	for (i = 0; i < nchart; i++)
+		out_line(ctx, "%s", chart[i]);
+	out_line(ctx, "replay drives the real processes through it");
+}
+
+static enum cmd_result
+cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
+{
+	struct play	*pl = play_observed(ctx);
+	struct search	 s;
+	struct ctx	*root;
+	struct said	 said;
+	struct sb	 js, f;
+	const char	*save = NULL;
+	char		*cause, **steps = NULL, **chart = NULL, **shown = NULL;
+	uint32_t	*path = NULL;
+	size_t		 i, np = 0, nchart = 0;
+	uint64_t	 ms;
+	long long	 v;
+	enum cmd_result	 r = CMD_OK;
+
+	memset(&s, 0, sizeof(s));
+	s.max_states = STATES_DEFAULT;
+	s.max_depth = -1;
+	for (i = 1; i < n; i++) {
+		if (strcmp(w[i].s, "--full") == 0)
+			s.full = true;
+		else if (strcmp(w[i].s, "--max-states") == 0 ||
+		    strcmp(w[i].s, "--depth") == 0 ||
+		    strcmp(w[i].s, "--save") == 0) {
+			if (i + 1 >= n)
+				return (cmd_fail(ctx, &w[i], "%s needs a %s",
+				    w[i].s, w[i].s[2] == 's' ? "file name" :
+				    "number"));
+			if (strcmp(w[i].s, "--save") == 0) {
+				save = w[++i].s;
+				continue;
+			}
+			if (parse_uint(ctx, &w[i + 1], 1, 100000000, w[i].s +
+			    2, &v) == -1)
+				return (CMD_FAIL);
+			if (strcmp(w[i].s, "--depth") == 0)
+				s.max_depth = v;
+			else {
+				s.max_states = v;
+				s.states_given = true;
+			}
+			i++;
+		} else
+			return (cmd_fail(ctx, &w[i], "unknown option '%s' "
+			    "(explore [--max-states N] [--depth N] [--full] "
+			    "[--save FILE])", w[i].s));
+	}
+	if (save != NULL && ctx->no_files)
+		return (cmd_fail(ctx, &w[0], "writing files is off here"));
+	if (pl->nrun == 0)
+		return (cmd_fail(ctx, &w[0], "no program to explore: give a "
+		    "process one with P run NAME"));
+	if (pl->nrun > 64)
+		return (cmd_fail(ctx, &w[0], "explore searches at most 64 "
+		    "programs at once"));
+	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
+		return (cmd_fail(ctx, &w[0], "/dev/null: cannot open"));
+	if ((root = sim_new(ctx, true, &cause)) == NULL) {
+		r = cmd_fail(ctx, &w[0], "explore: %s", cause);
+		free(cause);
+		return (r);
+	}
+	sweep(root);
+	futures(&s, root);
+	s.t0 = now_ms();
+	search(&s, ctx, root);
+	ms = now_ms() - s.t0;
+	if (s.shown != 0)
+		fprintf(stderr, "\r\033[K");
+	for (i = s.qhead; i < s.qn; i++)
+		sim_free(s.q[i].c);
+	sb_init(&js);
+	sb_puts(&js, "");
+	memset(&said, 0, sizeof(said));
+	if (s.result == X_UNMODELED) {
+		r = cmd_fail(ctx, &w[0], "explore: %s", s.unmodeled);
+		s.result = X_NONE;
+		goto out;
+	}
+	if (s.result != X_NONE) {
+		np = path_to(&s, s.at, &path);
+		retrace(ctx, path, np, &steps, &shown, &js, &said, &chart,
+		    &nchart);
+		/* replay, bare, takes it; --save keeps it in a file. */
+		strv_free(pl->saved, pl->nsaved);
+		pl->saved = xcalloc(np + 1, sizeof(*pl->saved));
+		for (i = 0; i < np; i++)
+			pl->saved[i] = xstrdup(steps[i]);
+		pl->nsaved = np;
+	}
+	report(ctx, &s, &js, shown, np, &said, chart, nchart, ms);
+	if (save != NULL && s.result != X_NONE) {
+		sb_init(&f);
+		sb_printf(&f, "%s\n", SCHED_HEAD);
+		for (i = 0; i < np; i++)
+			sb_printf(&f, "%zu %s\n", i + 1, steps[i]);
+		if (write_file(save, f.s, f.len, &cause) == -1) {
+			r = cmd_fail(ctx, &w[0], "explore: %s", cause);
+			free(cause);
+		} else
+			out_line(ctx, "explore: the schedule is in %s (replay "
+			    "%s)", save, save);
+		sb_free(&f);
+	} else if (save != NULL)
+		out_line(ctx, "explore: nothing found, so nothing saved in %s",
+		    save);
+out:
+	free(s.unmodeled);
+	sb_free(&js);
+	strv_free(steps, np);
+	strv_free(shown, np);
+	strv_free(said.lines, said.n);
+	if (chart != NULL)
+		msc_lines_free(chart, nchart);
+	free(path);
+	for (i = 0; i < s.tabcap; i++)
+		free(s.tab[i].b);
+	free(s.tab);
+	free(s.q);
+	free(s.nodes);
+	free(s.future);
+	strv_free(s.chans, s.nchans);
+	return (r);
+}
+
+static const char *const explore_opts[] = { "--max-states", "--depth",
+    "--full", "--save", NULL };
+
+const struct cmd_entry cmd_explore_entry = {
+	.name = "explore",
+	.usage = "explore [--max-states N] [--depth N] [--full] [--save FILE]",
+	.help = "Search every interleaving of the loaded programs, from the "
+	    "state the playground is in, for a deadlock, a failed expect in a "
+	    "program or an error, on a model of the playground (no process "
+	    "runs).  Breadth-first, so the schedule it reports is a shortest "
+	    "one; replay then drives the real processes through it.  "
+	    "Independent operations are not reordered needlessly (--full "
+	    "tries every order).  --max-states N (20000 by default) and "
+	    "--depth N bound the search, and the report says when they cut "
+	    "it; --save FILE keeps the schedule for replay FILE.",
+	.example = "explore --max-states 50000",
+	.whole = true,
+	.min_args = 0, .max_args = 8,
+	.args = { A_WORD }, .rest = true, .words = explore_opts,
+	.opts = explore_opts,
+	.exec = cmd_explore_exec,
+};
