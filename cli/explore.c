@@ -63,6 +63,7 @@ struct search {
 	char		**chans;
 	size_t		  nchans;
 	uint64_t	 *future;
+	uint64_t	**touch;	/* each runner's instructions' */
 	size_t		  nrun;
 	bool		  full;		/* --full: no reduction */
 	bool		  states_given;	/* --max-states, not the default */
@@ -163,44 +164,49 @@ sweep(struct ctx *c)
 		(void)runner_ready(c, &c->play->run[k], &blocked);
 }
 
-static void
-put(struct sb *b, const void *p, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		sb_putc(b, ((const char *)p)[i]);
-}
-
 /* The state's bytes: the model's, then where each program is. */
 static size_t
 state_of(struct ctx *c, unsigned char **out)
 {
-	struct sb	 b;
 	struct runner	*ru;
-	unsigned char	*eb;
-	size_t		 n, k;
+	unsigned char	*b;
+	size_t		 n, k, len, rl;
 	uint64_t	 v[6];
 
-	n = engine_state(c->e, &eb);
-	sb_init(&b);
-	put(&b, eb, n);
-	free(eb);
+	n = engine_state(c->e, &b);
+	len = n;
 	for (k = 0; k < c->play->nrun; k++) {
 		ru = &c->play->run[k];
+		rl = ru->ready != NULL ? strlen(ru->ready) : 0;
+		b = xreallocarray(b, len + sizeof(v) + rl + 1, 1);
 		v[0] = ru->pc;
 		v[1] = (uint64_t)ru->turn;
 		v[2] = ru->ended;
 		v[3] = ru->inflight;
 		v[4] = ru->stopped;
-		v[5] = ru->ready != NULL ? strlen(ru->ready) : UINT64_MAX;
-		put(&b, v, sizeof(v));
-		if (ru->ready != NULL)
-			put(&b, ru->ready, strlen(ru->ready));
+		v[5] = ru->ready != NULL ? rl : UINT64_MAX;
+		memcpy(b + len, v, sizeof(v));
+		len += sizeof(v);
+		memcpy(b + len, ru->ready != NULL ? ru->ready : "", rl);
+		len += rl;
 	}
-	n = b.len;
-	*out = (unsigned char *)sb_take(&b);
-	return (n);
+	*out = b;
+	return (len);
+}
+
+/* A state's hash, eight bytes at a time (states are kilobytes). */
+static uint64_t
+state_hash(const unsigned char *b, size_t n)
+{
+	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t		i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+	}
+	return (h ^ hash_bytes(b + i, n - i));
 }
 
 /*
@@ -212,7 +218,7 @@ seen_add(struct search *s, unsigned char *b, size_t n, size_t node)
 {
 	struct slot	*old = s->tab;
 	size_t		 i, j, cap = s->tabcap;
-	uint64_t	 h = hash_bytes(b, n);
+	uint64_t	 h = state_hash(b, n);
 
 	h ^= h >> 29;		/* the low bits pick the slot */
 	if ((s->states + 1) * 2 > s->tabcap) {
@@ -319,10 +325,14 @@ futures(struct search *s, struct ctx *c)
 
 	s->nrun = c->play->nrun;
 	s->future = xcalloc(s->nrun + 1, sizeof(*s->future));
+	s->touch = xcalloc(s->nrun + 1, sizeof(*s->touch));
 	for (k = 0; k < s->nrun; k++) {
 		ru = &c->play->run[k];
-		for (i = 0; i < ru->prog->n; i++)
-			s->future[k] |= touches(s, ru, &ru->prog->v[i]);
+		s->touch[k] = xcalloc(ru->prog->n + 1, sizeof(**s->touch));
+		for (i = 0; i < ru->prog->n; i++) {
+			s->touch[k][i] = touches(s, ru, &ru->prog->v[i]);
+			s->future[k] |= s->touch[k][i];
+		}
 	}
 }
 
@@ -346,7 +356,7 @@ choose(struct search *s, struct ctx *c, uint64_t *enabled)
 		if (v[k].enabled) {
 			*enabled |= (uint64_t)1 << k;
 			if ((in = runner_next(ru, &at)) != NULL)
-				v[k].next = touches(s, ru, in);
+				v[k].next = s->touch[k][at];
 		}
 	}
 	if (*enabled == 0 || s->full)
@@ -803,6 +813,9 @@ out:
 	free(s.q);
 	free(s.nodes);
 	free(s.future);
+	for (i = 0; s.touch != NULL && i < s.nrun; i++)
+		free(s.touch[i]);
+	free(s.touch);
 	strv_free(s.chans, s.nchans);
 	return (r);
 }

@@ -135,6 +135,8 @@ engine_step(struct engine *e, int timeout, bool sleeping)
 	size_t	n, need;
 	int	t;
 
+	if (e->model)
+		return;		/* nothing to wait for: no process, no time */
 	need = e->nprocs + 2;
 	if (need > e->pfd_cap) {
 		e->pfds = xreallocarray(e->pfds, need, sizeof(*e->pfds));
