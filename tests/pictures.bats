@@ -256,9 +256,13 @@ print("ok")' "$output"
 
 @test "compare leaves no process behind" {
 	printf 'spawn A B C\nchannel c rendezvous\nA send c x\n' >"$BATS_TEST_TMPDIR/b.ipc"
-	run -0 --separate-stderr "$IPCPLAY" compare "$BATS_TEST_TMPDIR/b.ipc" --as unbounded,rendezvous
-	run pgrep -f 'ipcplay: A'
-	[ "$status" -ne 0 ] || { ps -ef | grep ipcplay >&2; false; }
+	# Other playgrounds may run on this machine: look for ours only, by
+	# the session this run has to itself.
+	run -0 --separate-stderr setsid -w sh -c 'echo $$ >"$1"; exec "$2" compare "$3" --as unbounded,rendezvous' \
+	    sh "$BATS_TEST_TMPDIR/sid" "$IPCPLAY" "$BATS_TEST_TMPDIR/b.ipc"
+	sid=$(cat "$BATS_TEST_TMPDIR/sid")
+	left=$(ps -eo sid=,pid=,stat=,args= | awk -v s="$sid" '$1 == s')
+	[ -z "$left" ] || { echo "left behind: $left" >&2; false; }
 }
 
 @test "msc matches what the events do not name: lists of channels, streams read in pieces, both ends of a socket" {
