@@ -210,9 +210,16 @@ board_attr_off(struct board *b, WINDOW *w, int pair, int extra)
 void
 pane_frame(struct board *b, struct pane *p)
 {
+	char	title[64];
+	int	room;
+
 	werase(p->win);
 	box(p->win, 0, 0);
-	mvwprintw(p->win, 0, 2, " %s ", p->name);
+	/* The title stays on the top border, however narrow the pane. */
+	room = getmaxx(p->win) - 4;
+	(void)snprintf(title, sizeof(title), " %s ", p->name);
+	if (room > 0)
+		mvwaddnstr(p->win, 0, 2, title, room);
 	(void)b;
 }
 

@@ -661,19 +661,29 @@ int
 write_file(const char *path, const char *data, size_t len, char **cause)
 {
 	struct stat	 st;
-	char	*tmp;
+	char	*tmp, *real = NULL;
 	FILE	*f;
-	int	 fd, saved = 0;
+	int	 fd, saved = 0, r;
+	mode_t	 mode = 0644;
 	bool	 ok;
 
 	if (path[0] == '\0') {
 		xasprintf(cause, "a file name is needed");
 		return (-1);
 	}
+	/* A link to a file: the file is what gets replaced. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (real = realpath(path, NULL)) != NULL) {
+		r = write_file(real, data, len, cause);
+		free(real);
+		return (r);
+	}
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		xasprintf(cause, "cannot write %s: not a regular file", path);
 		return (-1);
 	}
+	if (lstat(path, &st) == 0)
+		mode = st.st_mode & 07777;	/* it keeps its permissions */
 
 	xasprintf(&tmp, "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {
@@ -687,7 +697,7 @@ write_file(const char *path, const char *data, size_t len, char **cause)
 		ok = false;
 	} else {
 		ok = fwrite(data, 1, len, f) == len && fflush(f) == 0 &&
-		    fchmod(fd, 0644) == 0;
+		    fchmod(fd, mode) == 0;
 		if (!ok)
 			saved = errno;
 		if (fclose(f) == EOF && ok) {

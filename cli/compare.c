@@ -139,8 +139,10 @@ child_tally(const struct event *ev, void *arg)
 
 static void __attribute__((noreturn))
 child(const struct engine_config *cf, const struct kind *k, const char *file,
-    const struct sb *script, int fd)
+    const struct sb *script, int fd, size_t cols)
 {
+	char	colbuf[24];
+
 	struct ctx		 ctx;
 	struct chan_info	 ci;
 	struct tally		 t;
@@ -149,6 +151,9 @@ child(const struct engine_config *cf, const struct kind *k, const char *file,
 	int			 status;
 	FILE			*f;
 
+	/* What the run draws (msc) fits its column. */
+	(void)snprintf(colbuf, sizeof(colbuf), "%zu", cols < 20 ? 20 : cols);
+	(void)setenv("COLUMNS", colbuf, 1);
 	/* A parent that goes (Ctrl-C, SIGTERM) takes the run with it. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1)
@@ -221,7 +226,7 @@ take(struct kind *k, FILE *f)
 
 static int
 run_kind(const struct engine_config *cf, struct kind *k, const char *file,
-    const struct sb *script)
+    const struct sb *script, size_t cols)
 {
 	FILE	*f;
 	pid_t	 pid, r;
@@ -238,7 +243,7 @@ run_kind(const struct engine_config *cf, struct kind *k, const char *file,
 	}
 	if (pid == 0) {
 		close(fd[0]);
-		child(cf, k, file, script, fd[1]);
+		child(cf, k, file, script, fd[1], cols);
 	}
 	close(fd[1]);
 	if ((f = fdopen(fd[0], "r")) != NULL) {
@@ -307,6 +312,15 @@ width_now(void)
 	return (term_columns(stdout, 100));
 }
 
+/* The width of each kind's column. */
+static size_t
+col_width(size_t nk)
+{
+	size_t	col = (width_now() - 7) / nk;
+
+	return (col > 3 ? col - 3 : 1);
+}
+
 /* s cut into pieces of at most w columns (at a blank when one is near). */
 static size_t
 wrap(const char *s, size_t w, char ***out)
@@ -361,6 +375,23 @@ kind_rows(const struct kind *k, int at, size_t w, char ***out)
 	return (n);
 }
 
+/* "   12 -> the command", wrapped to the width. */
+static void
+heading(int l, const char *line, size_t w)
+{
+	char	**v;
+	size_t	  n, i;
+
+	n = wrap(line, w > 16 ? w - 8 : 8, &v);
+	for (i = 0; i < n; i++) {
+		if (i == 0)
+			printf("%5d %s %s\n", l, glyph(G_ARROW), v[i]);
+		else
+			printf("%8s%s\n", "", v[i]);
+	}
+	strv_free(v, n);
+}
+
 static void
 side_by_side(struct kind *k, size_t nk, char **lines, size_t nlines)
 {
@@ -375,8 +406,7 @@ side_by_side(struct kind *k, size_t nk, char **lines, size_t nlines)
 			last = k[i].at[j] > last ? k[i].at[j] : last;
 	}
 	w = width_now();
-	col = (w - 7) / nk;
-	col = col > 3 ? col - 3 : 1;
+	col = col_width(nk);
 	sb_init(&b);
 	sb_printf(&b, "%6s", "");
 	for (i = 0; i < nk; i++) {
@@ -397,7 +427,7 @@ side_by_side(struct kind *k, size_t nk, char **lines, size_t nlines)
 		if (l > 0 && (size_t)l <= nlines && (most > 0 ||
 		    (lines[l - 1][strspn(lines[l - 1], " \t")] != '\0' &&
 		    lines[l - 1][strspn(lines[l - 1], " \t")] != '#')))
-			printf("%5d %s %s\n", l, glyph(G_ARROW), lines[l - 1]);
+			heading(l, lines[l - 1], w);
 		else if (l == 0 && most > 0)
 			printf("%5s %s (the end)\n", "", glyph(G_ARROW));
 		for (r = 0; r < most; r++) {
@@ -522,7 +552,7 @@ compare_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 		return (2);
 	}
 	for (i = 0; i < nk; i++) {
-		if (run_kind(cf, &k[i], file, &script) == -1) {
+		if (run_kind(cf, &k[i], file, &script, col_width(nk)) == -1) {
 			warn("compare: %s", k[i].name);
 			k[i].exit = 1;
 		}

@@ -25,7 +25,8 @@
 #define LANE_MIN	10	/* columns a lane needs at least */
 #define LANE_MAX	30
 
-enum mg { M_LANE, M_HEAVY, M_DOT, M_HOLLOW, M_LINE, M_CROSSING, M_RIGHT,
+enum mg { M_LANE, M_HEAVY, M_DOT, M_HOLLOW, M_LINE, M_CROSSING, M_HCROSSING,
+	M_RIGHT,
 	M_LEFT, M_LOST, M_END, M_NMG };
 
 static const char *const mglyphs[M_NMG][2] = {
@@ -35,6 +36,7 @@ static const char *const mglyphs[M_NMG][2] = {
 	[M_HOLLOW] = { "\xe2\x97\x8b", "o" },
 	[M_LINE] = { "\xe2\x94\x80", "-" },
 	[M_CROSSING] = { "\xe2\x94\xbc", "+" },
+	[M_HCROSSING] = { "\xe2\x95\x82", "#" },
 	[M_RIGHT] = { "\xe2\x96\xb6", ">" },
 	[M_LEFT] = { "\xe2\x97\x80", "<" },
 	[M_LOST] = { "\xe2\x9c\x95", "X" },
@@ -92,6 +94,17 @@ put_text(struct grid *g, long x, long cols, const char *s)
 		w = text_char(s, &n);
 		if (x + (long)w > end)
 			break;
+		if (w == 0) {
+			/* A combining mark joins the character before. */
+			size_t at = x > 0 ? strlen(g->cell[x - 1]) : 0;
+
+			if (x > 0 && at + n < sizeof(g->cell[0])) {
+				memcpy(g->cell[x - 1] + at, s, n);
+				g->cell[x - 1][at + n] = '\0';
+			}
+			s += n;
+			continue;
+		}
 		if (n >= sizeof(g->cell[0]))
 			n = 1;
 		memcpy(g->cell[x], s, n);
@@ -185,7 +198,8 @@ draw_arrow(struct grid *g, const struct layout *l, const struct msc_row *r,
 	size_t	i;
 	bool	right;
 
-	xa = lane_x(l, r->from);
+	/* A lane left out: the arrow comes from (goes to) the edge. */
+	xa = shown(l, r->from) ? lane_x(l, r->from) : (long)l->width;
 	xb = shown(l, r->to) ? lane_x(l, r->to) : (long)l->width;
 	right = xb > xa;
 	lo = right ? xa : xb;
@@ -195,7 +209,8 @@ draw_arrow(struct grid *g, const struct layout *l, const struct msc_row *r,
 		for (i = 0; i < l->shown; i++) {
 			if (x == lane_x(l, (int)i) && i < r->nlanes &&
 			    r->lanes[i] != LS_NONE && r->lanes[i] != LS_GONE)
-				put(g, x, mg(M_CROSSING));
+				put(g, x, mg(r->lanes[i] == LS_UP ?
+				    M_CROSSING : M_HCROSSING));
 		}
 	}
 	put(g, xa, mg(r->send == n ? M_DOT : M_HOLLOW));
@@ -224,9 +239,11 @@ draw_row(struct grid *g, const struct layout *l, const struct msc_row *r,
 	draw_lanes(g, l, r);
 	switch (r->kind) {
 	case MR_MSG:
-		if (!shown(l, r->from))
+		if (!shown(l, r->from) && !shown(l, r->to))
 			break;
 		if (r->from == r->to || r->to < 0) {
+			if (!shown(l, r->from))
+				break;
 			put(g, lane_x(l, r->from), mg(M_DOT));
 			label = msc_label(r, n, true);
 			put_text(g, lane_x(l, r->from) + 2, room(l, r->from),
@@ -349,7 +366,11 @@ msc_lines(const struct msc_view *v, size_t width, size_t *nlines)
 	}
 	g.width = width;
 	g.cell = xcalloc(width, sizeof(*g.cell));
-	out = xcalloc(v->nrows + 3, sizeof(*out));
+	out = NULL;
+	if (v->cut)
+		n = note_lines("(the rows before are no longer kept: the chart "
+		    "keeps the last 100000)", width, &out, n);
+	out = xreallocarray(out, n + v->nrows + 3, sizeof(*out));
 	/* Centre each name on its lane. */
 	grid_clear(&g);
 	for (i = 0; i < l.shown; i++) {
@@ -495,7 +516,7 @@ cmd_msc_exec(struct ctx *ctx, struct word *w, size_t n)
 			if (i + 1 >= n)
 				return (cmd_fail(ctx, &w[i], "msc --last needs "
 				    "a number of messages"));
-			if (parse_uint(ctx, &w[++i], 1, 1000000, "count",
+			if (parse_uint(ctx, &w[++i], 1, 1000000, "--last",
 			    &last) == -1)
 				return (CMD_FAIL);
 		} else

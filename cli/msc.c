@@ -74,6 +74,8 @@ struct msc {
 	struct owed	 *owed;
 	size_t		  nowed;
 	uint64_t	  nmsgs;
+	bool		  handoff;	/* the receive that is being told of
+					   waited for its message */
 };
 
 static void
@@ -361,8 +363,13 @@ arrive(struct msc *m, struct pend *p, int to, const char *chan, bool keep,
 	struct msc_row	*r, *s;
 
 	s = row_by_number(m, p->row);
-	/* Sent just before, nothing else between: one row, one arrow. */
-	if (!keep && part == NULL && s != NULL && p->row == row_number(m) &&
+	/*
+	 * Sent just before to a receiver that was waiting for it, nothing
+	 * else between: one row, one arrow.  A message that sat in a buffer,
+	 * if only until the next command, keeps its send row.
+	 */
+	if (!keep && part == NULL && m->handoff && s != NULL &&
+	    p->row == row_number(m) &&
 	    s->kind == MR_SEND && s->note == NULL && p->note == NULL &&
 	    strcmp(s->chan, chan) == 0) {
 		s->kind = MR_MSG;
@@ -661,9 +668,11 @@ msc_event(struct ctx *ctx, const struct event *ev)
 	case EV_RECV:
 		if (ev->status == ST_BLOCKED)
 			blocked(m, p, ev);
-		else if (ev->status == ST_OK && ev->has_msg)
+		else if (ev->status == ST_OK && ev->has_msg) {
+			m->handoff = false;
 			received(m, p, lane_find(m, ev->peer), ev_chan(ev),
 			    ev->msg, ev->len);
+		}
 		break;
 	case EV_POLL:
 		if (ev->status == ST_BLOCKED)
@@ -697,9 +706,11 @@ msc_event(struct ctx *ctx, const struct event *ev)
 		}
 		if (ev->op == OP_SEND && ev->has_msg)
 			send_event(m, p, ev);
-		else if (ev->op == OP_RECV && ev->has_msg)
+		else if (ev->op == OP_RECV && ev->has_msg) {
+			m->handoff = true;
 			received(m, p, lane_find(m, ev->peer), ev_chan(ev),
 			    ev->msg, ev->len);
+		}
 		break;
 	case EV_REPLY:
 		if (ev->status == ST_OK && ev->has_msg && ev->peer != NULL) {
@@ -784,5 +795,6 @@ msc_view(struct ctx *ctx, size_t last, struct msc_view *v)
 	v->rows = m->rows + start;
 	v->nrows = m->nrows - start;
 	v->first = m->base + start + 1;
+	v->cut = m->base > 0 && start == 0;
 	return (v->nrows > 0);
 }

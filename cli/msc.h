@@ -50,6 +50,7 @@ struct msc_view {
 	const struct msc_row	*rows;
 	size_t			 nrows;
 	uint64_t		 first;		/* the number of rows[0] */
+	bool			 cut;		/* rows before it are gone */
 };
 
 void	 msc_event(struct ctx *, const struct event *);

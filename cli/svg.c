@@ -106,6 +106,25 @@ svg_begin(struct sb *b, double w, double h, const char *title)
 	    "fill=\"#ffffff\"/>\n", w, h);
 }
 
+/* A bold name's font size that fits room pixels: 18, down to 14. */
+static int
+name_px(const char *name, double room)
+{
+	double	px = room / (0.62 * (double)(strlen(name) > 0 ?
+		    strlen(name) : 1));
+
+	return (px >= 18 ? 18 : px <= 14 ? 14 : (int)px);
+}
+
+/* A process's box in the graph: as wide as its name needs. */
+static double
+box_w(const char *name)
+{
+	double	w = 0.62 * 18 * (double)strlen(name) + 24;
+
+	return (w < 92 ? 92 : w);
+}
+
 static double
 lx(int lane)
 {
@@ -267,7 +286,8 @@ msc_svg(const struct msc_view *v, const char *title)
 	size_t		 i;
 	char		 num[24];
 
-	w = GUTTER + (double)(v->nlanes > 0 ? v->nlanes : 1) * LANE_W + 120;
+	/* Room right of the last lane for its labels. */
+	w = GUTTER + (double)(v->nlanes > 0 ? v->nlanes : 1) * LANE_W + 300;
 	h = TOP + (double)v->nrows * ROW_H + 30;
 	sb_init(&b);
 	svg_begin(&b, w, h, title);
@@ -277,8 +297,9 @@ msc_svg(const struct msc_view *v, const char *title)
 		    "height=\"32\" rx=\"5\" fill=\"#eef2f7\" stroke=\"%s\" "
 		    "stroke-width=\"1.5\"/>\n", lx((int)i) - (LANE_W - 30) / 2.0,
 		    LANE_W - 30, INK);
-		text_at(&b, lx((int)i), 66, "middle", 18, INK, true,
-		    v->lanes[i]);
+		/* A long name in a smaller font, never under 14 px. */
+		text_at(&b, lx((int)i), 66, "middle", name_px(v->lanes[i],
+		    LANE_W - 40), INK, true, v->lanes[i]);
 	}
 	svg_lanes(&b, v);
 	for (i = 0; i < v->nrows; i++) {
@@ -391,9 +412,10 @@ graph_svg(const struct wfg_edge *v, size_t ne, const char *const *procs,
 	for (i = 0; i < n; i++) {
 		bool dashed = i < np && blocked[i];
 
-		sb_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"92\" "
+		sb_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.0f\" "
 		    "height=\"40\" rx=\"6\" fill=\"%s\" stroke=\"%s\" "
-		    "stroke-width=\"%s\"%s/>\n", px[i] - 46, py[i] - 20,
+		    "stroke-width=\"%s\"%s/>\n", px[i] - box_w(names[i]) / 2,
+		    py[i] - 20, box_w(names[i]),
 		    bad[i] ? "#fdecea" : "#eef2f7", bad[i] ? BADC : INK,
 		    bad[i] ? "3.5" : "2", dashed ?
 		    " stroke-dasharray=\"7 4\"" : "");

@@ -28,20 +28,30 @@ B send y 2'
 	run -0 --separate-stderr env COLUMNS=80 "$IPCPLAY" -c "$SESSION
 msc"
 	assert_line --regexp '^ +A +B$'
-	assert_line --regexp '^1 +● "hi" → c +│$'
-	assert_line --regexp '^2 +┃ send c \(full 1/1\) +│$'
-	assert_line --regexp '^3 +○──"hi" c #1─+▶│$'
-	assert_line --regexp '^4 +●──"yo" c─+▶│$'
-	assert_line --regexp '^5 +●─✕ "gone" l lost +│$'
-	assert_line --regexp '^7 +┃ +┃ send y \(no receiver waiting\)$'
-	assert_line --regexp '^8 +DEADLOCK +DEADLOCK$'
+	assert_line --regexp '^ 1 +● "hi" → c +│$'
+	assert_line --regexp '^ 2 +┃ send c \(full 1/1\) +│$'
+	assert_line --regexp '^ 3 +○──"hi" c #1─+▶│$'
+	# Sent when B's receive made room: it waits in the buffer.
+	assert_line --regexp '^ 4 +● "yo" → c +│$'
+	assert_line --regexp '^ 5 +○──"yo" c #4─+▶│$'
+	assert_line --regexp '^ 6 +●─✕ "gone" l lost +│$'
+	assert_line --regexp '^ 8 +┃ +┃ send y \(no receiver waiting\)$'
+	assert_line --regexp '^ 9 +DEADLOCK +DEADLOCK$'
+	# A receiver that waits takes the message as it is sent: one row.
+	run -0 --separate-stderr env COLUMNS=80 "$IPCPLAY" -c 'spawn A B
+channel c unbounded
+B recv c
+A send c x
+msc'
+	assert_line --regexp '^1 +│ +┃ recv c \(empty\)$'
+	assert_line --regexp '^2 +●──"x" c─+▶│$'
 }
 
 @test "msc --last N draws the last N messages, and an empty session says so" {
 	run -0 --separate-stderr env COLUMNS=80 "$IPCPLAY" -c "$SESSION
 msc --last 1"
-	refute_line --regexp '^[1-4] '
-	assert_line --regexp '^5 +●─✕ "gone" l lost'
+	refute_line --regexp '^ ?[1-5] '
+	assert_line --regexp '^ 6 +●─✕ "gone" l lost'
 	run -0 --separate-stderr "$IPCPLAY" -c 'msc'
 	assert_output 'nothing to draw yet: no message, block or exit so far'
 }
@@ -50,9 +60,9 @@ msc --last 1"
 	run -0 --separate-stderr env LC_ALL=C LANG=C COLUMNS=80 "$IPCPLAY" \
 	    -c "$SESSION
 msc"
-	assert_line --regexp '^3 +o--"hi" c #1-+>\|$'
-	assert_line --regexp '^5 +\*-X "gone" l lost +\|$'
-	assert_line --regexp '^2 +# send c \(full 1/1\) +\|$'
+	assert_line --regexp '^ 3 +o--"hi" c #1-+>\|$'
+	assert_line --regexp '^ 6 +\*-X "gone" l lost +\|$'
+	assert_line --regexp '^ 2 +# send c \(full 1/1\) +\|$'
 	run -0 bash -c 'LC_ALL=C grep -c "[^ -~]" <<<"$0" || true' "$output"
 	assert_output 0
 }
@@ -80,8 +90,10 @@ B recv s
 B send s two
 A recv s
 msc'
-	assert_line --regexp '^1 +●──"one" s─+▶│$'
-	assert_line --regexp '^2 +│◀─"two" s─+●$'
+	assert_line --regexp '^1 +● "one" → s +│$'
+	assert_line --regexp '^2 +○──"one" s #1─+▶│$'
+	assert_line --regexp '^3 +│ +● "two" → s$'
+	assert_line --regexp '^4 +│◀─"two" s #3─+○$'
 }
 
 @test "msc --json has every row, as JSON" {
@@ -95,11 +107,11 @@ for line in sys.argv[1].splitlines():
         break
 assert o["lanes"] == ["A", "B"], o["lanes"]
 kinds = [r["kind"] for r in o["rows"]]
-assert kinds == ["send", "blocked", "message", "message", "lost",
+assert kinds == ["send", "blocked", "message", "send", "message", "lost",
     "blocked", "blocked", "deadlock"], kinds
 assert o["rows"][2] == {"row": 3, "kind": "message", "from": "A",
     "to": "B", "sent_at": 1, "text": "\"hi\"", "chan": "c"}, o["rows"][2]
-assert o["rows"][7]["procs"] == ["A", "B"]
+assert o["rows"][8]["procs"] == ["A", "B"]
 print("ok")' "$output"
 	assert_output ok
 }
@@ -108,7 +120,7 @@ print("ok")' "$output"
 	svg=$BATS_TEST_TMPDIR/chart.svg
 	run -0 --separate-stderr "$IPCPLAY" -c "$SESSION
 msc --svg $svg"
-	assert_line "wrote the message sequence chart to $svg (8 rows, 2 lanes)"
+	assert_line "wrote the message sequence chart to $svg (9 rows, 2 lanes)"
 	run -0 python3 - "$svg" <<'PY'
 import sys, xml.etree.ElementTree as ET
 raw = open(sys.argv[1], encoding="utf-8").read()
@@ -173,7 +185,7 @@ msc --svg $BATS_TEST_TMPDIR/no/such/dir/c.svg"
 	run -1 --separate-stderr "$IPCPLAY" -c 'msc --svg'
 	[[ "$stderr" == *"msc --svg needs a file name"* ]]
 	run -1 --separate-stderr "$IPCPLAY" -c 'msc --last x'
-	[[ "$stderr" == *"count 'x'"* ]]
+	[[ "$stderr" == *"--last 'x'"* ]]
 	run -0 ls -A "$BATS_TEST_TMPDIR"
 	refute_output --partial '.svg'
 }
@@ -187,7 +199,7 @@ msc --svg $BATS_TEST_TMPDIR/no/such/dir/c.svg"
 	never screen_has -F 'message sequence chart'
 	type_keys F4
 	wait_screen '─ message sequence chart '
-	wait_screen '●──"hi" c─'
+	wait_screen '○──"hi" c #1─'
 	type_keys -l 'A send c yo; A send c again'
 	type_keys Enter
 	wait_screen '┃ send c (full 1/1)'
@@ -290,8 +302,8 @@ msc'
 	assert_line --regexp '^ 6 +○──"hello" p #5 \(part\)─+▶│ +│$'
 	assert_line --regexp '^ 7 +○──"hello" p #5 \(part\)─+▶│ +│$'
 	# B's x goes to A, A's to B: never a process to itself.
-	assert_line --regexp '^ 9 +│◀─"x" sp─+● +│$'
-	assert_line --regexp '^10 +○──"x" sp #8─+▶│ +│$'
+	assert_line --regexp '^10 +│◀─"x" sp #9─+○ +│$'
+	assert_line --regexp '^11 +○──"x" sp #8─+▶│ +│$'
 }
 
 @test "a lesson played from the shell keeps its chart to itself" {
@@ -345,4 +357,34 @@ EOF2
 	assert_output --partial 'compare: c drops delivery=lossy under'
 	run -0 --separate-stderr "$IPCPLAY" compare "$BATS_TEST_TMPDIR/k.ipc" --as 'bounded:+3' --json
 	assert_line --partial '"kind":"bounded:3"'
+}
+
+@test "the chart draws what a narrow or plain terminal can: combining marks, a hidden sender, a blocked lane crossed" {
+	run -0 --separate-stderr env COLUMNS=80 "$IPCPLAY" -c $'spawn A B C\nB send @A "e\xcc\x81 x"\nA recv\nmsc'
+	# The mark joins its letter: C's lane stays in its column.
+	assert_line --regexp '^1 +│ {25}● "e.{1,4} x" → @A {14}│$'
+	run -0 --separate-stderr env COLUMNS=25 "$IPCPLAY" -c 'spawn A B C
+C send @A yo
+A recv
+msc'
+	assert_line --regexp '^2 +│◀─"yo" @A #1─+$'
+	run -0 --separate-stderr env COLUMNS=80 "$IPCPLAY" -c 'spawn A B C
+channel c rendezvous
+B recv c
+A send @C hi
+C recv
+msc'
+	assert_line --regexp '^3 +○─+"hi" @C #2─+╂─+▶│$'
+}
+
+@test "a picture written over a file keeps its permissions, and a link's file is the one replaced" {
+	touch "$BATS_TEST_TMPDIR/t.svg"
+	chmod 600 "$BATS_TEST_TMPDIR/t.svg"
+	ln -s t.svg "$BATS_TEST_TMPDIR/l.svg"
+	run -0 --separate-stderr "$IPCPLAY" -c "spawn A B
+A send @B x
+msc --svg $BATS_TEST_TMPDIR/l.svg"
+	[ -L "$BATS_TEST_TMPDIR/l.svg" ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/t.svg")" = 600 ]
+	run -0 grep -c '<svg' "$BATS_TEST_TMPDIR/t.svg"
 }
