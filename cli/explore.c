@@ -10,17 +10,15 @@
  * is breadth-first: a state's successors are made by copying its model
  * and taking one step in the copy, and every state is stored by its
  * bytes (engine_state() and the programs' places), so a state is visited
- * once and the first problem found has a shortest schedule.  From each
- * state only a persistent set of the processes that can go is tried
- * (core/por.c, after Godefroid); when one of those steps leads to a state
- * already seen no deeper than this one -- where a cycle of the state
- * graph may close -- the state is expanded fully (the breadth-first
- * cycle proviso of Bosnacki and Holzmann, "Improving Spin's partial-order
- * reduction for breadth-first search", SPIN 2005), so that no process is
- * put off for ever.  The schedule found is kept for replay, which drives
- * the real processes through it.
+ * once and the first problem found has a shortest schedule.  Steps that
+ * can only lead where the search has been -- an independent step tried
+ * before, in the other order -- are not taken again (sleep sets,
+ * core/por.c): every state is still reached, at its shortest distance.
+ * The schedule found is kept for replay, which drives the real processes
+ * through it.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,11 +42,14 @@ struct node {
 	size_t		 parent;	/* SIZE_MAX: the start */
 	uint32_t	 who;		/* the runner that went */
 	uint32_t	 depth;
+	uint64_t	 sleep;		/* runners not to try from it */
+	bool		 expanded;
 };
 
 struct item {
-	struct ctx	*c;
+	struct ctx	*c;		/* NULL: made again from the start */
 	size_t		 node;
+	uint64_t	 todo;		/* the runners to try */
 };
 
 struct slot {
@@ -79,6 +80,8 @@ struct search {
 	size_t		  at;		/* the problem's node */
 	char		 *unmodeled;	/* what the model could not do */
 	uint64_t	  t0, shown;
+	uint64_t	  tried;	/* steps taken, each from a copy */
+	struct ctx	 *root;		/* the start, as a model */
 };
 
 static FILE	*devnull;
@@ -209,18 +212,40 @@ state_hash(const unsigned char *b, size_t n)
 	return (h ^ hash_bytes(b + i, n - i));
 }
 
-/*
- * Store the state as node (the next one made); SIZE_MAX when it is new,
- * else the node it was stored as (b is freed then).
- */
+static uint64_t
+slot_hash(const unsigned char *b, size_t n)
+{
+	uint64_t	h = state_hash(b, n);
+
+	return (h ^ (h >> 29));		/* the low bits pick the slot */
+}
+
+/* The node a state was stored as, or SIZE_MAX: never seen. */
 static size_t
+seen_find(struct search *s, const unsigned char *b, size_t n)
+{
+	uint64_t	h = slot_hash(b, n);
+	size_t		i;
+
+	if (s->tabcap == 0)
+		return (SIZE_MAX);
+	for (i = h & (s->tabcap - 1); s->tab[i].b != NULL;
+	    i = (i + 1) & (s->tabcap - 1)) {
+		if (s->tab[i].h == h && s->tab[i].len == n &&
+		    memcmp(s->tab[i].b, b, n) == 0)
+			return (s->tab[i].node);
+	}
+	return (SIZE_MAX);
+}
+
+/* Store a state not seen before as node; the table keeps b. */
+static void
 seen_add(struct search *s, unsigned char *b, size_t n, size_t node)
 {
 	struct slot	*old = s->tab;
 	size_t		 i, j, cap = s->tabcap;
-	uint64_t	 h = state_hash(b, n);
+	uint64_t	 h = slot_hash(b, n);
 
-	h ^= h >> 29;		/* the low bits pick the slot */
 	if ((s->states + 1) * 2 > s->tabcap) {
 		s->tabcap = s->tabcap == 0 ? 1024 : s->tabcap * 2;
 		s->tab = xcalloc(s->tabcap, sizeof(*s->tab));
@@ -235,19 +260,13 @@ seen_add(struct search *s, unsigned char *b, size_t n, size_t node)
 		free(old);
 	}
 	for (i = h & (s->tabcap - 1); s->tab[i].b != NULL;
-	    i = (i + 1) & (s->tabcap - 1)) {
-		if (s->tab[i].h == h && s->tab[i].len == n &&
-		    memcmp(s->tab[i].b, b, n) == 0) {
-			free(b);
-			return (s->tab[i].node);
-		}
-	}
+	    i = (i + 1) & (s->tabcap - 1))
+		continue;
 	s->tab[i].h = h;
 	s->tab[i].b = b;
 	s->tab[i].len = n;
 	s->tab[i].node = node;
 	s->states++;
-	return (SIZE_MAX);
 }
 
 static int
@@ -317,11 +336,35 @@ touches(struct search *s, const struct runner *ru, const struct ins *in)
 	return (v);
 }
 
-static void
+/* An expect a model cannot answer (the transcript, the kernel), or NULL. */
+static const char *
+unmodeled_expect(const struct ins *in)
+{
+	size_t	i;
+
+	if (in->kind != INS_EXPECT)
+		return (NULL);
+	for (i = 0; i < in->n; i++) {
+		if (in->w[i].quoted)
+			continue;
+		if (strcmp(in->w[i].s, "saw") == 0)
+			return ("expect saw looks at the transcript, which "
+			    "explore's model does not write");
+		if (strcmp(in->w[i].s, "wchan") == 0)
+			return ("expect ... wchan looks at the kernel, and "
+			    "explore's model has no process in it");
+	}
+	return (NULL);
+}
+
+/* What each runner may ever touch; a cause when it cannot be searched. */
+static char *
 futures(struct search *s, struct ctx *c)
 {
 	struct runner	*ru;
 	size_t		 k, i;
+	const char	*why;
+	char		*cause;
 
 	s->nrun = c->play->nrun;
 	s->future = xcalloc(s->nrun + 1, sizeof(*s->future));
@@ -332,36 +375,37 @@ futures(struct search *s, struct ctx *c)
 		for (i = 0; i < ru->prog->n; i++) {
 			s->touch[k][i] = touches(s, ru, &ru->prog->v[i]);
 			s->future[k] |= s->touch[k][i];
+			if (!ru->ended && (why = unmodeled_expect(
+			    &ru->prog->v[i])) != NULL) {
+				xasprintf(&cause, "%s (%s line %zu): %s",
+				    ru->name, ru->prog->name, i + 1, why);
+				return (cause);
+			}
 		}
 	}
+	return (NULL);
 }
 
-/* The runners a state's search must try, as bits; 0: none can go. */
+/* Who can go, as bits, and each one's next operation's channels. */
 static uint64_t
-choose(struct search *s, struct ctx *c, uint64_t *enabled)
+can_go(struct search *s, struct ctx *c, uint64_t *next)
 {
-	struct por_proc	 v[64];
 	struct runner	*ru;
 	const struct ins *in;
+	uint64_t	 enabled = 0;
 	size_t		 k, at, n = s->nrun < 64 ? s->nrun : 64;
 	bool		 blocked;
 
-	*enabled = 0;
 	for (k = 0; k < n; k++) {
 		ru = &c->play->run[k];
-		v[k].enabled = runner_ready(c, ru, &blocked);
-		v[k].live = !ru->ended;
-		v[k].future = s->future[k];
-		v[k].next = 0;
-		if (v[k].enabled) {
-			*enabled |= (uint64_t)1 << k;
-			if ((in = runner_next(ru, &at)) != NULL)
-				v[k].next = s->touch[k][at];
-		}
+		next[k] = POR_ALL;
+		if (!runner_ready(c, ru, &blocked))
+			continue;
+		enabled |= (uint64_t)1 << k;
+		if ((in = runner_next(ru, &at)) != NULL)
+			next[k] = s->touch[k][at];
 	}
-	if (*enabled == 0 || s->full)
-		return (*enabled);
-	return (por_persistent(v, n));
+	return (enabled);
 }
 
 /* One step of runner k in c, and what it came to. */
@@ -395,25 +439,52 @@ step(struct ctx *c, size_t k)
 }
 
 static size_t
-node_add(struct search *s, size_t parent, size_t who)
+node_add(struct search *s, size_t parent, size_t who, uint64_t sleep)
 {
+	struct node	*n;
+
 	s->nodes = xreallocarray(s->nodes, s->nnodes + 1, sizeof(*s->nodes));
-	s->nodes[s->nnodes].parent = parent;
-	s->nodes[s->nnodes].who = (uint32_t)who;
-	s->nodes[s->nnodes].depth = parent == SIZE_MAX ? 0 :
-	    s->nodes[parent].depth + 1;
+	n = &s->nodes[s->nnodes];
+	n->parent = parent;
+	n->who = (uint32_t)who;
+	n->depth = parent == SIZE_MAX ? 0 : s->nodes[parent].depth + 1;
+	n->sleep = sleep;
+	n->expanded = false;
 	return (s->nnodes++);
 }
 
 static void
-push(struct search *s, struct ctx *c, size_t node)
+push(struct search *s, struct ctx *c, size_t node, uint64_t todo)
 {
 	if ((s->qn & (s->qn - 1)) == 0)
 		s->q = xreallocarray(s->q, s->qn == 0 ? 16 : s->qn * 2,
 		    sizeof(*s->q));
 	s->q[s->qn].c = c;
 	s->q[s->qn].node = node;
+	s->q[s->qn].todo = todo;
 	s->qn++;
+}
+
+static size_t	path_to(struct search *, size_t, uint32_t **);
+
+/* A state the search let go of, made again: its schedule from the start. */
+static struct ctx *
+rebuild(struct search *s, size_t node)
+{
+	struct ctx	*c;
+	uint32_t	*path;
+	size_t		 n, i;
+	char		*why;
+
+	if ((c = sim_new(s->root, true, &why)) == NULL) {
+		free(why);
+		return (NULL);
+	}
+	n = path_to(s, node, &path);
+	for (i = 0; i < n; i++)
+		(void)step(c, path[i]);
+	free(path);
+	return (c);
 }
 
 static void
@@ -425,27 +496,34 @@ progress(struct search *s, struct ctx *ctx, size_t depth)
 	    now - s->shown < 250)
 		return;
 	s->shown = now;
-	fprintf(stderr, "\rexplore: %zu states, depth %zu ...", s->states,
-	    depth);
+	fprintf(stderr, "\rexplore: %zu state%s, depth %zu ...  ", s->states,
+	    s->states == 1 ? "" : "s", depth);
 	fflush(stderr);
 }
 
-/* The search from root; s->result and s->at say what it found. */
+/*
+ * The search from the start (s->root): breadth-first, every state stored
+ * (by its bytes) with the runners asleep in it (core/por.c).  A problem
+ * stops it: s->result, and s->at its node.
+ */
 static void
-search(struct search *s, struct ctx *ctx, struct ctx *root)
+search(struct search *s, struct ctx *ctx)
 {
-	struct ctx	*c;
+	struct ctx	*c, *from;
 	struct runner	*ru;
 	unsigned char	*b;
 	char		*why;
-	uint64_t	 set, enabled, done;
+	uint64_t	 next[64], enabled, todo, z, prior, nz, missing;
 	size_t		 k, n, node, depth, old;
-	bool		 revisit;
 	enum result	 r;
 
-	n = state_of(root, &b);
-	(void)seen_add(s, b, n, 0);
-	push(s, root, node_add(s, SIZE_MAX, 0));
+	if ((from = sim_new(s->root, true, &why)) == NULL) {
+		free(why);
+		return;
+	}
+	n = state_of(from, &b);
+	seen_add(s, b, n, 0);
+	push(s, from, node_add(s, SIZE_MAX, 0, 0), UINT64_MAX);
 	while (s->qhead < s->qn) {
 		struct item it = s->q[s->qhead];
 
@@ -457,23 +535,25 @@ search(struct search *s, struct ctx *ctx, struct ctx *root)
 			sim_free(it.c);
 			break;
 		}
-		set = choose(s, it.c, &enabled);
-		if (set != 0 && s->max_depth >= 0 &&
+		if (it.c == NULL && (it.c = rebuild(s, it.node)) == NULL)
+			continue;
+		enabled = can_go(s, it.c, next);
+		z = s->full ? 0 : s->nodes[it.node].sleep;
+		todo = enabled & ~z & it.todo;
+		if (todo != 0 && s->max_depth >= 0 &&
 		    depth >= (size_t)s->max_depth) {
 			s->cut_depth = true;
-			set = 0;
+			todo = 0;
 		}
-		done = 0;
-		revisit = false;
-again:
+		prior = 0;
 		for (k = 0; k < s->nrun && k < 64; k++) {
-			if (!(set >> k & 1) || (done >> k & 1))
+			if (!(todo >> k & 1))
 				continue;
-			done |= (uint64_t)1 << k;
 			if ((c = sim_new(it.c, true, &why)) == NULL) {
 				free(why);	/* cannot be: it is a model */
 				continue;
 			}
+			s->tried++;
 			r = step(c, k);
 			if (r == X_UNMODELED) {
 				ru = &c->play->run[k];
@@ -483,34 +563,38 @@ again:
 			}
 			if (r != X_NONE) {
 				s->result = r;
-				s->at = node_add(s, it.node, k);
+				s->at = node_add(s, it.node, k, 0);
 				sim_free(c);
 				sim_free(it.c);
 				return;
 			}
+			nz = s->full ? 0 : por_sleep(next, s->nrun, z | prior, k);
+			prior |= (uint64_t)1 << k;
 			n = state_of(c, &b);
-			if ((old = seen_add(s, b, n, s->nnodes)) != SIZE_MAX) {
-				/* Back to this level or above: a cycle may
-				   close here. */
-				if (s->nodes[old].depth <= depth)
-					revisit = true;
+			if ((old = seen_find(s, b, n)) != SIZE_MAX) {
+				free(b);
 				sim_free(c);
+				/* Met again with fewer asleep: try those too. */
+				missing = s->nodes[old].sleep & ~nz;
+				if (missing == 0)
+					continue;
+				s->nodes[old].sleep &= nz;
+				if (s->nodes[old].expanded)
+					push(s, NULL, old, missing);
 				continue;
 			}
-			node = node_add(s, it.node, k);
 			if (s->states >= (size_t)s->max_states) {
 				s->cut_states = true;
+				free(b);
 				sim_free(c);
 				sim_free(it.c);
 				return;
 			}
-			push(s, c, node);
+			node = node_add(s, it.node, k, nz);
+			seen_add(s, b, n, node);
+			push(s, c, node, UINT64_MAX);
 		}
-		/* The proviso: a step back to a known state, try them all. */
-		if (revisit && set != enabled) {
-			set = enabled;
-			goto again;
-		}
+		s->nodes[it.node].expanded = true;
 		sim_free(it.c);
 	}
 }
@@ -635,60 +719,126 @@ retrace(struct ctx *ctx, const uint32_t *path, size_t n, char ***steps,
 	sim_free(c);
 }
 
+/* "1 state", "2,136 states": a count as a person reads it. */
+static void
+count(struct sb *b, uint64_t n, const char *one, const char *many)
+{
+	char	buf[32], out[48];
+	size_t	len, i, o = 0;
+
+	(void)snprintf(buf, sizeof(buf), "%llu", (unsigned long long)n);
+	len = strlen(buf);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = buf[i];
+	}
+	out[o] = '\0';
+	sb_printf(b, "%s %s", out, n == 1 ? one : many);
+}
+
 static void
 report(struct ctx *ctx, struct search *s, struct sb *json_sched,
     char **steps, size_t n, struct said *said, char **chart, size_t nchart,
     uint64_t ms)
 {
-	struct sb	 b;
+	struct sb	 b, c;
 	size_t		 i;
-	char		 bound[64] = "";
+	char		*q;
 
-	if (!s->states_given)
-		(void)snprintf(bound, sizeof(bound), " (the default)");
 	if (ctx->json) {
 		json_begin(ctx, &b, "explore");
-		sb_printf(&b, ",\"result\":\"%s\",\"states\":%zu,\"ms\":%llu",
-		    s->result != X_NONE ? result_names[s->result] :
-		    s->cut_states || s->cut_depth || s->interrupted ?
-		    "bounded" : "none", s->states, (unsigned long long)ms);
-		sb_printf(&b, ",\"reduced\":%s,\"schedule\":[%s]",
+		sb_printf(&b, ",\"result\":\"%s\",\"states\":%zu,\"tried\":%llu,"
+		    "\"ms\":%llu", s->result != X_NONE ?
+		    result_names[s->result] : s->cut_states || s->cut_depth ||
+		    s->interrupted ? "bounded" : "none", s->states,
+		    (unsigned long long)s->tried, (unsigned long long)ms);
+		sb_printf(&b, ",\"reduced\":%s,\"schedule\":[%s],\"said\":[",
 		    s->full ? "false" : "true", json_sched->s);
+		for (i = 0; i < said->n; i++) {
+			q = json_str((const unsigned char *)said->lines[i],
+			    strlen(said->lines[i]));
+			sb_printf(&b, "%s%s", i > 0 ? "," : "", q);
+			free(q);
+		}
+		sb_puts(&b, "]");
 		json_end(ctx, &b);
 		return;
 	}
-	if (s->result == X_NONE) {
-		if (s->interrupted)
-			out_line(ctx, "explore: interrupted after %zu states "
-			    "(%llu ms): nothing found so far, but the search "
-			    "did not finish", s->states,
-			    (unsigned long long)ms);
-		else if (s->cut_states)
-			out_line(ctx, "explore: stopped at --max-states %lld%s "
-			    "after %llu ms: no deadlock in the %zu states "
-			    "searched, but there are more", s->max_states,
-			    bound, (unsigned long long)ms, s->states);
-		else if (s->cut_depth)
-			out_line(ctx, "explore: no deadlock within --depth "
-			    "%lld (%zu states, %llu ms); longer schedules were "
-			    "not searched", s->max_depth, s->states,
-			    (unsigned long long)ms);
-		else
-			out_line(ctx, "explore: no deadlock in all %zu states "
-			    "(%llu ms)", s->states, (unsigned long long)ms);
-		return;
+	/* "(2,136 states, 4,021 steps tried, 36 ms)" */
+	sb_init(&c);
+	sb_puts(&c, "(");
+	count(&c, s->states, "state", "states");
+	sb_puts(&c, ", ");
+	count(&c, s->tried, "step tried", "steps tried");
+	sb_printf(&c, ", %llu ms)", (unsigned long long)ms);
+	if (s->result != X_NONE) {
+		out_line(ctx, "explore: %s after %zu step%s %s; the schedule:",
+		    s->result == X_DEADLOCK ? "a deadlock" : s->result ==
+		    X_EXPECT ? "a failed expect" : "an error", n, n == 1 ?
+		    "" : "s", c.s);
+		for (i = 0; i < n; i++)
+			out_line(ctx, "%s", steps[i]);
+		for (i = 0; i < said->n; i++)
+			out_line(ctx, "%s", said->lines[i]);
+		for (i = 0; i < nchart; i++)
+			out_line(ctx, "%s", chart[i]);
+		out_line(ctx, "replay drives the real processes through it");
+	} else if (s->interrupted)
+		out_line(ctx, "explore: interrupted %s: nothing found so far, "
+		    "but the search did not finish", c.s);
+	else if (s->cut_states)
+		out_line(ctx, "explore: stopped at --max-states %lld%s %s: no "
+		    "deadlock in the states searched, but there are more",
+		    s->max_states, s->states_given ? "" : " (the default)",
+		    c.s);
+	else if (s->cut_depth)
+		out_line(ctx, "explore: no deadlock within --depth %lld %s; "
+		    "longer schedules were not searched", s->max_depth, c.s);
+	else {
+		sb_init(&b);
+		count(&b, s->states, "state", "states");
+		sb_puts(&b, " (");
+		count(&b, s->tried, "step tried", "steps tried");
+		sb_printf(&b, ", %llu ms)", (unsigned long long)ms);
+		out_line(ctx, "explore: no deadlock in all %s", b.s);
+		sb_free(&b);
 	}
-	out_line(ctx, "explore: %s after %zu step%s (%zu states, %llu ms); "
-	    "the schedule:", s->result == X_DEADLOCK ? "a deadlock" :
-	    s->result == X_EXPECT ? "a failed expect" : "an error", n,
-	    n == 1 ? "" : "s", s->states, (unsigned long long)ms);
-	for (i = 0; i < n; i++)
-		out_line(ctx, "%s", steps[i]);
-	for (i = 0; i < said->n; i++)
-		out_line(ctx, "%s", said->lines[i]);
-	for (i = 0; i < nchart; i++)
-		out_line(ctx, "%s", chart[i]);
-	out_line(ctx, "replay drives the real processes through it");
+	sb_free(&c);
+}
+
+/*
+ * A deadlock there already: nothing to search for, and the report says
+ * so (0 steps), as deadlock would.
+ */
+static bool
+already_deadlocked(struct ctx *ctx, const struct word *w)
+{
+	struct deadlock	*dl;
+	struct sb	 b;
+	size_t		 n;
+
+	if ((n = engine_deadlocks(ctx->e, &dl)) == 0)
+		return (false);
+	sb_init(&b);
+	deadlock_procs(&b, &dl[0]);
+	if (ctx->json) {
+		struct sb j;
+		char *q = json_str((const unsigned char *)b.s, b.len);
+
+		json_begin(ctx, &j, "explore");
+		sb_printf(&j, ",\"result\":\"deadlock\",\"states\":1,"
+		    "\"tried\":0,\"ms\":0,\"reduced\":true,\"schedule\":[],"
+		    "\"said\":[%s]", q);
+		free(q);
+		json_end(ctx, &j);
+	} else
+		out_line(ctx, "explore: deadlocked already, after 0 steps: %s "
+		    "(deadlock says more)", b.s);
+	sb_free(&b);
+	deadlocks_free(dl, n);
+	(void)w;
+	return (true);
 }
 
 static enum cmd_result
@@ -741,6 +891,22 @@ cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	if (save != NULL && ctx->no_files)
 		return (cmd_fail(ctx, &w[0], "writing files is off here"));
+	if (save != NULL) {
+		/* Before the search, not after it: is there a place for it? */
+		char *dir = xstrdup(save), *slash = strrchr(dir, '/');
+
+		if (slash != NULL)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		if (save[0] == '\0' || access(slash != NULL ? dir : ".",
+		    W_OK) == -1) {
+			r = cmd_fail(ctx, &w[0], "explore: cannot write %s: %s",
+			    save, save[0] == '\0' ? "no file name" :
+			    strerror(errno));
+			free(dir);
+			return (r);
+		}
+		free(dir);
+	}
 	if (pl->nrun == 0)
 		return (cmd_fail(ctx, &w[0], "no program to explore: give a "
 		    "process one with P run NAME"));
@@ -749,25 +915,37 @@ cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
 		    "programs at once"));
 	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
 		return (cmd_fail(ctx, &w[0], "/dev/null: cannot open"));
+	/* Programs whose process has gone (or is another now) have ended. */
+	sweep(ctx);
 	if ((root = sim_new(ctx, true, &cause)) == NULL) {
 		r = cmd_fail(ctx, &w[0], "explore: %s", cause);
 		free(cause);
 		return (r);
 	}
 	sweep(root);
-	futures(&s, root);
+	s.root = root;
+	if ((cause = futures(&s, root)) != NULL) {
+		r = cmd_fail(ctx, &w[0], "explore: %s", cause);
+		free(cause);
+		s.result = X_UNMODELED;
+	} else if (already_deadlocked(ctx, &w[0])) {
+		s.result = X_UNMODELED;
+		r = CMD_OK;
+	} else {
 	s.t0 = now_ms();
-	search(&s, ctx, root);
+	search(&s, ctx);
+	}
 	ms = now_ms() - s.t0;
 	if (s.shown != 0)
-		fprintf(stderr, "\r\033[K");
+		fprintf(stderr, "\r%60s\r", "");
 	for (i = s.qhead; i < s.qn; i++)
 		sim_free(s.q[i].c);
 	sb_init(&js);
 	sb_puts(&js, "");
 	memset(&said, 0, sizeof(said));
 	if (s.result == X_UNMODELED) {
-		r = cmd_fail(ctx, &w[0], "explore: %s", s.unmodeled);
+		if (s.unmodeled != NULL)
+			r = cmd_fail(ctx, &w[0], "explore: %s", s.unmodeled);
 		s.result = X_NONE;
 		goto out;
 	}
@@ -810,6 +988,7 @@ out:
 	for (i = 0; i < s.tabcap; i++)
 		free(s.tab[i].b);
 	free(s.tab);
+	sim_free(s.root);
 	free(s.q);
 	free(s.nodes);
 	free(s.future);
@@ -836,7 +1015,6 @@ const struct cmd_entry cmd_explore_entry = {
 	    "--depth N bound the search, and the report says when they cut "
 	    "it; --save FILE keeps the schedule for replay FILE.",
 	.example = "explore --max-states 50000",
-	.whole = true,
 	.min_args = 0, .max_args = 8,
 	.args = { A_WORD }, .rest = true, .words = explore_opts,
 	.opts = explore_opts,

@@ -421,17 +421,13 @@ size_t	 engine_state(const struct engine *, unsigned char **);
 bool	 engine_model_refused(const struct engine *);
 
 /*
- * Partial-order reduction (por.c): for each process of a search, whether
- * it can go now, whether it may ever go again, the channels its next
- * operation touches and those it may ever touch, as bits (POR_ALL:
- * anything).  The processes a search must try: a persistent set.
+ * Partial-order reduction (por.c), sleep sets: a process's next operation
+ * as the channels it touches, as bits (POR_ALL: anything); the processes
+ * asleep after process k's step.
  */
 #define POR_ALL		UINT64_MAX
-struct por_proc {
-	bool		 enabled, live;
-	uint64_t	 next, future;
-};
-uint64_t por_persistent(const struct por_proc *, size_t);
+bool	 por_independent(uint64_t, uint64_t);
+uint64_t por_sleep(const uint64_t *, size_t, uint64_t, size_t);
 void	 wfg_edges_free(struct wfg_edge *, size_t);
 bool	 engine_is_proc(const struct engine *, const char *);
 bool	 engine_is_chan(const struct engine *, const char *);

@@ -69,6 +69,9 @@ model_refuses(const struct engine *src)
 			xasprintf(&why, "%s has a %s: explore does not model "
 			    "interposition", c->name, c->filter != NULL ?
 			    "filter" : "balancer");
+		else if (c->format == FMT_CAP)
+			xasprintf(&why, "%s carries capabilities: explore does "
+			    "not model rights changing hands", c->name);
 		else if (c->delivery != DEL_FIFO)
 			xasprintf(&why, "%s is %s: explore searches schedules, "
 			    "not losses and shuffles", c->name,
@@ -79,9 +82,11 @@ model_refuses(const struct engine *src)
 	TAILQ_FOREACH(p, &src->procs, entry) {
 		if (p->state == PS_EXITED)
 			continue;
-		if (p->state == PS_BUSY || p->dying || (p->op != NULL &&
-		    (p->op->kernel || p->op->deadline != 0 ||
-		    p->op->kind == OP_SIGNAL)))
+		if (p->op != NULL && p->op->deadline != 0)
+			xasprintf(&why, "%s waits with a --timeout: no time "
+			    "passes in explore's model", p->name);
+		else if (p->state == PS_BUSY || p->dying || (p->op != NULL &&
+		    (p->op->kernel || p->op->kind == OP_SIGNAL)))
 			xasprintf(&why, "%s is inside an operation that has "
 			    "not settled: explore starts from a quiet "
 			    "playground", p->name);
@@ -388,9 +393,21 @@ engine_state(const struct engine *e, unsigned char **out)
 			put_str(&s, m->from, strlen(m->from));
 			put_str(&s, m->data, m->len);
 		}
-		put_u64(&s, c->version);
+		/* Who may use it (rights can be given). */
+		for (i = 0; i < c->nfrom; i++)
+			put_u64(&s, idx_of(c->from[i]));
+		put_u64(&s, UINT64_MAX);
+		for (i = 0; i < c->nto; i++)
+			put_u64(&s, idx_of(c->to[i]));
+		put_u64(&s, UINT64_MAX);
+		/*
+		 * A register's version counts for ever; what a process can
+		 * tell of it is only whether there is a value, and whether it
+		 * has read the latest.
+		 */
+		put_u64(&s, c->version != 0);
 		for (i = 0; i < c->nseen; i++)
-			put_u64(&s, c->seen[i]);
+			put_u64(&s, c->seen[i] == c->version);
 		put_u64(&s, UINT64_MAX);
 		TAILQ_FOREACH(w, &c->senders, entry)
 			put_u64(&s, w->proc->idx);

@@ -1,23 +1,24 @@
 /*
- * Partial-order reduction for explore (SPEC section 11): which of the
- * processes that can go a search must try from a state.
+ * Partial-order reduction for explore (SPEC section 11): sleep sets.
  *
- * The method is Godefroid's persistent sets computed from conflicts
- * (P. Godefroid, "Partial-Order Methods for the Verification of
- * Concurrent Systems", LNCS 1032, 1996, chapter 4): a set T of the next
- * transitions is persistent when no sequence of transitions outside T
- * can touch what a transition in T touches.  A process's transitions
- * here touch channels; what a process may ever touch is known from its
- * program (every channel it names; a name built at run time, a reply,
- * an exit or an expect count as touching everything).  Starting from
- * one process that can go, the set grows with every process that may
- * ever touch a channel the set's next operations touch, and their next
- * operations' channels, until nothing is added.  If a process that
- * cannot go now (blocked, stopped) is drawn in, the set is abandoned:
- * what would release it is not known here.  Of the sets that hold, the
- * smallest is taken.  Exploring only such sets reaches every deadlock
- * (Godefroid, theorem 4.3); the search (cli/explore.c) adds the
- * breadth-first cycle proviso so that no process is put off for ever.
+ * P. Godefroid, "Partial-Order Methods for the Verification of
+ * Concurrent Systems" (LNCS 1032, 1996), chapter 5.  When a search has
+ * tried process a's next operation from a state and then tries b's, and
+ * the two are independent (they touch no channel in common), then in the
+ * state after b there is no need to try a again: a-then-b reaches the
+ * same state as b-then-a, by a schedule of the same length.  So each
+ * state carries a set of processes asleep in it, inherited along
+ * independent steps, and those are not tried.
+ *
+ * Unlike persistent sets, sleep sets prune steps, never states: every
+ * state is still reached, at its shortest distance from the start, so a
+ * breadth-first search still finds the shortest schedule to any problem,
+ * a deadlock of some processes while others go on included, and an error
+ * or a failed expect anywhere.  What is saved is the work of taking a
+ * step that can only lead where the search has been.  With states stored
+ * (explore keeps them all), a state met again with fewer processes
+ * asleep must have the difference tried after all (the book's section
+ * 5.3); the search does that.
  */
 
 #include <stdbool.h>
@@ -26,50 +27,31 @@
 
 #include "ipccore.h"
 
-static int
-ones(uint64_t v)
+/* Do two next operations commute: no channel in common, nothing global? */
+bool
+por_independent(uint64_t a, uint64_t b)
 {
-	int	n = 0;
-
-	for (; v != 0; v &= v - 1)
-		n++;
-	return (n);
+	return (a != POR_ALL && b != POR_ALL && (a & b) == 0);
 }
 
+/*
+ * The processes asleep after process k's step, from those asleep before
+ * it or tried before it in the same state (z): the ones whose next
+ * operation commutes with k's.  next[i] is process i's next operation's
+ * channels, as bits.
+ */
 uint64_t
-por_persistent(const struct por_proc *v, size_t n)
+por_sleep(const uint64_t *next, size_t n, uint64_t z, size_t k)
 {
-	uint64_t	enabled = 0, best = 0, set, chans;
-	size_t		i, q;
-	bool		grew, ok;
+	uint64_t	out = 0;
+	size_t		i;
 
 	if (n > 64)
 		n = 64;
 	for (i = 0; i < n; i++) {
-		if (v[i].enabled)
-			enabled |= (uint64_t)1 << i;
+		if (i != k && (z >> i & 1) && por_independent(next[i],
+		    next[k]))
+			out |= (uint64_t)1 << i;
 	}
-	for (i = 0; i < n; i++) {
-		if (!v[i].enabled)
-			continue;
-		set = (uint64_t)1 << i;
-		chans = v[i].next;
-		ok = true;
-		do {
-			grew = false;
-			for (q = 0; q < n && ok; q++) {
-				if ((set >> q & 1) || !v[q].live ||
-				    (v[q].future & chans) == 0)
-					continue;
-				if (!v[q].enabled)
-					ok = false;
-				set |= (uint64_t)1 << q;
-				chans |= v[q].next;
-				grew = true;
-			}
-		} while (grew && ok);
-		if (ok && (best == 0 || ones(set) < ones(best)))
-			best = set;
-	}
-	return (best != 0 ? best : enabled);
+	return (out);
 }

@@ -30,7 +30,7 @@ explore
 expect no deadlock
 replay
 expect deadlock P0 P1 P2 P3 P4"
-	assert_line --regexp '^explore: a deadlock after 10 steps \([0-9]+ states, [0-9]+ ms\); the schedule:$'
+	assert_line --regexp '^explore: a deadlock after 10 steps \([0-9,]+ states, [0-9,]+ steps tried, [0-9]+ ms\); the schedule:$'
 	assert_line --regexp '^    1  P0 +recv f0 +\(left0 line 2\)$'
 	assert_line --regexp '^   10  P4 +recv f0 +\(left4 line 3\)$'
 	assert_line --regexp '^DEADLOCK: P0, P1, P2, P3, P4 — '
@@ -44,7 +44,7 @@ expect deadlock P0 P1 P2 P3 P4"
 	FIX=1
 	run -0 --separate-stderr "$IPCPLAY" -c "$(philosophers)
 explore"
-	assert_line --regexp '^explore: no deadlock in all [0-9]+ states \([0-9]+ ms\)$'
+	assert_line --regexp '^explore: no deadlock in all [0-9,]+ states \([0-9,]+ steps tried, [0-9]+ ms\)$'
 	# Nothing ran: the real forks are where they were.
 	run -0 --separate-stderr "$IPCPLAY" -c "$(philosophers)
 explore
@@ -108,13 +108,13 @@ program r { loop; recv c; end }
 A run w; B run r'
 	run -0 --separate-stderr "$IPCPLAY" -c "$W
 explore --max-states 300"
-	assert_line --regexp '^explore: stopped at --max-states 300 after [0-9]+ ms: no deadlock in the 300 states searched, but there are more$'
+	assert_line --regexp '^explore: stopped at --max-states 300 \(300 states, [0-9,]+ steps tried, [0-9]+ ms\): no deadlock in the states searched, but there are more$'
 	run -0 --separate-stderr "$IPCPLAY" -c "$W
 explore --depth 5"
-	assert_line --regexp '^explore: no deadlock within --depth 5 \([0-9]+ states, [0-9]+ ms\); longer schedules were not searched$'
+	assert_line --regexp '^explore: no deadlock within --depth 5 \([0-9,]+ states, [0-9,]+ steps tried, [0-9]+ ms\); longer schedules were not searched$'
 	run -0 --separate-stderr "$IPCPLAY" -c "$W
 explore"
-	assert_line --regexp '^explore: stopped at --max-states 20000 \(the default\) after [0-9]+ ms'
+	assert_line --regexp '^explore: stopped at --max-states 20000 \(the default\) \(20,000 states, '
 }
 
 @test "explore --json is one explore object with the schedule" {
@@ -136,7 +136,7 @@ print("ok")' "$output"
 	FIX=1
 	run -0 --separate-stderr "$IPCPLAY" --json -c "$(philosophers)
 explore"
-	assert_line --regexp '^\{"type":"explore","seq":[0-9]+,"result":"none","states":[0-9]+,"ms":[0-9]+,"reduced":true,"schedule":\[\]\}$'
+	assert_line --regexp '^\{"type":"explore","seq":[0-9]+,"result":"none","states":[0-9]+,"tried":[0-9]+,"ms":[0-9]+,"reduced":true,"schedule":\[\],"said":\[\]\}$'
 }
 
 @test "explore --save FILE keeps the schedule for replay FILE in a playground set up the same way" {
@@ -152,7 +152,7 @@ expect deadlock P0 P1 P2 P3 P4"
 	assert_line "replay: 10 steps of $BATS_TEST_TMPDIR/phil.sched: deadlock"
 }
 
-@test "partial-order reduction stores fewer states and finds the same problems" {
+@test "partial-order reduction tries fewer steps, and reaches every state and problem the full search does" {
 	P='spawn A B C D E F
 channel ab unbounded
 channel cd unbounded
@@ -164,16 +164,31 @@ program r2 { repeat 3 recv cd }
 program s3 { repeat 3 send ef x }
 program r3 { repeat 3 recv ef }
 A run s1; B run r1; C run s2; D run r2; E run s3; F run r3'
-	run -0 --separate-stderr "$IPCPLAY" -c "$P
+	run -0 --separate-stderr "$IPCPLAY" --json -c "$P
 explore
 explore --full"
-	reduced=$(sed -n 's/^explore: no deadlock in all \([0-9]*\) states.*/\1/p' <<<"$output" | head -1)
-	full=$(sed -n 's/^explore: no deadlock in all \([0-9]*\) states.*/\1/p' <<<"$output" | tail -1)
-	[ "$reduced" -lt "$full" ] || { echo "reduced $reduced, full $full"; false; }
+	run -0 python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.argv[1].splitlines() if "\"explore\"" in l]
+red, full = r
+assert red["reduced"] and not full["reduced"]
+assert red["states"] == full["states"], (red["states"], full["states"])
+assert red["tried"] < full["tried"], (red["tried"], full["tried"])
+print("ok")' "$output"
+	assert_output ok
 	run -0 --separate-stderr "$IPCPLAY" -c "$(philosophers)
 explore
 explore --full"
 	[ "$(grep -c '^explore: a deadlock after 10 steps' <<<"$output")" -eq 2 ]
+	# A process that loops for ever does not hide another's first step.
+	run -0 --separate-stderr "$IPCPLAY" -c 'spawn A B
+channel c bounded 1 from B to B
+program pa { loop; send @A x; end }
+program pb { recv c }
+A run pa; B run pb
+explore
+explore --depth 1'
+	[ "$(grep -c '^explore: a deadlock after 1 step ' <<<"$output")" -eq 2 ]
 }
 
 @test "explore: what it cannot search, and bad options, are one error each" {
@@ -218,4 +233,73 @@ expect f4 holds 1
 expect P0 ready
 expect P4 ready"
 	refute_output --partial 'blocked'
+}
+
+@test "explore: a deadlock already there, a process whose name was reused, a register loop, an exact bound" {
+	run -0 --separate-stderr "$IPCPLAY" -c 'spawn A B
+channel x rendezvous
+channel y rendezvous
+A send x 1
+B send y 2
+program p { recv x }
+A run p
+explore'
+	assert_line 'explore: deadlocked already, after 0 steps: A, B (deadlock says more)'
+	# The program of a process killed and spawned again has ended.
+	run -0 --separate-stderr "$IPCPLAY" -c 'spawn A B
+channel c unbounded
+program p { recv c }
+A run p
+kill A 9
+spawn A
+B run p
+explore'
+	# Only B's step: the new A, idle, could still send on c.
+	assert_line --regexp '^explore: no deadlock in all 2 states \(1 step tried, [0-9]+ ms\)$'
+	# A register's version counts for ever; what its readers can tell
+	# of it does not.
+	run -0 --separate-stderr "$IPCPLAY" -c 'spawn A
+channel r register
+program w { loop; send r x; end }
+A run w
+explore'
+	assert_line --regexp '^explore: no deadlock in all [0-9]+ states '
+	run -0 --separate-stderr "$IPCPLAY" -c 'spawn A B
+channel c unbounded
+program sa { send c a; recv c }
+program sb { send c b; recv c }
+A run sa; B run sb
+explore --max-states 13'
+	assert_line --regexp '^explore: no deadlock in all 13 states '
+}
+
+@test "explore refuses what its model cannot answer, before searching" {
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A B
+channel k unbounded format=cap
+program p { recv k }
+A run p
+explore'
+	[[ "$stderr" == *"explore: k carries capabilities: explore does not model rights changing hands"* ]]
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A
+channel d unbounded
+A send d x
+program pa { recv d; expect saw received }
+A run pa
+explore'
+	[[ "$stderr" == *"explore: A (pa line 2): expect saw looks at the transcript, which explore's model does not write"* ]]
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A B
+channel c unbounded
+B recv c --timeout 5000
+program p { send c x }
+A run p
+explore'
+	[[ "$stderr" == *"explore: B waits with a --timeout: no time passes in explore's model"* ]]
+	# An unwritable --save is said before the search, not after it.
+	run -1 --separate-stderr "$IPCPLAY" -c "spawn A
+channel c unbounded
+program p { loop; send c x; end }
+A run p
+explore --save $BATS_TEST_TMPDIR/none/x.sched"
+	[[ "$stderr" == *"explore: cannot write $BATS_TEST_TMPDIR/none/x.sched: No such file or directory"* ]]
+	refute_output --partial 'explore: stopped'
 }
