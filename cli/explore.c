@@ -30,6 +30,13 @@
 #include "sb.h"
 
 #define STATES_DEFAULT	20000
+/*
+ * What the stored states and the copies waiting to be expanded may take,
+ * about: a search stops there, as at --max-states, rather than take the
+ * session down with it.
+ */
+#define MEM_BUDGET	((size_t)1 << 30)
+#define COPY_COST	4096	/* a copy's own structures, about */
 
 enum result { X_NONE, X_DEADLOCK, X_EXPECT, X_ERROR, X_UNMODELED };
 
@@ -50,6 +57,7 @@ struct item {
 	struct ctx	*c;		/* NULL: made again from the start */
 	size_t		 node;
 	uint64_t	 todo;		/* the runners to try */
+	size_t		 cost;		/* what the copy holds, about */
 };
 
 struct slot {
@@ -81,6 +89,8 @@ struct search {
 	char		 *unmodeled;	/* what the model could not do */
 	uint64_t	  t0, shown;
 	uint64_t	  tried;	/* steps taken, each from a copy */
+	size_t		  mem;		/* bytes held, about (MEM_BUDGET) */
+	bool		  cut_mem;
 	struct ctx	 *root;		/* the start, as a model */
 };
 
@@ -454,7 +464,8 @@ node_add(struct search *s, size_t parent, size_t who, uint64_t sleep)
 }
 
 static void
-push(struct search *s, struct ctx *c, size_t node, uint64_t todo)
+push(struct search *s, struct ctx *c, size_t node, uint64_t todo,
+    size_t cost)
 {
 	if ((s->qn & (s->qn - 1)) == 0)
 		s->q = xreallocarray(s->q, s->qn == 0 ? 16 : s->qn * 2,
@@ -462,6 +473,8 @@ push(struct search *s, struct ctx *c, size_t node, uint64_t todo)
 	s->q[s->qn].c = c;
 	s->q[s->qn].node = node;
 	s->q[s->qn].todo = todo;
+	s->q[s->qn].cost = c != NULL ? cost + COPY_COST : 0;
+	s->mem += s->q[s->qn].cost;
 	s->qn++;
 }
 
@@ -523,11 +536,14 @@ search(struct search *s, struct ctx *ctx)
 	}
 	n = state_of(from, &b);
 	seen_add(s, b, n, 0);
-	push(s, from, node_add(s, SIZE_MAX, 0, 0), UINT64_MAX);
+	s->mem += n;
+	push(s, from, node_add(s, SIZE_MAX, 0, 0), UINT64_MAX,
+	    engine_mem_used(from->e));
 	while (s->qhead < s->qn) {
 		struct item it = s->q[s->qhead];
 
 		s->q[s->qhead++].c = NULL;
+		s->mem -= it.cost;
 		depth = s->nodes[it.node].depth;
 		progress(s, ctx, depth);
 		if (ui_stopping()) {
@@ -580,11 +596,14 @@ search(struct search *s, struct ctx *ctx)
 					continue;
 				s->nodes[old].sleep &= nz;
 				if (s->nodes[old].expanded)
-					push(s, NULL, old, missing);
+					push(s, NULL, old, missing, 0);
 				continue;
 			}
-			if (s->states >= (size_t)s->max_states) {
-				s->cut_states = true;
+			if (s->mem + n + engine_mem_used(c->e) + COPY_COST >
+			    MEM_BUDGET)
+				s->cut_mem = true;
+			if (s->states >= (size_t)s->max_states || s->cut_mem) {
+				s->cut_states = !s->cut_mem;
 				free(b);
 				sim_free(c);
 				sim_free(it.c);
@@ -592,7 +611,8 @@ search(struct search *s, struct ctx *ctx)
 			}
 			node = node_add(s, it.node, k, nz);
 			seen_add(s, b, n, node);
-			push(s, c, node, UINT64_MAX);
+			s->mem += n + sizeof(struct node) + sizeof(struct slot);
+			push(s, c, node, UINT64_MAX, engine_mem_used(c->e));
 		}
 		s->nodes[it.node].expanded = true;
 		sim_free(it.c);
@@ -751,7 +771,7 @@ report(struct ctx *ctx, struct search *s, struct sb *json_sched,
 		sb_printf(&b, ",\"result\":\"%s\",\"states\":%zu,\"tried\":%llu,"
 		    "\"ms\":%llu", s->result != X_NONE ?
 		    result_names[s->result] : s->cut_states || s->cut_depth ||
-		    s->interrupted ? "bounded" : "none", s->states,
+		    s->cut_mem || s->interrupted ? "bounded" : "none", s->states,
 		    (unsigned long long)s->tried, (unsigned long long)ms);
 		sb_printf(&b, ",\"reduced\":%s,\"schedule\":[%s],\"said\":[",
 		    s->full ? "false" : "true", json_sched->s);
@@ -787,6 +807,11 @@ report(struct ctx *ctx, struct search *s, struct sb *json_sched,
 	} else if (s->interrupted)
 		out_line(ctx, "explore: interrupted %s: nothing found so far, "
 		    "but the search did not finish", c.s);
+	else if (s->cut_mem)
+		out_line(ctx, "explore: stopped when what it keeps reached %zu "
+		    "MB %s: no deadlock in the states searched, but there are "
+		    "more (a smaller --max-states or --depth ends sooner)",
+		    MEM_BUDGET >> 20, c.s);
 	else if (s->cut_states)
 		out_line(ctx, "explore: stopped at --max-states %lld%s %s: no "
 		    "deadlock in the states searched, but there are more",

@@ -417,6 +417,8 @@ size_t	 engine_wfg(struct engine *, struct wfg_edge **);
  */
 struct engine	*engine_model(const struct engine *, char **);
 size_t	 engine_state(const struct engine *, unsigned char **);
+/* The bytes of messages an engine holds. */
+size_t	 engine_mem_used(const struct engine *);
 /* The model was asked for what it cannot do (a timeout, a signal). */
 bool	 engine_model_refused(const struct engine *);
 

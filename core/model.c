@@ -311,6 +311,12 @@ model_submit(struct engine *e, struct proc *p, char **cause)
 	return (-1);
 }
 
+size_t
+engine_mem_used(const struct engine *e)
+{
+	return (e->mem_used);
+}
+
 bool
 engine_model_refused(const struct engine *e)
 {
@@ -347,6 +353,22 @@ put_str(struct bytes *s, const void *p, size_t n)
 	put(s, p, n);
 }
 
+/*
+ * A message's bytes, or for a long one its length and two hashes: a
+ * state holding sixty-four kilobytes of messages is a few bytes to store.
+ */
+static void
+put_msg(struct bytes *s, const unsigned char *p, size_t n)
+{
+	if (n <= 64) {
+		put_str(s, p, n);
+		return;
+	}
+	put_u64(s, n);
+	put_u64(s, hash_bytes(p, n));
+	put_u64(s, hash_bytes(p, n / 2) ^ hash_bytes(p + n / 2, n - n / 2));
+}
+
 static uint64_t
 idx_of(const struct proc *p)
 {
@@ -369,7 +391,7 @@ engine_state(const struct engine *e, unsigned char **out)
 		put_u64(&s, (uint64_t)p->exit_code);
 		put_u64(&s, p->has_last);
 		if (p->has_last)
-			put_str(&s, p->last, p->last_len);
+			put_msg(&s, p->last, p->last_len);
 		put_u64(&s, idx_of(p->reply_to));
 		put_u64(&s, idx_of(p->dropped));
 		put_u64(&s, p->call_fresh);
@@ -379,7 +401,7 @@ engine_state(const struct engine *e, unsigned char **out)
 		}
 		put_u64(&s, op->kind);
 		put_str(&s, op->spec, strlen(op->spec));
-		put_str(&s, op->msg, op->len);
+		put_msg(&s, op->msg, op->len);
 		put_u64(&s, op->call);
 		put_u64(&s, op->blocked);
 		put_u64(&s, idx_of(op->callee));
@@ -391,7 +413,7 @@ engine_state(const struct engine *e, unsigned char **out)
 		put_u64(&s, c->nmsgs);
 		TAILQ_FOREACH(m, &c->msgs, entry) {
 			put_str(&s, m->from, strlen(m->from));
-			put_str(&s, m->data, m->len);
+			put_msg(&s, m->data, m->len);
 		}
 		/* Who may use it (rights can be given). */
 		for (i = 0; i < c->nfrom; i++)
