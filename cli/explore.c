@@ -1040,6 +1040,7 @@ const struct cmd_entry cmd_explore_entry = {
 	    "--depth N bound the search, and the report says when they cut "
 	    "it; --save FILE keeps the schedule for replay FILE.",
 	.example = "explore --max-states 50000",
+	.whole = true,		/* "exp" stays expect */
 	.min_args = 0, .max_args = 8,
 	.args = { A_WORD }, .rest = true, .words = explore_opts,
 	.opts = explore_opts,
