@@ -43,9 +43,9 @@ said_hook(struct ctx *c, enum out_kind k, const char *s)
  * chart's lines.
  */
 void
-retrace(struct ctx *ctx, const uint32_t *path, size_t n, char ***steps,
-    char ***shown, struct sb *json, struct said *said, char ***chart,
-    size_t *nchart)
+retrace(struct ctx *ctx, struct ctx *root, const uint32_t *path, size_t n,
+    char ***steps, char ***shown, struct sb *json, struct said *said,
+    char ***chart, size_t *nchart)
 {
 	struct ctx		*c;
 	struct runner		*ru;
@@ -61,8 +61,14 @@ retrace(struct ctx *ctx, const uint32_t *path, size_t n, char ***steps,
 	*shown = xcalloc(n + 1, sizeof(**shown));
 	*chart = NULL;
 	*nchart = 0;
-	if ((c = sim_new(ctx, false, &cause)) == NULL) {
-		free(cause);
+	/* From the start the search had: the real playground may hold what
+	   its model left out. */
+	if ((c = sim_new(root, false, &cause)) == NULL) {
+		free(cause);	/* cannot be: root is a model */
+		for (i = 0; i < n; i++) {
+			(*steps)[i] = xstrdup("");
+			(*shown)[i] = xstrdup("");
+		}
 		return;
 	}
 	/* The chart's lanes in spawn order, its channels by kind. */

@@ -73,13 +73,14 @@ play_copy(const struct play *src)
 }
 
 /* A model of from's playground, its own context around it. */
-struct ctx *
-sim_new(struct ctx *from, bool quiet, char **cause)
+static struct ctx *
+sim_new_out(struct ctx *from, bool quiet, const char *const *out,
+    size_t nout, char **cause)
 {
 	struct engine	*e;
 	struct ctx	*c;
 
-	if ((e = engine_model(from->e, cause)) == NULL)
+	if ((e = engine_model_without(from->e, out, nout, cause)) == NULL)
 		return (NULL);
 	c = xcalloc(1, sizeof(*c));
 	c->e = e;
@@ -94,6 +95,12 @@ sim_new(struct ctx *from, bool quiet, char **cause)
 	(void)play_observed(c);
 	c->play->running = true;
 	return (c);
+}
+
+struct ctx *
+sim_new(struct ctx *from, bool quiet, char **cause)
+{
+	return (sim_new_out(from, quiet, NULL, 0, cause));
 }
 
 void
@@ -572,12 +579,45 @@ path_to(struct search *s, size_t at, uint32_t **out)
 	return (s->nodes[at].depth);
 }
 
+/*
+ * The start: a model of the playground, leaving out the channels no
+ * program names (a pipe, a lossy channel, shown beside the programs),
+ * unless a program may name one as it runs.
+ */
+static struct ctx *
+root_new(struct search *s, struct ctx *ctx, char **cause)
+{
+	struct chan_info	 ci;
+	struct ctx		*c;
+	char			**out = NULL;
+	size_t			 nout = 0, i, j, k;
+	bool			 any = false;
+
+	for (k = 0; k < s->nrun; k++) {
+		if (!ctx->play->run[k].ended && s->future[k] == POR_ALL)
+			any = true;
+	}
+	for (i = 0; !any && engine_chan_info(ctx->e, i, &ci); i++) {
+		for (j = 0; j < s->nchans; j++) {
+			if (strcmp(s->chans[j], ci.name) == 0)
+				break;
+		}
+		if (j == s->nchans && !ci.mailbox) {
+			out = xreallocarray(out, nout + 1, sizeof(*out));
+			out[nout++] = xstrdup(ci.name);
+		}
+		chan_info_free(&ci);
+	}
+	c = sim_new_out(ctx, true, (const char *const *)out, nout, cause);
+	strv_free(out, nout);
+	return (c);
+}
+
 static enum cmd_result
 cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	struct play	*pl = play_observed(ctx);
 	struct search	 s;
-	struct ctx	*root;
 	struct said	 said;
 	struct sb	 js, f;
 	const char	*save = NULL;
@@ -648,23 +688,20 @@ cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
 		return (cmd_fail(ctx, &w[0], "/dev/null: cannot open"));
 	/* Programs whose process has gone (or is another now) have ended. */
 	sweep(ctx);
-	if ((root = sim_new(ctx, true, &cause)) == NULL) {
-		r = cmd_fail(ctx, &w[0], "explore: %s", cause);
-		free(cause);
-		return (r);
-	}
-	sweep(root);
-	s.root = root;
-	if ((cause = futures(&s, root)) != NULL) {
+	if ((cause = futures(&s, ctx)) != NULL ||
+	    (s.root = root_new(&s, ctx, &cause)) == NULL) {
 		r = cmd_fail(ctx, &w[0], "explore: %s", cause);
 		free(cause);
 		s.result = X_UNMODELED;
-	} else if (already_deadlocked(ctx, &w[0])) {
-		s.result = X_UNMODELED;
-		r = CMD_OK;
 	} else {
-	s.t0 = now_ms();
-	search(&s, ctx);
+		sweep(s.root);
+		if (already_deadlocked(ctx, &w[0])) {
+			s.result = X_UNMODELED;
+			r = CMD_OK;
+		} else {
+			s.t0 = now_ms();
+			search(&s, ctx);
+		}
 	}
 	ms = now_ms() - s.t0;
 	if (s.shown != 0)
@@ -682,8 +719,8 @@ cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	if (s.result != X_NONE) {
 		np = path_to(&s, s.at, &path);
-		retrace(ctx, path, np, &steps, &shown, &js, &said, &chart,
-		    &nchart);
+		retrace(ctx, s.root, path, np, &steps, &shown, &js, &said,
+		    &chart, &nchart);
 		/* replay, bare, takes it; --save keeps it in a file. */
 		strv_free(pl->saved, pl->nsaved);
 		pl->saved = xcalloc(np + 1, sizeof(*pl->saved));

@@ -85,8 +85,9 @@ enum result	 step(struct ctx *, size_t);
 size_t		 path_to(struct search *, size_t, uint32_t **);
 
 /* explore-report.c */
-void	 retrace(struct ctx *, const uint32_t *, size_t, char ***, char ***,
-	    struct sb *, struct said *, char ***, size_t *);
+void	 retrace(struct ctx *, struct ctx *, const uint32_t *, size_t,
+	    char ***, char ***, struct sb *, struct said *, char ***,
+	    size_t *);
 void	 report(struct ctx *, struct search *, struct sb *, char **, size_t,
 	    struct said *, char **, size_t, uint64_t);
 bool	 already_deadlocked(struct ctx *, const struct word *);

@@ -416,6 +416,9 @@ size_t	 engine_wfg(struct engine *, struct wfg_edge **);
  * state as bytes that tell two models apart.
  */
 struct engine	*engine_model(const struct engine *, char **);
+/* ... leaving out the channels named, where nobody waits. */
+struct engine	*engine_model_without(const struct engine *,
+		    const char *const *, size_t, char **);
 size_t	 engine_state(const struct engine *, unsigned char **);
 /* The bytes of messages an engine holds. */
 size_t	 engine_mem_used(const struct engine *);

@@ -53,15 +53,35 @@ map_chan(struct engine *dst, const struct chan *c)
 	return (NULL);
 }
 
+/*
+ * Is c one the caller said nothing will use (and nobody waits on, and no
+ * mailbox)?  Then the model leaves it out, whatever it is.
+ */
+static bool
+left_out(const struct chan *c, const char *const *out, size_t nout)
+{
+	size_t	i;
+
+	if (c->owner != NULL || c->nsenders + c->nreceivers + c->npollers > 0)
+		return (false);
+	for (i = 0; i < nout; i++) {
+		if (strcmp(out[i], c->name) == 0)
+			return (true);
+	}
+	return (false);
+}
+
 /* What a model cannot be made of, or NULL. */
 static char *
-model_refuses(const struct engine *src)
+model_refuses(const struct engine *src, const char *const *out, size_t nout)
 {
 	const struct proc	*p;
 	const struct chan	*c;
 	char			*why = NULL;
 
 	TAILQ_FOREACH(c, &src->chans, entry) {
+		if (left_out(c, out, nout))
+			continue;
 		if (c->mech != MECH_MODELED)
 			xasprintf(&why, "%s is a kernel channel: explore "
 			    "searches modeled channels only", c->name);
@@ -204,13 +224,20 @@ chan_copy(struct engine *dst, const struct engine *src, const struct chan *c)
 struct engine *
 engine_model(const struct engine *src, char **cause)
 {
+	return (engine_model_without(src, NULL, 0, cause));
+}
+
+struct engine *
+engine_model_without(const struct engine *src, const char *const *out,
+    size_t nout, char **cause)
+{
 	struct engine		*e;
 	const struct proc	*p;
 	struct proc		*q;
 	const struct chan	*c;
 	struct chan		*d;
 
-	if ((*cause = model_refuses(src)) != NULL)
+	if ((*cause = model_refuses(src, out, nout)) != NULL)
 		return (NULL);
 	e = xcalloc(1, sizeof(*e));
 	TAILQ_INIT(&e->procs);
@@ -256,14 +283,17 @@ engine_model(const struct engine *src, char **cause)
 		q->reply_to = map_proc(e, p->reply_to);
 		q->dropped = map_proc(e, p->dropped);
 	}
-	TAILQ_FOREACH(c, &src->chans, entry)
-		chan_copy(e, src, c);
+	TAILQ_FOREACH(c, &src->chans, entry) {
+		if (!left_out(c, out, nout))
+			chan_copy(e, src, c);
+	}
 	TAILQ_FOREACH(p, &src->procs, entry) {
 		if (p->op != NULL)
 			map_proc(e, p)->op = op_copy(e, p->op);
 	}
 	TAILQ_FOREACH(c, &src->chans, entry) {
-		d = map_chan(e, c);
+		if ((d = map_chan(e, c)) == NULL)
+			continue;	/* left out: nobody waits on it */
 		queue_copy(d, &c->senders, NULL, e);
 		queue_copy(d, &c->receivers, NULL, e);
 		queue_copy(d, &c->pollers, NULL, e);

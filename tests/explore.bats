@@ -303,3 +303,23 @@ explore --save $BATS_TEST_TMPDIR/none/x.sched"
 	[[ "$stderr" == *"explore: cannot write $BATS_TEST_TMPDIR/none/x.sched: No such file or directory"* ]]
 	refute_output --partial 'explore: stopped'
 }
+
+@test "explore leaves out the channels no program names: a pipe shown beside the programs does not stop it" {
+	run -0 --separate-stderr "$IPCPLAY" -c "spawn A B
+channel p pipe from A to B
+channel l unbounded delivery=lossy drop=0.5
+channel c rendezvous from A to A
+program w { send c x }
+A run w
+explore"
+	assert_line --regexp '^explore: a deadlock after 1 step '
+	# A program that names a channel as it runs could name the pipe.
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A B
+channel p pipe from A to B
+channel c unbounded
+A send c c
+program w { recv c; send $msg x }
+A run w
+explore'
+	[[ "$stderr" == *"explore: p is a kernel channel: explore searches modeled channels only"* ]]
+}
