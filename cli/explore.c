@@ -310,6 +310,14 @@ unmodeled_expect(const struct ins *in)
 			return ("expect ... wchan looks at the kernel, and "
 			    "explore's model has no process in it");
 	}
+	/* expect c bytes N: counters are what happened, not a state. */
+	if (in->n >= 3 && !in->w[2].quoted && (strcmp(in->w[2].s, "messages")
+	    == 0 || strcmp(in->w[2].s, "bytes") == 0 || strcmp(in->w[2].s,
+	    "copies") == 0 || strcmp(in->w[2].s, "wakeups") == 0 ||
+	    strcmp(in->w[2].s, "drops") == 0 || strcmp(in->w[2].s, "dups") ==
+	    0 || strcmp(in->w[2].s, "reorders") == 0))
+		return ("an expect on a channel's counters: they count what "
+		    "happened, which explore's states do not keep");
 	return (NULL);
 }
 
@@ -350,16 +358,21 @@ can_go(struct search *s, struct ctx *c, uint64_t *next)
 	const struct ins *in;
 	uint64_t	 enabled = 0;
 	size_t		 k, at, n = s->nrun < 64 ? s->nrun : 64;
-	bool		 blocked;
+	bool		 blocked, polls;
 
+	/* A poll waiting on two channels is woken by whichever is sent on
+	   first: sends do not commute then. */
+	polls = engine_poll_waits(c->e);
 	for (k = 0; k < n; k++) {
 		ru = &c->play->run[k];
 		next[k] = POR_ALL;
 		if (!runner_ready(c, ru, &blocked))
 			continue;
 		enabled |= (uint64_t)1 << k;
-		if ((in = runner_next(ru, &at)) != NULL)
+		if ((in = runner_next(ru, &at)) != NULL && !polls)
 			next[k] = s->touch[k][at];
+		else if (in != NULL && in->kind == INS_SLEEP)
+			next[k] = 0;
 	}
 	return (enabled);
 }
@@ -534,6 +547,13 @@ search(struct search *s, struct ctx *ctx)
 			if ((old = seen_find(s, b, n)) != SIZE_MAX) {
 				free(b);
 				sim_free(c);
+				/* Met sooner than it was (a re-expansion): the
+				   shorter way to it is its way now. */
+				if (s->nodes[old].depth > depth + 1) {
+					s->nodes[old].parent = it.node;
+					s->nodes[old].who = (uint32_t)k;
+					s->nodes[old].depth = (uint32_t)depth + 1;
+				}
 				/* Met again with fewer asleep: try those too. */
 				missing = s->nodes[old].sleep & ~nz;
 				if (missing == 0)

@@ -420,6 +420,8 @@ struct engine	*engine_model(const struct engine *, char **);
 struct engine	*engine_model_without(const struct engine *,
 		    const char *const *, size_t, char **);
 size_t	 engine_state(const struct engine *, unsigned char **);
+/* Is a process blocked in a poll (one send could wake it, or another)? */
+bool	 engine_poll_waits(const struct engine *);
 /* The bytes of messages an engine holds. */
 size_t	 engine_mem_used(const struct engine *);
 /* The model was asked for what it cannot do (a timeout, a signal). */

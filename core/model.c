@@ -44,10 +44,16 @@ map_chan(struct engine *dst, const struct chan *c)
 {
 	struct chan	*d;
 
+	struct proc	*q;
+
 	if (c == NULL)
 		return (NULL);
+	/* A mailbox by its owner: a name spawned again has two "@A". */
+	if (c->owner != NULL)
+		return ((q = map_proc(dst, c->owner)) != NULL ? q->mailbox :
+		    NULL);
 	TAILQ_FOREACH(d, &dst->chans, entry) {
-		if (strcmp(d->name, c->name) == 0)
+		if (strcmp(d->name, c->name) == 0 && d->owner == NULL)
 			return (d);
 	}
 	return (NULL);
@@ -58,12 +64,23 @@ map_chan(struct engine *dst, const struct chan *c)
  * mailbox)?  Then the model leaves it out, whatever it is.
  */
 static bool
-left_out(const struct chan *c, const char *const *out, size_t nout)
+left_out(const struct engine *src, const struct chan *c,
+    const char *const *out, size_t nout)
 {
-	size_t	i;
+	const struct proc	*p;
+	size_t			 i;
 
-	if (c->owner != NULL || c->nsenders + c->nreceivers + c->npollers > 0)
+	if (nout == 0 || c->owner != NULL ||
+	    c->nsenders + c->nreceivers + c->npollers > 0)
 		return (false);
+	/* An operation under way names it (a send to c1,c2 half done). */
+	TAILQ_FOREACH(p, &src->procs, entry) {
+		for (i = 0; p->op != NULL && p->op->chans != NULL &&
+		    i < p->op->nnames; i++) {
+			if (p->op->chans[i] == c)
+				return (false);
+		}
+	}
 	for (i = 0; i < nout; i++) {
 		if (strcmp(out[i], c->name) == 0)
 			return (true);
@@ -80,7 +97,7 @@ model_refuses(const struct engine *src, const char *const *out, size_t nout)
 	char			*why = NULL;
 
 	TAILQ_FOREACH(c, &src->chans, entry) {
-		if (left_out(c, out, nout))
+		if (left_out(src, c, out, nout))
 			continue;
 		if (c->mech != MECH_MODELED)
 			xasprintf(&why, "%s is a kernel channel: explore "
@@ -218,7 +235,12 @@ chan_copy(struct engine *dst, const struct engine *src, const struct chan *c)
 	}
 	d->tapped = c->tapped;
 	d->c_messages = c->c_messages;
+	d->c_bytes = c->c_bytes;
 	d->c_copies = c->c_copies;
+	d->c_wakeups = c->c_wakeups;
+	d->c_drops = c->c_drops;
+	d->c_dups = c->c_dups;
+	d->c_reorders = c->c_reorders;
 }
 
 struct engine *
@@ -284,7 +306,7 @@ engine_model_without(const struct engine *src, const char *const *out,
 		q->dropped = map_proc(e, p->dropped);
 	}
 	TAILQ_FOREACH(c, &src->chans, entry) {
-		if (!left_out(c, out, nout))
+		if (!left_out(src, c, out, nout))
 			chan_copy(e, src, c);
 	}
 	TAILQ_FOREACH(p, &src->procs, entry) {
@@ -339,6 +361,18 @@ model_submit(struct engine *e, struct proc *p, char **cause)
 	p->state = PS_IDLE;
 	e->refused = true;
 	return (-1);
+}
+
+bool
+engine_poll_waits(const struct engine *e)
+{
+	const struct proc	*p;
+
+	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (p->op != NULL && p->op->kind == OP_POLL && p->op->blocked)
+			return (true);
+	}
+	return (false);
 }
 
 size_t

@@ -323,3 +323,34 @@ A run w
 explore'
 	[[ "$stderr" == *"explore: p is a kernel channel: explore searches modeled channels only"* ]]
 }
+
+@test "explore models what a code review found it missed: a half-done send to two channels, a mailbox of a name spawned again, counters" {
+	# A send to x,y delivered to x and waiting on y: x stays in the model.
+	run -0 --separate-stderr "$IPCPLAY" -c 'spawn A B
+channel x bounded 1
+channel y bounded 1
+A send y fill
+A send x,y hello
+program r { recv y }
+B run r
+explore'
+	assert_line --regexp '^explore: no deadlock in all 2 states '
+	# The new A's mailbox, not the one of the A that exited.
+	run -0 --separate-stderr "$IPCPLAY" -c 'spawn A B
+A exit
+spawn A
+channel c unbounded
+program a { recv; send c ok }
+program b { send @A hi; recv c }
+A run a
+B run b
+explore'
+	assert_line --regexp '^explore: no deadlock in all [0-9]+ states '
+	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A
+channel c unbounded
+A send c hi
+program p { expect c bytes 2; recv c }
+A run p
+explore'
+	[[ "$stderr" == *"explore: A (p line 1): an expect on a channel's counters: they count what happened, which explore's states do not keep"* ]]
+}
