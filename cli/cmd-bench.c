@@ -5,7 +5,6 @@
  * work as "ipcplay bench ..." and as the playground's bench command.
  */
 
-#include <sys/ioctl.h>
 
 #include <err.h>
 #include <stdio.h>
@@ -166,18 +165,6 @@ bench_parse(int argc, char **argv, struct bench_opts *o, char **cause)
 	return (0);
 }
 
-static int
-term_width(void)
-{
-	struct winsize	ws;
-	const char	*c;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
-		return (ws.ws_col);
-	if ((c = getenv("COLUMNS")) != NULL && atoi(c) > 20)
-		return (atoi(c));
-	return (80);
-}
 
 static void
 fmt_ns(char *buf, size_t len, double ns)
@@ -213,7 +200,7 @@ print_human(struct ctx *ctx, const struct bench_row *rows, size_t n,
 	struct sb	 b;
 	double		 top = 0;
 	size_t		 i, k, width, bar;
-	int		 w = term_width();
+	int		 w = (int)term_columns(stdout, 80);
 
 	for (k = 0; k < o->nsizes; k++) {
 		out_printf(ctx, "%s%zu-byte messages, %zu round trips a run, "

@@ -300,49 +300,14 @@ script_read(const char *file, struct sb *b, char ***lines, size_t *n)
 	return (0);
 }
 
-static size_t
-width_now(void)
-{
-	const char	*c;
-	long		 n;
-
-	if ((c = getenv("COLUMNS")) != NULL && (n = atol(c)) >= 40 &&
-	    n <= 1000)
-		return ((size_t)n);
-	return (term_columns(stdout, 100));
-}
 
 /* The width of each kind's column. */
 static size_t
 col_width(size_t nk)
 {
-	size_t	col = (width_now() - 7) / nk;
+	size_t	col = (term_columns(stdout, 100) - 7) / nk;
 
 	return (col > 3 ? col - 3 : 1);
-}
-
-/* s cut into pieces of at most w columns (at a blank when one is near). */
-static size_t
-wrap(const char *s, size_t w, char ***out)
-{
-	size_t	 n = 0, fit, b;
-	char	**v = NULL;
-
-	do {
-		fit = text_fit(s, w);
-		if (s[fit] != '\0') {
-			for (b = fit; b > fit / 2 && s[b] != ' '; b--)
-				continue;
-			if (b > fit / 2)
-				fit = b + 1;
-		}
-		v = xreallocarray(v, n + 1, sizeof(*v));
-		v[n++] = xmemdup(s, fit);
-		v[n - 1][fit] = '\0';
-		s += fit;
-	} while (*s != '\0' && fit > 0);
-	*out = v;
-	return (n);
 }
 
 static void
@@ -365,7 +330,7 @@ kind_rows(const struct kind *k, int at, size_t w, char ***out)
 	for (i = 0; i < k->n; i++) {
 		if (k->at[i] != at)
 			continue;
-		np = wrap(k->text[i], w, &p);
+		np = text_wrap(k->text[i], w, &p);
 		v = xreallocarray(v, n + np, sizeof(*v));
 		for (j = 0; j < np; j++)
 			v[n++] = p[j];
@@ -382,7 +347,7 @@ heading(int l, const char *line, size_t w)
 	char	**v;
 	size_t	  n, i;
 
-	n = wrap(line, w > 16 ? w - 8 : 8, &v);
+	n = text_wrap(line, w > 16 ? w - 8 : 8, &v);
 	for (i = 0; i < n; i++) {
 		if (i == 0)
 			printf("%5d %s %s\n", l, glyph(G_ARROW), v[i]);
@@ -405,7 +370,7 @@ side_by_side(struct kind *k, size_t nk, char **lines, size_t nlines)
 		for (j = 0; j < k[i].n; j++)
 			last = k[i].at[j] > last ? k[i].at[j] : last;
 	}
-	w = width_now();
+	w = term_columns(stdout, 100);
 	col = col_width(nk);
 	sb_init(&b);
 	sb_printf(&b, "%6s", "");

@@ -54,7 +54,7 @@ retrace(struct ctx *ctx, struct ctx *root, const uint32_t *path, size_t n,
 	struct chan_info	 ci;
 	struct event		 ev;
 	struct msc_view		 v;
-	char			*cause, *q;
+	char			*cause;
 	size_t			 i, at;
 
 	*steps = xcalloc(n + 1, sizeof(**steps));
@@ -103,18 +103,11 @@ retrace(struct ctx *ctx, struct ctx *root, const uint32_t *path, size_t n,
 		    "\"%s\",\"line\":%zu", i > 0 ? "," : "", i + 1, ru->name,
 		    ru->prog->name, in != NULL ? at + 1 : 0);
 		if (in != NULL && in->n > 0) {
-			q = json_str((const unsigned char *)in->w[0].s,
-			    strlen(in->w[0].s));
-			sb_printf(json, ",\"op\":%s", in->kind == INS_OP ? q :
-			    in->kind == INS_SLEEP ? "\"sleep\"" : "\"expect\"");
-			free(q);
+			json_kv(json, "op", in->kind == INS_OP ? in->w[0].s :
+			    in->kind == INS_SLEEP ? "sleep" : "expect");
 			if (in->kind == INS_OP && in->n > 1 &&
-			    in->w[1].s[0] != '-') {
-				q = json_str((const unsigned char *)in->w[1].s,
-				    strlen(in->w[1].s));
-				sb_printf(json, ",\"chan\":%s", q);
-				free(q);
-			}
+			    in->w[1].s[0] != '-')
+				json_kv(json, "chan", in->w[1].s);
 		}
 		sb_puts(json, "}");
 		(void)step(c, path[i]);
@@ -150,7 +143,6 @@ report(struct ctx *ctx, struct search *s, struct sb *json_sched,
 {
 	struct sb	 b, c;
 	size_t		 i;
-	char		*q;
 
 	if (ctx->json) {
 		json_begin(ctx, &b, "explore");
@@ -159,15 +151,10 @@ report(struct ctx *ctx, struct search *s, struct sb *json_sched,
 		    result_names[s->result] : s->cut_states || s->cut_depth ||
 		    s->cut_mem || s->interrupted ? "bounded" : "none", s->states,
 		    (unsigned long long)s->tried, (unsigned long long)ms);
-		sb_printf(&b, ",\"reduced\":%s,\"schedule\":[%s],\"said\":[",
+		sb_printf(&b, ",\"reduced\":%s,\"schedule\":[%s]",
 		    s->full ? "false" : "true", json_sched->s);
-		for (i = 0; i < said->n; i++) {
-			q = json_str((const unsigned char *)said->lines[i],
-			    strlen(said->lines[i]));
-			sb_printf(&b, "%s%s", i > 0 ? "," : "", q);
-			free(q);
-		}
-		sb_puts(&b, "]");
+		json_names(&b, "said", (const char *const *)said->lines,
+		    said->n);
 		json_end(ctx, &b);
 		return;
 	}
@@ -234,14 +221,13 @@ already_deadlocked(struct ctx *ctx, const struct word *w)
 	sb_init(&b);
 	deadlock_procs(&b, &dl[0]);
 	if (ctx->json) {
-		struct sb j;
-		char *q = json_str((const unsigned char *)b.s, b.len);
+		struct sb	 j;
+		const char	*said = b.s;
 
 		json_begin(ctx, &j, "explore");
-		sb_printf(&j, ",\"result\":\"deadlock\",\"states\":1,"
-		    "\"tried\":0,\"ms\":0,\"reduced\":true,\"schedule\":[],"
-		    "\"said\":[%s]", q);
-		free(q);
+		sb_puts(&j, ",\"result\":\"deadlock\",\"states\":1,"
+		    "\"tried\":0,\"ms\":0,\"reduced\":true,\"schedule\":[]");
+		json_names(&j, "said", &said, 1);
 		json_end(ctx, &j);
 	} else
 		out_line(ctx, "explore: deadlocked already, after 0 steps: %s "

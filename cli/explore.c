@@ -112,17 +112,6 @@ sim_free(struct ctx *c)
 	free(c);
 }
 
-/* Every runner looked at, so that what has ended says so. */
-static void
-sweep(struct ctx *c)
-{
-	size_t	k;
-	bool	blocked;
-
-	for (k = 0; k < c->play->nrun; k++)
-		(void)runner_ready(c, &c->play->run[k], &blocked);
-}
-
 /* The state's bytes: the model's, then where each program is. */
 static size_t
 state_of(struct ctx *c, unsigned char **out)
@@ -393,7 +382,7 @@ step(struct ctx *c, size_t k)
 	if (in != NULL)
 		ru->cur = at;
 	r = runner_step(c, ru, false);
-	sweep(c);
+	runner_sweep(c);
 	if (r == SR_FAIL && engine_model_refused(c->e))
 		return (X_UNMODELED);
 	if (r == SR_FAIL)
@@ -423,7 +412,7 @@ node_add(struct search *s, size_t parent, size_t who, uint64_t sleep)
 }
 
 static void
-push(struct search *s, struct ctx *c, size_t node, uint64_t todo,
+push(struct search *s, struct ctx *c, size_t node, uint64_t want,
     size_t cost)
 {
 	if ((s->qn & (s->qn - 1)) == 0)
@@ -431,7 +420,7 @@ push(struct search *s, struct ctx *c, size_t node, uint64_t todo,
 		    sizeof(*s->q));
 	s->q[s->qn].c = c;
 	s->q[s->qn].node = node;
-	s->q[s->qn].todo = todo;
+	s->q[s->qn].want = want;
 	s->q[s->qn].cost = c != NULL ? cost + COPY_COST : 0;
 	s->mem += s->q[s->qn].cost;
 	s->qn++;
@@ -483,7 +472,7 @@ search(struct search *s, struct ctx *ctx)
 	struct runner	*ru;
 	unsigned char	*b;
 	char		*why;
-	uint64_t	 next[64], enabled, todo, z, prior, nz, missing;
+	uint64_t	 next[64], enabled, want, z, prior, nz, missing;
 	size_t		 k, n, node, depth, old;
 	enum result	 r;
 
@@ -512,15 +501,15 @@ search(struct search *s, struct ctx *ctx)
 			continue;
 		enabled = can_go(s, it.c, next);
 		z = s->full ? 0 : s->nodes[it.node].sleep;
-		todo = enabled & ~z & it.todo;
-		if (todo != 0 && s->max_depth >= 0 &&
+		want = enabled & ~z & it.want;
+		if (want != 0 && s->max_depth >= 0 &&
 		    depth >= (size_t)s->max_depth) {
 			s->cut_depth = true;
-			todo = 0;
+			want = 0;
 		}
 		prior = 0;
 		for (k = 0; k < s->nrun && k < 64; k++) {
-			if (!(todo >> k & 1))
+			if (!(want >> k & 1))
 				continue;
 			if ((c = sim_new(it.c, true, &why)) == NULL) {
 				free(why);	/* cannot be: it is a model */
@@ -639,7 +628,7 @@ cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
 	struct play	*pl = play_observed(ctx);
 	struct search	 s;
 	struct said	 said;
-	struct sb	 js, f;
+	struct sb	 js;
 	const char	*save = NULL;
 	char		*cause, **steps = NULL, **chart = NULL, **shown = NULL;
 	uint32_t	*path = NULL;
@@ -707,14 +696,14 @@ cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
 		return (cmd_fail(ctx, &w[0], "/dev/null: cannot open"));
 	/* Programs whose process has gone (or is another now) have ended. */
-	sweep(ctx);
+	runner_sweep(ctx);
 	if ((cause = futures(&s, ctx)) != NULL ||
 	    (s.root = root_new(&s, ctx, &cause)) == NULL) {
 		r = cmd_fail(ctx, &w[0], "explore: %s", cause);
 		free(cause);
 		s.result = X_UNMODELED;
 	} else {
-		sweep(s.root);
+		runner_sweep(s.root);
 		if (already_deadlocked(ctx, &w[0])) {
 			s.result = X_UNMODELED;
 			r = CMD_OK;
@@ -750,17 +739,12 @@ cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	report(ctx, &s, &js, shown, np, &said, chart, nchart, ms);
 	if (save != NULL && s.result != X_NONE) {
-		sb_init(&f);
-		sb_printf(&f, "%s\n", SCHED_HEAD);
-		for (i = 0; i < np; i++)
-			sb_printf(&f, "%zu %s\n", i + 1, steps[i]);
-		if (write_file(save, f.s, f.len, &cause) == -1) {
+		if (sched_write(save, steps, np, &cause) == -1) {
 			r = cmd_fail(ctx, &w[0], "explore: %s", cause);
 			free(cause);
 		} else
 			out_line(ctx, "explore: the schedule is in %s (replay "
 			    "%s)", save, save);
-		sb_free(&f);
 	} else if (save != NULL)
 		out_line(ctx, "explore: nothing found, so nothing saved in %s",
 		    save);

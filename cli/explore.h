@@ -34,7 +34,7 @@ struct node {
 struct item {
 	struct ctx	*c;		/* NULL: made again from the start */
 	size_t		 node;
-	uint64_t	 todo;		/* the runners to try */
+	uint64_t	 want;		/* the runners to try */
 	size_t		 cost;		/* what the copy holds, about */
 };
 

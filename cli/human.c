@@ -20,20 +20,14 @@ msgq(struct sb *b, const struct event *ev)
 {
 	const unsigned char	*m;
 	char			*q;
-	size_t			 k;
+	bool			 cut;
 
 	m = ev->msg != NULL ? ev->msg : (const unsigned char *)"";
-	if (ev->len <= MSG_SHOWN_MAX) {
-		q = word_quote(m, ev->len);
-		sb_puts(b, q);
-		free(q);
-		return ("");
-	}
 	/* A long one (a pipe's 4 KiB): its start, and how long it is. */
-	k = word_quote_fit(m, ev->len, MSG_SHOWN_HEAD);
-	q = word_quote(m, k);
-	q[strlen(q) - 1] = '\0';
-	sb_printf(b, "%s%s\" (%zu bytes)", q, glyph(G_ELLIPSIS), ev->len);
+	q = word_quote_cut(m, ev->len, MSG_SHOWN_MAX, MSG_SHOWN_HEAD, &cut);
+	sb_puts(b, q);
+	if (cut)
+		sb_printf(b, " (%zu bytes)", ev->len);
 	free(q);
 	return ("");
 }

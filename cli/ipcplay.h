@@ -190,6 +190,8 @@ struct ctx {
 int	 lex_line(const char *, struct words **, size_t *, char **, int *);
 void	 words_free(struct words *, size_t);
 char	*word_quote(const unsigned char *, size_t);
+char	*word_quote_cut(const unsigned char *, size_t, size_t, size_t,
+	    bool *);
 size_t	 word_quote_fit(const unsigned char *, size_t, size_t);
 size_t	 utf8_len(const unsigned char *, size_t);
 size_t	 utf8_shown(const unsigned char *, size_t);
@@ -197,6 +199,7 @@ char	*text_safe(const char *);
 size_t	 text_columns(const char *);
 size_t	 text_char(const char *, size_t *);
 size_t	 text_fit(const char *, size_t);
+size_t	 text_wrap(const char *, size_t, char ***);
 
 /* cmd.c */
 extern const struct cmd_entry *const cmd_table[];
@@ -273,6 +276,8 @@ char		*glyph_text(const char *);
 /* json.c */
 char	*event_json(const struct event *);
 char	*json_str(const unsigned char *, size_t);
+void	 json_kv(struct sb *, const char *, const char *);
+void	 json_names(struct sb *, const char *, const char *const *, size_t);
 void	 trace_print(struct ctx *, size_t);
 void	 trace_free(struct ctx *);
 void	 out_recent_clear(struct ctx *);

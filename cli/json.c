@@ -24,7 +24,8 @@ json_msg(struct sb *b, const struct event *ev)
 	free(s);
 }
 
-static void
+/* ,"key":["a","b"] */
+void
 json_names(struct sb *b, const char *key, const char *const *v, size_t n)
 {
 	size_t	i;
@@ -39,7 +40,8 @@ json_names(struct sb *b, const char *key, const char *const *v, size_t n)
 	sb_puts(b, "]");
 }
 
-static void
+/* ,"key":"val" (null for NULL) */
+void
 json_kv(struct sb *b, const char *key, const char *val)
 {
 	char	*s;

@@ -330,6 +330,28 @@ word_quote(const unsigned char *s, size_t len)
 }
 
 /*
+ * A message as the transcript shows it, cut after about cols columns of
+ * its quoted form: "its start…".  *cut says whether it was.
+ */
+char *
+word_quote_cut(const unsigned char *s, size_t len, size_t max, size_t cols,
+    bool *cut)
+{
+	char	*q, *out;
+	size_t	 k;
+
+	*cut = len > max;
+	if (!*cut)
+		return (word_quote(s, len));
+	k = word_quote_fit(s, len, cols);
+	q = word_quote(s, k);
+	q[strlen(q) - 1] = '\0';	/* the closing quote */
+	xasprintf(&out, "%s%s\"", q, glyph(G_ELLIPSIS));
+	free(q);
+	return (out);
+}
+
+/*
  * How many of s's first bytes word_quote() shows in at most cols columns
  * (the quotes apart), ending at a character's end: an escape takes two
  * or four columns, a UTF-8 character one.
@@ -404,6 +426,39 @@ text_columns(const char *s)
 		s += n;
 	}
 	return (cols);
+}
+
+/*
+ * s as lines of at most cols columns: broken at the last blank of a line
+ * when it is in the line's second half (the blank dropped, and those
+ * after it), else where the columns end.  The lines, to be freed with
+ * strv_free; how many (one, empty, for an empty s).
+ */
+size_t
+text_wrap(const char *s, size_t cols, char ***out)
+{
+	char	**v = NULL;
+	size_t	  n = 0, fit, b;
+
+	do {
+		fit = text_fit(s, cols);
+		if (fit == 0 && *s != '\0')
+			(void)text_char(s, &fit);	/* wider than a line */
+		if (s[fit] != '\0') {
+			for (b = fit; b > fit / 2 && s[b] != ' '; b--)
+				continue;
+			if (b > fit / 2)
+				fit = b;
+		}
+		v = xreallocarray(v, n + 1, sizeof(*v));
+		v[n] = xmalloc(fit + 1);
+		memcpy(v[n], s, fit);
+		v[n++][fit] = '\0';
+		s += fit;
+		s += strspn(s, " ");
+	} while (*s != '\0');
+	*out = v;
+	return (n);
 }
 
 /* How many bytes of s fill at most cols columns, ending at a character. */

@@ -15,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "ipcplay.h"
 #include "msc.h"
@@ -310,24 +308,14 @@ draw_row(struct grid *g, const struct layout *l, const struct msc_row *r,
 static size_t
 note_lines(const char *s, size_t width, char ***out, size_t n)
 {
-	size_t	len, cut;
+	char	**v;
+	size_t	  nv, i;
 
-	while (*s != '\0') {
-		len = strlen(s);
-		cut = len;
-		if (len > width) {
-			for (cut = width; cut > 0 && s[cut] != ' '; cut--)
-				continue;
-			if (cut == 0)
-				cut = width;
-		}
-		*out = xreallocarray(*out, n + 1, sizeof(**out));
-		(*out)[n] = xmemdup(s, cut + 1);
-		(*out)[n][cut] = '\0';
-		n++;
-		s += cut;
-		s += strspn(s, " ");
-	}
+	nv = text_wrap(s, width, &v);
+	*out = xreallocarray(*out, n + nv, sizeof(**out));
+	for (i = 0; i < nv; i++)
+		(*out)[n++] = v[i];
+	free(v);
 	return (n);
 }
 
@@ -409,22 +397,6 @@ msc_lines_free(char **v, size_t n)
 	free(v);
 }
 
-/* The width to draw for: the terminal's, $COLUMNS, or 80. */
-static size_t
-out_width(struct ctx *ctx)
-{
-	struct winsize	 ws;
-	const char	*c;
-	long		 n;
-
-	if (ctx->print_hook == NULL && ioctl(fileno(ctx->out), TIOCGWINSZ,
-	    &ws) == 0 && ws.ws_col >= 20)
-		return (ws.ws_col);
-	if ((c = getenv("COLUMNS")) != NULL && (n = atol(c)) >= 20 &&
-	    n <= 1000)
-		return ((size_t)n);
-	return (80);
-}
 
 static const char *const kind_names[] = {
 	[MR_SEND] = "send", [MR_MSG] = "message", [MR_RECV] = "recv",
@@ -444,7 +416,6 @@ msc_json(struct ctx *ctx, const struct msc_view *v)
 {
 	struct sb	 b;
 	const struct msc_row *r;
-	char		*s;
 	size_t		 i, k;
 	bool		 any;
 
@@ -462,24 +433,12 @@ msc_json(struct ctx *ctx, const struct msc_view *v)
 		if (r->kind == MR_MSG)
 			sb_printf(&b, ",\"sent_at\":%llu",
 			    (unsigned long long)r->send);
-		if (r->text != NULL) {
-			s = json_str((const unsigned char *)r->text,
-			    strlen(r->text));
-			sb_printf(&b, ",\"text\":%s", s);
-			free(s);
-		}
-		if (r->chan != NULL) {
-			s = json_str((const unsigned char *)r->chan,
-			    strlen(r->chan));
-			sb_printf(&b, ",\"chan\":%s", s);
-			free(s);
-		}
-		if (r->note != NULL) {
-			s = json_str((const unsigned char *)r->note,
-			    strlen(r->note));
-			sb_printf(&b, ",\"note\":%s", s);
-			free(s);
-		}
+		if (r->text != NULL)
+			json_kv(&b, "text", r->text);
+		if (r->chan != NULL)
+			json_kv(&b, "chan", r->chan);
+		if (r->note != NULL)
+			json_kv(&b, "note", r->note);
 		if (r->kind == MR_DEADLOCK) {
 			sb_puts(&b, ",\"procs\":[");
 			for (k = 0, any = false; k < r->nlanes; k++) {
@@ -556,7 +515,8 @@ cmd_msc_exec(struct ctx *ctx, struct word *w, size_t n)
 		msc_json(ctx, &v);
 		return (CMD_OK);
 	}
-	lines = msc_lines(&v, out_width(ctx), &nl);
+	lines = msc_lines(&v, term_columns(ctx->print_hook == NULL ? ctx->out :
+	    NULL, 80), &nl);
 	for (i = 0; i < nl; i++)
 		out_printf(ctx, "%s\n", lines[i]);
 	msc_lines_free(lines, nl);

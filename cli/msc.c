@@ -251,19 +251,9 @@ lane_set(struct msc *m, int lane, enum lane_state s)
 static char *
 label_of(const unsigned char *data, size_t len)
 {
-	char	*q, *s;
-	size_t	 n = len;
+	bool	cut;
 
-	if (n <= LABEL_BYTES)
-		return (word_quote(data, n));
-	n = LABEL_BYTES;
-	while (n > 0 && (data[n] & 0xc0) == 0x80)
-		n--;			/* not inside a UTF-8 character */
-	q = word_quote(data, n);
-	q[strlen(q) - 1] = '\0';	/* the closing quote */
-	xasprintf(&s, "%s%s\"", q, glyph(G_ELLIPSIS));
-	free(q);
-	return (s);
+	return (word_quote_cut(data, len, LABEL_BYTES, LABEL_BYTES, &cut));
 }
 
 static const char *

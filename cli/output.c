@@ -255,14 +255,24 @@ watch(struct ctx *ctx, const struct event *ev)
 		    "error");
 }
 
-/* The width of the terminal f writes to, or dflt. */
+/*
+ * The width to print for: the terminal's f writes to, else $COLUMNS (a
+ * pipe, a test, compare's column), else dflt.  f NULL: not a terminal
+ * (curses owns it).
+ */
 size_t
 term_columns(FILE *f, size_t dflt)
 {
-	struct winsize	ws;
+	struct winsize	 ws;
+	const char	*c;
+	long		 n;
 
-	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+	if (f != NULL && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 20)
 		return (ws.ws_col);
+	if ((c = getenv("COLUMNS")) != NULL && (n = atol(c)) >= 20 &&
+	    n <= 1000)
+		return ((size_t)n);
 	return (dflt);
 }
 

@@ -92,6 +92,8 @@ struct play {
 #define SCHED_HEAD	"# ipcplay schedule: step, process, program:line, " \
 			"operation"
 
+int	 sched_write(const char *, char *const *, size_t, char **);
+
 /* prog.c */
 struct play	*play_get(struct ctx *);
 void		 play_free(struct ctx *);
@@ -127,6 +129,7 @@ void		 runner_show(struct ctx *, struct runner *);
 const char	*runner_state(struct ctx *, struct runner *, size_t *);
 bool		 runner_live(struct ctx *, struct runner *, struct proc_info *);
 bool		 runner_ready(struct ctx *, struct runner *, bool *);
+void		 runner_sweep(struct ctx *);
 const struct ins *runner_next(const struct runner *, size_t *);
 enum step_r	 runner_step(struct ctx *, struct runner *, bool);
 

@@ -56,17 +56,6 @@ ready_or_timeout(struct ctx *ctx, struct runner *ru, bool *blocked)
 	return (true);
 }
 
-/* Every runner looked at: a program that has ended says so. */
-static void
-sweep(struct ctx *ctx, struct play *pl)
-{
-	size_t	k;
-	bool	blocked;
-
-	for (k = 0; k < pl->nrun; k++)
-		(void)runner_ready(ctx, &pl->run[k], &blocked);
-}
-
 /* Why a run stopped, for its last line. */
 struct run_end {
 	uint64_t	 steps;
@@ -576,6 +565,23 @@ const struct cmd_entry cmd_step_entry = {
 };
 
 
+/* A schedule into file, as replay FILE reads it: whole or not at all. */
+int
+sched_write(const char *file, char *const *v, size_t n, char **cause)
+{
+	struct sb	b;
+	size_t		i;
+	int		r;
+
+	sb_init(&b);
+	sb_printf(&b, "%s\n", SCHED_HEAD);
+	for (i = 0; i < n; i++)
+		sb_printf(&b, "%zu %s\n", i + 1, v[i]);
+	r = write_file(file, b.s, b.len, cause);
+	sb_free(&b);
+	return (r);
+}
+
 /*
  * record [FILE]: the seeded steps so far, into FILE (whole or not at
  * all: a temporary file renamed into place), or kept in the playground
@@ -585,7 +591,6 @@ static enum cmd_result
 cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	struct play	*pl = play_get(ctx);
-	struct sb	 b;
 	char		*cause;
 	size_t		 i;
 
@@ -604,17 +609,11 @@ cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	if (ctx->no_files)
 		return (cmd_fail(ctx, &w[1], "writing files is off here"));
-	sb_init(&b);
-	sb_printf(&b, "%s\n", SCHED_HEAD);
-	for (i = 0; i < pl->nsched; i++)
-		sb_printf(&b, "%zu %s\n", i + 1, pl->sched[i]);
-	if (write_file(w[1].s, b.s, b.len, &cause) == -1) {
-		sb_free(&b);
+	if (sched_write(w[1].s, pl->sched, pl->nsched, &cause) == -1) {
 		cmd_fail(ctx, &w[1], "record: %s", cause);
 		free(cause);
 		return (CMD_FAIL);
 	}
-	sb_free(&b);
 	out_line(ctx, "recorded %zu step%s in %s", pl->nsched,
 	    pl->nsched == 1 ? "" : "s", w[1].s);
 	return (CMD_OK);
@@ -792,7 +791,7 @@ cmd_replay_exec(struct ctx *ctx, struct word *w, size_t n)
 	r = replay_steps(ctx, n > 1 ? &w[1] : &w[0], v, nv, &re);
 	if (n > 1)
 		strv_free(v, nv);
-	sweep(ctx, pl);
+	runner_sweep(ctx);
 	pl->running = false;
 	(void)ui_interrupt_done(ctx);
 	if (r == CMD_OK)

@@ -439,6 +439,17 @@ runner_ready(struct ctx *ctx, struct runner *ru, bool *blocked)
 	return (!ru->stopped);
 }
 
+/* Every runner looked at: a program that has ended says so. */
+void
+runner_sweep(struct ctx *ctx)
+{
+	size_t	k;
+	bool	blocked;
+
+	for (k = 0; ctx->play != NULL && k < ctx->play->nrun; k++)
+		(void)runner_ready(ctx, &ctx->play->run[k], &blocked);
+}
+
 /* P run NAME: P gets the program, which starts with run or step. */
 static enum cmd_result
 cmd_prun_exec(struct ctx *ctx, struct word *w, size_t n)

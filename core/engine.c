@@ -776,15 +776,9 @@ engine_submit(struct engine *e, const char *name,
 		return (0);
 	}
 
-	switch (op->kind) {
-	case OP_SEND:
-	case OP_RECV:
-	case OP_POLL:
-	case OP_CALL:
-	case OP_REPLY:
-	case OP_REPLYRECV:
+	if (op_brokered(op->kind))
 		r = proc_write(p, WIRE_CMD, op->id, op->msg, op->len);
-		break;
+	else switch (op->kind) {
 	case OP_SIGNAL:
 		/*
 		 * Until the agent has answered, the target is not reaped

@@ -270,6 +270,18 @@ struct chan *chan_find(const struct engine *, const char *);
 uint64_t rng_next(struct engine *);
 double	 rng_unit(struct engine *);
 
+/*
+ * An operation the broker performs itself (op_start) once the agent has
+ * sent it back: the message operations, as opposed to the agent's own
+ * signals, masks and exit.
+ */
+static inline bool
+op_brokered(enum op_kind k)
+{
+	return (k == OP_SEND || k == OP_RECV || k == OP_POLL ||
+	    k == OP_CALL || k == OP_REPLY || k == OP_REPLYRECV);
+}
+
 /* model.c */
 int	 model_submit(struct engine *, struct proc *, char **);
 

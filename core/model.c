@@ -167,15 +167,13 @@ op_copy(struct engine *dst, const struct op *o)
 }
 
 static void
-queue_copy(struct chan *d, const struct waitq *q, const struct proc *srcp,
-    struct engine *dst)
+queue_copy(struct chan *d, const struct waitq *q, struct engine *dst)
 {
 	const struct waiter	*w;
 	struct waiter		*nw;
 	struct proc		*p;
 	size_t			 i;
 
-	(void)srcp;
 	TAILQ_FOREACH(w, q, entry) {
 		if ((p = map_proc(dst, w->proc)) == NULL || p->op == NULL)
 			continue;
@@ -188,7 +186,7 @@ queue_copy(struct chan *d, const struct waitq *q, const struct proc *srcp,
 }
 
 static void
-chan_copy(struct engine *dst, const struct engine *src, const struct chan *c)
+chan_copy(struct engine *dst, const struct chan *c)
 {
 	struct chan_config	 cf;
 	struct chan		*d;
@@ -196,7 +194,6 @@ chan_copy(struct engine *dst, const struct engine *src, const struct chan *c)
 	struct msg		*nm;
 	size_t			 i;
 
-	(void)src;
 	memset(&cf, 0, sizeof(cf));
 	cf.buffering = c->buffering;
 	cf.capacity = c->capacity;
@@ -307,7 +304,7 @@ engine_model_without(const struct engine *src, const char *const *out,
 	}
 	TAILQ_FOREACH(c, &src->chans, entry) {
 		if (!left_out(src, c, out, nout))
-			chan_copy(e, src, c);
+			chan_copy(e, c);
 	}
 	TAILQ_FOREACH(p, &src->procs, entry) {
 		if (p->op != NULL)
@@ -316,9 +313,9 @@ engine_model_without(const struct engine *src, const char *const *out,
 	TAILQ_FOREACH(c, &src->chans, entry) {
 		if ((d = map_chan(e, c)) == NULL)
 			continue;	/* left out: nobody waits on it */
-		queue_copy(d, &c->senders, NULL, e);
-		queue_copy(d, &c->receivers, NULL, e);
-		queue_copy(d, &c->pollers, NULL, e);
+		queue_copy(d, &c->senders, e);
+		queue_copy(d, &c->receivers, e);
+		queue_copy(d, &c->pollers, e);
 	}
 	return (e);
 }
@@ -328,34 +325,23 @@ int
 model_submit(struct engine *e, struct proc *p, char **cause)
 {
 	struct op	*op = p->op;
+	int		 code;
 
-	switch (op->kind) {
-	case OP_SEND:
-	case OP_RECV:
-	case OP_POLL:
-	case OP_CALL:
-	case OP_REPLY:
-	case OP_REPLYRECV:
-		if (op->timeout_ms >= 0) {
-			xasprintf(cause, "a --timeout: no time passes in "
-			    "explore's model");
-			break;
-		}
-		op_start(e, p);
+	if (op_brokered(op->kind) && op->timeout_ms >= 0)
+		xasprintf(cause, "a --timeout: no time passes in explore's "
+		    "model");
+	else if (op_brokered(op->kind)) {
+		op_start(e, p);		/* as when the agent sends it back */
 		return (0);
-	case OP_EXIT: {
-		int code = op->code;
-
+	} else if (op->kind == OP_EXIT) {
+		code = op->code;
 		op_free(op);
 		p->op = NULL;
 		proc_gone(e, p, (code & 0xff) << 8);
 		return (0);
-	}
-	default:
+	} else
 		xasprintf(cause, "%s is not modeled by explore (send, recv, "
 		    "poll, call, reply, exit are)", op_name(op->kind));
-		break;
-	}
 	op_free(op);
 	p->op = NULL;
 	p->state = PS_IDLE;
