@@ -655,7 +655,13 @@ draw_title(struct board *b)
 	mvwaddnstr(b->title, 0, 0, " ipcplay dashboard", maxx);
 	board_attr_off(b, b->title, C_TITLE, A_BOLD);
 	if (b->ndl == 0) {
-		mvwaddnstr(b->title, 0, 20, "  no deadlock", maxx - 20);
+		/* A classroom: how to join, where the eye goes first. */
+		if (b->ctx->headline != NULL && maxx > 24)
+			mvwaddnstr(b->title, 0, 22, b->ctx->headline,
+			    (int)text_fit(b->ctx->headline,
+			    (size_t)(maxx - 23)));
+		else
+			mvwaddnstr(b->title, 0, 20, "  no deadlock", maxx - 20);
 		return;
 	}
 	/* Every deadlock, one after the other, as far as the line goes. */

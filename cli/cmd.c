@@ -23,6 +23,8 @@
 #include "ipcplay.h"
 #include "prog.h"
 
+static int	run_line_one(struct ctx *, const char *);
+
 extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_channel_entry, cmd_close_entry, cmd_ps_entry, cmd_channels_entry,
     cmd_chan_entry, cmd_status_entry, cmd_deadlock_entry, cmd_graph_entry,
@@ -37,7 +39,8 @@ extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_load_entry, cmd_add_entry, cmd_wait_entry, cmd_wake_entry,
     cmd_bench_entry, cmd_program_entry, cmd_programs_entry, cmd_run_entry,
     cmd_step_entry, cmd_record_entry, cmd_replay_entry, cmd_prun_entry,
-    cmd_pstop_entry, cmd_pcont_entry, cmd_msc_entry, cmd_explore_entry;
+    cmd_pstop_entry, cmd_pcont_entry, cmd_msc_entry, cmd_explore_entry,
+    cmd_kick_entry, cmd_seat_entry, cmd_students_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_spawn_entry, &cmd_kill_entry, &cmd_reset_entry, &cmd_channel_entry,
@@ -59,7 +62,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_repeat_entry, &cmd_expect_entry, &cmd_say_entry,
 	&cmd_pause_entry, &cmd_predict_entry, &cmd_exercise_entry,
 	&cmd_check_entry, &cmd_lesson_entry, &cmd_dashboard_entry,
-	&cmd_help_entry,
+	&cmd_help_entry, &cmd_kick_entry, &cmd_seat_entry,
+	&cmd_students_entry,
 	&cmd_quit_entry, NULL
 };
 
@@ -549,8 +553,49 @@ run_line_len(struct ctx *ctx, const char *line, size_t len)
 	return (run_line(ctx, line));
 }
 
+/*
+ * One command, with the playground settled before it (it sees the
+ * playground as it is now) and after it (every consequence printed).
+ */
+enum cmd_result
+run_words(struct ctx *ctx, struct word *v, size_t nv)
+{
+	struct words	 one = { v, nv };
+	enum cmd_result	 r;
+	size_t		 n;
+
+	/* expect looks at what the command before it printed. */
+	if (expect_words(ctx, &one, &n) == NULL)
+		out_recent_clear(ctx);
+	engine_settle(ctx->e);
+	/* Only a quit right after the question confirms it. */
+	if (cmd_resolve(ctx, v, nv) != &cmd_quit_entry)
+		ctx->quit_armed = false;
+	r = cmd_run(ctx, v, nv);
+	engine_settle(ctx->e);
+	errno = 0;
+	if (fflush(ctx->out) == EOF || ferror(ctx->out)) {
+		/* Nobody can read us: stop, and main says why. */
+		if (ctx->out_errno == 0)
+			ctx->out_errno = errno != 0 ? errno : EIO;
+		ctx->stop = true;
+	}
+	return (r);
+}
+
 int
 run_line(struct ctx *ctx, const char *line)
+{
+	int	r;
+
+	ctx->depth++;
+	r = run_line_one(ctx, line);
+	ctx->depth--;
+	return (r);
+}
+
+static int
+run_line_one(struct ctx *ctx, const char *line)
 {
 	struct words	*cmds;
 	size_t		 ncmds, i, n;
@@ -590,23 +635,7 @@ run_line(struct ctx *ctx, const char *line)
 			if (ctx->stop)
 				break;
 		}
-		/* expect looks at what the command before it printed. */
-		if (expect_words(ctx, &cmds[i], &n) == NULL)
-			out_recent_clear(ctx);
-		/* A command sees the playground as it is now. */
-		engine_settle(ctx->e);
-		/* Only a quit right after the question confirms it. */
-		if (cmd_resolve(ctx, cmds[i].v, cmds[i].n) != &cmd_quit_entry)
-			ctx->quit_armed = false;
-		r = cmd_run(ctx, cmds[i].v, cmds[i].n);
-		engine_settle(ctx->e);
-		errno = 0;
-		if (fflush(ctx->out) == EOF || ferror(ctx->out)) {
-			/* Nobody can read us: stop, and main says why. */
-			if (ctx->out_errno == 0)
-				ctx->out_errno = errno != 0 ? errno : EIO;
-			ctx->stop = true;
-		}
+		r = run_words(ctx, cmds[i].v, cmds[i].n);
 		if (r == CMD_QUIT) {
 			words_free(cmds, ncmds);
 			return (-1);

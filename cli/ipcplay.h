@@ -184,6 +184,15 @@ struct ctx {
 	bool		 as_set;
 	enum buffering	 as_buf;
 	size_t		 as_cap;
+	/*
+	 * ipcplay serve: the classroom (serve.h), the dashboard's title
+	 * line for it, and, while a student's command runs, where its own
+	 * text and errors go (to that student, not the transcript).
+	 */
+	struct serve	*serve;
+	const char	*headline;
+	void		(*text_hook)(struct ctx *, enum out_kind, const char *);
+	int		 depth;		/* run_line calls under way */
 };
 
 /* lex.c */
@@ -215,6 +224,7 @@ enum cmd_result cmd_fail(struct ctx *, const struct word *, const char *,
 	    ...) __attribute__((format(printf, 3, 4)));
 void	 cmd_failure(struct ctx *, enum cmd_result);
 int	 run_line(struct ctx *, const char *);
+enum cmd_result run_words(struct ctx *, struct word *, size_t);
 int	 run_line_len(struct ctx *, const char *, size_t);
 const char *cmd_suggest(const char *);
 const char *name_suggest(struct ctx *, const char *, bool);
@@ -294,6 +304,7 @@ int	 ui_wait(struct ctx *, struct ui_wait *, const int *, short *, size_t,
 	    int);
 void	 ui_wait_free(struct ui_wait *);
 void	 ui_catch_quit(struct ctx *);
+void	 ui_catch_signal(int);
 int	 ui_quit_signal(void);
 void	 ui_quit_raise(void);
 void	 ui_interrupt(void);

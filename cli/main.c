@@ -20,6 +20,7 @@
 #include "lesson.h"
 #include "complete.h"
 #include "repl.h"
+#include "serve.h"
 
 extern char **environ;
 
@@ -35,6 +36,10 @@ usage(FILE *f)
 	    "[--count N]\n"
 	    "                     [--cpu same|cross|both] [--json]\n"
 	    "       ipcplay compare FILE --as KIND[,KIND...] [--json]\n"
+	    "       ipcplay serve [--socket PATH | --listen HOST:PORT] "
+	    "[--group GROUP]\n"
+	    "                     [--log FILE] [FILE ...]\n"
+	    "       ipcplay attach ADDRESS --as NAME [--code CODE]\n"
 	    "       ipcplay [-c SETUP] --complete LINE\n"
 	    "       ipcplay --grammar\n"
 	    "       ipcplay --help | --version\n"
@@ -52,6 +57,8 @@ usage(FILE *f)
 	    "  compare FILE --as KIND,...  run FILE once per buffering KIND\n"
 	    "                (unbounded, bounded:N, register, rendezvous), side\n"
 	    "                by side\n"
+	    "  serve ...     a classroom: students attach to this playground\n"
+	    "  attach ADDRESS --as NAME  join a classroom as process NAME\n"
 	    "  --json        print events as JSON lines\n"
 	    "  --bail        stop at the first failed command or expect\n"
 	    "  --seed N      seed for every random choice (default 0)\n"
@@ -248,6 +255,20 @@ main(int argc, char *argv[])
 		status = compare_main(&ctx, &cf, argc, argv);
 		fflush(stdout);
 		return (status);
+	}
+	if (argc > 0 && (strcmp(argv[0], "serve") == 0 ||
+	    strcmp(argv[0], "attach") == 0)) {
+		if (cmds != NULL) {
+			warnx("-c and %s do not go together", argv[0]);
+			return (2);
+		}
+		if (argv[0][0] == 'a')
+			return (attach_main(argc, argv));
+		ctx.out = stdout;
+		status = serve_main(&ctx, &cf, argc, argv);
+		if (ctx.e == NULL)
+			return (status);
+		return (finish(&ctx, status));
 	}
 	if (argc > 0 && strcmp(argv[0], "lesson") == 0) {
 		if (cmds != NULL) {

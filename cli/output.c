@@ -338,6 +338,13 @@ out_event(const struct event *ev, void *arg)
 		else if (h != NULL)
 			trace_add(ctx, xstrdup(h));
 	}
+	/* A student's expect is answered to them alone (seat.c). */
+	if (ctx->text_hook != NULL && ev->type == EV_EXPECT && h != NULL) {
+		ctx->text_hook(ctx, OUT_TEXT, h);
+		ctx->text_hook(ctx, OUT_TEXT, "\n");
+		free(h);
+		return;
+	}
 	/* A free run's sends and receives, counted (burst.c). */
 	if (!ctx->json && ctx->play != NULL && ctx->play->burst != NULL &&
 	    burst_take(ctx, ev, h)) {
@@ -382,9 +389,10 @@ out_vraw(struct ctx *ctx, const char *fmt, va_list ap)
 {
 	char	*s;
 
-	if (ctx->print_hook != NULL) {
+	if (ctx->text_hook != NULL || ctx->print_hook != NULL) {
 		(void)xvasprintf(&s, fmt, ap);
-		ctx->print_hook(ctx, OUT_TEXT, s);
+		(ctx->text_hook != NULL ? ctx->text_hook : ctx->print_hook)(ctx,
+		    OUT_TEXT, s);
 		free(s);
 	} else
 		vfprintf(ctx->out, fmt, ap);
@@ -474,8 +482,9 @@ out_error(struct ctx *ctx, int col, const char *raw)
 
 	/* One line of text, whatever bytes the user's words held. */
 	msg = text_safe(raw);
-	if (ctx->print_hook != NULL) {
-		ctx->print_hook(ctx, OUT_ERROR, msg);
+	if (ctx->text_hook != NULL || ctx->print_hook != NULL) {
+		(ctx->text_hook != NULL ? ctx->text_hook : ctx->print_hook)(ctx,
+		    OUT_ERROR, msg);
 		free(msg);
 		return;
 	}

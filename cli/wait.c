@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "ipcplay.h"
+#include "serve.h"
 
 static int			quit_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t	quit_sig;
@@ -55,6 +56,19 @@ ui_catch_quit(struct ctx *ctx)
 	(void)sigaction(SIGHUP, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
 	engine_interrupt_fd(ctx->e, quit_pipe[0]);
+}
+
+/* One more signal that ends the session so (SIGINT for ipcplay serve). */
+void
+ui_catch_signal(int sig)
+{
+	struct sigaction	sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = ui_quit_handler;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(sig, &sa, NULL);
 }
 
 /* The signal that ended the session, or 0. */
@@ -133,12 +147,12 @@ int
 ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
     size_t nfds, int max_ms)
 {
-	size_t	need, n, i;
+	size_t	need, n, ns, i;
 	int	t, r;
 
 	if (quit_sig != 0)
 		return (-1);
-	need = nfds + engine_nprocs(ctx->e) + 2;
+	need = nfds + engine_nprocs(ctx->e) + 2 + serve_nfds(ctx);
 	if (need > w->cap) {
 		w->pfd = xreallocarray(w->pfd, need, sizeof(*w->pfd));
 		w->cap = need;
@@ -154,16 +168,21 @@ ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
 	w->pfd[nfds].revents = 0;
 	nfds++;
 	n = nfds + engine_pollfds(ctx->e, w->pfd + nfds, w->cap - nfds);
+	/* A classroom's students, last (serve.c). */
+	ns = serve_pollfds(ctx, w->pfd + n, w->cap - n);
 	t = engine_poll_timeout(ctx->e);
 	if (max_ms >= 0 && (t == -1 || max_ms < t))
 		t = max_ms;
-	if ((r = poll(w->pfd, n, t)) == -1) {
+	if (serve_pending(ctx))
+		t = 0;
+	if ((r = poll(w->pfd, n + ns, t)) == -1) {
 		if (errno != EINTR)
 			return (-1);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n + ns; i++)
 			w->pfd[i].revents = 0;
 	}
 	engine_dispatch(ctx->e, w->pfd + nfds, n - nfds);
+	serve_dispatch(ctx, w->pfd + n, ns);
 	if (engine_quiet(ctx->e))
 		engine_after_step(ctx->e);
 	for (i = 0; i + 1 < nfds; i++)

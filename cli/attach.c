@@ -1,0 +1,591 @@
+/*
+ * ipcplay attach: a student's shell on the teacher's playground.
+ *
+ * It connects (a Unix socket path, or HOST:PORT over TCP), joins as
+ * NAME, then sends each command line and prints what comes back: "text"
+ * lines are a command's output, "event" lines what happens to the
+ * student's process and channels, "ok" or "error WHY" ends a reply,
+ * "bye WHY" ends the seat.  On a terminal it is a readline shell (one
+ * poll loop for the keyboard and the socket, events printed above the
+ * prompt, Tab completing the student's commands and the playground's
+ * names, which it asks the server for after every reply); otherwise it
+ * reads commands from standard input, one reply before the next line,
+ * never faster than the classroom's 20 commands a second.
+ */
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "edit.h"
+#include "ipcplay.h"
+#include "serve.h"
+
+#define PACE_MS		55	/* between commands read from a file */
+#define REPLY_MAX	(16 * 1024 * 1024)	/* longest line we keep */
+
+struct client {
+	int		 fd;
+	char		*buf;
+	size_t		 len, cap;
+	char		 name[NAME_LEN + 1];
+	bool		 tty;
+	int		 pending;	/* replies owed to us */
+	int		 names_pending;	/* of those, "names" requests */
+	bool		 failed;	/* a command failed */
+	bool		 bye;
+	char		**names;	/* for completion */
+	size_t		 nnames;
+	char		**fresh;	/* the next list, as it arrives */
+	size_t		 nfresh;
+	int		 lineno;
+	bool		 done;
+};
+
+static struct client	*cl;
+
+static const char *const attach_cmds[] = {
+	"send", "recv", "poll", "call", "reply", "reply-recv", "signal",
+	"mask", "unmask", "exit", "store", "load", "add", "wait", "wake",
+	"ps", "channels", "chan", "status", "graph", "msc", "trace",
+	"deadlock", "help", "expect", "quit", NULL
+};
+
+static void
+attach_usage(void)
+{
+	fprintf(stderr, "usage: ipcplay attach ADDRESS --as NAME [--code "
+	    "CODE]\n");
+}
+
+static int
+attach_connect(const char *addr, char **cause)
+{
+	struct sockaddr_un	 sun;
+	struct addrinfo		 hints, *res, *ai;
+	char			*host, *port;
+	int			 fd = -1, r, saved = ECONNREFUSED;
+
+	if (strchr(addr, '/') != NULL || strchr(addr, ':') == NULL) {
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlcpy(sun.sun_path, addr, sizeof(sun.sun_path)) >=
+		    sizeof(sun.sun_path)) {
+			xasprintf(cause, "%s: the path is too long", addr);
+			return (-1);
+		}
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
+		    -1 || connect(fd, (struct sockaddr *)&sun,
+		    sizeof(sun)) == -1) {
+			xasprintf(cause, "%s: %s", addr, strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return (-1);
+		}
+		return (fd);
+	}
+	if (serve_split(addr, &host, &port) == -1) {
+		xasprintf(cause, "%s: a socket path or HOST:PORT expected",
+		    addr);
+		return (-1);
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	r = getaddrinfo(*host != '\0' ? host : "localhost", port, &hints,
+	    &res);
+	free(host);
+	free(port);
+	if (r != 0) {
+		xasprintf(cause, "%s: %s", addr, gai_strerror(r));
+		return (-1);
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1)
+		xasprintf(cause, "%s: %s", addr, strerror(saved));
+	return (fd);
+}
+
+static void
+send_line(const char *line)
+{
+	size_t	len = strlen(line), off = 0;
+	ssize_t	n;
+	char	nl = '\n';
+
+	while (off < len) {
+		if ((n = send(cl->fd, line + off, len - off, MSG_NOSIGNAL)) ==
+		    -1) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		off += (size_t)n;
+	}
+	(void)send(cl->fd, &nl, 1, MSG_NOSIGNAL);
+}
+
+/* Print above the prompt without losing what is being typed. */
+static void
+show(FILE *f, const char *pre, const char *s)
+{
+	char	*saved = NULL;
+	int	 point = 0;
+
+	if (cl->tty && rl_line_buffer != NULL) {
+		saved = rl_copy_text(0, rl_end);
+		point = rl_point;
+		rl_save_prompt();
+		rl_replace_line("", 0);
+		rl_redisplay();
+		fputs("\r\033[K", stdout);
+		fflush(stdout);
+	}
+	fprintf(f, "%s%s\n", pre, s);
+	fflush(f);
+	if (saved != NULL) {
+		rl_restore_prompt();
+		rl_replace_line(saved, 0);
+		rl_point = point;
+		free(saved);
+		rl_forced_update_display();
+	}
+}
+
+static void
+names_done(void)
+{
+	strv_free(cl->names, cl->nnames);
+	cl->names = cl->fresh;
+	cl->nnames = cl->nfresh;
+	cl->fresh = NULL;
+	cl->nfresh = 0;
+}
+
+/* One line from the server. */
+static void
+server_line(char *l)
+{
+	char	pre[64];
+
+	if (strncmp(l, "text ", 5) == 0) {
+		if (cl->names_pending > 0 && cl->pending == cl->names_pending) {
+			cl->fresh = xreallocarray(cl->fresh, cl->nfresh + 1,
+			    sizeof(*cl->fresh));
+			cl->fresh[cl->nfresh++] = xstrdup(l + 5);
+			return;
+		}
+		show(stdout, "", l + 5);
+	} else if (strncmp(l, "event ", 6) == 0)
+		show(stdout, "", l + 6);
+	else if (strcmp(l, "ok") == 0 || strncmp(l, "error ", 6) == 0) {
+		if (cl->pending > 0)
+			cl->pending--;
+		if (cl->names_pending > 0 && cl->pending < cl->names_pending) {
+			cl->names_pending--;
+			names_done();
+			return;
+		}
+		if (l[0] == 'o')
+			return;
+		cl->failed = true;
+		if (cl->tty)
+			show(stderr, "error: ", l + 6);
+		else {
+			snprintf(pre, sizeof(pre), "ipcplay: stdin:%d: ",
+			    cl->lineno);
+			show(stderr, pre, l + 6);
+		}
+	} else if (strncmp(l, "bye ", 4) == 0) {
+		show(stderr, "ipcplay: attach: ", l + 4);
+		cl->bye = true;
+		cl->done = true;
+	}
+}
+
+/* Read what the server sent; false when it has gone. */
+static bool
+server_read(void)
+{
+	char	*nl;
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	if (cl->cap - cl->len < 4096) {
+		cl->cap = cl->cap == 0 ? 8192 : cl->cap * 2;
+		cl->buf = xreallocarray(cl->buf, cl->cap, 1);
+	}
+	n = recv(cl->fd, cl->buf + cl->len, cl->cap - cl->len - 1, 0);
+	if (n == -1 && errno == EINTR)
+		return (true);
+	if (n <= 0)
+		return (false);
+	cl->len += (size_t)n;
+	while ((nl = memchr(cl->buf + off, '\n', cl->len - off)) != NULL) {
+		*nl = '\0';
+		server_line(cl->buf + off);
+		off = (size_t)(nl - cl->buf) + 1;
+		if (cl->bye)
+			break;
+	}
+	memmove(cl->buf, cl->buf + off, cl->len - off);
+	cl->len -= off;
+	if (cl->len > REPLY_MAX)
+		cl->len = 0;	/* a line too long to be ours: forget it */
+	return (true);
+}
+
+/* Wait for the server's next line (the greeting, the join's answer). */
+static char *
+server_wait_line(int ms)
+{
+	struct pollfd	 pfd = { cl->fd, POLLIN, 0 };
+	char		*nl, *l;
+	ssize_t		 n;
+
+	for (;;) {
+		if (cl->len > 0 && (nl = memchr(cl->buf, '\n', cl->len)) !=
+		    NULL) {
+			l = xmemdup(cl->buf, (size_t)(nl - cl->buf) + 1);
+			l[nl - cl->buf] = '\0';
+			cl->len -= (size_t)(nl - cl->buf) + 1;
+			memmove(cl->buf, nl + 1, cl->len);
+			return (l);
+		}
+		if (poll(&pfd, 1, ms) <= 0)
+			return (NULL);
+		if (cl->cap - cl->len < 4096) {
+			cl->cap = cl->cap == 0 ? 8192 : cl->cap * 2;
+			cl->buf = xreallocarray(cl->buf, cl->cap, 1);
+		}
+		if ((n = recv(cl->fd, cl->buf + cl->len, cl->cap - cl->len,
+		    0)) <= 0)
+			return (NULL);
+		cl->len += (size_t)n;
+	}
+}
+
+static void
+ask_names(void)
+{
+	send_line("names");
+	cl->pending++;
+	cl->names_pending++;
+}
+
+static char *
+attach_gen(const char *text, int state)
+{
+	static size_t	i, phase;
+	size_t		len = strlen(text);
+	const char	*c;
+
+	if (state == 0) {
+		i = 0;
+		phase = rl_point > 0 && strchr(rl_line_buffer, ' ') != NULL &&
+		    (size_t)(strchr(rl_line_buffer, ' ') - rl_line_buffer) <
+		    (size_t)rl_point - len ? 1 : 0;
+	}
+	if (phase == 0) {
+		while ((c = attach_cmds[i]) != NULL) {
+			i++;
+			if (strncmp(c, text, len) == 0)
+				return (xstrdup(c));
+		}
+		return (NULL);
+	}
+	while (i < cl->nnames) {
+		/* "proc A" or "chan c1": the name is after the kind. */
+		c = cl->names[i++];
+		c = strchr(c, ' ') != NULL ? strchr(c, ' ') + 1 : c;
+		if (strncmp(c, text, len) == 0 && strcmp(c, cl->name) != 0)
+			return (xstrdup(c));
+	}
+	return (NULL);
+}
+
+static char **
+attach_complete(const char *text, int start, int end)
+{
+	(void)start;
+	(void)end;
+	rl_attempted_completion_over = 1;
+	return (rl_completion_matches(text, attach_gen));
+}
+
+static void
+attach_rl_line(char *line)
+{
+	char	*p;
+
+	if (line == NULL) {
+		fputc('\n', stdout);
+		cl->done = true;
+		rl_callback_handler_remove();
+		return;
+	}
+	for (p = line; *p == ' ' || *p == '\t'; p++)
+		continue;
+	if (*p != '\0') {
+		(void)edit_history_add(line);
+		if (strcmp(p, "quit") == 0) {
+			cl->done = true;
+			rl_callback_handler_remove();
+			free(line);
+			return;
+		}
+		send_line(line);
+		cl->pending++;
+		ask_names();
+	}
+	free(line);
+}
+
+static void
+attach_tty(void)
+{
+	struct pollfd	 pfd[2];
+	char		 prompt[NAME_LEN + 8];
+
+	snprintf(prompt, sizeof(prompt), "%s> ", cl->name);
+	edit_history_begin();
+	rl_readline_name = "ipcplay";
+	rl_attempted_completion_function = attach_complete;
+	rl_callback_handler_install(prompt, attach_rl_line);
+	while (!cl->done) {
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = cl->fd;
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents != 0 && !server_read()) {
+			show(stderr, "ipcplay: attach: ", "the classroom has "
+			    "gone");
+			cl->bye = true;
+			break;
+		}
+		if (!cl->done && (pfd[0].revents & (POLLIN | POLLHUP)))
+			rl_callback_read_char();
+	}
+	rl_callback_handler_remove();
+	edit_history_end();
+}
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/*
+ * Commands from a file or a pipe: each answered before the next goes.
+ * Standard input is read by hand (not stdio) so that one poll waits for
+ * it and the server together: a bye reaches us even while we wait for
+ * the next line.
+ */
+static void
+attach_stream(void)
+{
+	struct pollfd	 pfd[2];
+	struct sb	 in;
+	char		 buf[4096], *nl, *line, *p;
+	ssize_t		 n;
+	size_t		 len, take;
+	uint64_t	 last = 0, now;
+	bool		 eof = false;
+
+	sb_init(&in);
+	while (!cl->done) {
+		/* The next whole line, when the last one has its answer. */
+		while (cl->pending == 0 && in.len > 0 &&
+		    ((nl = memchr(in.s, '\n', in.len)) != NULL || eof)) {
+			len = nl != NULL ? (size_t)(nl - in.s) : in.len;
+			take = nl != NULL ? len + 1 : len;
+			line = xmemdup(in.s, len + 1);
+			line[len] = '\0';
+			memmove(in.s, in.s + take, in.len - take);
+			in.len -= take;
+			cl->lineno++;
+			for (p = line; *p == ' ' || *p == '\t'; p++)
+				continue;
+			if (*p == '\0' || *p == '#') {
+				free(line);
+				continue;
+			}
+			if (strcmp(p, "quit") == 0) {
+				free(line);
+				cl->done = true;
+				break;
+			}
+			now = mono_ms();
+			if (now - last < PACE_MS)
+				(void)poll(NULL, 0, (int)(PACE_MS - (now - last)));
+			last = mono_ms();
+			send_line(line);
+			free(line);
+			cl->pending++;
+		}
+		if (cl->done || (eof && cl->pending == 0))
+			break;
+		pfd[0].fd = eof || cl->pending > 0 ? -1 : STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = cl->fd;
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].revents != 0 && !server_read()) {
+			show(stderr, "ipcplay: attach: ", "the classroom has "
+			    "gone");
+			cl->bye = true;
+			break;
+		}
+		if (pfd[0].revents != 0) {
+			if ((n = read(STDIN_FILENO, buf, sizeof(buf))) <= 0)
+				eof = true;
+			else
+				for (p = buf; p < buf + n; p++)
+					sb_putc(&in, *p);
+		}
+	}
+	sb_free(&in);
+	/* We are done: what the server still says is printed, then we go. */
+	shutdown(cl->fd, SHUT_WR);
+	pfd[1].fd = cl->fd;
+	pfd[1].events = POLLIN;
+	while (!cl->bye && poll(&pfd[1], 1, 2000) > 0 && server_read())
+		continue;
+}
+
+int
+attach_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "as", required_argument, NULL, 'a' },
+		{ "code", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct client	 c;
+	const char	*as = NULL, *code = NULL;
+	char		*cause, *l, *join;
+	int		 ch;
+
+	optind = 0;	/* a new scan of a new vector (glibc) */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			as = optarg;
+			break;
+		case 'c':
+			code = optarg;
+			break;
+		default:
+			if (optopt != 0)
+				warnx("attach: --%s needs an argument",
+				    optopt == 'a' ? "as" : "code");
+			else
+				warnx("attach: unknown option %s",
+				    argv[optind - 1]);
+			attach_usage();
+			return (2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1 || as == NULL) {
+		warnx("attach: %s", argc == 0 ? "an ADDRESS is needed" :
+		    argc > 1 ? "one ADDRESS only" : "--as NAME is needed");
+		attach_usage();
+		return (2);
+	}
+	if (!name_valid(as)) {
+		warnx("attach: bad name '%s': a letter, then up to 15 letters, "
+		    "digits, _ or -", as);
+		return (2);
+	}
+	if (code != NULL && strpbrk(code, " \t\n") != NULL) {
+		warnx("attach: --code: 32 hex digits expected");
+		return (2);
+	}
+	memset(&c, 0, sizeof(c));
+	cl = &c;
+	strlcpy(c.name, as, sizeof(c.name));
+	c.tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	(void)signal(SIGPIPE, SIG_IGN);
+	if ((c.fd = attach_connect(argv[0], &cause)) == -1) {
+		warnx("attach: %s", cause);
+		free(cause);
+		return (1);
+	}
+	if ((l = server_wait_line(5000)) == NULL ||
+	    strncmp(l, "ipcplay classroom ", 18) != 0) {
+		warnx("attach: %s: %s", argv[0], l == NULL ? "no answer" :
+		    strncmp(l, "bye ", 4) == 0 ? l + 4 :
+		    "not an ipcplay classroom");
+		free(l);
+		close(c.fd);
+		free(c.buf);
+		return (1);
+	}
+	free(l);
+	xasprintf(&join, "join %s %s", as, code != NULL ? code : "-");
+	send_line(join);
+	free(join);
+	if ((l = server_wait_line(10000)) == NULL || strncmp(l, "ok", 2) != 0) {
+		warnx("attach: %s", l == NULL ? "no answer to join" :
+		    strncmp(l, "bye ", 4) == 0 ? l + 4 : l);
+		free(l);
+		close(c.fd);
+		free(c.buf);
+		return (1);
+	}
+	free(l);
+	if (c.tty) {
+		printf("ipcplay attach: you are %s in the classroom at %s.  "
+		    "Type 'help', Tab to complete, Ctrl-D to leave.\n", as,
+		    argv[0]);
+		ask_names();
+		attach_tty();
+	} else
+		attach_stream();
+	close(c.fd);
+	free(c.buf);
+	strv_free(c.names, c.nnames);
+	strv_free(c.fresh, c.nfresh);
+	return (c.bye || c.failed ? 1 : 0);
+}

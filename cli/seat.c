@@ -1,0 +1,502 @@
+/*
+ * A student's seat: joining, their commands, and what they are told.
+ *
+ * A student is one process.  A line they type is lexed by the same lexer
+ * as a script, then each command is checked against what a student may
+ * do -- their own process's operations (the name is put in front:
+ * "send c1 hi" runs as "alice send c1 hi") and the read-only inspection
+ * commands -- and run on the one path every command takes (run_words),
+ * with their text and errors sent back to them alone (ctx->text_hook)
+ * and no file written.  The reply to a line is "ok" or "error WHY",
+ * after its "text" lines; events reach a student as "event" lines when
+ * they are about their process or a channel they named, and every
+ * deadlock and every word the teacher says reaches everyone.
+ */
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ipcplay.h"
+#include "serve.h"
+
+/* What a student's own process may do, and what a student may look at. */
+static const char *const student_ops[] = {
+	"send", "recv", "poll", "call", "reply", "reply-recv", "signal",
+	"mask", "unmask", "exit", "store", "load", "add", "wait", "wake", NULL
+};
+static const char *const student_looks[] = {
+	"ps", "channels", "chan", "status", "graph", "msc", "trace",
+	"deadlock", "help", "expect", NULL
+};
+
+static bool
+in_list(const char *const *l, const char *w)
+{
+	for (; *l != NULL; l++) {
+		if (strcmp(*l, w) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/* The join code as typed (dashes and case do not matter), in constant time. */
+bool
+code_matches(const char *typed, const char *code)
+{
+	char		norm[33];
+	size_t		n = 0, i;
+	unsigned char	diff = 0;
+
+	for (; *typed != '\0'; typed++) {
+		if (*typed == '-')
+			continue;
+		if (n == 32)
+			return (false);
+		norm[n++] = (char)tolower((unsigned char)*typed);
+	}
+	norm[n] = '\0';
+	if (n != 32)
+		return (false);
+	/* Every byte looked at, whatever differs (libbsd 0.11 has no
+	 * timingsafe_bcmp). */
+	for (i = 0; i < 32; i++)
+		diff |= (unsigned char)(norm[i] ^ code[i]);
+	return (diff == 0);
+}
+
+/* A note in the transcript and on the dashboard: who came, who went. */
+void
+seat_note(struct ctx *ctx, const char *fmt, ...)
+{
+	struct event	 ev;
+	va_list		 ap;
+	char		*text;
+
+	va_start(ap, fmt);
+	(void)xvasprintf(&text, fmt, ap);
+	va_end(ap);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_NOTE;
+	ev.text = text;
+	engine_emit(ctx->e, &ev);
+	free(text);
+}
+
+void
+seat_forget(struct seat *st)
+{
+	while (st->nused > 0)
+		free(st->used[--st->nused]);
+	sb_free(&st->partial);
+	free(st->err);
+	st->err = NULL;
+}
+
+/*
+ * "join NAME [CODE]": take process NAME (spawned when there is none, or
+ * when it has exited), unless another student holds it.
+ */
+void
+seat_join(struct ctx *ctx, struct seat *st, char *line)
+{
+	struct serve	*s = ctx->serve;
+	struct proc_info pi;
+	char		*w[4], *cause, *p;
+	size_t		 n = 0;
+
+	for (p = strtok(line, " \t"); p != NULL && n < 4;
+	    p = strtok(NULL, " \t"))
+		w[n++] = p;
+	if (n < 2 || n > 3 || strcmp(w[0], "join") != 0) {
+		seat_drop(s, st, "join NAME [CODE] was expected first");
+		return;
+	}
+	if (n == 3 && strcmp(w[2], "-") == 0)
+		n = 2;
+	if (s->tcp && n < 3) {
+		seat_drop(s, st, "a join code is needed over TCP (--code)");
+		return;
+	}
+	if (n == 3 && !code_matches(w[2], s->code)) {
+		serve_log(s, "refused", w[1], "why", "wrong join code");
+		seat_drop(s, st, "wrong join code");
+		return;
+	}
+	if (!name_valid(w[1]) || cmd_is_reserved(w[1])) {
+		seat_drop(s, st, "'%.20s' cannot name a process: a letter, then "
+		    "up to 15 letters, digits, _ or -, not a command word", w[1]);
+		return;
+	}
+	if (seat_find(s, w[1]) != NULL) {
+		seat_drop(s, st, "%s is taken: another student holds it", w[1]);
+		return;
+	}
+	if (engine_is_chan(ctx->e, w[1])) {
+		seat_drop(s, st, "%s is a channel, not a process", w[1]);
+		return;
+	}
+	strlcpy(st->name, w[1], sizeof(st->name));
+	s->actor = st;
+	if (!engine_proc_find(ctx->e, w[1], &pi) || pi.state == PS_EXITED) {
+		if (engine_spawn(ctx->e, w[1], &cause) == -1) {
+			s->actor = NULL;
+			seat_drop(s, st, "%s", cause);
+			free(cause);
+			return;
+		}
+		engine_settle(ctx->e);
+	}
+	st->joined = true;
+	st->joined_ms = st->last_ms = now_ms();
+	seat_send(s, st, "ok %s", st->name);
+	serve_log(s, "join", st->name, "peer", st->peer);
+	seat_note(ctx, "%s joined the class (%s)", st->name, st->peer);
+	s->actor = NULL;
+}
+
+static void
+seat_use(struct seat *st, const char *chan)
+{
+	size_t	i;
+
+	for (i = 0; i < st->nused; i++) {
+		if (strcmp(st->used[i], chan) == 0)
+			return;
+	}
+	if (st->nused < SERVE_USED_MAX)
+		st->used[st->nused++] = xstrdup(chan);
+}
+
+/* A student's command's own text and errors: to them, line by line. */
+static void
+seat_text(struct ctx *ctx, enum out_kind kind, const char *s)
+{
+	struct serve	*sv = ctx->serve;
+	struct seat	*st = sv->actor;
+	char		*nl;
+	const char	*p;
+
+	if (kind == OUT_ERROR) {
+		if (st->err == NULL)
+			st->err = xstrdup(s);
+		else
+			seat_send(sv, st, "text error: %s", s);
+		return;
+	}
+	sb_puts(&st->partial, s);
+	p = st->partial.s;
+	while (p != NULL && (nl = strchr(p, '\n')) != NULL) {
+		seat_send(sv, st, "text %.*s", (int)(nl - p), p);
+		p = nl + 1;
+	}
+	if (p != NULL && p != st->partial.s) {
+		char *rest = xstrdup(p);
+
+		sb_free(&st->partial);
+		sb_init(&st->partial);
+		sb_puts(&st->partial, rest);
+		free(rest);
+	}
+}
+
+/* Why a student may not run this command, or NULL (and *own: add NAME). */
+static const char *
+seat_refuse(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
+    bool *own)
+{
+	const struct cmd_entry	*ce;
+	char			*amb;
+	static char		 why[160];
+
+	*own = false;
+	if (v[0].quoted)
+		return ("a command starts with a command word");
+	if (strcmp(v[0].s, st->name) == 0) {
+		if (n < 2 || !in_list(student_ops, v[1].s)) {
+			snprintf(why, sizeof(why), "%s may %s here: send, "
+			    "recv, poll, call, reply, reply-recv, signal, mask, "
+			    "unmask, exit, store, load, add, wait, wake",
+			    st->name, n < 2 ? "do operations" : "not do that");
+			return (why);
+		}
+		return (NULL);
+	}
+	if (in_list(student_ops, v[0].s)) {
+		*own = true;
+		return (NULL);
+	}
+	if (engine_is_proc(ctx->e, v[0].s) || (n >= 2 && !v[1].quoted &&
+	    op_lookup(v[1].s) != NULL)) {
+		snprintf(why, sizeof(why), "you act only as %s, not as %s",
+		    st->name, v[0].s);
+		return (why);
+	}
+	if ((ce = cmd_lookup(v[0].s, &amb)) == NULL) {
+		free(amb);
+		snprintf(why, sizeof(why), "unknown command '%.40s' (help lists "
+		    "them)", v[0].s);
+		return (why);
+	}
+	if (ce->proc_op || !in_list(student_looks, ce->name)) {
+		snprintf(why, sizeof(why), "a student cannot use '%s': you "
+		    "act only as %s, and look with ps, channels, chan, status, "
+		    "graph, msc, trace, deadlock, help, expect", ce->name,
+		    st->name);
+		return (why);
+	}
+	return (NULL);
+}
+
+/* Counts a command against the rate; false when it is refused. */
+static bool
+seat_rate(struct serve *s, struct seat *st)
+{
+	uint64_t	now = now_ms();
+
+	if (now - st->window_ms >= 1000) {
+		st->window_ms = now;
+		st->window_n = 0;
+	}
+	st->window_n++;
+	st->last_ms = now;
+	if (st->window_n > SERVE_RATE_DROP) {
+		seat_drop(s, st, "more than %d commands a second",
+		    SERVE_RATE_DROP);
+		return (false);
+	}
+	if (st->window_n > SERVE_RATE) {
+		seat_send(s, st, "error slow down: at most %d commands a second",
+		    SERVE_RATE);
+		return (false);
+	}
+	return (true);
+}
+
+/* Run one of the student's commands as their process. */
+static enum cmd_result
+seat_run(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
+    bool own)
+{
+	struct word	*w;
+	size_t		 i;
+	enum cmd_result	 r;
+	int		 status = ctx->status;
+	bool		 stop = ctx->stop, fp = ctx->fail_pending;
+
+	w = xreallocarray(NULL, n + 1, sizeof(*w));
+	if (own) {
+		memset(&w[0], 0, sizeof(w[0]));
+		w[0].s = st->name;
+		w[0].len = strlen(st->name);
+	}
+	memcpy(w + (own ? 1 : 0), v, n * sizeof(*v));
+	for (i = 1; i < n + (own ? 1 : 0); i++) {
+		if (engine_is_chan(ctx->e, w[i].s))
+			seat_use(st, w[i].s);
+	}
+	ctx->text_hook = seat_text;
+	ctx->no_files = true;
+	ctx->depth++;
+	r = run_words(ctx, w, n + (own ? 1 : 0));
+	ctx->depth--;
+	ctx->no_files = false;
+	ctx->text_hook = NULL;
+	/* A student's failure is theirs, not the teacher's session's. */
+	ctx->status = status;
+	ctx->stop = stop;
+	ctx->fail_pending = fp;
+	free(w);
+	return (r);
+}
+
+/*
+ * A line from a seated student: its commands in order, up to the first
+ * that fails; then the one reply.
+ */
+void
+seat_line(struct ctx *ctx, struct seat *st, char *line)
+{
+	struct serve	*s = ctx->serve;
+	struct words	*cmds;
+	size_t		 ncmds, i;
+	char		*err = NULL;
+	const char	*why;
+	int		 col, saved_line = ctx->line;
+	const char	*saved_file = ctx->file, *saved_buf = ctx->linebuf;
+	bool		 own, failed = false;
+	struct timespec	 ts0, ts1;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts0);
+	if (strcmp(line, "names") == 0) {
+		struct proc_info pi;
+		struct chan_info ci;
+
+		for (i = 0; engine_proc_info(ctx->e, i, &pi); i++)
+			if (pi.state != PS_EXITED)
+				seat_send(s, st, "text proc %s", pi.name);
+		for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
+			seat_send(s, st, "text chan %s", ci.name);
+			chan_info_free(&ci);
+		}
+		seat_send(s, st, "ok");
+		return;
+	}
+	if (lex_line(line, &cmds, &ncmds, &err, &col) == -1) {
+		seat_send(s, st, "error %s (column %d)", err, col);
+		free(err);
+		return;
+	}
+	serve_log(s, "command", st->name, "line", line);
+	s->actor = st;
+	ctx->file = st->name;
+	ctx->linebuf = line;
+	for (i = 0; i < ncmds && !failed && st->gone == NULL; i++) {
+		if (cmds[i].n == 0)
+			continue;
+		if (!seat_rate(s, st)) {
+			failed = true;
+			break;
+		}
+		if ((why = seat_refuse(ctx, st, cmds[i].v, cmds[i].n,
+		    &own)) != NULL) {
+			serve_log(s, "refused", st->name, "why", why);
+			seat_send(s, st, "error %s", why);
+			failed = true;
+			break;
+		}
+		st->ncmds++;
+		if (seat_run(ctx, st, cmds[i].v, cmds[i].n, own) != CMD_OK ||
+		    st->err != NULL) {
+			failed = true;
+			if (st->partial.len > 0)
+				seat_send(s, st, "text %s", st->partial.s);
+			seat_send(s, st, "error %s", st->err != NULL ?
+			    st->err : "it failed");
+		}
+		if (st->partial.len > 0 && !failed)
+			seat_send(s, st, "text %s", st->partial.s);
+		sb_free(&st->partial);
+		sb_init(&st->partial);
+		free(st->err);
+		st->err = NULL;
+	}
+	if (!failed)
+		seat_send(s, st, "ok");
+	s->actor = NULL;
+	ctx->file = saved_file;
+	ctx->line = saved_line;
+	ctx->linebuf = saved_buf;
+	words_free(cmds, ncmds);
+	if (s->trace != NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &ts1);
+		fprintf(s->trace, "cmd %lld\n", (long long)((ts1.tv_sec -
+		    ts0.tv_sec) * 1000000 + (ts1.tv_nsec - ts0.tv_nsec) / 1000));
+	}
+}
+
+/*
+ * After a reset, between the teacher's commands: every seated student
+ * gets a fresh process of their name (the channels are the teacher's
+ * to make again).
+ */
+void
+seat_respawn(struct ctx *ctx)
+{
+	struct serve	*s = ctx->serve;
+	struct seat	*st;
+	struct proc_info pi;
+	char		*cause;
+
+	s->reset = false;
+	TAILQ_FOREACH(st, &s->seats, entry) {
+		if (!st->joined || st->gone != NULL ||
+		    (engine_proc_find(ctx->e, st->name, &pi) &&
+		    pi.state != PS_EXITED))
+			continue;
+		s->actor = st;
+		if (engine_spawn(ctx->e, st->name, &cause) == -1) {
+			seat_drop(s, st, "%s", cause);
+			free(cause);
+		}
+		s->actor = NULL;
+		while (st->nused > 0)
+			free(st->used[--st->nused]);
+	}
+	engine_settle(ctx->e);
+}
+
+/* Is this event about the student's process or a channel they use? */
+static bool
+seat_concerned(const struct seat *st, const struct event *ev)
+{
+	const char	*c, *e;
+	size_t		 i, len;
+
+	switch (ev->type) {
+	case EV_DEADLOCK:
+	case EV_SAY:
+	case EV_RESET:
+		return (true);
+	case EV_EXPECT:
+		return (false);	/* answered to whoever asked */
+	default:
+		break;
+	}
+	if ((ev->proc != NULL && strcmp(ev->proc, st->name) == 0) ||
+	    (ev->peer != NULL && strcmp(ev->peer, st->name) == 0) ||
+	    (ev->forward != NULL && strcmp(ev->forward, st->name) == 0))
+		return (true);
+	for (c = ev->chan; c != NULL && *c != '\0'; c = *e == ',' ? e + 1 : e) {
+		e = c + strcspn(c, ",");
+		len = (size_t)(e - c);
+		if (*c == '@' && len - 1 == strlen(st->name) &&
+		    strncmp(c + 1, st->name, len - 1) == 0)
+			return (true);
+		for (i = 0; i < st->nused; i++) {
+			if (strlen(st->used[i]) == len &&
+			    strncmp(st->used[i], c, len) == 0)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * Every event: into the log with who caused it, and to each student it
+ * concerns.  An event while nobody's command runs is the teacher's (or
+ * the playground's own: a timeout, a death from outside).
+ */
+void
+seat_observe(const struct event *ev, void *arg)
+{
+	struct ctx	*ctx = arg;
+	struct serve	*s = ctx->serve;
+	struct seat	*st;
+	char		*h = NULL, *j, *by;
+
+	if (s == NULL)
+		return;
+	if (ev->type == EV_RESET)
+		s->reset = true;
+	if (s->log != NULL && (j = event_json(ev)) != NULL) {
+		by = json_str((const unsigned char *)(s->actor != NULL ?
+		    s->actor->name : "teacher"), strlen(s->actor != NULL ?
+		    s->actor->name : "teacher"));
+		fprintf(s->log, "{\"by\":%s,%s\n", by, j + 1);
+		fflush(s->log);
+		free(by);
+		free(j);
+	}
+	TAILQ_FOREACH(st, &s->seats, entry) {
+		if (!st->joined || st->gone != NULL || !seat_concerned(st, ev))
+			continue;
+		if (h == NULL && (h = event_human(ev)) == NULL)
+			return;
+		seat_send(s, st, "event %s", h);
+	}
+	free(h);
+}

@@ -1,0 +1,802 @@
+/*
+ * ipcplay serve: the teacher's playground, open to students' terminals.
+ *
+ * One listening socket (Unix, 0600 or the group's 0660, or TCP) joins
+ * the front end's one poll loop (ui_wait asks serve_pollfds for its
+ * descriptors and hands them back to serve_dispatch).  Each connection
+ * is a seat: its bytes are read into a line of at most SERVE_LINE_MAX
+ * bytes, and what it is told goes into a queue written without ever
+ * blocking (MSG_DONTWAIT, POLLOUT for the rest).  A client that does not
+ * read loses its seat once SERVE_OUT_MAX bytes wait for it; nothing a
+ * client does can make the playground wait.
+ *
+ * Students' commands run only between the teacher's commands (ctx->depth
+ * is 0): while the teacher's command runs, their lines wait in the
+ * socket.  The protocol is in ipcplay(1), CLASSROOM.
+ */
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipcplay.h"
+#include "repl.h"
+#include "serve.h"
+
+static struct serve	*the_serve;	/* for the exit handler */
+
+static uint64_t
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
+
+static void
+serve_usage(void)
+{
+	fprintf(stderr, "usage: ipcplay serve [--socket PATH | --listen "
+	    "HOST:PORT] [--group GROUP]\n"
+	    "                     [--log FILE] [FILE ...]\n");
+}
+
+/* The socket file goes with us, however we end (but SIGKILL). */
+static void
+serve_unlink(void)
+{
+	if (the_serve != NULL && the_serve->path != NULL) {
+		(void)unlink(the_serve->path);
+		free(the_serve->path);
+		the_serve->path = NULL;
+	}
+}
+
+static int
+listen_unix(struct serve *s, const char *path, const char *group,
+    char **cause)
+{
+	struct sockaddr_un	 sun;
+	struct group		*gr = NULL;
+	mode_t			 old;
+	int			 fd, probe;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		xasprintf(cause, "%s: the path is too long for a socket",
+		    path);
+		return (-1);
+	}
+	if (group != NULL && (gr = getgrnam(group)) == NULL) {
+		xasprintf(cause, "--group %s: no such group", group);
+		return (-1);
+	}
+	/* A socket left by a playground that was killed: nobody answers. */
+	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) != -1) {
+		if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+			close(probe);
+			xasprintf(cause, "%s: a classroom is already served "
+			    "there", path);
+			return (-1);
+		}
+		if (errno == ECONNREFUSED) {
+			struct stat st;
+
+			if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+				(void)unlink(path);
+		}
+		close(probe);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1) {
+		xasprintf(cause, "socket: %s", strerror(errno));
+		return (-1);
+	}
+	/* Born 0600 (0660 for a group): never open to others, not even once. */
+	old = umask(gr != NULL ? 0117 : 0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	umask(old);
+	s->path = xstrdup(path);
+	if (gr != NULL && (chown(path, (uid_t)-1, gr->gr_gid) == -1 ||
+	    chmod(path, 0660) == -1)) {
+		xasprintf(cause, "%s: group %s: %s", path, group,
+		    strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if (listen(fd, 64) == -1) {
+		xasprintf(cause, "listen: %s", strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	s->lfd = fd;
+	s->address = xstrdup(path);
+	return (0);
+}
+
+/* HOST:PORT, [V6]:PORT or :PORT (every address) into its two parts. */
+int
+serve_split(const char *hostport, char **host, char **port)
+{
+	const char	*colon;
+
+	if (hostport[0] == '[') {
+		if ((colon = strstr(hostport, "]:")) == NULL)
+			return (-1);
+		*host = xmemdup(hostport + 1, (size_t)(colon - hostport - 1));
+		*port = xstrdup(colon + 2);
+	} else {
+		if ((colon = strrchr(hostport, ':')) == NULL)
+			return (-1);
+		*host = xmemdup(hostport, (size_t)(colon - hostport));
+		*port = xstrdup(colon + 1);
+	}
+	if (**port == '\0') {
+		free(*host);
+		free(*port);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+listen_tcp(struct serve *s, const char *hostport, char **cause)
+{
+	struct addrinfo	 hints, *res, *ai;
+	char		*host, *port, hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
+	int		 fd = -1, on = 1, r, saved = 0;
+	struct sockaddr_storage ss;
+	socklen_t	 sl = sizeof(ss);
+
+	if (serve_split(hostport, &host, &port) == -1) {
+		xasprintf(cause, "--listen %s: HOST:PORT expected", hostport);
+		return (-1);
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	r = getaddrinfo(*host != '\0' ? host : NULL, port, &hints, &res);
+	free(host);
+	free(port);
+	if (r != 0) {
+		xasprintf(cause, "--listen %s: %s", hostport, gai_strerror(r));
+		return (-1);
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, 64) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		xasprintf(cause, "--listen %s: %s", hostport,
+		    strerror(saved != 0 ? saved : EADDRNOTAVAIL));
+		return (-1);
+	}
+	s->lfd = fd;
+	s->tcp = true;
+	/* Port 0 asks for any: say which one it is. */
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    getnameinfo((struct sockaddr *)&ss, sl, hbuf, sizeof(hbuf), pbuf,
+	    sizeof(pbuf), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		xasprintf(&s->address, strchr(hbuf, ':') != NULL ?
+		    "[%s]:%s" : "%s:%s", hbuf, pbuf);
+	else
+		s->address = xstrdup(hostport);
+	return (0);
+}
+
+/* Where a classroom is served when no address is given. */
+static char *
+default_socket(void)
+{
+	const char	*dir = getenv("XDG_RUNTIME_DIR");
+	char		*p;
+
+	if (dir != NULL && *dir == '/')
+		xasprintf(&p, "%s/ipcplay.sock", dir);
+	else
+		xasprintf(&p, "/tmp/ipcplay-%u.sock", (unsigned)getuid());
+	return (p);
+}
+
+/* 128 random bits as 32 hex digits. */
+static void
+make_code(char *code)
+{
+	unsigned char	r[16];
+	size_t		i;
+
+	arc4random_buf(r, sizeof(r));
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(code + 2 * i, 3, "%02x", r[i]);
+}
+
+void
+serve_log(struct serve *s, const char *type, const char *by,
+    const char *key, const char *value)
+{
+	char	*b, *v;
+
+	if (s->log == NULL)
+		return;
+	b = json_str((const unsigned char *)by, strlen(by));
+	v = json_str((const unsigned char *)value, strlen(value));
+	fprintf(s->log, "{\"type\":\"%s\",\"by\":%s,\"%s\":%s}\n", type, b,
+	    key, v);
+	fflush(s->log);
+	free(b);
+	free(v);
+}
+
+struct seat *
+seat_find(struct serve *s, const char *name)
+{
+	struct seat	*st;
+
+	TAILQ_FOREACH(st, &s->seats, entry) {
+		if (st->joined && st->gone == NULL &&
+		    strcmp(st->name, name) == 0)
+			return (st);
+	}
+	return (NULL);
+}
+
+/* Write what waits, as far as the socket takes it now. */
+static void
+seat_flush(struct serve *s, struct seat *st)
+{
+	ssize_t	n;
+
+	while (st->outoff < st->outlen) {
+		n = send(st->fd, st->out + st->outoff, st->outlen - st->outoff,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    st->gone == NULL)
+				xasprintf(&st->gone, "%s", strerror(errno));
+			break;
+		}
+		st->outoff += (size_t)n;
+	}
+	if (st->outoff == st->outlen)
+		st->outoff = st->outlen = 0;
+	(void)s;
+}
+
+/* One line for a client: "text ...", "event ...", "ok", "error ...". */
+void
+seat_send(struct serve *s, struct seat *st, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*line;
+	size_t	 len;
+
+	if (st->gone != NULL || st->fd == -1)
+		return;
+	va_start(ap, fmt);
+	len = (size_t)xvasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (st->outlen - st->outoff + len + 1 > SERVE_OUT_MAX) {
+		free(line);
+		xasprintf(&st->gone, "it does not read what it is sent "
+		    "(%d KiB waiting)", SERVE_OUT_MAX / 1024);
+		return;
+	}
+	if (st->outoff > 0 && st->outoff == st->outlen)
+		st->outoff = st->outlen = 0;
+	if (st->outlen + len + 1 > st->outcap) {
+		/* Move what is left to the front before growing. */
+		if (st->outoff > 0) {
+			memmove(st->out, st->out + st->outoff,
+			    st->outlen - st->outoff);
+			st->outlen -= st->outoff;
+			st->outoff = 0;
+		}
+		while (st->outlen + len + 1 > st->outcap)
+			st->outcap = st->outcap == 0 ? 4096 : st->outcap * 2;
+		st->out = xreallocarray(st->out, st->outcap, 1);
+	}
+	memcpy(st->out + st->outlen, line, len);
+	st->out[st->outlen + len] = '\n';
+	st->outlen += len + 1;
+	free(line);
+	seat_flush(s, st);
+}
+
+/* Lose the seat at the next safe point; say why to it while we can. */
+void
+seat_drop(struct serve *s, struct seat *st, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*why;
+
+	if (st->gone != NULL)
+		return;
+	va_start(ap, fmt);
+	(void)xvasprintf(&why, fmt, ap);
+	va_end(ap);
+	seat_send(s, st, "bye %s", why);
+	if (st->gone == NULL)
+		st->gone = why;
+	else
+		free(why);
+}
+
+static void
+seat_close(struct ctx *ctx, struct seat *st)
+{
+	struct serve	*s = ctx->serve;
+
+	if (st->joined && st->gone != NULL) {
+		seat_note(ctx, "%s left the class: %s", st->name, st->gone);
+		serve_log(s, "leave", st->name, "why", st->gone);
+	}
+	if (st->fd != -1)
+		close(st->fd);
+	TAILQ_REMOVE(&s->seats, st, entry);
+	s->nconn--;
+	seat_forget(st);
+	free(st->out);
+	free(st->gone);
+	free(st);
+}
+
+static void
+serve_accept(struct ctx *ctx)
+{
+	struct serve	*s = ctx->serve;
+	struct seat	*st;
+	struct sockaddr_storage ss;
+	socklen_t	 sl = sizeof(ss);
+	struct ucred	 uc;
+	socklen_t	 ul = sizeof(uc);
+	char		 h[NI_MAXHOST], p[NI_MAXSERV];
+	int		 fd;
+
+	while ((fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl,
+	    SOCK_CLOEXEC | SOCK_NONBLOCK)) != -1) {
+		if (s->nconn >= SERVE_CONN_MAX) {
+			(void)send(fd, "bye the class is full\n", 22,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+			close(fd);
+			continue;
+		}
+		st = xcalloc(1, sizeof(*st));
+		st->fd = fd;
+		sb_init(&st->partial);
+		if (!s->tcp && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc,
+		    &ul) == 0)
+			snprintf(st->peer, sizeof(st->peer), "uid %u pid %d",
+			    (unsigned)uc.uid, (int)uc.pid);
+		else if (s->tcp && getnameinfo((struct sockaddr *)&ss, sl, h,
+		    sizeof(h), p, sizeof(p), NI_NUMERICHOST | NI_NUMERICSERV) ==
+		    0)
+			snprintf(st->peer, sizeof(st->peer), "%.60s:%.10s", h, p);
+		else
+			strlcpy(st->peer, "?", sizeof(st->peer));
+		TAILQ_INSERT_TAIL(&s->seats, st, entry);
+		s->nconn++;
+		seat_send(s, st, "ipcplay classroom %d", SERVE_PROTO);
+		sl = sizeof(ss);
+	}
+}
+
+/* Bytes that are not text (not UTF-8, or control characters). */
+static bool
+line_is_text(const char *l, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)l;
+	size_t			 i = 0, k;
+
+	while (i < len) {
+		if (u[i] < 0x80) {
+			if ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)
+				return (false);
+			i++;
+			continue;
+		}
+		if ((k = utf8_len(u + i, len - i)) == 0)
+			return (false);
+		i += k;
+	}
+	return (true);
+}
+
+static void
+seat_input(struct ctx *ctx, struct seat *st)
+{
+	struct serve	*s = ctx->serve;
+	char		 buf[8192], *nl;
+	size_t		 off, take, k;
+	ssize_t		 n;
+
+	n = recv(st->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
+		if (st->gone == NULL)
+			st->gone = xstrdup(n == 0 ? "it hung up" :
+			    strerror(errno));
+		return;
+	}
+	if (n == -1)
+		return;
+	for (off = 0; off < (size_t)n && st->gone == NULL; off += take) {
+		nl = memchr(buf + off, '\n', (size_t)n - off);
+		take = nl != NULL ? (size_t)(nl - (buf + off)) + 1 :
+		    (size_t)n - off;
+		k = take - (nl != NULL ? 1 : 0);
+		if (!st->skipping && st->inlen + k > SERVE_LINE_MAX) {
+			st->skipping = true;
+			seat_send(s, st, "error the line is longer than %d "
+			    "bytes", SERVE_LINE_MAX);
+		}
+		if (!st->skipping) {
+			memcpy(st->in + st->inlen, buf + off, k);
+			st->inlen += k;
+		}
+		if (nl == NULL)
+			break;
+		if (st->skipping) {
+			st->skipping = false;
+			st->inlen = 0;
+			continue;
+		}
+		if (st->inlen > 0 && st->in[st->inlen - 1] == '\r')
+			st->inlen--;
+		st->in[st->inlen] = '\0';
+		if (!line_is_text(st->in, st->inlen)) {
+			seat_drop(s, st, "it sent bytes that are not UTF-8 "
+			    "text");
+			break;
+		}
+		st->inlen = 0;
+		if (!st->joined)
+			seat_join(ctx, st, st->in);
+		else
+			seat_line(ctx, st, st->in);
+	}
+}
+
+/* A seat is to be closed: the loop must come round at once. */
+bool
+serve_pending(const struct ctx *ctx)
+{
+	struct seat	*st;
+
+	if (ctx->serve == NULL)
+		return (false);
+	if (ctx->serve->reset && ctx->depth == 0)
+		return (true);
+	TAILQ_FOREACH(st, &ctx->serve->seats, entry) {
+		if (st->gone != NULL)
+			return (true);
+	}
+	return (false);
+}
+
+size_t
+serve_nfds(const struct ctx *ctx)
+{
+	return (ctx->serve != NULL ? ctx->serve->nconn + 1 : 0);
+}
+
+/*
+ * The descriptors to wait on.  While a teacher's command runs, students'
+ * lines wait: only what we owe them is written.
+ */
+size_t
+serve_pollfds(struct ctx *ctx, struct pollfd *pfd, size_t max)
+{
+	struct serve	*s = ctx->serve;
+	struct seat	*st;
+	size_t		 n = 0;
+
+	if (s == NULL || max == 0)
+		return (0);
+	pfd[n].fd = ctx->depth == 0 ? s->lfd : -1;
+	pfd[n].events = POLLIN;
+	pfd[n++].revents = 0;
+	TAILQ_FOREACH(st, &s->seats, entry) {
+		if (n >= max)
+			break;
+		pfd[n].fd = st->fd;
+		pfd[n].events = (ctx->depth == 0 ? POLLIN : 0) |
+		    (st->outlen > st->outoff ? POLLOUT : 0);
+		pfd[n++].revents = 0;
+	}
+	return (n);
+}
+
+void
+serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
+{
+	struct serve	*s = ctx->serve;
+	struct seat	*st, *next;
+	size_t		 i;
+	uint64_t	 t0 = now_us();
+
+	if (s == NULL || n == 0)
+		return;
+	if (s->reset && ctx->depth == 0)
+		seat_respawn(ctx);
+	if (pfd[0].revents & POLLIN)
+		serve_accept(ctx);
+	for (i = 1; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		TAILQ_FOREACH(st, &s->seats, entry) {
+			if (st->fd != pfd[i].fd)
+				continue;
+			if (pfd[i].revents & POLLOUT)
+				seat_flush(s, st);
+			if (st->gone == NULL && ctx->depth == 0 &&
+			    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				seat_input(ctx, st);
+			break;
+		}
+	}
+	TAILQ_FOREACH_SAFE(st, &s->seats, entry, next) {
+		if (st->gone != NULL)
+			seat_close(ctx, st);
+	}
+	/* Who came and went is news now, even in a file. */
+	fflush(ctx->out);
+	if (s->trace != NULL) {
+		fprintf(s->trace, "busy %llu\n",
+		    (unsigned long long)(now_us() - t0));
+		fflush(s->trace);
+	}
+}
+
+/*
+ * The teacher without a terminal: commands from standard input, read as
+ * they come so that students are served meanwhile; end of input ends the
+ * class as quit does.
+ */
+static void
+serve_stdin(struct ctx *ctx)
+{
+	struct ui_wait	 w = { NULL, 0 };
+	struct sb	 line;
+	char		 buf[4096], *nl;
+	short		 ready;
+	int		 fd = STDIN_FILENO;
+	ssize_t		 n;
+	size_t		 off;
+	bool		 eof = false;
+
+	ctx->file = "stdin";
+	sb_init(&line);
+	while (!eof && !ctx->stop) {
+		if (ui_wait(ctx, &w, &fd, &ready, 1, -1) == -1)
+			break;
+		if (!(ready & (POLLIN | POLLHUP)))
+			continue;
+		if ((n = read(fd, buf, sizeof(buf))) == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			warn("stdin");
+			break;
+		}
+		if (n == 0) {
+			eof = true;
+			if (line.len == 0)
+				break;
+			buf[0] = '\n';
+			n = 1;
+		}
+		for (off = 0; off < (size_t)n; off++) {
+			if (buf[off] != '\n') {
+				sb_putc(&line, buf[off]);
+				continue;
+			}
+			nl = sb_take(&line);
+			sb_init(&line);
+			ctx->line++;
+			if (run_line_len(ctx, nl != NULL ? nl : "", nl !=
+			    NULL ? strlen(nl) : 0) == -1)
+				eof = true;
+			free(nl);
+			if (eof)
+				break;
+		}
+	}
+	sb_free(&line);
+	ui_wait_free(&w);
+}
+
+/* The end of the class: everyone is told, the socket file goes. */
+static void
+serve_end(struct ctx *ctx)
+{
+	struct serve	*s = ctx->serve;
+	struct seat	*st;
+
+	while ((st = TAILQ_FIRST(&s->seats)) != NULL) {
+		seat_send(s, st, "bye the class is over");
+		if (st->gone == NULL)
+			st->gone = xstrdup("the class is over");
+		seat_close(ctx, st);
+	}
+	close(s->lfd);
+	serve_unlink();
+	if (s->log != NULL)
+		fclose(s->log);
+	if (s->trace != NULL)
+		fclose(s->trace);
+	free(s->address);
+	free(s->headline);
+	ctx->serve = NULL;
+	ctx->headline = NULL;
+	the_serve = NULL;
+	free(s);
+}
+
+int
+serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
+    char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "log", required_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct serve	*s;
+	const char	*sock = NULL, *hostport = NULL, *group = NULL;
+	const char	*logf = NULL, *tr;
+	char		*cause = NULL, *def = NULL;
+	int		 ch, i, rc;
+
+	optind = 0;	/* a new scan of a new vector (glibc) */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			sock = optarg;
+			break;
+		case 'l':
+			hostport = optarg;
+			break;
+		case 'g':
+			group = optarg;
+			break;
+		case 'L':
+			logf = optarg;
+			break;
+		default:
+			if (optopt != 0)
+				warnx("serve: --%s needs an argument",
+				    longopts[optopt == 's' ? 0 : optopt == 'l' ?
+				    1 : optopt == 'g' ? 2 : 3].name);
+			else
+				warnx("serve: unknown option %s",
+				    argv[optind - 1]);
+			serve_usage();
+			return (2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (sock != NULL && hostport != NULL) {
+		warnx("serve: --socket and --listen do not go together");
+		serve_usage();
+		return (2);
+	}
+	if (group != NULL && hostport != NULL) {
+		warnx("serve: --group is for a Unix socket, not --listen");
+		serve_usage();
+		return (2);
+	}
+	for (i = 0; i < argc; i++) {
+		if (access(argv[i], R_OK) == -1) {
+			warn("%s", argv[i]);
+			return (2);
+		}
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->lfd = -1;
+	TAILQ_INIT(&s->seats);
+	if (logf != NULL && (s->log = fopen(logf, "we")) == NULL) {
+		warn("serve: --log %s", logf);
+		free(s);
+		return (1);
+	}
+	if ((tr = getenv("IPCPLAY_SERVE_TRACE")) != NULL && *tr != '\0')
+		s->trace = fopen(tr, "we");
+	the_serve = s;
+	atexit(serve_unlink);
+	if (hostport != NULL)
+		rc = listen_tcp(s, hostport, &cause);
+	else {
+		if (sock == NULL)
+			sock = def = default_socket();
+		rc = listen_unix(s, sock, group, &cause);
+	}
+	free(def);
+	if (rc == -1) {
+		warnx("serve: %s", cause);
+		free(cause);
+		if (s->log != NULL)
+			fclose(s->log);
+		serve_unlink();
+		the_serve = NULL;
+		free(s);
+		return (1);
+	}
+	make_code(s->code);
+	ctx->e = engine_new(cf);
+	ctx->serve = s;
+	out_init(ctx);
+	engine_observe(ctx->e, seat_observe, ctx);
+	if (s->tcp)
+		xasprintf(&s->headline, "join code %.8s-%.8s-%.8s-%.8s at %s",
+		    s->code, s->code + 8, s->code + 16, s->code + 24,
+		    s->address);
+	else
+		xasprintf(&s->headline, "join: ipcplay attach %s --as NAME",
+		    s->address);
+	ctx->headline = s->headline;
+	printf("ipcplay serve: a classroom on %s%s\n", s->address,
+	    s->tcp ? " (TCP: the join code is needed)" : "");
+	printf("join code: %.8s-%.8s-%.8s-%.8s\n", s->code, s->code + 8,
+	    s->code + 16, s->code + 24);
+	printf("students type: ipcplay attach %s --as NAME%s\n", s->address,
+	    s->tcp ? " --code CODE" : "");
+	fflush(stdout);
+	for (i = 0; i < argc && !ctx->stop; i++) {
+		if (batch_file(ctx, argv[i]) == -1)
+			break;
+	}
+	ctx->fail_pending = false;
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		ctx->want_dashboard = true;
+		repl_run(ctx);
+		ctx->status = 0;
+	} else {
+		ctx->interactive = false;
+		ui_catch_quit(ctx);
+		ui_catch_signal(SIGINT);
+		serve_stdin(ctx);
+	}
+	serve_end(ctx);
+	return (batch_finish(ctx));
+}

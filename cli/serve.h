@@ -1,0 +1,101 @@
+/*
+ * The classroom (ipcplay serve / attach): students' terminals attached
+ * to the teacher's playground, each driving one process.
+ *
+ * serve.c owns the listening socket and the students' connections (a
+ * seat each): reading their lines, writing without ever blocking, the
+ * limits.  seat.c runs a student's command as their process and decides
+ * which events each student is told.  attach.c is the student's side.
+ */
+
+#ifndef SERVE_H
+#define SERVE_H
+
+#include <sys/queue.h>
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ipcplay.h"
+#include "sb.h"
+
+#define SERVE_PROTO	1		/* the protocol's version */
+#define SERVE_LINE_MAX	4096		/* longest line a student may send */
+#define SERVE_RATE	20		/* commands a second, then "slow down" */
+#define SERVE_RATE_DROP	(10 * SERVE_RATE) /* ... then the seat is lost */
+#define SERVE_OUT_MAX	(1024 * 1024)	/* unsent bytes before a slow client
+					   loses its seat */
+#define SERVE_CONN_MAX	256		/* connections at once */
+#define SERVE_USED_MAX	64		/* channels remembered per seat */
+
+struct seat {
+	TAILQ_ENTRY(seat) entry;
+	int		 fd;
+	bool		 joined;
+	char		 name[NAME_LEN + 1];
+	char		 peer[80];	/* "uid 1000" or "192.0.2.1:40000" */
+	char		 in[SERVE_LINE_MAX + 1];
+	size_t		 inlen;
+	bool		 skipping;	/* the rest of a line too long */
+	char		*out;		/* bytes not yet written */
+	size_t		 outlen, outcap, outoff;
+	uint64_t	 window_ms;	/* the rate's one-second window */
+	unsigned	 window_n;
+	unsigned long	 ncmds;		/* commands run */
+	uint64_t	 joined_ms, last_ms;
+	char		*gone;		/* why it is to be dropped, or NULL */
+	/* While its command runs: the text's unfinished line, the error. */
+	struct sb	 partial;
+	char		*err;
+	char		*used[SERVE_USED_MAX];	/* channels it named */
+	size_t		 nused;
+};
+TAILQ_HEAD(seatq, seat);
+
+struct serve {
+	int		 lfd;
+	bool		 tcp;
+	char		*path;		/* the Unix socket, unlinked at the end */
+	char		*address;	/* what attach is given */
+	char		 code[33];	/* 32 hex digits */
+	struct seatq	 seats;
+	size_t		 nconn;
+	struct seat	*actor;		/* whose command runs now */
+	FILE		*log;		/* --log: JSON lines with "by" */
+	FILE		*trace;		/* $IPCPLAY_SERVE_TRACE: timings */
+	char		*headline;	/* the dashboard's title shows it */
+	bool		 reset;		/* the playground was reset: students
+					   get fresh processes */
+};
+
+/* serve.c */
+int	 serve_main(struct ctx *, const struct engine_config *, int, char **);
+size_t	 serve_pollfds(struct ctx *, struct pollfd *, size_t);
+size_t	 serve_nfds(const struct ctx *);
+bool	 serve_pending(const struct ctx *);
+void	 serve_dispatch(struct ctx *, const struct pollfd *, size_t);
+void	 seat_send(struct serve *, struct seat *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 seat_drop(struct serve *, struct seat *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+struct seat *seat_find(struct serve *, const char *);
+int	 serve_split(const char *, char **, char **);
+void	 serve_log(struct serve *, const char *, const char *, const char *,
+	    const char *);
+
+/* seat.c */
+void	 seat_join(struct ctx *, struct seat *, char *);
+void	 seat_line(struct ctx *, struct seat *, char *);
+void	 seat_observe(const struct event *, void *);
+void	 seat_forget(struct seat *);
+void	 seat_respawn(struct ctx *);
+void	 seat_note(struct ctx *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+bool	 code_matches(const char *, const char *);
+
+/* attach.c */
+int	 attach_main(int, char **);
+
+#endif

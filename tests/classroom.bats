@@ -1,0 +1,449 @@
+#!/usr/bin/env bats
+# The classroom: ipcplay serve and ipcplay attach.  The teacher's
+# commands come from a FIFO (serve reads standard input when it has no
+# terminal); students are real `ipcplay attach` clients, or a raw socket
+# (python3) where a test must misbehave as no real client would.
+
+load test_helper/common
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	SOCK=$T/s
+	srv=
+}
+
+# The class ends as it would: its input closed; killed only if it hangs.
+teardown() {
+	exec 8>&- 9>&- 2>/dev/null || true
+	if [ -n "$srv" ]; then
+		for _ in $(seq 40); do
+			kill -0 "$srv" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -9 "$srv" 2>/dev/null
+	fi
+	true
+}
+
+# serve_start ARGS...: a server in the background; its transcript in $T/out.
+serve_start() {
+	mkfifo "$T/in"
+	"$IPCPLAY" serve "$@" <"$T/in" >"$T/out" 2>"$T/err" &
+	srv=$!
+	disown "$srv"
+	exec 8>"$T/in"
+	wait_out "students type:"
+}
+
+# teacher LINE: the teacher types a line.
+teacher() {
+	printf '%s\n' "$*" >&8
+}
+
+# wait_out TEXT [FILE]: until the file (the transcript) has it, 5 s at
+# most ($WAIT rounds of 50 ms).
+wait_out() {
+	for _ in $(seq "${WAIT:-100}"); do
+		grep -qF -- "$1" "${2:-$T/out}" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "never saw: $1"
+	cat "${2:-$T/out}"
+	return 1
+}
+
+# serve_stop: end of the teacher's input ends the class.
+serve_stop() {
+	exec 8>&-
+	wait "$srv"
+	srv=
+}
+
+# student NAME [ARGS...]: attach as NAME, commands from standard input.
+student() {
+	local name=$1
+	shift
+	"$IPCPLAY" attach "$SOCK" --as "$name" "$@"
+}
+
+# student_bg NAME: attach as NAME in the background ($client), its
+# commands from the FIFO on descriptor 9, its output in $T/NAME.out.
+student_bg() {
+	mkfifo "$T/$1.in"
+	"$IPCPLAY" attach "$SOCK" --as "$1" <"$T/$1.in" >"$T/$1.out" 2>&1 &
+	client=$!
+	exec 9>"$T/$1.in"
+}
+
+# raw PYTHON: a client that speaks the protocol by hand; s is connected
+# to the Unix socket and the greeting has been read.
+raw() {
+	python3 - "$SOCK" "$1" <<'EOF'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+f = s.makefile("rb")
+greeting = f.readline()
+def say(line):
+    s.sendall(line)
+def reply():
+    out = []
+    while True:
+        l = f.readline()
+        if not l:
+            out.append(b"EOF")
+            return out
+        out.append(l.rstrip(b"\n"))
+        if l.startswith((b"ok", b"error", b"bye")):
+            return out
+exec(sys.argv[2])
+EOF
+}
+
+@test "serve prints a 32-hex-digit join code, makes its socket 0600, and leaves nothing when its input ends" {
+	serve_start --socket "$SOCK"
+	run cat "$T/out"
+	assert_line --regexp '^join code: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$'
+	assert_line "students type: ipcplay attach $SOCK --as NAME"
+	[ "$(stat -c %a "$SOCK")" = 600 ]
+	[ "$(stat -c %F "$SOCK")" = socket ]
+	n=u$$
+	echo 'send c hi' | student "$n" || true
+	serve_stop
+	[ ! -e "$SOCK" ]
+	never pgrep -f "^ipcplay: $n"
+}
+
+@test "a student's command runs as their own process and the teacher's transcript shows it" {
+	serve_start --socket "$SOCK"
+	teacher 'channel c1 unbounded'
+	wait_out 'c1 created'
+	run student ann <<<$'send c1 hi\nrecv c1\nps'
+	assert_success
+	assert_line 'ann sent "hi" on c1 [c1 1]'
+	assert_line 'ann received "hi" from c1 [c1 0]'
+	assert_line --regexp '^ann +[0-9]+ +ready'
+	wait_out 'ann received "hi" from c1'
+	run cat "$T/out"
+	assert_line 'ann spawned'
+	assert_line --regexp '^note: ann joined the class \(uid [0-9]+ pid [0-9]+\)$'
+	assert_line 'ann sent "hi" on c1 [c1 1]'
+}
+
+@test "a student may not act as another process, spawn, kill, close or change channels, or write a file" {
+	serve_start --socket "$SOCK"
+	teacher 'spawn bob; channel c1 unbounded'
+	wait_out 'c1 created'
+	for line in 'bob send c1 x' 'spawn X' 'kill bob' 'close c1' \
+	    'channel d unbounded' 'tap c1' 'sleep 10' 'repeat 3 send c1 x' \
+	    'program P { send c1 x }' 'run' 'reset' 'dashboard on'; do
+		run student ann <<<"$line"
+		echo "$line"
+		assert_failure 1
+		assert_output --regexp 'you act only as ann|a student cannot use'
+	done
+	run student ann <<<"graph --svg $T/g.svg"
+	assert_failure 1
+	assert_output --partial 'writing files is off here'
+	[ ! -e "$T/g.svg" ]
+	teacher 'channels'
+	teacher 'ps'
+	wait_out 'bob '
+	run cat "$T/out"
+	refute_output --partial 'X spawned'
+	refute_output --partial 'd created'
+	refute_output --partial 'bob exited'
+}
+
+@test "a student's failures do not change the teacher's exit status" {
+	serve_start --socket "$SOCK"
+	run student ann <<<$'send nosuch x\nexpect ann exited'
+	assert_failure 1
+	assert_output --partial 'no such channel'
+	assert_output --partial 'FAILED'
+	serve_stop
+	# serve's own exit status: wait returned it above (set -e would stop).
+}
+
+@test "a student's expect is answered to them alone" {
+	serve_start --socket "$SOCK"
+	run student ann <<<'expect ann ready'
+	assert_success
+	assert_output --partial 'expect ann ready ... ok'
+	teacher 'say teacher-was-here'
+	wait_out 'teacher-was-here'
+	run grep -c 'expect ann ready' "$T/out"
+	assert_output 0
+}
+
+@test "a student sees events about their process, their channels and every deadlock, not others'" {
+	serve_start --socket "$SOCK"
+	teacher 'spawn X Y; channel c unbounded; channel other unbounded; channel ab rendezvous from X to Y; channel ba rendezvous from Y to X'
+	wait_out 'ba created'
+	teacher 'X send other secret'
+	wait_out 'X sent "secret"'
+	# ann names c: what happens on c afterwards is news to her.
+	student_bg ann
+	echo 'poll c -n' >&9
+	wait_out 'ann would block: poll on c' "$T/ann.out"
+	teacher 'X send c for-ann; Y send other not-for-ann'
+	teacher 'X send ab x; Y send ba y'
+	wait_out 'DEADLOCK' "$T/ann.out"
+	wait_out 'X sent "for-ann" on c' "$T/ann.out"
+	teacher 'say the end'
+	wait_out 'the end' "$T/ann.out"
+	run cat "$T/ann.out"
+	refute_output --partial 'not-for-ann'
+	refute_output --partial 'secret'
+	exec 9>&-
+}
+
+@test "a process held by a student cannot be taken by another; it stays when the student leaves and can be taken again" {
+	serve_start --socket "$SOCK"
+	teacher 'seat ann'
+	wait_out 'ann spawned'
+	student_bg ann
+	wait_out 'ann joined the class'
+	run student ann <<<'ps'
+	assert_failure 1
+	assert_output 'ipcplay: attach: ann is taken: another student holds it'
+	exec 9>&-
+	wait_out 'ann left the class'
+	run student ann <<<'ps'
+	assert_success
+	run grep -c '^ann spawned' "$T/out"
+	assert_output 1
+}
+
+@test "over TCP the join code is required and compared; dashes and case do not matter" {
+	serve_start --listen 127.0.0.1:0
+	addr=$(sed -n 's/^ipcplay serve: a classroom on \([^ ]*\).*/\1/p' "$T/out")
+	code=$(sed -n 's/^join code: //p' "$T/out")
+	run "$IPCPLAY" attach "$addr" --as ann <<<'ps'
+	assert_failure 1
+	assert_output 'ipcplay: attach: a join code is needed over TCP (--code)'
+	run "$IPCPLAY" attach "$addr" --as ann --code 00000000000000000000000000000000 <<<'ps'
+	assert_failure 1
+	assert_output 'ipcplay: attach: wrong join code'
+	run "$IPCPLAY" attach "$addr" --as ann --code "$(tr a-f A-F <<<"$code")" <<<'ps'
+	assert_success
+	assert_line --regexp '^ann +[0-9]+ +ready'
+	run "$IPCPLAY" attach "$addr" --as bob --code "$(tr -d - <<<"$code")" <<<'ps'
+	assert_success
+}
+
+@test "attach refuses bad usage with exit 2 and an unreachable classroom with exit 1" {
+	run "$IPCPLAY" attach "$SOCK"
+	assert_failure 2
+	assert_output --partial '--as NAME is needed'
+	run "$IPCPLAY" attach --as ann
+	assert_failure 2
+	run "$IPCPLAY" attach "$SOCK" --as 9bad
+	assert_failure 2
+	run "$IPCPLAY" attach "$T/nosuch" --as ann
+	assert_failure 1
+	assert_output "ipcplay: attach: $T/nosuch: No such file or directory"
+	run "$IPCPLAY" serve --socket "$SOCK" --listen :0
+	assert_failure 2
+}
+
+@test "a 1 MB line is refused with an error line and the seat stays" {
+	serve_start --socket "$SOCK"
+	run raw '
+say(b"join ann -\n"); print(reply())
+say(b"x" * 1000000 + b"\n"); print(reply())
+say(b"ps\n"); print(reply())'
+	assert_line "[b'ok ann']"
+	assert_line "[b'error the line is longer than 4096 bytes']"
+	assert_output --regexp "b'text ann +[0-9]+ +ready"
+}
+
+@test "more than 20 commands a second are refused; past 200 the client is dropped" {
+	serve_start --socket "$SOCK"
+	run raw '
+say(b"join ann -\n"); reply()
+say(b"ps\n" * 300)
+got = []
+while True:
+    r = reply()
+    got += r
+    if r[-1].startswith(b"bye") or r[-1] == b"EOF":
+        break
+print(sum(1 for l in got if l == b"ok"), "ok")
+print(sum(1 for l in got if l.startswith(b"error slow down")), "slow")
+print(got[-1].decode())'
+	assert_line '20 ok'
+	assert_line '180 slow'
+	assert_line 'bye more than 200 commands a second'
+	wait_out 'ann left the class: more than 200 commands a second'
+	# The playground goes on.
+	run student bob <<<'ps'
+	assert_success
+}
+
+@test "bytes that are not UTF-8 text lose the seat" {
+	serve_start --socket "$SOCK"
+	run raw '
+say(b"join ann -\n"); reply()
+say(b"send c \xff\xfe\n"); print(reply())'
+	assert_output --partial "bye it sent bytes that are not UTF-8 text"
+	wait_out 'ann left the class'
+}
+
+@test "a client that does not read loses its seat, and the playground never waits for it" {
+	serve_start --socket "$SOCK"
+	teacher 'channel c unbounded max=60000000'
+	wait_out 'c created'
+	raw '
+say(b"join ann -\n"); reply()
+say(b"poll c -n\n"); reply()
+time.sleep(60)' &
+	client=$!
+	sleep 0.5
+	teacher 'repeat 25000 ann send c 0123456789012345678901234567890123456789'
+	teacher 'say done'
+	WAIT=600 wait_out 'ann left the class: it does not read'
+	wait_out 'done'
+	kill "$client" 2>/dev/null || true
+}
+
+@test "a client killed mid-session frees its seat; its process stays, blocked as it was" {
+	serve_start --socket "$SOCK"
+	teacher 'channel c rendezvous'
+	wait_out 'c created'
+	student_bg ann
+	echo 'recv c' >&9
+	wait_out 'ann blocked' "$T/ann.out"
+	kill -9 "$client"
+	wait_out 'ann left the class: it hung up'
+	exec 9>&-
+	teacher 'ps'
+	wait_out 'blocked  recv c'
+	run student ann <<<'ps'
+	assert_success
+	assert_output --regexp 'ann +[0-9]+ +blocked +recv c'
+	teacher 'spawn B; B send c back'
+	wait_out 'ann unblocked: received "back"'
+}
+
+@test "kick drops the student and keeps the process; students lists who is seated" {
+	serve_start --socket "$SOCK"
+	student_bg ann
+	wait_out 'ann joined the class'
+	teacher 'students'
+	wait_out 'STUDENT'
+	run cat "$T/out"
+	assert_line --regexp '^ann +ready +0 +[0-9]+s  uid [0-9]+ pid [0-9]+$'
+	teacher 'kick ann'
+	wait_out 'ann left the class: kicked by the teacher'
+	st=0
+	wait "$client" || st=$?
+	assert_equal "$st" 1
+	run cat "$T/ann.out"
+	assert_output --partial 'ipcplay: attach: the teacher gave your seat back'
+	exec 9>&-
+	teacher 'kick ann'
+	teacher 'expect ann ready'
+	wait_out 'expect ann ready ... ok'
+	wait_out 'kick: no student holds ann' "$T/err"
+}
+
+@test "after a reset a seated student keeps the seat and gets a fresh process" {
+	serve_start --socket "$SOCK"
+	student_bg ann
+	wait_out 'ann joined the class'
+	teacher 'reset'
+	wait_out 'the playground is empty'
+	teacher 'channel c unbounded'
+	wait_out 'c created'
+	echo 'send c again' >&9
+	wait_out 'ann sent "again" on c' "$T/ann.out"
+	run grep -c '^ann spawned' "$T/out"
+	assert_output 2
+}
+
+@test "kick, seat and students outside a classroom say how to start one" {
+	run "$IPCPLAY" -c 'seat A'
+	assert_failure 1
+	assert_output --partial 'seat: no classroom is served here (start one with: ipcplay serve)'
+	run "$IPCPLAY" -c 'students'
+	assert_failure 1
+}
+
+@test "serve --log writes every event as JSON with who did it" {
+	serve_start --socket "$SOCK" --log "$T/log.json"
+	teacher 'channel c unbounded'
+	wait_out 'c created'
+	student ann <<<'send c hi; bob send c x' || true
+	serve_stop
+	run python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    assert "by" in o, l
+    print(o["by"], o["type"])' "$T/log.json"
+	assert_success
+	assert_line 'teacher channel'
+	assert_line 'ann spawn'
+	assert_line 'ann send'
+	assert_line 'ann command'
+	assert_line 'ann refused'
+	assert_line 'ann leave'
+}
+
+@test "--group makes the socket 0660 with that group" {
+	g=$(id -gn)
+	serve_start --socket "$SOCK" --group "$g"
+	[ "$(stat -c %a "$SOCK")" = 660 ]
+	[ "$(stat -c %G "$SOCK")" = "$g" ]
+	run "$IPCPLAY" serve --socket "$T/s2" --group no-such-group-here </dev/null
+	assert_failure 1
+	assert_output --partial 'no such group'
+}
+
+@test "a second serve on a live socket is refused; a dead one's socket is taken over" {
+	serve_start --socket "$SOCK"
+	run "$IPCPLAY" serve --socket "$SOCK" </dev/null
+	assert_failure 1
+	assert_output --partial 'a classroom is already served there'
+	kill -9 "$srv"
+	wait "$srv" || true
+	srv=
+	exec 8>&-
+	rm -f "$T/in"
+	[ -S "$SOCK" ]
+	serve_start --socket "$SOCK"
+	run student ann <<<'ps'
+	assert_success
+}
+
+@test "SIGTERM ends the class: students are told, the socket file goes" {
+	serve_start --socket "$SOCK"
+	n=t$$
+	student_bg "$n"
+	wait_out "$n joined the class"
+	kill -TERM "$srv"
+	st=0
+	wait "$client" || st=$?
+	assert_equal "$st" 1
+	run cat "$T/$n.out"
+	assert_output --partial 'ipcplay: attach: the class is over'
+	exec 9>&-
+	run wait "$srv"
+	srv=
+	[ ! -e "$SOCK" ]
+	never pgrep -f "^ipcplay: $n"
+}
+
+@test "the classroom ring: three students make the three-way deadlock together" {
+	serve_start --socket "$SOCK" "$BATS_TEST_DIRNAME/../lessons/classroom-ring.ipc"
+	wait_out 'A spawned'
+	for p in A:ab B:bc C:ca; do
+		{ printf 'send %s x\n' "${p#*:}"; sleep 3; } |
+		    student "${p%%:*}" >"$T/${p%%:*}.out" 2>&1 &
+	done
+	wait_out 'DEADLOCK: A, B, C'
+	wait_out 'DEADLOCK: A, B, C' "$T/A.out"
+	run cat "$T/A.out"
+	assert_output --partial 'A blocked: send on ab'
+}
