@@ -42,7 +42,7 @@
 
 static struct serve	*the_serve;	/* for the exit handler */
 
-static uint64_t
+uint64_t
 now_us(void)
 {
 	struct timespec	ts;
@@ -457,6 +457,7 @@ seat_input(struct ctx *ctx, struct seat *st)
 	}
 	if (n == -1)
 		return;
+	st->t_in = now_us();
 	for (off = 0; off < (size_t)n && st->gone == NULL; off += take) {
 		nl = memchr(buf + off, '\n', (size_t)n - off);
 		take = nl != NULL ? (size_t)(nl - (buf + off)) + 1 :
@@ -549,7 +550,7 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 {
 	struct serve	*s = ctx->serve;
 	struct seat	*st, *next;
-	size_t		 i;
+	size_t		 i, k;
 	uint64_t	 t0 = now_us();
 
 	if (s == NULL || n == 0)
@@ -558,7 +559,14 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 		seat_respawn(ctx);
 	if (pfd[0].revents & POLLIN)
 		serve_accept(ctx);
-	for (i = 1; i < n; i++) {
+	/*
+	 * Students in turn, from a different one each round; once a round
+	 * has been busy for SERVE_ROUND_US, the rest wait for the next (poll
+	 * reports them again at once), so the loop is never held long.
+	 */
+	s->turn++;
+	for (k = 1; k < n; k++) {
+		i = 1 + (k - 1 + s->turn) % (n - 1);
 		if (pfd[i].revents == 0)
 			continue;
 		TAILQ_FOREACH(st, &s->seats, entry) {
@@ -567,7 +575,8 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 			if (pfd[i].revents & POLLOUT)
 				seat_flush(s, st);
 			if (st->gone == NULL && ctx->depth == 0 &&
-			    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+			    now_us() - t0 < SERVE_ROUND_US)
 				seat_input(ctx, st);
 			break;
 		}
@@ -741,7 +750,7 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 		return (1);
 	}
 	if ((tr = getenv("IPCPLAY_SERVE_TRACE")) != NULL && *tr != '\0')
-		s->trace = fopen(tr, "we");
+		s->trace = fopen(tr, "ae");
 	the_serve = s;
 	atexit(serve_unlink);
 	if (hostport != NULL)

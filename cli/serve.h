@@ -29,6 +29,8 @@
 					   loses its seat */
 #define SERVE_CONN_MAX	256		/* connections at once */
 #define SERVE_USED_MAX	64		/* channels remembered per seat */
+#define SERVE_ROUND_US	4000		/* students served in one round of
+					   the loop, at most this long */
 
 struct seat {
 	TAILQ_ENTRY(seat) entry;
@@ -51,6 +53,7 @@ struct seat {
 	char		*err;
 	char		*used[SERVE_USED_MAX];	/* channels it named */
 	size_t		 nused;
+	uint64_t	 t_in;		/* when its last bytes came, us */
 };
 TAILQ_HEAD(seatq, seat);
 
@@ -66,6 +69,7 @@ struct serve {
 	FILE		*log;		/* --log: JSON lines with "by" */
 	FILE		*trace;		/* $IPCPLAY_SERVE_TRACE: timings */
 	char		*headline;	/* the dashboard's title shows it */
+	size_t		 turn;		/* who is served first this round */
 	bool		 reset;		/* the playground was reset: students
 					   get fresh processes */
 };
@@ -82,6 +86,7 @@ void	 seat_drop(struct serve *, struct seat *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 struct seat *seat_find(struct serve *, const char *);
 int	 serve_split(const char *, char **, char **);
+uint64_t now_us(void);
 void	 serve_log(struct serve *, const char *, const char *, const char *,
 	    const char *);
 
