@@ -5,6 +5,7 @@
 # (python3) where a test must misbehave as no real client would.
 
 load test_helper/common
+load test_helper/tmux
 
 setup() {
 	T=$BATS_TEST_TMPDIR
@@ -14,6 +15,7 @@ setup() {
 
 # The class ends as it would: its input closed; killed only if it hangs.
 teardown() {
+	tmux_stop
 	exec 8>&- 9>&- 2>/dev/null || true
 	if [ -n "$srv" ]; then
 		for _ in $(seq 40); do
@@ -446,4 +448,50 @@ for l in open(sys.argv[1]):
 	wait_out 'DEADLOCK: A, B, C' "$T/A.out"
 	run cat "$T/A.out"
 	assert_output --partial 'A blocked: send on ab'
+}
+
+@test "attach on a terminal: the name as prompt, Tab completes, events come above the line being typed" {
+	serve_start --socket "$SOCK"
+	teacher 'spawn B; channel c1 unbounded'
+	wait_out 'c1 created'
+	tmux_start "$IPCPLAY" attach "$SOCK" --as ann
+	wait_screen_re '^ann>'
+	type_keys -l 'sen'
+	type_keys Tab
+	wait_screen_re '^ann> send$'
+	type_keys -l 'c'
+	type_keys Tab
+	wait_screen_re '^ann> send c1$'
+	type_keys -l 'hi'
+	type_keys Enter
+	wait_screen 'ann sent "hi" on c1 [c1 1]'
+	type_keys -l 'recv c'
+	teacher 'B send c1 yo'
+	wait_screen 'B sent "yo" on c1 [c1 2]'
+	wait_screen_re '^ann> recv c$'
+	type_keys C-u
+	type_keys -l 'bob send c1 x'
+	type_keys Enter
+	wait_screen 'error: you act only as ann, not as bob'
+	type_keys C-d
+	wait_out 'ann left the class: it hung up'
+}
+
+@test "serve on a terminal shows the dashboard, the way to join in its title, and the students in its log" {
+	tmux_start "$IPCPLAY" serve --socket "$SOCK"
+	wait_screen "join: ipcplay attach $SOCK --as NAME"
+	wait_screen 'ipcplay>'
+	run student ann <<<'ps'
+	assert_success
+	wait_screen 'ann joined the class'
+	wait_screen 'ann left the class'
+	type_keys -l 'students'
+	type_keys Enter
+	wait_screen 'no student has joined yet'
+	type_keys -l 'quit'
+	type_keys Enter
+	type_keys -l 'quit'
+	type_keys Enter
+	for _ in $(seq 40); do [ -e "$SOCK" ] || break; sleep 0.05; done
+	[ ! -e "$SOCK" ]
 }
