@@ -5,12 +5,16 @@
  * NAME, then sends each command line and prints what comes back: "text"
  * lines are a command's output, "event" lines what happens to the
  * student's process and channels, "ok" or "error WHY" ends a reply,
- * "bye WHY" ends the seat.  On a terminal it is a readline shell (one
- * poll loop for the keyboard and the socket, events printed above the
- * prompt, Tab completing the student's commands and the playground's
- * names, which it asks the server for after every reply); otherwise it
- * reads commands from standard input, one reply before the next line,
- * never faster than the classroom's 20 commands a second.
+ * "bye WHY" ends the seat.  Replies come in the order of the requests,
+ * so a queue of what was asked (a command, or "names" for completion)
+ * tells whose each line is.
+ *
+ * On a terminal it is a readline shell (one poll loop for the keyboard,
+ * the socket and a signal pipe; events printed above the prompt; Tab
+ * completing the student's commands and the playground's names, asked
+ * for after every command).  Otherwise it reads commands from standard
+ * input, sends each when the last one has its answer, never faster than
+ * the classroom's 20 commands a second, and exits 1 if one failed.
  */
 
 #include <sys/socket.h>
@@ -18,6 +22,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <poll.h>
@@ -25,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -37,6 +41,7 @@
 
 #define PACE_MS		55	/* between commands read from a file */
 #define REPLY_MAX	(16 * 1024 * 1024)	/* longest line we keep */
+#define ASKED_MAX	64	/* requests without an answer yet */
 
 struct client {
 	int		 fd;
@@ -44,10 +49,10 @@ struct client {
 	size_t		 len, cap;
 	char		 name[NAME_LEN + 1];
 	bool		 tty;
-	int		 pending;	/* replies owed to us */
-	int		 names_pending;	/* of those, "names" requests */
+	char		 asked[ASKED_MAX];	/* 'c' command, 'n' names */
+	size_t		 nasked;
 	bool		 failed;	/* a command failed */
-	bool		 bye;
+	bool		 bye;		/* the seat has ended */
 	char		**names;	/* for completion */
 	size_t		 nnames;
 	char		**fresh;	/* the next list, as it arrives */
@@ -57,13 +62,7 @@ struct client {
 };
 
 static struct client	*cl;
-
-static const char *const attach_cmds[] = {
-	"send", "recv", "poll", "call", "reply", "reply-recv", "signal",
-	"mask", "unmask", "exit", "store", "load", "add", "wait", "wake",
-	"ps", "channels", "chan", "status", "graph", "msc", "trace",
-	"deadlock", "help", "expect", "quit", NULL
-};
+static int		 sig_pipe[2] = { -1, -1 };
 
 static void
 attach_usage(void)
@@ -132,22 +131,25 @@ attach_connect(const char *addr, char **cause)
 }
 
 static void
-send_line(const char *line)
+send_line(const char *line, char kind)
 {
 	size_t	len = strlen(line), off = 0;
 	ssize_t	n;
-	char	nl = '\n';
 
-	while (off < len) {
-		if ((n = send(cl->fd, line + off, len - off, MSG_NOSIGNAL)) ==
-		    -1) {
+	while (off <= len) {
+		/* The line, then its newline. */
+		if (off < len)
+			n = send(cl->fd, line + off, len - off, MSG_NOSIGNAL);
+		else
+			n = send(cl->fd, "\n", 1, MSG_NOSIGNAL);
+		if (n == -1) {
 			if (errno == EINTR)
 				continue;
-			return;
+			return;	/* the read side says why */
 		}
 		off += (size_t)n;
 	}
-	(void)send(cl->fd, &nl, 1, MSG_NOSIGNAL);
+	cl->asked[cl->nasked++] = kind;
 }
 
 /* Print above the prompt without losing what is being typed. */
@@ -177,38 +179,31 @@ show(FILE *f, const char *pre, const char *s)
 	}
 }
 
-static void
-names_done(void)
-{
-	strv_free(cl->names, cl->nnames);
-	cl->names = cl->fresh;
-	cl->nnames = cl->nfresh;
-	cl->fresh = NULL;
-	cl->nfresh = 0;
-}
-
 /* One line from the server. */
 static void
 server_line(char *l)
 {
-	char	pre[64];
+	char	pre[64], kind = cl->nasked > 0 ? cl->asked[0] : 'c';
 
 	if (strncmp(l, "text ", 5) == 0) {
-		if (cl->names_pending > 0 && cl->pending == cl->names_pending) {
-			cl->fresh = xreallocarray(cl->fresh, cl->nfresh + 1,
-			    sizeof(*cl->fresh));
-			cl->fresh[cl->nfresh++] = xstrdup(l + 5);
+		if (kind != 'n') {
+			show(stdout, "", l + 5);
 			return;
 		}
-		show(stdout, "", l + 5);
+		cl->fresh = xreallocarray(cl->fresh, cl->nfresh + 1,
+		    sizeof(*cl->fresh));
+		cl->fresh[cl->nfresh++] = xstrdup(l + 5);
 	} else if (strncmp(l, "event ", 6) == 0)
 		show(stdout, "", l + 6);
 	else if (strcmp(l, "ok") == 0 || strncmp(l, "error ", 6) == 0) {
-		if (cl->pending > 0)
-			cl->pending--;
-		if (cl->names_pending > 0 && cl->pending < cl->names_pending) {
-			cl->names_pending--;
-			names_done();
+		if (cl->nasked > 0)
+			memmove(cl->asked, cl->asked + 1, --cl->nasked);
+		if (kind == 'n') {
+			strv_free(cl->names, cl->nnames);
+			cl->names = cl->fresh;
+			cl->nnames = cl->nfresh;
+			cl->fresh = NULL;
+			cl->nfresh = 0;
 			return;
 		}
 		if (l[0] == 'o')
@@ -228,101 +223,112 @@ server_line(char *l)
 	}
 }
 
-/* Read what the server sent; false when it has gone. */
-static bool
-server_read(void)
+/* Every whole line received so far, handed to server_line. */
+static void
+server_lines(void)
 {
 	char	*nl;
 	size_t	 off = 0;
-	ssize_t	 n;
 
-	if (cl->cap - cl->len < 4096) {
-		cl->cap = cl->cap == 0 ? 8192 : cl->cap * 2;
-		cl->buf = xreallocarray(cl->buf, cl->cap, 1);
-	}
-	n = recv(cl->fd, cl->buf + cl->len, cl->cap - cl->len - 1, 0);
-	if (n == -1 && errno == EINTR)
-		return (true);
-	if (n <= 0)
-		return (false);
-	cl->len += (size_t)n;
-	while ((nl = memchr(cl->buf + off, '\n', cl->len - off)) != NULL) {
+	if (cl->len == 0)
+		return;
+	while (!cl->bye && (nl = memchr(cl->buf + off, '\n', cl->len - off)) !=
+	    NULL) {
 		*nl = '\0';
 		server_line(cl->buf + off);
 		off = (size_t)(nl - cl->buf) + 1;
-		if (cl->bye)
-			break;
 	}
 	memmove(cl->buf, cl->buf + off, cl->len - off);
 	cl->len -= off;
 	if (cl->len > REPLY_MAX)
 		cl->len = 0;	/* a line too long to be ours: forget it */
+}
+
+/* Read what the server sent; false when it has gone. */
+static bool
+server_recv(void)
+{
+	ssize_t	n;
+
+	if (cl->cap - cl->len < 4096) {
+		cl->cap = cl->cap == 0 ? 8192 : cl->cap * 2;
+		cl->buf = xreallocarray(cl->buf, cl->cap, 1);
+	}
+	n = recv(cl->fd, cl->buf + cl->len, cl->cap - cl->len, 0);
+	if (n == -1 && errno == EINTR)
+		return (true);
+	if (n <= 0)
+		return (false);
+	cl->len += (size_t)n;
 	return (true);
 }
 
-/* Wait for the server's next line (the greeting, the join's answer). */
+/* The server's next line before the session (greeting, join), or NULL. */
 static char *
-server_wait_line(int ms)
+server_first_line(int ms)
 {
 	struct pollfd	 pfd = { cl->fd, POLLIN, 0 };
 	char		*nl, *l;
-	ssize_t		 n;
 
 	for (;;) {
-		if (cl->len > 0 && (nl = memchr(cl->buf, '\n', cl->len)) !=
-		    NULL) {
+		if (cl->len > 0 &&
+		    (nl = memchr(cl->buf, '\n', cl->len)) != NULL) {
 			l = xmemdup(cl->buf, (size_t)(nl - cl->buf) + 1);
 			l[nl - cl->buf] = '\0';
 			cl->len -= (size_t)(nl - cl->buf) + 1;
 			memmove(cl->buf, nl + 1, cl->len);
 			return (l);
 		}
-		if (poll(&pfd, 1, ms) <= 0)
+		if (cl->len > REPLY_MAX || poll(&pfd, 1, ms) <= 0 ||
+		    !server_recv())
 			return (NULL);
-		if (cl->cap - cl->len < 4096) {
-			cl->cap = cl->cap == 0 ? 8192 : cl->cap * 2;
-			cl->buf = xreallocarray(cl->buf, cl->cap, 1);
-		}
-		if ((n = recv(cl->fd, cl->buf + cl->len, cl->cap - cl->len,
-		    0)) <= 0)
-			return (NULL);
-		cl->len += (size_t)n;
 	}
 }
 
-static void
-ask_names(void)
+/* The server has something: false when it has gone (said once). */
+static bool
+server_read(void)
 {
-	send_line("names");
-	cl->pending++;
-	cl->names_pending++;
+	if (server_recv()) {
+		server_lines();
+		return (true);
+	}
+	if (!cl->bye)
+		show(stderr, "ipcplay: attach: ", "the classroom has gone");
+	cl->bye = true;
+	return (false);
 }
+
+static const char *const attach_own[] = { "quit", NULL };
 
 static char *
 attach_gen(const char *text, int state)
 {
-	static size_t	i, phase;
-	size_t		len = strlen(text);
+	static const char *const *const lists[] = {
+		seat_ops, seat_looks, attach_own
+	};
+	static size_t	 li, i, first;
+	size_t		 len = strlen(text);
 	const char	*c;
 
 	if (state == 0) {
-		i = 0;
-		phase = rl_point > 0 && strchr(rl_line_buffer, ' ') != NULL &&
-		    (size_t)(strchr(rl_line_buffer, ' ') - rl_line_buffer) <
-		    (size_t)rl_point - len ? 1 : 0;
+		li = i = 0;
+		/* The first word is a command; the others name things. */
+		first = (size_t)rl_point <= len ||
+		    strspn(rl_line_buffer, " \t") >= (size_t)rl_point - len;
 	}
-	if (phase == 0) {
-		while ((c = attach_cmds[i]) != NULL) {
-			i++;
-			if (strncmp(c, text, len) == 0)
-				return (xstrdup(c));
-		}
-		return (NULL);
+	while (first && li < sizeof(lists) / sizeof(lists[0])) {
+		if ((c = lists[li][i++]) == NULL) {
+			li++;
+			i = 0;
+		} else if (strncmp(c, text, len) == 0)
+			return (xstrdup(c));
 	}
-	while (i < cl->nnames) {
+	while (!first && i < cl->nnames) {
 		/* "proc A" or "chan c1": the name is after the kind. */
-		c = cl->names[i++];
-		c = strchr(c, ' ') != NULL ? strchr(c, ' ') + 1 : c;
+		c = strchr(cl->names[i], ' ');
+		c = c != NULL ? c + 1 : cl->names[i];
+		i++;
 		if (strncmp(c, text, len) == 0 && strcmp(c, cl->name) != 0)
 			return (xstrdup(c));
 	}
@@ -356,57 +362,95 @@ attach_rl_line(char *line)
 		if (strcmp(p, "quit") == 0) {
 			cl->done = true;
 			rl_callback_handler_remove();
-			free(line);
-			return;
+		} else if (cl->nasked + 2 > ASKED_MAX)
+			show(stderr, "error: ", "wait for the answers to what "
+			    "you typed before");
+		else {
+			send_line(line, 'c');
+			send_line("names", 'n');
 		}
-		send_line(line);
-		cl->pending++;
-		ask_names();
 	}
 	free(line);
 }
 
 static void
+attach_sig(int sig)
+{
+	int	saved = errno;
+	char	c = (char)sig;
+
+	(void)write(sig_pipe[1], &c, 1);
+	errno = saved;
+}
+
+/*
+ * Ctrl-C abandons the line being typed; SIGTERM and SIGHUP leave the
+ * class (the terminal given back first); a new window size is
+ * readline's to know.
+ */
+static void
+attach_signals(void)
+{
+	struct sigaction	sa;
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		err(1, "pipe");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = attach_sig;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)sigaction(SIGWINCH, &sa, NULL);
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+}
+
+static int
 attach_tty(void)
 {
-	struct pollfd	 pfd[2];
-	char		 prompt[NAME_LEN + 8];
+	struct pollfd	 pfd[3];
+	char		 prompt[NAME_LEN + 8], c;
+	int		 quit = 0;
 
 	snprintf(prompt, sizeof(prompt), "%s> ", cl->name);
+	attach_signals();
 	edit_history_begin();
 	rl_readline_name = "ipcplay";
 	rl_attempted_completion_function = attach_complete;
 	rl_callback_handler_install(prompt, attach_rl_line);
 	while (!cl->done) {
 		pfd[0].fd = STDIN_FILENO;
-		pfd[0].events = POLLIN;
 		pfd[1].fd = cl->fd;
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, -1) == -1) {
+		pfd[2].fd = sig_pipe[0];
+		pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+		if (poll(pfd, 3, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (pfd[1].revents != 0 && !server_read()) {
-			show(stderr, "ipcplay: attach: ", "the classroom has "
-			    "gone");
-			cl->bye = true;
-			break;
+		while (pfd[2].revents != 0 && read(sig_pipe[0], &c, 1) == 1) {
+			if (c == SIGWINCH)
+				rl_resize_terminal();
+			else if (c == SIGINT) {
+				rl_replace_line("", 0);
+				rl_crlf();
+				rl_on_new_line();
+				rl_redisplay();
+			} else
+				quit = c;
 		}
+		if (quit != 0)
+			break;
+		if (pfd[1].revents != 0 && !server_read())
+			break;
 		if (!cl->done && (pfd[0].revents & (POLLIN | POLLHUP)))
 			rl_callback_read_char();
 	}
 	rl_callback_handler_remove();
 	edit_history_end();
-}
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+	return (quit);
 }
 
 /*
@@ -429,14 +473,13 @@ attach_stream(void)
 	sb_init(&in);
 	while (!cl->done) {
 		/* The next whole line, when the last one has its answer. */
-		while (cl->pending == 0 && in.len > 0 &&
+		while (cl->nasked == 0 && in.len > 0 &&
 		    ((nl = memchr(in.s, '\n', in.len)) != NULL || eof)) {
 			len = nl != NULL ? (size_t)(nl - in.s) : in.len;
 			take = nl != NULL ? len + 1 : len;
 			line = xmemdup(in.s, len + 1);
 			line[len] = '\0';
-			memmove(in.s, in.s + take, in.len - take);
-			in.len -= take;
+			sb_cut(&in, take);
 			cl->lineno++;
 			for (p = line; *p == ' ' || *p == '\t'; p++)
 				continue;
@@ -449,17 +492,16 @@ attach_stream(void)
 				cl->done = true;
 				break;
 			}
-			now = mono_ms();
+			now = now_ms();
 			if (now - last < PACE_MS)
 				(void)poll(NULL, 0, (int)(PACE_MS - (now - last)));
-			last = mono_ms();
-			send_line(line);
+			last = now_ms();
+			send_line(line, 'c');
 			free(line);
-			cl->pending++;
 		}
-		if (cl->done || (eof && cl->pending == 0))
+		if (cl->done || (eof && cl->nasked == 0))
 			break;
-		pfd[0].fd = eof || cl->pending > 0 ? -1 : STDIN_FILENO;
+		pfd[0].fd = eof || cl->nasked > 0 ? -1 : STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = cl->fd;
 		pfd[1].events = POLLIN;
@@ -468,12 +510,8 @@ attach_stream(void)
 				continue;
 			break;
 		}
-		if (pfd[1].revents != 0 && !server_read()) {
-			show(stderr, "ipcplay: attach: ", "the classroom has "
-			    "gone");
-			cl->bye = true;
+		if (pfd[1].revents != 0 && !server_read())
 			break;
-		}
 		if (pfd[0].revents != 0) {
 			if ((n = read(STDIN_FILENO, buf, sizeof(buf))) <= 0)
 				eof = true;
@@ -483,12 +521,6 @@ attach_stream(void)
 		}
 	}
 	sb_free(&in);
-	/* We are done: what the server still says is printed, then we go. */
-	shutdown(cl->fd, SHUT_WR);
-	pfd[1].fd = cl->fd;
-	pfd[1].events = POLLIN;
-	while (!cl->bye && poll(&pfd[1], 1, 2000) > 0 && server_read())
-		continue;
 }
 
 int
@@ -500,9 +532,10 @@ attach_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct client	 c;
-	const char	*as = NULL, *code = NULL;
+	struct pollfd	 pfd;
+	const char	*as = NULL, *code = getenv("IPCPLAY_CODE");
 	char		*cause, *l, *join;
-	int		 ch;
+	int		 ch, quit = 0;
 
 	optind = 0;	/* a new scan of a new vector (glibc) */
 	opterr = 0;
@@ -515,12 +548,7 @@ attach_main(int argc, char **argv)
 			code = optarg;
 			break;
 		default:
-			if (optopt != 0)
-				warnx("attach: --%s needs an argument",
-				    optopt == 'a' ? "as" : "code");
-			else
-				warnx("attach: unknown option %s",
-				    argv[optind - 1]);
+			opt_error("attach", longopts, argv[optind - 1]);
 			attach_usage();
 			return (2);
 		}
@@ -538,10 +566,13 @@ attach_main(int argc, char **argv)
 		    "digits, _ or -", as);
 		return (2);
 	}
-	if (code != NULL && strpbrk(code, " \t\n") != NULL) {
+	if (code != NULL && (*code == '\0' || strpbrk(code, " \t\r\n") !=
+	    NULL)) {
 		warnx("attach: --code: 32 hex digits expected");
 		return (2);
 	}
+	/* The code is a secret: not in ps(1) for the rest of the session. */
+	setproctitle("-ipcplay attach %s --as %s", argv[0], as);
 	memset(&c, 0, sizeof(c));
 	cl = &c;
 	strlcpy(c.name, as, sizeof(c.name));
@@ -552,40 +583,50 @@ attach_main(int argc, char **argv)
 		free(cause);
 		return (1);
 	}
-	if ((l = server_wait_line(5000)) == NULL ||
-	    strncmp(l, "ipcplay classroom ", 18) != 0) {
+	l = server_first_line(5000);
+	if (l == NULL || strncmp(l, "ipcplay classroom ", 18) != 0) {
 		warnx("attach: %s: %s", argv[0], l == NULL ? "no answer" :
 		    strncmp(l, "bye ", 4) == 0 ? l + 4 :
 		    "not an ipcplay classroom");
+		quit = 1;
+	} else {
 		free(l);
-		close(c.fd);
-		free(c.buf);
-		return (1);
+		xasprintf(&join, "join %s %s", as, code != NULL ? code : "-");
+		send_line(join, 'j');
+		free(join);
+		c.nasked = 0;
+		l = server_first_line(10000);
+		if (l == NULL || strncmp(l, "ok ", 3) != 0) {
+			warnx("attach: %s", l == NULL ? "no answer to join" :
+			    strncmp(l, "bye ", 4) == 0 ? l + 4 : l);
+			quit = 1;
+		}
 	}
 	free(l);
-	xasprintf(&join, "join %s %s", as, code != NULL ? code : "-");
-	send_line(join);
-	free(join);
-	if ((l = server_wait_line(10000)) == NULL || strncmp(l, "ok", 2) != 0) {
-		warnx("attach: %s", l == NULL ? "no answer to join" :
-		    strncmp(l, "bye ", 4) == 0 ? l + 4 : l);
-		free(l);
-		close(c.fd);
-		free(c.buf);
-		return (1);
+	if (quit == 0) {
+		server_lines();	/* what came with the answer */
+		if (c.tty) {
+			printf("ipcplay attach: you are %s in the classroom at "
+			    "%s.  Type 'help', Tab to complete, Ctrl-D to "
+			    "leave.\n", as, argv[0]);
+			send_line("names", 'n');
+			quit = attach_tty();
+		} else
+			attach_stream();
+		/* We are done: what the server still says is printed. */
+		(void)shutdown(c.fd, SHUT_WR);
+		pfd.fd = c.fd;
+		pfd.events = POLLIN;
+		while (!c.bye && poll(&pfd, 1, 2000) > 0 && server_recv())
+			server_lines();
 	}
-	free(l);
-	if (c.tty) {
-		printf("ipcplay attach: you are %s in the classroom at %s.  "
-		    "Type 'help', Tab to complete, Ctrl-D to leave.\n", as,
-		    argv[0]);
-		ask_names();
-		attach_tty();
-	} else
-		attach_stream();
 	close(c.fd);
 	free(c.buf);
 	strv_free(c.names, c.nnames);
 	strv_free(c.fresh, c.nfresh);
-	return (c.bye || c.failed ? 1 : 0);
+	if (quit > 1) {
+		(void)signal(quit, SIG_DFL);
+		(void)raise(quit);
+	}
+	return (quit != 0 || c.bye || c.failed ? 1 : 0);
 }

@@ -110,6 +110,11 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 	enum cmd_result		(*ds)(struct ctx *, int);
 	int			 r;
 
+	/* A lesson has a playground of its own: the class would lose theirs. */
+	if (ctx->serve != NULL)
+		return (cmd_fail(ctx, &w[0], "lesson: not while serving a "
+		    "classroom (serve the lesson's file instead: ipcplay "
+		    "serve FILE)"));
 	if (!ctx->interactive)
 		return (cmd_fail(ctx, &w[0], "lesson plays at the shell's "
 		    "prompt; a script can run a lesson file itself"));

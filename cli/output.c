@@ -461,13 +461,8 @@ out_printf(struct ctx *ctx, const char *fmt, ...)
 		line = nl + 1;
 	}
 	/* Keep what is left of a line for the next call. */
-	if (line != NULL) {
-		t = xstrdup(line);
-		sb_free(&ctx->text);
-		sb_init(&ctx->text);
-		sb_puts(&ctx->text, t);
-		free(t);
-	}
+	if (line != NULL)
+		sb_cut(&ctx->text, (size_t)(line - ctx->text.s));
 }
 
 /*

@@ -84,3 +84,15 @@ sb_free(struct sb *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
+
+/* Drop the first n bytes (a line that has gone out). */
+void
+sb_cut(struct sb *b, size_t n)
+{
+	if (b->s == NULL)
+		return;
+	if (n > b->len)
+		n = b->len;
+	memmove(b->s, b->s + n, b->len - n + 1);
+	b->len -= n;
+}

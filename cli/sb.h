@@ -18,6 +18,7 @@ void	 sb_puts(struct sb *, const char *);
 void	 sb_printf(struct sb *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 char	*sb_take(struct sb *);
+void	 sb_cut(struct sb *, size_t);
 void	 sb_free(struct sb *);
 
 #endif

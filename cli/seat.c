@@ -6,11 +6,13 @@
  * do -- their own process's operations (the name is put in front:
  * "send c1 hi" runs as "alice send c1 hi") and the read-only inspection
  * commands -- and run on the one path every command takes (run_words),
- * with their text and errors sent back to them alone (ctx->text_hook)
- * and no file written.  The reply to a line is "ok" or "error WHY",
- * after its "text" lines; events reach a student as "event" lines when
- * they are about their process or a channel they named, and every
- * deadlock and every word the teacher says reaches everyone.
+ * with their text and errors sent back to them alone (ctx->text_hook),
+ * no file written, and the teacher's session state (its exit status,
+ * what "expect saw" looks through, a quit being confirmed) left as it
+ * was.  The reply to a line is "ok" or "error WHY", after its "text"
+ * lines; events reach a student as "event" lines when they are about
+ * their process or a channel they named, and every deadlock and every
+ * word the teacher says reaches everyone.
  */
 
 #include <ctype.h>
@@ -23,11 +25,11 @@
 #include "serve.h"
 
 /* What a student's own process may do, and what a student may look at. */
-static const char *const student_ops[] = {
+const char *const seat_ops[] = {
 	"send", "recv", "poll", "call", "reply", "reply-recv", "signal",
 	"mask", "unmask", "exit", "store", "load", "add", "wait", "wake", NULL
 };
-static const char *const student_looks[] = {
+const char *const seat_looks[] = {
 	"ps", "channels", "chan", "status", "graph", "msc", "trace",
 	"deadlock", "help", "expect", NULL
 };
@@ -40,6 +42,17 @@ in_list(const char *const *l, const char *w)
 			return (true);
 	}
 	return (false);
+}
+
+static void
+list_text(char *buf, size_t len, const char *const *l)
+{
+	buf[0] = '\0';
+	for (; *l != NULL; l++) {
+		if (buf[0] != '\0')
+			strlcat(buf, ", ", len);
+		strlcat(buf, *l, len);
+	}
 }
 
 /* The join code as typed (dashes and case do not matter), in constant time. */
@@ -85,12 +98,19 @@ seat_note(struct ctx *ctx, const char *fmt, ...)
 	free(text);
 }
 
-void
-seat_forget(struct seat *st)
+static void
+seat_unuse(struct seat *st)
 {
 	while (st->nused > 0)
 		free(st->used[--st->nused]);
+}
+
+void
+seat_forget(struct seat *st)
+{
+	seat_unuse(st);
 	sb_free(&st->partial);
+	lines_clear(&st->recent);
 	free(st->err);
 	st->err = NULL;
 }
@@ -104,13 +124,14 @@ seat_join(struct ctx *ctx, struct seat *st, char *line)
 {
 	struct serve	*s = ctx->serve;
 	struct proc_info pi;
-	char		*w[4], *cause, *p;
+	char		*w[4], *cause, *p = line;
 	size_t		 n = 0;
 
-	for (p = strtok(line, " \t"); p != NULL && n < 4;
-	    p = strtok(NULL, " \t"))
-		w[n++] = p;
-	if (n < 2 || n > 3 || strcmp(w[0], "join") != 0) {
+	while (n < 4 && (w[n] = strsep(&p, " \t")) != NULL) {
+		if (*w[n] != '\0')
+			n++;
+	}
+	if (n < 2 || n > 3 || p != NULL || strcmp(w[0], "join") != 0) {
 		seat_drop(s, st, "join NAME [CODE] was expected first");
 		return;
 	}
@@ -141,12 +162,21 @@ seat_join(struct ctx *ctx, struct seat *st, char *line)
 	strlcpy(st->name, w[1], sizeof(st->name));
 	s->actor = st;
 	if (!engine_proc_find(ctx->e, w[1], &pi) || pi.state == PS_EXITED) {
+		/* Joining must not fill the playground: the teacher seats more. */
+		if (s->nspawned >= SERVE_SPAWN_MAX) {
+			s->actor = NULL;
+			seat_drop(s, st, "the class is full: %d processes were "
+			    "made by joining (the teacher can seat more)",
+			    SERVE_SPAWN_MAX);
+			return;
+		}
 		if (engine_spawn(ctx->e, w[1], &cause) == -1) {
 			s->actor = NULL;
 			seat_drop(s, st, "%s", cause);
 			free(cause);
 			return;
 		}
+		s->nspawned++;
 		/*
 		 * Not settled here: its "ready" comes through the loop, and
 		 * its first command settles it, so a class joining at once
@@ -154,24 +184,61 @@ seat_join(struct ctx *ctx, struct seat *st, char *line)
 		 */
 	}
 	st->joined = true;
+	s->nwaiting--;
 	st->joined_ms = st->last_ms = now_ms();
 	seat_send(s, st, "ok %s", st->name);
+	seat_flush(st);
 	serve_log(s, "join", st->name, "peer", st->peer);
 	seat_note(ctx, "%s joined the class (%s)", st->name, st->peer);
 	s->actor = NULL;
 }
 
 static void
-seat_use(struct seat *st, const char *chan)
+seat_use(struct seat *st, const char *chan, size_t len)
 {
 	size_t	i;
 
 	for (i = 0; i < st->nused; i++) {
-		if (strcmp(st->used[i], chan) == 0)
+		if (strlen(st->used[i]) == len &&
+		    strncmp(st->used[i], chan, len) == 0)
 			return;
 	}
-	if (st->nused < SERVE_USED_MAX)
-		st->used[st->nused++] = xstrdup(chan);
+	if (st->nused < SERVE_USED_MAX) {
+		st->used[st->nused] = xmemdup(chan, len + 1);
+		st->used[st->nused++][len] = '\0';
+	}
+}
+
+/*
+ * The channels a command names (the words whose kind is a channel, by
+ * the command table: not the message): events on them are news to the
+ * student from now on.
+ */
+static void
+seat_uses(struct seat *st, const struct cmd_entry *ce, struct word *w,
+    size_t n)
+{
+	enum arg_kind	 k;
+	const char	*c, *e;
+	size_t		 i, pos = 0;
+
+	if (ce == NULL)
+		return;
+	for (i = ce->proc_op ? 2 : 1; i < n; i++) {
+		if (cmd_is_option(ce, &w[i])) {
+			i += cmd_option_has_value(w[i].s);
+			continue;
+		}
+		k = cmd_arg_kind(ce, pos++);
+		if (k != A_CHAN && k != A_CHAN_SEND && k != A_CHAN_RECV &&
+		    k != A_KCHAN && k != A_SOCKPAIR)
+			continue;
+		for (c = w[i].s; *c != '\0'; c = *e == ',' ? e + 1 : e) {
+			e = c + strcspn(c, ",");
+			if (e > c)
+				seat_use(st, c, (size_t)(e - c));
+		}
+	}
 }
 
 /* A student's command's own text and errors: to them, line by line. */
@@ -181,7 +248,6 @@ seat_text(struct ctx *ctx, enum out_kind kind, const char *s)
 	struct serve	*sv = ctx->serve;
 	struct seat	*st = sv->actor;
 	char		*nl;
-	const char	*p;
 
 	if (kind == OUT_ERROR) {
 		if (st->err == NULL)
@@ -191,18 +257,10 @@ seat_text(struct ctx *ctx, enum out_kind kind, const char *s)
 		return;
 	}
 	sb_puts(&st->partial, s);
-	p = st->partial.s;
-	while (p != NULL && (nl = strchr(p, '\n')) != NULL) {
-		seat_send(sv, st, "text %.*s", (int)(nl - p), p);
-		p = nl + 1;
-	}
-	if (p != NULL && p != st->partial.s) {
-		char *rest = xstrdup(p);
-
-		sb_free(&st->partial);
-		sb_init(&st->partial);
-		sb_puts(&st->partial, rest);
-		free(rest);
+	while ((nl = strchr(st->partial.s, '\n')) != NULL) {
+		seat_send(sv, st, "text %.*s", (int)(nl - st->partial.s),
+		    st->partial.s);
+		sb_cut(&st->partial, (size_t)(nl - st->partial.s) + 1);
 	}
 }
 
@@ -212,29 +270,29 @@ seat_refuse(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
     bool *own)
 {
 	const struct cmd_entry	*ce;
-	char			*amb;
-	static char		 why[160];
+	char			*amb, list[256];
+	static char		 why[400];
 
 	*own = false;
 	if (v[0].quoted)
 		return ("a command starts with a command word");
 	if (strcmp(v[0].s, st->name) == 0) {
-		if (n < 2 || !in_list(student_ops, v[1].s)) {
-			snprintf(why, sizeof(why), "%s may %s here: send, "
-			    "recv, poll, call, reply, reply-recv, signal, mask, "
-			    "unmask, exit, store, load, add, wait, wake",
-			    st->name, n < 2 ? "do operations" : "not do that");
+		if (n < 2 || !in_list(seat_ops, v[1].s)) {
+			list_text(list, sizeof(list), seat_ops);
+			snprintf(why, sizeof(why), "%s may %s here: %s",
+			    st->name, n < 2 ? "do operations" : "not do that",
+			    list);
 			return (why);
 		}
 		return (NULL);
 	}
-	if (in_list(student_ops, v[0].s)) {
+	if (in_list(seat_ops, v[0].s)) {
 		*own = true;
 		return (NULL);
 	}
 	if (engine_is_proc(ctx->e, v[0].s) || (n >= 2 && !v[1].quoted &&
 	    op_lookup(v[1].s) != NULL)) {
-		snprintf(why, sizeof(why), "you act only as %s, not as %s",
+		snprintf(why, sizeof(why), "you act only as %s, not as %.20s",
 		    st->name, v[0].s);
 		return (why);
 	}
@@ -244,17 +302,17 @@ seat_refuse(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 		    "them)", v[0].s);
 		return (why);
 	}
-	if (ce->proc_op || !in_list(student_looks, ce->name)) {
+	if (ce->proc_op || !in_list(seat_looks, ce->name)) {
+		list_text(list, sizeof(list), seat_looks);
 		snprintf(why, sizeof(why), "a student cannot use '%s': you "
-		    "act only as %s, and look with ps, channels, chan, status, "
-		    "graph, msc, trace, deadlock, help, expect", ce->name,
-		    st->name);
+		    "act only as %s, and look with %s", ce->name, st->name,
+		    list);
 		return (why);
 	}
 	return (NULL);
 }
 
-/* Counts a command against the rate; false when it is refused. */
+/* Counts a line or command against the rate; false when it is refused. */
 static bool
 seat_rate(struct serve *s, struct seat *st)
 {
@@ -279,46 +337,73 @@ seat_rate(struct serve *s, struct seat *st)
 	return (true);
 }
 
-/* Run one of the student's commands as their process. */
+/*
+ * Run one of the student's commands as their process, with the
+ * teacher's session state put back afterwards: the exit status, --bail,
+ * a pending failure, the lines "expect saw" looks through (the student
+ * has their own), a quit waiting to be confirmed.
+ */
 static enum cmd_result
 seat_run(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
     bool own)
 {
 	struct word	*w;
-	size_t		 i;
+	struct linebuf	 recent = ctx->recent;
 	enum cmd_result	 r;
+	size_t		 nw = n + (own ? 1 : 0);
 	int		 status = ctx->status;
 	bool		 stop = ctx->stop, fp = ctx->fail_pending;
+	bool		 armed = ctx->quit_armed;
 
-	w = xreallocarray(NULL, n + 1, sizeof(*w));
+	w = xreallocarray(NULL, nw, sizeof(*w));
 	if (own) {
 		memset(&w[0], 0, sizeof(w[0]));
 		w[0].s = st->name;
 		w[0].len = strlen(st->name);
 	}
 	memcpy(w + (own ? 1 : 0), v, n * sizeof(*v));
-	for (i = 1; i < n + (own ? 1 : 0); i++) {
-		if (engine_is_chan(ctx->e, w[i].s))
-			seat_use(st, w[i].s);
-	}
+	seat_uses(st, cmd_resolve(ctx, w, nw), w, nw);
+	ctx->recent = st->recent;
 	ctx->text_hook = seat_text;
 	ctx->no_files = true;
 	ctx->depth++;
-	r = run_words(ctx, w, n + (own ? 1 : 0));
+	r = run_words(ctx, w, nw);
 	ctx->depth--;
 	ctx->no_files = false;
 	ctx->text_hook = NULL;
-	/* A student's failure is theirs, not the teacher's session's. */
+	st->recent = ctx->recent;
+	ctx->recent = recent;
 	ctx->status = status;
 	ctx->stop = stop;
 	ctx->fail_pending = fp;
+	ctx->quit_armed = armed;
 	free(w);
 	return (r);
 }
 
+/* "names": the playground's processes and channels, for completion. */
+static void
+seat_names(struct ctx *ctx, struct seat *st)
+{
+	struct proc_info pi;
+	struct chan_info ci;
+	size_t		 i;
+
+	for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+		if (pi.state != PS_EXITED)
+			seat_send(ctx->serve, st, "text proc %s", pi.name);
+	}
+	for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
+		seat_send(ctx->serve, st, "text chan %s", ci.name);
+		chan_info_free(&ci);
+	}
+	seat_send(ctx->serve, st, "ok");
+}
+
 /*
  * A line from a seated student: its commands in order, up to the first
- * that fails; then the one reply.
+ * that fails; then the one reply.  Every line counts against the rate,
+ * and every command after a line's first.
  */
 void
 seat_line(struct ctx *ctx, struct seat *st, char *line)
@@ -332,24 +417,16 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 	const char	*saved_file = ctx->file, *saved_buf = ctx->linebuf;
 	bool		 own, failed = false;
 
+	if (!seat_rate(s, st))
+		goto out;
 	if (strcmp(line, "names") == 0) {
-		struct proc_info pi;
-		struct chan_info ci;
-
-		for (i = 0; engine_proc_info(ctx->e, i, &pi); i++)
-			if (pi.state != PS_EXITED)
-				seat_send(s, st, "text proc %s", pi.name);
-		for (i = 0; engine_chan_info(ctx->e, i, &ci); i++) {
-			seat_send(s, st, "text chan %s", ci.name);
-			chan_info_free(&ci);
-		}
-		seat_send(s, st, "ok");
-		return;
+		seat_names(ctx, st);
+		goto out;
 	}
 	if (lex_line(line, &cmds, &ncmds, &err, &col) == -1) {
 		seat_send(s, st, "error %s (column %d)", err, col);
 		free(err);
-		return;
+		goto out;
 	}
 	serve_log(s, "command", st->name, "line", line);
 	s->actor = st;
@@ -358,7 +435,7 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 	for (i = 0; i < ncmds && !failed && st->gone == NULL; i++) {
 		if (cmds[i].n == 0)
 			continue;
-		if (!seat_rate(s, st)) {
+		if (i > 0 && !seat_rate(s, st)) {
 			failed = true;
 			break;
 		}
@@ -371,17 +448,14 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 		}
 		st->ncmds++;
 		if (seat_run(ctx, st, cmds[i].v, cmds[i].n, own) != CMD_OK ||
-		    st->err != NULL) {
+		    st->err != NULL)
 			failed = true;
-			if (st->partial.len > 0)
-				seat_send(s, st, "text %s", st->partial.s);
+		if (st->partial.len > 0)
+			seat_send(s, st, "text %s", st->partial.s);
+		sb_cut(&st->partial, st->partial.len);
+		if (failed)
 			seat_send(s, st, "error %s", st->err != NULL ?
 			    st->err : "it failed");
-		}
-		if (st->partial.len > 0 && !failed)
-			seat_send(s, st, "text %s", st->partial.s);
-		sb_free(&st->partial);
-		sb_init(&st->partial);
 		free(st->err);
 		st->err = NULL;
 	}
@@ -392,6 +466,8 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 	ctx->line = saved_line;
 	ctx->linebuf = saved_buf;
 	words_free(cmds, ncmds);
+out:
+	seat_flush(st);
 	/* From the line's arrival to its answer: what a student waits. */
 	if (s->trace != NULL)
 		fprintf(s->trace, "cmd %llu\n",
@@ -423,8 +499,7 @@ seat_respawn(struct ctx *ctx)
 			free(cause);
 		}
 		s->actor = NULL;
-		while (st->nused > 0)
-			free(st->used[--st->nused]);
+		seat_unuse(st);
 	}
 	engine_settle(ctx->e);
 }
@@ -476,6 +551,7 @@ seat_observe(const struct event *ev, void *arg)
 	struct ctx	*ctx = arg;
 	struct serve	*s = ctx->serve;
 	struct seat	*st;
+	const char	*who;
 	char		*h = NULL, *j, *by;
 
 	if (s == NULL)
@@ -483,9 +559,8 @@ seat_observe(const struct event *ev, void *arg)
 	if (ev->type == EV_RESET)
 		s->reset = true;
 	if (s->log != NULL && (j = event_json(ev)) != NULL) {
-		by = json_str((const unsigned char *)(s->actor != NULL ?
-		    s->actor->name : "teacher"), strlen(s->actor != NULL ?
-		    s->actor->name : "teacher"));
+		who = s->actor != NULL ? s->actor->name : "teacher";
+		by = json_str((const unsigned char *)who, strlen(who));
 		fprintf(s->log, "{\"by\":%s,%s\n", by, j + 1);
 		fflush(s->log);
 		free(by);
@@ -496,7 +571,8 @@ seat_observe(const struct event *ev, void *arg)
 			continue;
 		if (h == NULL && (h = event_human(ev)) == NULL)
 			return;
-		seat_send(s, st, "event %s", h);
+		seat_send_lines(s, st, "event", h);
+		seat_flush(st);
 	}
 	free(h);
 }

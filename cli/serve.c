@@ -20,6 +20,7 @@
 #include <sys/un.h>
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <err.h>
@@ -57,6 +58,25 @@ serve_usage(void)
 	fprintf(stderr, "usage: ipcplay serve [--socket PATH | --listen "
 	    "HOST:PORT] [--group GROUP]\n"
 	    "                     [--log FILE] [FILE ...]\n");
+}
+
+/*
+ * A bad option of a subcommand (getopt_long with opterr 0): one that
+ * needs its argument, or one unknown.
+ */
+void
+opt_error(const char *cmd, const struct option *longopts, const char *word)
+{
+	const struct option	*o;
+
+	for (o = longopts; o->name != NULL; o++) {
+		if (optopt != 0 && o->val == optopt &&
+		    o->has_arg == required_argument) {
+			warnx("%s: --%s needs an argument", cmd, o->name);
+			return;
+		}
+	}
+	warnx("%s: unknown option %s", cmd, word);
 }
 
 /* The socket file goes with us, however we end (but SIGKILL). */
@@ -164,12 +184,36 @@ serve_split(const char *hostport, char **host, char **port)
 	return (0);
 }
 
+/* A listening socket on one address, or -1 (*saved: why). */
+static int
+listen_one(const struct addrinfo *ai, int *saved)
+{
+	int	fd, on = 1, off = 0;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, ai->ai_protocol);
+	if (fd == -1) {
+		*saved = errno;
+		return (-1);
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ai->ai_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+		    sizeof(off));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, 64) == 0)
+		return (fd);
+	*saved = errno;
+	close(fd);
+	return (-1);
+}
+
 static int
 listen_tcp(struct serve *s, const char *hostport, char **cause)
 {
 	struct addrinfo	 hints, *res, *ai;
 	char		*host, *port, hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
-	int		 fd = -1, on = 1, r, saved = 0;
+	int		 fd = -1, r, saved = 0;
+	bool		 any;
 	struct sockaddr_storage ss;
 	socklen_t	 sl = sizeof(ss);
 
@@ -181,27 +225,24 @@ listen_tcp(struct serve *s, const char *hostport, char **cause)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE;
-	r = getaddrinfo(*host != '\0' ? host : NULL, port, &hints, &res);
+	any = *host == '\0';
+	r = getaddrinfo(any ? NULL : host, port, &hints, &res);
 	free(host);
 	free(port);
 	if (r != 0) {
 		xasprintf(cause, "--listen %s: %s", hostport, gai_strerror(r));
 		return (-1);
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
-		    SOCK_NONBLOCK, ai->ai_protocol);
-		if (fd == -1)
-			continue;
-		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-		    sizeof(on));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(fd, 64) == 0)
-			break;
-		saved = errno;
-		close(fd);
-		fd = -1;
+	/*
+	 * No host: every address, IPv6 and IPv4 on one socket when the
+	 * system has IPv6 (glibc lists 0.0.0.0 first, so :: is tried first).
+	 */
+	for (ai = res; any && fd == -1 && ai != NULL; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET6)
+			fd = listen_one(ai, &saved);
 	}
+	for (ai = res; fd == -1 && ai != NULL; ai = ai->ai_next)
+		fd = listen_one(ai, &saved);
 	freeaddrinfo(res);
 	if (fd == -1) {
 		xasprintf(cause, "--listen %s: %s", hostport,
@@ -278,8 +319,8 @@ seat_find(struct serve *s, const char *name)
 }
 
 /* Write what waits, as far as the socket takes it now. */
-static void
-seat_flush(struct serve *s, struct seat *st)
+void
+seat_flush(struct seat *st)
 {
 	ssize_t	n;
 
@@ -298,30 +339,35 @@ seat_flush(struct serve *s, struct seat *st)
 	}
 	if (st->outoff == st->outlen)
 		st->outoff = st->outlen = 0;
-	(void)s;
 }
 
-/* One line for a client: "text ...", "event ...", "ok", "error ...". */
+/*
+ * Queue one protocol line: "text ...", "event ...", "ok", "error ...".
+ * A newline inside would end the line early (and could forge one), so
+ * each is made a blank.  Written by seat_flush, once per reply or event;
+ * a queue that grows past SERVE_OUT_MAX loses the seat.
+ */
 void
 seat_send(struct serve *s, struct seat *st, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*line;
+	char	*line, *p;
 	size_t	 len;
 
+	(void)s;
 	if (st->gone != NULL || st->fd == -1)
 		return;
 	va_start(ap, fmt);
 	len = (size_t)xvasprintf(&line, fmt, ap);
 	va_end(ap);
+	for (p = line; (p = strpbrk(p, "\r\n")) != NULL; p++)
+		*p = ' ';
 	if (st->outlen - st->outoff + len + 1 > SERVE_OUT_MAX) {
 		free(line);
 		xasprintf(&st->gone, "it does not read what it is sent "
 		    "(%d KiB waiting)", SERVE_OUT_MAX / 1024);
 		return;
 	}
-	if (st->outoff > 0 && st->outoff == st->outlen)
-		st->outoff = st->outlen = 0;
 	if (st->outlen + len + 1 > st->outcap) {
 		/* Move what is left to the front before growing. */
 		if (st->outoff > 0) {
@@ -338,7 +384,22 @@ seat_send(struct serve *s, struct seat *st, const char *fmt, ...)
 	st->out[st->outlen + len] = '\n';
 	st->outlen += len + 1;
 	free(line);
-	seat_flush(s, st);
+	/* A long reply goes out as it grows, not all at its end. */
+	if (st->outlen - st->outoff >= 65536)
+		seat_flush(st);
+}
+
+/* Text of several lines: one protocol line each, with the same kind. */
+void
+seat_send_lines(struct serve *s, struct seat *st, const char *kind,
+    const char *text)
+{
+	const char	*p, *nl;
+
+	for (p = text; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		seat_send(s, st, "%s %.*s", kind, (int)(nl - p), p);
+	}
 }
 
 /* Lose the seat at the next safe point; say why to it while we can. */
@@ -354,29 +415,58 @@ seat_drop(struct serve *s, struct seat *st, const char *fmt, ...)
 	(void)xvasprintf(&why, fmt, ap);
 	va_end(ap);
 	seat_send(s, st, "bye %s", why);
+	seat_flush(st);
 	if (st->gone == NULL)
 		st->gone = why;
 	else
 		free(why);
 }
 
+/*
+ * Close a seat.  What the client sent and we did not read is read first:
+ * closing a TCP socket with unread bytes resets it, and the reset can
+ * overtake the "bye" it was told.
+ */
 static void
 seat_close(struct ctx *ctx, struct seat *st)
 {
 	struct serve	*s = ctx->serve;
+	char		 buf[4096];
+	int		 k;
 
 	if (st->joined && st->gone != NULL) {
 		seat_note(ctx, "%s left the class: %s", st->name, st->gone);
 		serve_log(s, "leave", st->name, "why", st->gone);
 	}
-	if (st->fd != -1)
+	if (st->fd != -1) {
+		seat_flush(st);
+		for (k = 0; k < 64 && recv(st->fd, buf, sizeof(buf),
+		    MSG_DONTWAIT) > 0; k++)
+			continue;
+		(void)shutdown(st->fd, SHUT_RDWR);
 		close(st->fd);
+	}
 	TAILQ_REMOVE(&s->seats, st, entry);
 	s->nconn--;
+	if (!st->joined)
+		s->nwaiting--;
 	seat_forget(st);
 	free(st->out);
 	free(st->gone);
 	free(st);
+}
+
+/* A TCP peer that vanished (a closed laptop) is noticed within a minute. */
+static void
+seat_keepalive(int fd)
+{
+	int	on = 1, idle = 30, intvl = 10, cnt = 3;
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+	    sizeof(intvl));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 }
 
 static void
@@ -389,18 +479,24 @@ serve_accept(struct ctx *ctx)
 	struct ucred	 uc;
 	socklen_t	 ul = sizeof(uc);
 	char		 h[NI_MAXHOST], p[NI_MAXSERV];
+	const char	*full;
 	int		 fd;
 
 	while ((fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl,
 	    SOCK_CLOEXEC | SOCK_NONBLOCK)) != -1) {
-		if (s->nconn >= SERVE_CONN_MAX) {
-			(void)send(fd, "bye the class is full\n", 22,
-			    MSG_DONTWAIT | MSG_NOSIGNAL);
+		full = s->nconn >= SERVE_CONN_MAX ? "bye the class is full\n" :
+		    s->nwaiting >= SERVE_WAITING_MAX ? "bye too many are "
+		    "joining at once: try again\n" : NULL;
+		if (full != NULL) {
+			(void)send(fd, full, strlen(full), MSG_DONTWAIT |
+			    MSG_NOSIGNAL);
 			close(fd);
+			sl = sizeof(ss);
 			continue;
 		}
 		st = xcalloc(1, sizeof(*st));
 		st->fd = fd;
+		st->joined_ms = now_ms();
 		sb_init(&st->partial);
 		if (!s->tcp && getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc,
 		    &ul) == 0)
@@ -412,11 +508,19 @@ serve_accept(struct ctx *ctx)
 			snprintf(st->peer, sizeof(st->peer), "%.60s:%.10s", h, p);
 		else
 			strlcpy(st->peer, "?", sizeof(st->peer));
+		if (s->tcp)
+			seat_keepalive(fd);
 		TAILQ_INSERT_TAIL(&s->seats, st, entry);
 		s->nconn++;
+		s->nwaiting++;
 		seat_send(s, st, "ipcplay classroom %d", SERVE_PROTO);
+		seat_flush(st);
 		sl = sizeof(ss);
 	}
+	/* Out of descriptors: stop listening for a second, not spin. */
+	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+	    errno == ENOMEM)
+		s->accept_ms = now_ms() + 1000;
 }
 
 /* Bytes that are not text (not UTF-8, or control characters). */
@@ -440,11 +544,16 @@ line_is_text(const char *l, size_t len)
 	return (true);
 }
 
+/*
+ * What a seat sent: a little at a time (a round serves everyone a
+ * little), cut into lines of at most SERVE_LINE_MAX bytes (a CR before
+ * the newline not counted).
+ */
 static void
 seat_input(struct ctx *ctx, struct seat *st)
 {
 	struct serve	*s = ctx->serve;
-	char		 buf[8192], *nl;
+	char		 buf[1024], *nl;
 	size_t		 off, take, k;
 	ssize_t		 n;
 
@@ -463,10 +572,11 @@ seat_input(struct ctx *ctx, struct seat *st)
 		take = nl != NULL ? (size_t)(nl - (buf + off)) + 1 :
 		    (size_t)n - off;
 		k = take - (nl != NULL ? 1 : 0);
-		if (!st->skipping && st->inlen + k > SERVE_LINE_MAX) {
+		if (!st->skipping && st->inlen + k > SERVE_LINE_MAX + 1) {
 			st->skipping = true;
 			seat_send(s, st, "error the line is longer than %d "
 			    "bytes", SERVE_LINE_MAX);
+			seat_flush(st);
 		}
 		if (!st->skipping) {
 			memcpy(st->in + st->inlen, buf + off, k);
@@ -481,6 +591,13 @@ seat_input(struct ctx *ctx, struct seat *st)
 		}
 		if (st->inlen > 0 && st->in[st->inlen - 1] == '\r')
 			st->inlen--;
+		if (st->inlen > SERVE_LINE_MAX) {
+			seat_send(s, st, "error the line is longer than %d "
+			    "bytes", SERVE_LINE_MAX);
+			seat_flush(st);
+			st->inlen = 0;
+			continue;
+		}
 		st->in[st->inlen] = '\0';
 		if (!line_is_text(st->in, st->inlen)) {
 			seat_drop(s, st, "it sent bytes that are not UTF-8 "
@@ -495,27 +612,41 @@ seat_input(struct ctx *ctx, struct seat *st)
 	}
 }
 
-/* A seat is to be closed: the loop must come round at once. */
-bool
-serve_pending(const struct ctx *ctx)
-{
-	struct seat	*st;
-
-	if (ctx->serve == NULL)
-		return (false);
-	if (ctx->serve->reset && ctx->depth == 0)
-		return (true);
-	TAILQ_FOREACH(st, &ctx->serve->seats, entry) {
-		if (st->gone != NULL)
-			return (true);
-	}
-	return (false);
-}
-
 size_t
 serve_nfds(const struct ctx *ctx)
 {
 	return (ctx->serve != NULL ? ctx->serve->nconn + 1 : 0);
+}
+
+/*
+ * How long the loop may sleep for us: 0 when a seat is to be closed or
+ * students are to get fresh processes, else until a connection that has
+ * not joined runs out of time or accepting starts again; -1: no limit.
+ */
+int
+serve_timeout(const struct ctx *ctx)
+{
+	struct serve	*s = ctx->serve;
+	struct seat	*st;
+	uint64_t	 now, next = 0;
+
+	if (s == NULL)
+		return (-1);
+	if (s->reset && ctx->depth == 0)
+		return (0);
+	now = now_ms();
+	if (s->accept_ms > now)
+		next = s->accept_ms;
+	TAILQ_FOREACH(st, &s->seats, entry) {
+		if (st->gone != NULL)
+			return (0);
+		if (!st->joined && (next == 0 ||
+		    st->joined_ms + SERVE_JOIN_MS < next))
+			next = st->joined_ms + SERVE_JOIN_MS;
+	}
+	if (next == 0)
+		return (-1);
+	return (next <= now ? 0 : (int)(next - now));
 }
 
 /*
@@ -531,15 +662,16 @@ serve_pollfds(struct ctx *ctx, struct pollfd *pfd, size_t max)
 
 	if (s == NULL || max == 0)
 		return (0);
-	pfd[n].fd = ctx->depth == 0 ? s->lfd : -1;
+	pfd[n].fd = ctx->depth == 0 && s->accept_ms <= now_ms() ? s->lfd : -1;
 	pfd[n].events = POLLIN;
 	pfd[n++].revents = 0;
 	TAILQ_FOREACH(st, &s->seats, entry) {
 		if (n >= max)
 			break;
-		pfd[n].fd = st->fd;
 		pfd[n].events = (ctx->depth == 0 ? POLLIN : 0) |
 		    (st->outlen > st->outoff ? POLLOUT : 0);
+		/* Nothing asked: not polled (a hang-up would wake us). */
+		pfd[n].fd = pfd[n].events != 0 ? st->fd : -1;
 		pfd[n++].revents = 0;
 	}
 	return (n);
@@ -551,7 +683,7 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 	struct serve	*s = ctx->serve;
 	struct seat	*st, *next;
 	size_t		 i, k;
-	uint64_t	 t0 = now_us();
+	uint64_t	 t0 = now_us(), now;
 
 	if (s == NULL || n == 0)
 		return;
@@ -567,13 +699,13 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 	s->turn++;
 	for (k = 1; k < n; k++) {
 		i = 1 + (k - 1 + s->turn) % (n - 1);
-		if (pfd[i].revents == 0)
+		if (pfd[i].revents == 0 || pfd[i].fd == -1)
 			continue;
 		TAILQ_FOREACH(st, &s->seats, entry) {
 			if (st->fd != pfd[i].fd)
 				continue;
 			if (pfd[i].revents & POLLOUT)
-				seat_flush(s, st);
+				seat_flush(st);
 			if (st->gone == NULL && ctx->depth == 0 &&
 			    (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
 			    now_us() - t0 < SERVE_ROUND_US)
@@ -581,9 +713,16 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 			break;
 		}
 	}
+	now = now_ms();
 	TAILQ_FOREACH_SAFE(st, &s->seats, entry, next) {
+		if (!st->joined && st->gone == NULL &&
+		    now >= st->joined_ms + SERVE_JOIN_MS)
+			seat_drop(s, st, "no join within %d s", SERVE_JOIN_MS /
+			    1000);
 		if (st->gone != NULL)
 			seat_close(ctx, st);
+		else if (st->outlen > st->outoff)
+			seat_flush(st);
 	}
 	/* Who came and went is news now, even in a file. */
 	fflush(ctx->out);
@@ -694,6 +833,7 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 	const char	*logf = NULL, *tr;
 	char		*cause = NULL, *def = NULL;
 	int		 ch, i, rc;
+	bool		 tty;
 
 	optind = 0;	/* a new scan of a new vector (glibc) */
 	opterr = 0;
@@ -712,13 +852,7 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 			logf = optarg;
 			break;
 		default:
-			if (optopt != 0)
-				warnx("serve: --%s needs an argument",
-				    longopts[optopt == 's' ? 0 : optopt == 'l' ?
-				    1 : optopt == 'g' ? 2 : 3].name);
-			else
-				warnx("serve: unknown option %s",
-				    argv[optind - 1]);
+			opt_error("serve", longopts, argv[optind - 1]);
 			serve_usage();
 			return (2);
 		}
@@ -730,9 +864,15 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 		serve_usage();
 		return (2);
 	}
-	if (group != NULL && hostport != NULL) {
-		warnx("serve: --group is for a Unix socket, not --listen");
+	if (group != NULL && sock == NULL) {
+		warnx("serve: --group needs --socket PATH in a directory the "
+		    "group can reach");
 		serve_usage();
+		return (2);
+	}
+	if (ctx->json) {
+		warnx("serve: --json is not for a classroom (--log FILE "
+		    "writes JSON lines)");
 		return (2);
 	}
 	for (i = 0; i < argc; i++) {
@@ -766,6 +906,8 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 		free(cause);
 		if (s->log != NULL)
 			fclose(s->log);
+		if (s->trace != NULL)
+			fclose(s->trace);
 		serve_unlink();
 		the_serve = NULL;
 		free(s);
@@ -791,19 +933,28 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 	printf("students type: ipcplay attach %s --as NAME%s\n", s->address,
 	    s->tcp ? " --code CODE" : "");
 	fflush(stdout);
-	for (i = 0; i < argc && !ctx->stop; i++) {
+	/*
+	 * However the class ends, it ends through serve_end (the socket file
+	 * goes): a signal from now on, a closed stdout (EPIPE, not SIGPIPE).
+	 */
+	tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	(void)signal(SIGPIPE, SIG_IGN);
+	ui_catch_quit(ctx);
+	if (!tty)
+		ui_catch_signal(SIGINT);
+	for (i = 0; i < argc && !ctx->stop && !ui_stopping(); i++) {
 		if (batch_file(ctx, argv[i]) == -1)
 			break;
 	}
 	ctx->fail_pending = false;
-	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+	if (ui_quit_signal() != 0)
+		;
+	else if (tty) {
 		ctx->want_dashboard = true;
 		repl_run(ctx);
 		ctx->status = 0;
 	} else {
 		ctx->interactive = false;
-		ui_catch_quit(ctx);
-		ui_catch_signal(SIGINT);
 		serve_stdin(ctx);
 	}
 	serve_end(ctx);

@@ -28,6 +28,9 @@
 #define SERVE_OUT_MAX	(1024 * 1024)	/* unsent bytes before a slow client
 					   loses its seat */
 #define SERVE_CONN_MAX	256		/* connections at once */
+#define SERVE_WAITING_MAX 32		/* ... of which not joined yet */
+#define SERVE_JOIN_MS	10000		/* to send "join" after connecting */
+#define SERVE_SPAWN_MAX	100		/* processes joining may spawn */
 #define SERVE_USED_MAX	64		/* channels remembered per seat */
 #define SERVE_ROUND_US	4000		/* students served in one round of
 					   the loop, at most this long */
@@ -46,7 +49,8 @@ struct seat {
 	uint64_t	 window_ms;	/* the rate's one-second window */
 	unsigned	 window_n;
 	unsigned long	 ncmds;		/* commands run */
-	uint64_t	 joined_ms, last_ms;
+	uint64_t	 joined_ms;	/* when it joined (connected, before) */
+	uint64_t	 last_ms;
 	char		*gone;		/* why it is to be dropped, or NULL */
 	/* While its command runs: the text's unfinished line, the error. */
 	struct sb	 partial;
@@ -54,6 +58,7 @@ struct seat {
 	char		*used[SERVE_USED_MAX];	/* channels it named */
 	size_t		 nused;
 	uint64_t	 t_in;		/* when its last bytes came, us */
+	struct linebuf	 recent;	/* what its "expect saw" looks at */
 };
 TAILQ_HEAD(seatq, seat);
 
@@ -65,6 +70,9 @@ struct serve {
 	char		 code[33];	/* 32 hex digits */
 	struct seatq	 seats;
 	size_t		 nconn;
+	size_t		 nwaiting;	/* connected, not joined yet */
+	size_t		 nspawned;	/* processes spawned by joining */
+	uint64_t	 accept_ms;	/* no accepting before (out of fds) */
 	struct seat	*actor;		/* whose command runs now */
 	FILE		*log;		/* --log: JSON lines with "by" */
 	FILE		*trace;		/* $IPCPLAY_SERVE_TRACE: timings */
@@ -78,19 +86,26 @@ struct serve {
 int	 serve_main(struct ctx *, const struct engine_config *, int, char **);
 size_t	 serve_pollfds(struct ctx *, struct pollfd *, size_t);
 size_t	 serve_nfds(const struct ctx *);
-bool	 serve_pending(const struct ctx *);
+int	 serve_timeout(const struct ctx *);
 void	 serve_dispatch(struct ctx *, const struct pollfd *, size_t);
 void	 seat_send(struct serve *, struct seat *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+void	 seat_send_lines(struct serve *, struct seat *, const char *,
+	    const char *);
+void	 seat_flush(struct seat *);
 void	 seat_drop(struct serve *, struct seat *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 struct seat *seat_find(struct serve *, const char *);
 int	 serve_split(const char *, char **, char **);
 uint64_t now_us(void);
+struct option;
+void	 opt_error(const char *, const struct option *, const char *);
 void	 serve_log(struct serve *, const char *, const char *, const char *,
 	    const char *);
 
 /* seat.c */
+extern const char *const seat_ops[];
+extern const char *const seat_looks[];
 void	 seat_join(struct ctx *, struct seat *, char *);
 void	 seat_line(struct ctx *, struct seat *, char *);
 void	 seat_observe(const struct event *, void *);

@@ -135,6 +135,8 @@ ui_quit_raise(void)
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGHUP, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
+	if (quit_sig == SIGINT)	/* serve without a terminal catches it */
+		(void)sigaction(SIGINT, &sa, NULL);
 	if (quit_sig != 0)
 		(void)raise(quit_sig);
 }
@@ -148,7 +150,7 @@ ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
     size_t nfds, int max_ms)
 {
 	size_t	need, n, ns, i;
-	int	t, r;
+	int	t, ts, r;
 
 	if (quit_sig != 0)
 		return (-1);
@@ -173,8 +175,8 @@ ui_wait(struct ctx *ctx, struct ui_wait *w, const int *fds, short *ready,
 	t = engine_poll_timeout(ctx->e);
 	if (max_ms >= 0 && (t == -1 || max_ms < t))
 		t = max_ms;
-	if (serve_pending(ctx))
-		t = 0;
+	if ((ts = serve_timeout(ctx)) != -1 && (t == -1 || ts < t))
+		t = ts;
 	if ((r = poll(w->pfd, n + ns, t)) == -1) {
 		if (errno != EINTR)
 			return (-1);

@@ -57,8 +57,18 @@ wait_out() {
 # serve_stop: end of the teacher's input ends the class.
 serve_stop() {
 	exec 8>&-
-	wait "$srv"
+	wait_gone "$srv"
 	srv=
+}
+
+# wait_gone PID: until it has ended (5 s at most; it is disowned).
+wait_gone() {
+	for _ in $(seq 100); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	echo "still running: $1"
+	return 1
 }
 
 # student NAME [ARGS...]: attach as NAME, commands from standard input.
@@ -72,7 +82,8 @@ student() {
 # commands from the FIFO on descriptor 9, its output in $T/NAME.out.
 student_bg() {
 	mkfifo "$T/$1.in"
-	"$IPCPLAY" attach "$SOCK" --as "$1" <"$T/$1.in" >"$T/$1.out" 2>&1 &
+	# Not holding the teacher's FIFO open: its end must end the class.
+	"$IPCPLAY" attach "$SOCK" --as "$1" <"$T/$1.in" >"$T/$1.out" 2>&1 8>&- &
 	client=$!
 	exec 9>"$T/$1.in"
 }
@@ -80,7 +91,7 @@ student_bg() {
 # raw PYTHON: a client that speaks the protocol by hand; s is connected
 # to the Unix socket and the greeting has been read.
 raw() {
-	python3 - "$SOCK" "$1" <<'EOF'
+	python3 - "$SOCK" "$1" 8>&- <<'EOF'
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
@@ -364,6 +375,82 @@ time.sleep(60)' &
 	assert_output 2
 }
 
+@test "a student's command between the teacher's command and its expect saw changes nothing for the teacher" {
+	serve_start --socket "$SOCK" --log "$T/log.json"
+	student_bg ann
+	wait_out 'ann joined the class'
+	teacher 'spawn T; channel c unbounded'
+	wait_out 'c created'
+	teacher 'T send c hi'
+	wait_out 'T sent "hi"'
+	echo 'ps' >&9
+	wait_out 'NAME' "$T/ann.out"
+	teacher 'expect saw "T sent"'
+	wait_out 'expect saw "T sent" ... ok'
+	serve_stop
+}
+
+@test "a teacher's say of several lines reaches a student as several event lines" {
+	serve_start --socket "$SOCK"
+	raw '
+say(b"join ann -\n"); reply()
+s.settimeout(5)
+while True:
+    l = f.readline()
+    print(l.decode().rstrip("\n"), flush=True)
+    if not l or l.startswith(b"event bye"):
+        break' >"$T/raw.out" &
+	wait_out 'ann joined the class'
+	teacher 'say "first\nbye x"'
+	wait_out 'event bye x' "$T/raw.out"
+	run cat "$T/raw.out"
+	assert_line 'event first'
+	refute_line 'bye x'
+}
+
+@test "serve refuses --json, --group without --socket, and lesson while serving" {
+	run "$IPCPLAY" --json serve --socket "$SOCK" </dev/null
+	assert_failure 2
+	assert_output --partial '--json is not for a classroom'
+	run "$IPCPLAY" serve --group "$(id -gn)" </dev/null
+	assert_failure 2
+	assert_output --partial '--group needs --socket PATH'
+	run "$IPCPLAY" serve -x </dev/null
+	assert_failure 2
+	assert_output --partial 'serve: unknown option -x'
+	run "$IPCPLAY" serve --log </dev/null
+	assert_failure 2
+	assert_output --partial 'serve: --log needs an argument'
+	serve_start --socket "$SOCK"
+	teacher 'lesson deadlock'
+	wait_out 'lesson: not while serving a classroom' "$T/err"
+}
+
+@test "SIGINT without a terminal ends the class as quit does, and serve dies of it" {
+	serve_start --socket "$SOCK"
+	kill -INT "$srv"
+	wait_gone "$srv"
+	srv=
+	[ ! -e "$SOCK" ]
+}
+
+@test "the join code given to attach is not left in ps" {
+	serve_start --listen 127.0.0.1:0
+	addr=$(sed -n 's/^ipcplay serve: a classroom on \([^ ]*\).*/\1/p' "$T/out")
+	code=$(sed -n 's/^join code: //p' "$T/out")
+	mkfifo "$T/c.in"
+	"$IPCPLAY" attach "$addr" --as ann --code "$code" <"$T/c.in" >"$T/c.out" 2>&1 8>&- &
+	client=$!
+	exec 9>"$T/c.in"
+	wait_out 'ann joined the class'
+	run tr '\0' ' ' <"/proc/$client/cmdline"
+	refute_output --partial "$code"
+	assert_output --partial 'attach'
+	exec 9>&-
+	IPCPLAY_CODE=$code run "$IPCPLAY" attach "$addr" --as bob <<<'ps'
+	assert_success
+}
+
 @test "kick, seat and students outside a classroom say how to start one" {
 	run "$IPCPLAY" -c 'seat A'
 	assert_failure 1
@@ -409,7 +496,7 @@ for l in open(sys.argv[1]):
 	assert_failure 1
 	assert_output --partial 'a classroom is already served there'
 	kill -9 "$srv"
-	wait "$srv" || true
+	wait_gone "$srv"
 	srv=
 	exec 8>&-
 	rm -f "$T/in"
@@ -431,7 +518,7 @@ for l in open(sys.argv[1]):
 	run cat "$T/$n.out"
 	assert_output --partial 'ipcplay: attach: the class is over'
 	exec 9>&-
-	run wait "$srv"
+	wait_gone "$srv"
 	srv=
 	[ ! -e "$SOCK" ]
 	never pgrep -f "^ipcplay: $n"
