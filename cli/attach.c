@@ -90,7 +90,10 @@ attach_connect(const char *addr, char **cause)
 		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
 		    -1 || connect(fd, (struct sockaddr *)&sun,
 		    sizeof(sun)) == -1) {
-			xasprintf(cause, "%s: %s", addr, strerror(errno));
+			/* "localhost" alone: a port forgotten, most likely. */
+			xasprintf(cause, "%s: %s%s", addr, strerror(errno),
+			    errno == ENOENT && strchr(addr, '/') == NULL ?
+			    " (a socket's path, or HOST:PORT for TCP)" : "");
 			if (fd != -1)
 				close(fd);
 			return (-1);
@@ -170,6 +173,11 @@ show(FILE *f, const char *pre, const char *s)
 	}
 	fprintf(f, "%s%s\n", pre, s);
 	fflush(f);
+	/* The last word (a bye): no prompt after it. */
+	if (saved != NULL && cl->done) {
+		free(saved);
+		saved = NULL;
+	}
 	if (saved != NULL) {
 		rl_restore_prompt();
 		rl_replace_line(saved, 0);
@@ -217,9 +225,9 @@ server_line(char *l)
 			show(stderr, pre, l + 6);
 		}
 	} else if (strncmp(l, "bye ", 4) == 0) {
-		show(stderr, "ipcplay: attach: ", l + 4);
 		cl->bye = true;
 		cl->done = true;
+		show(stderr, "ipcplay: attach: ", l + 4);
 	}
 }
 
@@ -293,9 +301,10 @@ server_read(void)
 		server_lines();
 		return (true);
 	}
-	if (!cl->bye)
+	if (!cl->bye) {
+		cl->bye = cl->done = true;
 		show(stderr, "ipcplay: attach: ", "the classroom has gone");
-	cl->bye = true;
+	}
 	return (false);
 }
 

@@ -573,6 +573,8 @@ run_words(struct ctx *ctx, struct word *v, size_t nv)
 		ctx->quit_armed = false;
 	r = cmd_run(ctx, v, nv);
 	engine_settle(ctx->e);
+	if (ctx->after_command != NULL)
+		ctx->after_command(ctx);
 	errno = 0;
 	if (fflush(ctx->out) == EOF || ferror(ctx->out)) {
 		/* Nobody can read us: stop, and main says why. */

@@ -193,6 +193,8 @@ struct ctx {
 	const char	*headline;
 	void		(*text_hook)(struct ctx *, enum out_kind, const char *);
 	int		 depth;		/* run_line calls under way */
+	void		(*after_command)(struct ctx *);	/* serve: a reset's
+						   students get processes */
 };
 
 /* lex.c */

@@ -456,6 +456,8 @@ msc_json(struct ctx *ctx, const struct msc_view *v)
 	json_end(ctx, &b);
 }
 
+#define MSC_SEAT_ROWS	200	/* the most a classroom's student is drawn */
+
 static enum cmd_result
 cmd_msc_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -484,6 +486,9 @@ cmd_msc_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	if (file != NULL && ctx->no_files)
 		return (cmd_fail(ctx, &w[0], "writing files is off here"));
+	/* A classroom's student: a chart a terminal can take, and quickly. */
+	if (ctx->text_hook != NULL && (last == 0 || last > MSC_SEAT_ROWS))
+		last = MSC_SEAT_ROWS;
 	if (!msc_view(ctx, (size_t)last, &v)) {
 		if (ctx->json) {
 			struct sb b;
@@ -515,8 +520,8 @@ cmd_msc_exec(struct ctx *ctx, struct word *w, size_t n)
 		msc_json(ctx, &v);
 		return (CMD_OK);
 	}
-	lines = msc_lines(&v, term_columns(ctx->print_hook == NULL ? ctx->out :
-	    NULL, 80), &nl);
+	lines = msc_lines(&v, term_columns(ctx->print_hook == NULL &&
+	    ctx->text_hook == NULL ? ctx->out : NULL, 80), &nl);
 	for (i = 0; i < nl; i++)
 		out_printf(ctx, "%s\n", lines[i]);
 	msc_lines_free(lines, nl);

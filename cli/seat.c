@@ -141,14 +141,17 @@ seat_join(struct ctx *ctx, struct seat *st, char *line)
 		seat_drop(s, st, "a join code is needed over TCP (--code)");
 		return;
 	}
+	/* "teacher" is who the log says did what the teacher did. */
+	if (!name_valid(w[1]) || cmd_is_reserved(w[1]) ||
+	    strcmp(w[1], "teacher") == 0) {
+		seat_drop(s, st, "'%.20s' cannot name a student's process: a "
+		    "letter, then up to 15 letters, digits, _ or -, not a "
+		    "command word, not teacher", w[1]);
+		return;
+	}
 	if (n == 3 && !code_matches(w[2], s->code)) {
 		serve_log(s, "refused", w[1], "why", "wrong join code");
 		seat_drop(s, st, "wrong join code");
-		return;
-	}
-	if (!name_valid(w[1]) || cmd_is_reserved(w[1])) {
-		seat_drop(s, st, "'%.20s' cannot name a process: a letter, then "
-		    "up to 15 letters, digits, _ or -, not a command word", w[1]);
 		return;
 	}
 	if (seat_find(s, w[1]) != NULL) {
@@ -241,6 +244,21 @@ seat_uses(struct seat *st, const struct cmd_entry *ce, struct word *w,
 	}
 }
 
+/*
+ * A line of a command's text for the student, unless the command has
+ * already sent SERVE_REPLY_MAX bytes (its end says how many were not).
+ */
+static void
+seat_reply_line(struct serve *sv, struct seat *st, size_t len)
+{
+	if (st->sent + len > SERVE_REPLY_MAX) {
+		st->unsent++;
+		return;
+	}
+	st->sent += len + 1;
+	seat_send(sv, st, "text %.*s", (int)len, st->partial.s);
+}
+
 /* A student's command's own text and errors: to them, line by line. */
 static void
 seat_text(struct ctx *ctx, enum out_kind kind, const char *s)
@@ -258,8 +276,7 @@ seat_text(struct ctx *ctx, enum out_kind kind, const char *s)
 	}
 	sb_puts(&st->partial, s);
 	while ((nl = strchr(st->partial.s, '\n')) != NULL) {
-		seat_send(sv, st, "text %.*s", (int)(nl - st->partial.s),
-		    st->partial.s);
+		seat_reply_line(sv, st, (size_t)(nl - st->partial.s));
 		sb_cut(&st->partial, (size_t)(nl - st->partial.s) + 1);
 	}
 }
@@ -451,8 +468,13 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 		    st->err != NULL)
 			failed = true;
 		if (st->partial.len > 0)
-			seat_send(s, st, "text %s", st->partial.s);
+			seat_reply_line(s, st, st->partial.len);
 		sb_cut(&st->partial, st->partial.len);
+		if (st->unsent > 0)
+			seat_send(s, st, "text ... %zu more line%s not sent (a "
+			    "reply is cut at %d KiB)", st->unsent,
+			    st->unsent == 1 ? "" : "s", SERVE_REPLY_MAX / 1024);
+		st->sent = st->unsent = 0;
 		if (failed)
 			seat_send(s, st, "error %s", st->err != NULL ?
 			    st->err : "it failed");
@@ -493,12 +515,10 @@ seat_respawn(struct ctx *ctx)
 		    (engine_proc_find(ctx->e, st->name, &pi) &&
 		    pi.state != PS_EXITED))
 			continue;
-		s->actor = st;
 		if (engine_spawn(ctx->e, st->name, &cause) == -1) {
 			seat_drop(s, st, "%s", cause);
 			free(cause);
 		}
-		s->actor = NULL;
 		seat_unuse(st);
 	}
 	engine_settle(ctx->e);

@@ -505,7 +505,8 @@ serve_accept(struct ctx *ctx)
 		else if (s->tcp && getnameinfo((struct sockaddr *)&ss, sl, h,
 		    sizeof(h), p, sizeof(p), NI_NUMERICHOST | NI_NUMERICSERV) ==
 		    0)
-			snprintf(st->peer, sizeof(st->peer), "%.60s:%.10s", h, p);
+			snprintf(st->peer, sizeof(st->peer), strchr(h, ':') !=
+			    NULL ? "[%.60s]:%.10s" : "%.60s:%.10s", h, p);
 		else
 			strlcpy(st->peer, "?", sizeof(st->peer));
 		if (s->tcp)
@@ -733,6 +734,14 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 	}
 }
 
+/* After every command: a reset's students get their processes at once. */
+static void
+serve_after(struct ctx *ctx)
+{
+	if (ctx->serve != NULL && ctx->serve->reset)
+		seat_respawn(ctx);
+}
+
 /*
  * The teacher without a terminal: commands from standard input, read as
  * they come so that students are served meanwhile; end of input ends the
@@ -813,6 +822,7 @@ serve_end(struct ctx *ctx)
 	free(s->headline);
 	ctx->serve = NULL;
 	ctx->headline = NULL;
+	ctx->after_command = NULL;
 	the_serve = NULL;
 	free(s);
 }
@@ -916,6 +926,7 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 	make_code(s->code);
 	ctx->e = engine_new(cf);
 	ctx->serve = s;
+	ctx->after_command = serve_after;
 	out_init(ctx);
 	engine_observe(ctx->e, seat_observe, ctx);
 	if (s->tcp)

@@ -31,6 +31,7 @@
 #define SERVE_WAITING_MAX 32		/* ... of which not joined yet */
 #define SERVE_JOIN_MS	10000		/* to send "join" after connecting */
 #define SERVE_SPAWN_MAX	100		/* processes joining may spawn */
+#define SERVE_REPLY_MAX	(256 * 1024)	/* text one command sends a student */
 #define SERVE_USED_MAX	64		/* channels remembered per seat */
 #define SERVE_ROUND_US	4000		/* students served in one round of
 					   the loop, at most this long */
@@ -55,6 +56,8 @@ struct seat {
 	/* While its command runs: the text's unfinished line, the error. */
 	struct sb	 partial;
 	char		*err;
+	size_t		 sent;		/* text bytes of this command so far */
+	size_t		 unsent;	/* lines past SERVE_REPLY_MAX */
 	char		*used[SERVE_USED_MAX];	/* channels it named */
 	size_t		 nused;
 	uint64_t	 t_in;		/* when its last bytes came, us */

@@ -451,6 +451,30 @@ while True:
 	assert_success
 }
 
+@test "a command right after a reset, in the same line, finds the students' fresh processes" {
+	serve_start --socket "$SOCK"
+	student_bg ann
+	wait_out 'ann joined the class'
+	teacher 'reset; channel d unbounded from ann'
+	wait_out 'd created'
+	run cat "$T/err"
+	assert_output ''
+}
+
+@test "teacher is not a student's name, and a student's reply is cut at 256 KiB" {
+	serve_start --socket "$SOCK"
+	run student teacher <<<'ps'
+	assert_failure 1
+	assert_output --partial "cannot name a student's process"
+	teacher 'repeat 3000 channel ch$i unbounded'
+	teacher 'say made'
+	wait_out 'made'
+	run student ann <<<'channels'
+	assert_success
+	assert_output --regexp '\.\.\. [0-9]+ more lines not sent \(a reply is cut at 256 KiB\)'
+	[ "$(printf '%s\n' "$output" | wc -c)" -lt 270000 ]
+}
+
 @test "kick, seat and students outside a classroom say how to start one" {
 	run "$IPCPLAY" -c 'seat A'
 	assert_failure 1
