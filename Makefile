@@ -142,7 +142,7 @@ FUZZ_OBJS = $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJS))
 fuzz:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
 	    CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
-	    build-fuzz/fuzz-script build-fuzz/fuzz-lex
+	    build-fuzz/fuzz-script build-fuzz/fuzz-lex build-fuzz/fuzz-serve
 	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) build-fuzz
 
 $(BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_OBJS) $(BUILD)/libipccore.a \

@@ -553,10 +553,8 @@ line_is_text(const char *l, size_t len)
 static void
 seat_input(struct ctx *ctx, struct seat *st)
 {
-	struct serve	*s = ctx->serve;
-	char		 buf[1024], *nl;
-	size_t		 off, take, k;
-	ssize_t		 n;
+	char	 buf[1024];
+	ssize_t	 n;
 
 	n = recv(st->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
@@ -565,13 +563,22 @@ seat_input(struct ctx *ctx, struct seat *st)
 			    strerror(errno));
 		return;
 	}
-	if (n == -1)
-		return;
+	if (n > 0)
+		seat_bytes(ctx, st, buf, (size_t)n);
+}
+
+/* Bytes from a seat, as they came (the fuzzer's way in, too). */
+void
+seat_bytes(struct ctx *ctx, struct seat *st, const char *buf, size_t n)
+{
+	struct serve	*s = ctx->serve;
+	const char	*nl;
+	size_t		 off, take, k;
+
 	st->t_in = now_us();
-	for (off = 0; off < (size_t)n && st->gone == NULL; off += take) {
-		nl = memchr(buf + off, '\n', (size_t)n - off);
-		take = nl != NULL ? (size_t)(nl - (buf + off)) + 1 :
-		    (size_t)n - off;
+	for (off = 0; off < n && st->gone == NULL; off += take) {
+		nl = memchr(buf + off, '\n', n - off);
+		take = nl != NULL ? (size_t)(nl - (buf + off)) + 1 : n - off;
 		k = take - (nl != NULL ? 1 : 0);
 		if (!st->skipping && st->inlen + k > SERVE_LINE_MAX + 1) {
 			st->skipping = true;

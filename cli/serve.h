@@ -91,6 +91,7 @@ size_t	 serve_pollfds(struct ctx *, struct pollfd *, size_t);
 size_t	 serve_nfds(const struct ctx *);
 int	 serve_timeout(const struct ctx *);
 void	 serve_dispatch(struct ctx *, const struct pollfd *, size_t);
+void	 seat_bytes(struct ctx *, struct seat *, const char *, size_t);
 void	 seat_send(struct serve *, struct seat *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 seat_send_lines(struct serve *, struct seat *, const char *,

@@ -19,10 +19,11 @@ crashes=0
 # every spawned process cheap: twice the scripts a second.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=8}
 
-# Seeds: whole scripts for the script target, their lines for the lexer.
+# Seeds: whole scripts for the script target, their lines for the lexer,
+# a student's lines for the classroom.
 seeds=$build/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/script" "$seeds/lex"
+mkdir -p "$seeds/script" "$seeds/lex" "$seeds/serve"
 cp lessons/*.ipc tests/transcripts/*.ipc tests/demo.ipc tests/fuzz/seeds/* \
     "$seeds/script/"
 n=0
@@ -30,8 +31,13 @@ cat "$seeds"/script/* | sort -u | while IFS= read -r line; do
 	n=$((n + 1))
 	printf '%s' "$line" >"$seeds/lex/$n"
 done
+# A student's lines: the lessons' operations without their process.
+sed -n 's/^[A-Z][A-Za-z0-9_-]* \(send\|recv\|poll\|call\|signal\) /\1 /p' \
+    lessons/*.ipc | sort -u | split -l 8 - "$seeds/serve/s"
+printf 'ps\nchannels\nmsc\ngraph\nexpect ann ready\nhelp send\n' \
+    >"$seeds/serve/look"
 
-for t in lex script; do
+for t in lex script serve; do
 	corpus=$build/corpus-$t
 	log=$build/fuzz-$t.log
 	mkdir -p "$corpus"
