@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "serve.h"
 #include "lesson.h"
 #include "sb.h"
 
@@ -187,6 +188,29 @@ help_one(struct ctx *ctx, const struct cmd_entry *ce)
 	out_printf(ctx, "%s\n\nexample: %s\n", ce->help, ce->example);
 }
 
+/* A classroom's student: what they may type, without their name. */
+static void
+help_student(struct ctx *ctx)
+{
+	const struct cmd_entry	*ce;
+	char			*amb;
+	size_t			 i;
+
+	out_printf(ctx, "What your process may do (help COMMAND for "
+	    "more):\n");
+	for (i = 0; seat_ops[i] != NULL; i++) {
+		if ((ce = op_lookup(seat_ops[i])) != NULL)
+			out_printf(ctx, "  %s\n", strncmp(ce->usage, "PROC ",
+			    5) == 0 ? ce->usage + 5 : ce->usage);
+	}
+	out_printf(ctx, "What you may look at:\n");
+	for (i = 0; seat_looks[i] != NULL; i++) {
+		if ((ce = cmd_lookup(seat_looks[i], &amb)) != NULL)
+			out_printf(ctx, "  %s\n", ce->usage);
+		free(amb);
+	}
+}
+
 static enum cmd_result
 cmd_help_exec(struct ctx *ctx, struct word *w, size_t n)
 {
@@ -219,6 +243,10 @@ cmd_help_exec(struct ctx *ctx, struct word *w, size_t n)
 				help_one(ctx, cmd_table[i]);
 			}
 		}
+		return (CMD_OK);
+	}
+	if (ctx->serve != NULL && ctx->text_hook != NULL) {
+		help_student(ctx);
 		return (CMD_OK);
 	}
 	out_printf(ctx, "Commands (help COMMAND for more):\n");

@@ -178,6 +178,16 @@ EOF
 	# serve's own exit status: wait returned it above (set -e would stop).
 }
 
+@test "a student's help lists what a student may type, without the name" {
+	serve_start --socket "$SOCK"
+	run student ann <<<'help'
+	assert_success
+	assert_line --regexp '^  send CHAN.* MSG'
+	assert_line --regexp '^  ps$'
+	refute_output --partial 'spawn'
+	refute_output --partial 'PROC'
+}
+
 @test "a student's expect is answered to them alone" {
 	serve_start --socket "$SOCK"
 	run student ann <<<'expect ann ready'
