@@ -159,32 +159,17 @@ send_line(const char *line, char kind)
 static void
 show(FILE *f, const char *pre, const char *s)
 {
-	char	*saved = NULL;
-	int	 point = 0;
+	bool	prompt = cl->tty && rl_line_buffer != NULL;
 
-	if (cl->tty && rl_line_buffer != NULL) {
-		saved = rl_copy_text(0, rl_end);
-		point = rl_point;
-		rl_save_prompt();
-		rl_replace_line("", 0);
-		rl_redisplay();
-		fputs("\r\033[K", stdout);
-		fflush(stdout);
-	}
+	if (prompt)
+		edit_line_hide();
 	fprintf(f, "%s%s\n", pre, s);
 	fflush(f);
-	/* The last word (a bye): no prompt after it. */
-	if (saved != NULL && cl->done) {
-		free(saved);
-		saved = NULL;
-	}
-	if (saved != NULL) {
-		rl_restore_prompt();
-		rl_replace_line(saved, 0);
-		rl_point = point;
-		free(saved);
-		rl_forced_update_display();
-	}
+	/* After the last word (a bye), no prompt. */
+	if (prompt && cl->done)
+		edit_line_drop();
+	else if (prompt)
+		edit_line_show();
 }
 
 /* One line from the server. */

@@ -21,21 +21,35 @@ static const char send_usage[] =
     "PROC send CHAN[,CHAN...] MSG [-n] [--timeout MS] [--atomic] "
     "[--size N]";
 
+/* Words 1 to n-1 can all name new processes (spawn, seat). */
+bool
+proc_names_ok(struct ctx *ctx, struct word *w, size_t n)
+{
+	size_t	i;
+
+	for (i = 1; i < n; i++) {
+		if (!name_valid(w[i].s)) {
+			cmd_fail(ctx, &w[i], "bad process name '%s': a letter, "
+			    "then up to 15 letters, digits, _ or -", w[i].s);
+			return (false);
+		}
+		if (cmd_is_reserved(w[i].s)) {
+			cmd_fail(ctx, &w[i], "'%s' is a command word and cannot "
+			    "name a process", w[i].s);
+			return (false);
+		}
+	}
+	return (true);
+}
+
 static enum cmd_result
 cmd_spawn_exec(struct ctx *ctx, struct word *w, size_t n)
 {
 	char	*cause;
 	size_t	 i;
 
-	for (i = 1; i < n; i++) {
-		if (!name_valid(w[i].s))
-			return (cmd_fail(ctx, &w[i], "bad process name '%s': "
-			    "a letter, then up to 15 letters, digits, _ or -",
-			    w[i].s));
-		if (cmd_is_reserved(w[i].s))
-			return (cmd_fail(ctx, &w[i], "'%s' is a command word "
-			    "and cannot name a process", w[i].s));
-	}
+	if (!proc_names_ok(ctx, w, n))
+		return (CMD_FAIL);
 	for (i = 1; i < n; i++) {
 		if (engine_spawn(ctx->e, w[i].s, &cause) == -1) {
 			cmd_fail(ctx, &w[i], "spawn: %s", cause);

@@ -55,12 +55,8 @@ cmd_seat_exec(struct ctx *ctx, struct word *w, size_t n)
 
 	if (ctx->serve == NULL)
 		return (not_serving(ctx, w));
-	for (i = 1; i < n; i++) {
-		if (!name_valid(w[i].s) || cmd_is_reserved(w[i].s))
-			return (cmd_fail(ctx, &w[i], "bad process name '%s': a "
-			    "letter, then up to 15 letters, digits, _ or -, "
-			    "not a command word", w[i].s));
-	}
+	if (!proc_names_ok(ctx, w, n))
+		return (CMD_FAIL);
 	for (i = 1; i < n; i++) {
 		if (engine_proc_find(ctx->e, w[i].s, &pi) &&
 		    pi.state != PS_EXITED) {

@@ -178,3 +178,45 @@ edit_handler_retake(void)
 	handler_taken = false;
 	return (r);
 }
+
+/*
+ * Text is to be printed above the prompt: the line being typed leaves the
+ * screen (edit_line_hide), the text is printed, and the prompt and the
+ * line come back under it, the cursor where it was (edit_line_show).
+ */
+static char	*hidden_line;
+static int	 hidden_point;
+
+void
+edit_line_hide(void)
+{
+	free(hidden_line);
+	hidden_line = rl_copy_text(0, rl_end);
+	hidden_point = rl_point;
+	rl_save_prompt();
+	rl_replace_line("", 0);
+	rl_redisplay();
+	fputs("\r\033[K", stdout);
+	fflush(stdout);
+}
+
+void
+edit_line_show(void)
+{
+	fflush(stdout);
+	rl_restore_prompt();
+	rl_replace_line(hidden_line != NULL ? hidden_line : "", 0);
+	rl_point = hidden_point;
+	free(hidden_line);
+	hidden_line = NULL;
+	rl_forced_update_display();
+}
+
+/* The line stays off the screen: the session is over. */
+void
+edit_line_drop(void)
+{
+	rl_restore_prompt();
+	free(hidden_line);
+	hidden_line = NULL;
+}

@@ -36,4 +36,9 @@ bool	 edit_history_add(const char *);
 void	 edit_handler_taken(void);
 bool	 edit_handler_retake(void);
 
+/* Print above the prompt: hide the typed line, print, show it again. */
+void	 edit_line_hide(void);
+void	 edit_line_show(void);
+void	 edit_line_drop(void);
+
 #endif

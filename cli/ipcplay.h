@@ -212,7 +212,8 @@ size_t	 text_char(const char *, size_t *);
 size_t	 text_fit(const char *, size_t);
 size_t	 text_wrap(const char *, size_t, char ***);
 
-/* cmd.c */
+/* cmd.c, cmd-proc.c */
+bool	 proc_names_ok(struct ctx *, struct word *, size_t);
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_lookup(const char *, char **);
 const struct cmd_entry *op_lookup(const char *);

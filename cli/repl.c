@@ -57,36 +57,20 @@ repl_sigint(int sig)
 }
 
 /* Print an event above the prompt without losing the typed line. */
-static char	*saved_line;
-static int	 saved_point;
-
 static void
 async_begin(struct ctx *ctx)
 {
 	(void)ctx;
-	if (in_command)
-		return;
-	saved_line = rl_copy_text(0, rl_end);
-	saved_point = rl_point;
-	rl_save_prompt();
-	rl_replace_line("", 0);
-	rl_redisplay();
-	fputs("\r\033[K", stdout);
+	if (!in_command)
+		edit_line_hide();
 }
 
 static void
 async_end(struct ctx *ctx)
 {
 	(void)ctx;
-	if (in_command)
-		return;
-	fflush(stdout);
-	rl_restore_prompt();
-	rl_replace_line(saved_line != NULL ? saved_line : "", 0);
-	rl_point = saved_point;
-	free(saved_line);
-	saved_line = NULL;
-	rl_forced_update_display();
+	if (!in_command)
+		edit_line_show();
 }
 
 static const char *

@@ -2,9 +2,9 @@
  * The classroom (ipcplay serve / attach): students' terminals attached
  * to the teacher's playground, each driving one process.
  *
- * serve.c owns the listening socket and the students' connections (a
- * seat each): reading their lines, writing without ever blocking, the
- * limits.  seat.c runs a student's command as their process and decides
+ * serve.c owns the listening socket, the teacher's side and the end of
+ * the class; seat-io.c the students' connections (a seat each): reading
+ * their lines, writing without ever blocking, the limits.  seat.c runs a student's command as their process and decides
  * which events each student is told.  attach.c is the student's side.
  */
 
@@ -85,7 +85,7 @@ struct serve {
 					   get fresh processes */
 };
 
-/* serve.c */
+/* serve.c, seat-io.c */
 int	 serve_main(struct ctx *, const struct engine_config *, int, char **);
 size_t	 serve_pollfds(struct ctx *, struct pollfd *, size_t);
 size_t	 serve_nfds(const struct ctx *);
@@ -100,6 +100,7 @@ void	 seat_flush(struct seat *);
 void	 seat_drop(struct serve *, struct seat *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 struct seat *seat_find(struct serve *, const char *);
+void	 seat_close(struct ctx *, struct seat *);
 int	 serve_split(const char *, char **, char **);
 uint64_t now_us(void);
 struct option;
