@@ -265,7 +265,7 @@ void		 glyph_init(void);
 bool		 glyph_utf8(void);
 const char	*glyph(enum glyph);
 
-/* cmd-show.c */
+/* cmd-show.c, cmd-graph.c */
 int	 write_file(const char *, const char *, size_t, char **);
 void	 json_begin(struct ctx *, struct sb *, const char *);
 void	 json_end(struct ctx *, struct sb *);
