@@ -192,9 +192,13 @@ server_line(char *l)
 		if (cl->nasked > 0)
 			memmove(cl->asked, cl->asked + 1, --cl->nasked);
 		if (kind == 'n') {
-			strv_free(cl->names, cl->nnames);
-			cl->names = cl->fresh;
-			cl->nnames = cl->nfresh;
+			/* A refused "names" keeps the list there was. */
+			if (l[0] == 'o') {
+				strv_free(cl->names, cl->nnames);
+				cl->names = cl->fresh;
+				cl->nnames = cl->nfresh;
+			} else
+				strv_free(cl->fresh, cl->nfresh);
 			cl->fresh = NULL;
 			cl->nfresh = 0;
 			return;
@@ -307,9 +311,11 @@ attach_gen(const char *text, int state)
 
 	if (state == 0) {
 		li = i = 0;
-		/* The first word is a command; the others name things. */
+		/* The first word is a command (help's too); others name things. */
 		first = (size_t)rl_point <= len ||
-		    strspn(rl_line_buffer, " \t") >= (size_t)rl_point - len;
+		    strspn(rl_line_buffer, " \t") >= (size_t)rl_point - len ||
+		    strncmp(rl_line_buffer + strspn(rl_line_buffer, " \t"),
+		    "help ", 5) == 0;
 	}
 	while (first && li < sizeof(lists) / sizeof(lists[0])) {
 		if ((c = lists[li][i++]) == NULL) {
@@ -338,10 +344,29 @@ attach_complete(const char *text, int start, int end)
 	return (rl_completion_matches(text, attach_gen));
 }
 
+/*
+ * A line to send, unless it is one the server would drop us for (bytes
+ * that are not UTF-8 text): that one is refused here.
+ */
+static bool
+line_sendable(const char *line)
+{
+	if (text_line_ok(line, strlen(line)))
+		return (true);
+	show(stderr, "error: ", "not sent: the line holds bytes that are not "
+	    "UTF-8 text, or control characters");
+	return (false);
+}
+
+/*
+ * A line typed (or pasted: readline's bracketed paste gives several lines
+ * as one): each line a command, then one "names" for completion.
+ */
 static void
 attach_rl_line(char *line)
 {
-	char	*p;
+	char	*p, *one, *rest;
+	bool	 sent = false;
 
 	if (line == NULL) {
 		fputc('\n', stdout);
@@ -349,21 +374,25 @@ attach_rl_line(char *line)
 		rl_callback_handler_remove();
 		return;
 	}
-	for (p = line; *p == ' ' || *p == '\t'; p++)
-		continue;
-	if (*p != '\0') {
-		(void)edit_history_add(line);
+	(void)edit_history_add(line);
+	for (rest = line; !cl->done && (one = strsep(&rest, "\n")) != NULL;) {
+		for (p = one; *p == ' ' || *p == '\t'; p++)
+			continue;
+		if (*p == '\0')
+			continue;
 		if (strcmp(p, "quit") == 0) {
 			cl->done = true;
 			rl_callback_handler_remove();
 		} else if (cl->nasked + 2 > ASKED_MAX)
-			show(stderr, "error: ", "wait for the answers to what "
-			    "you typed before");
-		else {
-			send_line(line, 'c');
-			send_line("names", 'n');
+			show(stderr, "error: ", "not sent: wait for the answers "
+			    "to what you typed before");
+		else if (line_sendable(one)) {
+			send_line(one, 'c');
+			sent = true;
 		}
 	}
+	if (sent)
+		send_line("names", 'n');
 	free(line);
 }
 
@@ -485,6 +514,14 @@ attach_stream(void)
 				free(line);
 				cl->done = true;
 				break;
+			}
+			if (!text_line_ok(line, len)) {
+				fprintf(stderr, "ipcplay: stdin:%d: not sent: "
+				    "bytes that are not UTF-8 text, or control "
+				    "characters\n", cl->lineno);
+				cl->failed = true;
+				free(line);
+				continue;
 			}
 			now = now_ms();
 			if (now - last < PACE_MS)

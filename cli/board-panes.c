@@ -647,21 +647,27 @@ draw_title(struct board *b)
 	char	 line[512];
 	struct sb sb;
 	size_t	 i;
-	int	 maxx;
+	int	 maxx, x = 20;
 
 	maxx = getmaxx(b->title);
 	werase(b->title);
 	board_attr_on(b, b->title, C_TITLE, A_BOLD);
-	mvwaddnstr(b->title, 0, 0, " ipcplay dashboard", maxx);
+	/*
+	 * A classroom: how to join comes first, whole if it can (students
+	 * copy it from the projector); the deadlock banner takes the rest.
+	 */
+	if (b->ctx->headline != NULL) {
+		mvwaddnstr(b->title, 0, 1, b->ctx->headline,
+		    (int)text_fit(b->ctx->headline, (size_t)(maxx > 1 ?
+		    maxx - 1 : 0)));
+		x = 1 + (int)text_columns(b->ctx->headline) + 1;
+	} else
+		mvwaddnstr(b->title, 0, 0, " ipcplay dashboard", maxx);
 	board_attr_off(b, b->title, C_TITLE, A_BOLD);
+	if (x >= maxx)
+		return;
 	if (b->ndl == 0) {
-		/* A classroom: how to join, where the eye goes first. */
-		if (b->ctx->headline != NULL && maxx > 24)
-			mvwaddnstr(b->title, 0, 22, b->ctx->headline,
-			    (int)text_fit(b->ctx->headline,
-			    (size_t)(maxx - 23)));
-		else
-			mvwaddnstr(b->title, 0, 20, "  no deadlock", maxx - 20);
+		mvwaddnstr(b->title, 0, x, "  no deadlock", maxx - x);
 		return;
 	}
 	/* Every deadlock, one after the other, as far as the line goes. */
@@ -680,9 +686,8 @@ draw_title(struct board *b)
 	}
 	strlcat(line, " ", sizeof(line));
 	board_attr_on(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
-	if (maxx > 20)
-		mvwaddnstr(b->title, 0, 20, line,
-		    (int)text_fit(line, (size_t)(maxx - 20)));
+	mvwaddnstr(b->title, 0, x, line, (int)text_fit(line,
+	    (size_t)(maxx - x)));
 	board_attr_off(b, b->title, C_DEAD, A_BOLD | A_REVERSE);
 }
 

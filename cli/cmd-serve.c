@@ -28,7 +28,8 @@ cmd_kick_exec(struct ctx *ctx, struct word *w, size_t n)
 	if ((st = seat_find(ctx->serve, w[1].s)) == NULL)
 		return (cmd_fail(ctx, &w[1], "kick: no student holds %s",
 		    w[1].s));
-	seat_drop(ctx->serve, st, "the teacher gave your seat back");
+	seat_drop(ctx->serve, st, "the teacher took your seat; your process "
+	    "stays as it is");
 	free(st->gone);
 	xasprintf(&st->gone, "kicked by the teacher");
 	return (CMD_OK);

@@ -11,6 +11,7 @@
  * SERVE_ROUND_US a round, and only between the teacher's commands.
  */
 
+#include <sys/param.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -84,7 +85,9 @@ seat_send(struct serve *s, struct seat *st, const char *fmt, ...)
 	va_end(ap);
 	for (p = line; (p = strpbrk(p, "\r\n")) != NULL; p++)
 		*p = ' ';
-	if (st->outlen - st->outoff + len + 1 > SERVE_OUT_MAX) {
+	/* A bye always goes in: the client is told why it is dropped. */
+	if (st->outlen - st->outoff + len + 1 > SERVE_OUT_MAX &&
+	    strncmp(line, "bye ", 4) != 0) {
 		free(line);
 		xasprintf(&st->gone, "it does not read what it is sent "
 		    "(%d KiB waiting)", SERVE_OUT_MAX / 1024);
@@ -131,11 +134,14 @@ seat_drop(struct serve *s, struct seat *st, const char *fmt, ...)
 	va_list	 ap;
 	char	*why;
 
-	if (st->gone != NULL)
-		return;
 	va_start(ap, fmt);
 	(void)xvasprintf(&why, fmt, ap);
 	va_end(ap);
+	/* Dropped for not reading: still told, if the socket takes it. */
+	if (st->gone != NULL) {
+		free(st->gone);
+		st->gone = NULL;
+	}
 	seat_send(s, st, "bye %s", why);
 	seat_flush(st);
 	if (st->gone == NULL)
@@ -246,9 +252,9 @@ serve_accept(struct ctx *ctx)
 		s->accept_ms = now_ms() + 1000;
 }
 
-/* Bytes that are not text (not UTF-8, or control characters). */
-static bool
-line_is_text(const char *l, size_t len)
+/* Is this a line of text (UTF-8, no control characters but tab)? */
+bool
+text_line_ok(const char *l, size_t len)
 {
 	const unsigned char	*u = (const unsigned char *)l;
 	size_t			 i = 0, k;
@@ -329,7 +335,7 @@ seat_bytes(struct ctx *ctx, struct seat *st, const char *buf, size_t n)
 			continue;
 		}
 		st->in[st->inlen] = '\0';
-		if (!line_is_text(st->in, st->inlen)) {
+		if (!text_line_ok(st->in, st->inlen)) {
 			seat_drop(s, st, "it sent bytes that are not UTF-8 "
 			    "text");
 			break;
@@ -358,7 +364,7 @@ serve_timeout(const struct ctx *ctx)
 {
 	struct serve	*s = ctx->serve;
 	struct seat	*st;
-	uint64_t	 now, next = 0;
+	uint64_t	 now, next = 0, t;
 
 	if (s == NULL)
 		return (-1);
@@ -370,9 +376,9 @@ serve_timeout(const struct ctx *ctx)
 	TAILQ_FOREACH(st, &s->seats, entry) {
 		if (st->gone != NULL)
 			return (0);
-		if (!st->joined && (next == 0 ||
-		    st->joined_ms + SERVE_JOIN_MS < next))
-			next = st->joined_ms + SERVE_JOIN_MS;
+		t = MAX(st->joined_ms, s->resumed_ms) + SERVE_JOIN_MS;
+		if (!st->joined && (next == 0 || t < next))
+			next = t;
 	}
 	if (next == 0)
 		return (-1);
@@ -392,7 +398,8 @@ serve_pollfds(struct ctx *ctx, struct pollfd *pfd, size_t max)
 
 	if (s == NULL || max == 0)
 		return (0);
-	pfd[n].fd = ctx->depth == 0 && s->accept_ms <= now_ms() ? s->lfd : -1;
+	/* Greeted even while the teacher's command runs; joined after it. */
+	pfd[n].fd = s->accept_ms <= now_ms() ? s->lfd : -1;
 	pfd[n].events = POLLIN;
 	pfd[n++].revents = 0;
 	TAILQ_FOREACH(st, &s->seats, entry) {
@@ -445,8 +452,8 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 	}
 	now = now_ms();
 	TAILQ_FOREACH_SAFE(st, &s->seats, entry, next) {
-		if (!st->joined && st->gone == NULL &&
-		    now >= st->joined_ms + SERVE_JOIN_MS)
+		if (!st->joined && st->gone == NULL && ctx->depth == 0 &&
+		    now >= MAX(st->joined_ms, s->resumed_ms) + SERVE_JOIN_MS)
 			seat_drop(s, st, "no join within %d s", SERVE_JOIN_MS /
 			    1000);
 		if (st->gone != NULL)

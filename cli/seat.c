@@ -115,6 +115,35 @@ seat_forget(struct seat *st)
 	st->err = NULL;
 }
 
+/* A join refused: logged under the (valid) name it asked for, and told. */
+static void
+seat_refused(struct serve *s, struct seat *st, const char *name,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*why;
+
+	va_start(ap, fmt);
+	(void)xvasprintf(&why, fmt, ap);
+	va_end(ap);
+	serve_log(s, "refused", name, "why", why);
+	seat_drop(s, st, "%s", why);
+	free(why);
+}
+
+static size_t
+live_procs(struct ctx *ctx)
+{
+	struct proc_info pi;
+	size_t		 i, n = 0;
+
+	for (i = 0; engine_proc_info(ctx->e, i, &pi); i++) {
+		if (pi.state != PS_EXITED)
+			n++;
+	}
+	return (n);
+}
+
 /*
  * "join NAME [CODE]": take process NAME (spawned when there is none, or
  * when it has exited), unless another student holds it.
@@ -150,36 +179,36 @@ seat_join(struct ctx *ctx, struct seat *st, char *line)
 		return;
 	}
 	if (n == 3 && !code_matches(w[2], s->code)) {
-		serve_log(s, "refused", w[1], "why", "wrong join code");
-		seat_drop(s, st, "wrong join code");
+		seat_refused(s, st, w[1], "wrong join code");
 		return;
 	}
 	if (seat_find(s, w[1]) != NULL) {
-		seat_drop(s, st, "%s is taken: another student holds it", w[1]);
+		seat_refused(s, st, w[1], "%s is taken: another student holds "
+		    "it", w[1]);
 		return;
 	}
 	if (engine_is_chan(ctx->e, w[1])) {
-		seat_drop(s, st, "%s is a channel, not a process", w[1]);
+		seat_refused(s, st, w[1], "%s is a channel, not a process",
+		    w[1]);
 		return;
 	}
 	strlcpy(st->name, w[1], sizeof(st->name));
 	s->actor = st;
 	if (!engine_proc_find(ctx->e, w[1], &pi) || pi.state == PS_EXITED) {
 		/* Joining must not fill the playground: the teacher seats more. */
-		if (s->nspawned >= SERVE_SPAWN_MAX) {
+		if (live_procs(ctx) >= SERVE_SPAWN_MAX) {
 			s->actor = NULL;
-			seat_drop(s, st, "the class is full: %d processes were "
-			    "made by joining (the teacher can seat more)",
+			seat_refused(s, st, w[1], "the class is full: %d processes "
+			    "are alive (the teacher can seat more)",
 			    SERVE_SPAWN_MAX);
 			return;
 		}
 		if (engine_spawn(ctx->e, w[1], &cause) == -1) {
 			s->actor = NULL;
-			seat_drop(s, st, "%s", cause);
+			seat_refused(s, st, w[1], "%s", cause);
 			free(cause);
 			return;
 		}
-		s->nspawned++;
 		/*
 		 * Not settled here: its "ready" comes through the loop, and
 		 * its first command settles it, so a class joining at once
@@ -307,16 +336,18 @@ seat_refuse(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 		*own = true;
 		return (NULL);
 	}
-	if (engine_is_proc(ctx->e, v[0].s) || (n >= 2 && !v[1].quoted &&
-	    op_lookup(v[1].s) != NULL)) {
-		snprintf(why, sizeof(why), "you act only as %s, not as %.20s",
-		    st->name, v[0].s);
-		return (why);
-	}
-	if ((ce = cmd_lookup(v[0].s, &amb)) == NULL) {
-		free(amb);
-		snprintf(why, sizeof(why), "unknown command '%.40s' (help lists "
-		    "them)", v[0].s);
+	/* A command word first ("help send"), then another's process. */
+	ce = engine_is_proc(ctx->e, v[0].s) ? NULL : cmd_lookup(v[0].s, &amb);
+	if (ce == NULL) {
+		if (!engine_is_proc(ctx->e, v[0].s))
+			free(amb);
+		if (engine_is_proc(ctx->e, v[0].s) || (n >= 2 &&
+		    !v[1].quoted && op_lookup(v[1].s) != NULL))
+			snprintf(why, sizeof(why), "you act only as %s, not as "
+			    "%.20s", st->name, v[0].s);
+		else
+			snprintf(why, sizeof(why), "unknown command '%.40s' "
+			    "(help lists them)", v[0].s);
 		return (why);
 	}
 	if (ce->proc_op || !in_list(seat_looks, ce->name)) {
@@ -329,9 +360,13 @@ seat_refuse(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 	return (NULL);
 }
 
-/* Counts a line or command against the rate; false when it is refused. */
+/*
+ * Counts a line or command against the rate (a chart as SERVE_HEAVY: it
+ * costs the loop tens of milliseconds in a long session); false when it
+ * is refused.
+ */
 static bool
-seat_rate(struct serve *s, struct seat *st)
+seat_rate(struct serve *s, struct seat *st, unsigned cost)
 {
 	uint64_t	now = now_ms();
 
@@ -339,7 +374,7 @@ seat_rate(struct serve *s, struct seat *st)
 		st->window_ms = now;
 		st->window_n = 0;
 	}
-	st->window_n++;
+	st->window_n += cost;
 	st->last_ms = now;
 	if (st->window_n > SERVE_RATE_DROP) {
 		seat_drop(s, st, "more than %d commands a second",
@@ -347,11 +382,19 @@ seat_rate(struct serve *s, struct seat *st)
 		return (false);
 	}
 	if (st->window_n > SERVE_RATE) {
-		seat_send(s, st, "error slow down: at most %d commands a second",
-		    SERVE_RATE);
+		serve_log(s, "refused", st->name, "why", "slow down");
+		seat_send(s, st, "error slow down: at most %d commands a second "
+		    "(a chart counts as %d)", SERVE_RATE, SERVE_HEAVY);
 		return (false);
 	}
 	return (true);
+}
+
+static bool
+seat_expect_error(const struct word *v, size_t n)
+{
+	return (n == 2 && strcmp(v[0].s, "expect") == 0 &&
+	    strcmp(v[1].s, "error") == 0);
 }
 
 /*
@@ -383,9 +426,14 @@ seat_run(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 	ctx->recent = st->recent;
 	ctx->text_hook = seat_text;
 	ctx->no_files = true;
+	/* "expect error" looks at the student's own command before it. */
+	if (!seat_expect_error(w, nw))
+		st->fail_pending = false;
+	ctx->fail_pending = st->fail_pending;
 	ctx->depth++;
 	r = run_words(ctx, w, nw);
 	ctx->depth--;
+	st->fail_pending = r == CMD_FAIL || ctx->fail_pending;
 	ctx->no_files = false;
 	ctx->text_hook = NULL;
 	st->recent = ctx->recent;
@@ -396,6 +444,27 @@ seat_run(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 	ctx->quit_armed = armed;
 	free(w);
 	return (r);
+}
+
+/*
+ * Why the student's command failed, with what to do when it is because
+ * their own process has gone (an "exit", a kill from outside).
+ */
+static char *
+seat_why(struct ctx *ctx, struct seat *st)
+{
+	struct proc_info pi;
+	static char	 why[512];
+
+	if (st->err == NULL)
+		return ("it failed");
+	if (engine_proc_find(ctx->e, st->name, &pi) && pi.state ==
+	    PS_EXITED) {
+		snprintf(why, sizeof(why), "%s (your process has ended: "
+		    "leave, and attach again for a fresh one)", st->err);
+		return (why);
+	}
+	return (st->err);
 }
 
 /* "names": the playground's processes and channels, for completion. */
@@ -432,14 +501,23 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 	const char	*why;
 	int		 col, saved_line = ctx->line;
 	const char	*saved_file = ctx->file, *saved_buf = ctx->linebuf;
-	bool		 own, failed = false;
+	bool		 own, heavy, failed = false;
 
-	if (!seat_rate(s, st))
-		goto out;
+	/*
+	 * "names" (attach asks after every command, for completion) is not
+	 * a command the student typed: not counted, but twice a second at
+	 * most.
+	 */
 	if (strcmp(line, "names") == 0) {
-		seat_names(ctx, st);
+		if (now_ms() - st->names_ms < 500)
+			seat_send(s, st, "error slow down");
+		else
+			seat_names(ctx, st);
+		st->names_ms = now_ms();
 		goto out;
 	}
+	if (!seat_rate(s, st, 1))
+		goto out;
 	if (lex_line(line, &cmds, &ncmds, &err, &col) == -1) {
 		seat_send(s, st, "error %s (column %d)", err, col);
 		free(err);
@@ -452,7 +530,10 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 	for (i = 0; i < ncmds && !failed && st->gone == NULL; i++) {
 		if (cmds[i].n == 0)
 			continue;
-		if (i > 0 && !seat_rate(s, st)) {
+		heavy = !cmds[i].v[0].quoted &&
+		    strcmp(cmds[i].v[0].s, "msc") == 0;
+		if ((i > 0 || heavy) && !seat_rate(s, st, heavy ?
+		    SERVE_HEAVY : 1)) {
 			failed = true;
 			break;
 		}
@@ -470,17 +551,22 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 		if (st->partial.len > 0)
 			seat_reply_line(s, st, st->partial.len);
 		sb_cut(&st->partial, st->partial.len);
-		if (st->unsent > 0)
-			seat_send(s, st, "text ... %zu more line%s not sent (a "
-			    "reply is cut at %d KiB)", st->unsent,
-			    st->unsent == 1 ? "" : "s", SERVE_REPLY_MAX / 1024);
-		st->sent = st->unsent = 0;
-		if (failed)
-			seat_send(s, st, "error %s", st->err != NULL ?
-			    st->err : "it failed");
+		/* A failure the next command expects is not the line's end. */
+		if (failed && i + 1 < ncmds &&
+		    seat_expect_error(cmds[i + 1].v, cmds[i + 1].n)) {
+			if (st->err != NULL)
+				seat_send(s, st, "text error: %s", st->err);
+			failed = false;
+		} else if (failed)
+			seat_send(s, st, "error %s", seat_why(ctx, st));
 		free(st->err);
 		st->err = NULL;
 	}
+	if (st->unsent > 0)
+		seat_send(s, st, "text ... %zu more line%s not sent (a reply is "
+		    "cut at %d KiB)", st->unsent, st->unsent == 1 ? "" : "s",
+		    SERVE_REPLY_MAX / 1024);
+	st->sent = st->unsent = 0;
 	if (!failed)
 		seat_send(s, st, "ok");
 	s->actor = NULL;

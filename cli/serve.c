@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -248,9 +249,14 @@ listen_tcp(struct serve *s, const char *hostport, char **cause)
 	/* Port 0 asks for any: say which one it is. */
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
 	    getnameinfo((struct sockaddr *)&ss, sl, hbuf, sizeof(hbuf), pbuf,
-	    sizeof(pbuf), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+	    sizeof(pbuf), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+		/* Every address: students need this machine's name. */
+		if ((strcmp(hbuf, "::") == 0 || strcmp(hbuf, "0.0.0.0") == 0) &&
+		    gethostname(hbuf, sizeof(hbuf)) == 0)
+			hbuf[sizeof(hbuf) - 1] = '\0';
 		xasprintf(&s->address, strchr(hbuf, ':') != NULL ?
 		    "[%s]:%s" : "%s:%s", hbuf, pbuf);
+	}
 	else
 		s->address = xstrdup(hostport);
 	return (0);
@@ -303,8 +309,12 @@ serve_log(struct serve *s, const char *type, const char *by,
 static void
 serve_after(struct ctx *ctx)
 {
-	if (ctx->serve != NULL && ctx->serve->reset)
+	if (ctx->serve == NULL)
+		return;
+	if (ctx->serve->reset)
 		seat_respawn(ctx);
+	/* Who waited to join during it gets the full time again. */
+	ctx->serve->resumed_ms = now_ms();
 }
 
 /*
@@ -406,7 +416,8 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 	struct serve	*s;
 	const char	*sock = NULL, *hostport = NULL, *group = NULL;
 	const char	*logf = NULL, *tr;
-	char		*cause = NULL, *def = NULL;
+	char		*cause = NULL, *def = NULL, cwd[PATH_MAX];
+	struct stat	 sb;
 	int		 ch, i, rc;
 	bool		 tty;
 
@@ -451,15 +462,20 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 		return (2);
 	}
 	for (i = 0; i < argc; i++) {
-		if (access(argv[i], R_OK) == -1) {
+		if (access(argv[i], R_OK) == -1 || stat(argv[i], &sb) == -1) {
 			warn("%s", argv[i]);
+			return (2);
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			warnx("%s: %s", argv[i], strerror(EISDIR));
 			return (2);
 		}
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->lfd = -1;
 	TAILQ_INIT(&s->seats);
-	if (logf != NULL && (s->log = fopen(logf, "we")) == NULL) {
+	/* A log is appended to: the class of last week stays in it. */
+	if (logf != NULL && (s->log = fopen(logf, "ae")) == NULL) {
 		warn("serve: --log %s", logf);
 		free(s);
 		return (1);
@@ -473,6 +489,11 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 	else {
 		if (sock == NULL)
 			sock = def = default_socket();
+		else if (sock[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL) {
+			/* The address students are given works anywhere. */
+			xasprintf(&def, "%s/%s", cwd, sock);
+			sock = def;
+		}
 		rc = listen_unix(s, sock, group, &cause);
 	}
 	free(def);
@@ -522,7 +543,10 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 		if (batch_file(ctx, argv[i]) == -1)
 			break;
 	}
-	ctx->fail_pending = false;
+	if (ctx->fail_pending) {	/* the scripts' last command failed */
+		ctx->fail_pending = false;
+		cmd_failure(ctx, CMD_FAIL);
+	}
 	if (ui_quit_signal() != 0)
 		;
 	else if (tty) {

@@ -30,7 +30,8 @@
 #define SERVE_CONN_MAX	256		/* connections at once */
 #define SERVE_WAITING_MAX 32		/* ... of which not joined yet */
 #define SERVE_JOIN_MS	10000		/* to send "join" after connecting */
-#define SERVE_SPAWN_MAX	100		/* processes joining may spawn */
+#define SERVE_SPAWN_MAX	100		/* live processes joining may make */
+#define SERVE_HEAVY	10		/* msc counts as this many commands */
 #define SERVE_REPLY_MAX	(256 * 1024)	/* text one command sends a student */
 #define SERVE_USED_MAX	64		/* channels remembered per seat */
 #define SERVE_ROUND_US	4000		/* students served in one round of
@@ -56,12 +57,14 @@ struct seat {
 	/* While its command runs: the text's unfinished line, the error. */
 	struct sb	 partial;
 	char		*err;
-	size_t		 sent;		/* text bytes of this command so far */
+	size_t		 sent;		/* text bytes of this line so far */
 	size_t		 unsent;	/* lines past SERVE_REPLY_MAX */
 	char		*used[SERVE_USED_MAX];	/* channels it named */
 	size_t		 nused;
 	uint64_t	 t_in;		/* when its last bytes came, us */
 	struct linebuf	 recent;	/* what its "expect saw" looks at */
+	bool		 fail_pending;	/* for its own "expect error" */
+	uint64_t	 names_ms;	/* its last "names" */
 };
 TAILQ_HEAD(seatq, seat);
 
@@ -74,7 +77,7 @@ struct serve {
 	struct seatq	 seats;
 	size_t		 nconn;
 	size_t		 nwaiting;	/* connected, not joined yet */
-	size_t		 nspawned;	/* processes spawned by joining */
+	uint64_t	 resumed_ms;	/* the teacher's last command ended */
 	uint64_t	 accept_ms;	/* no accepting before (out of fds) */
 	struct seat	*actor;		/* whose command runs now */
 	FILE		*log;		/* --log: JSON lines with "by" */
@@ -115,6 +118,7 @@ void	 seat_join(struct ctx *, struct seat *, char *);
 void	 seat_line(struct ctx *, struct seat *, char *);
 void	 seat_observe(const struct event *, void *);
 void	 seat_forget(struct seat *);
+bool	 text_line_ok(const char *, size_t);
 void	 seat_respawn(struct ctx *);
 void	 seat_note(struct ctx *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -365,7 +365,7 @@ p.poll(60000)' &
 	wait "$client" || st=$?
 	assert_equal "$st" 1
 	run cat "$T/ann.out"
-	assert_output --partial 'ipcplay: attach: the teacher gave your seat back'
+	assert_output --partial 'ipcplay: attach: the teacher took your seat; your process stays as it is'
 	exec 9>&-
 	teacher 'kick ann'
 	teacher 'expect ann ready'
@@ -485,6 +485,51 @@ while True:
 	assert_success
 	assert_output --regexp '\.\.\. [0-9]+ more lines not sent \(a reply is cut at 256 KiB\)'
 	[ "$(printf '%s\n' "$output" | wc -c)" -lt 270000 ]
+}
+
+@test "a student's help COMMAND and expect error are the student's own" {
+	serve_start --socket "$SOCK"
+	run student ann <<<$'help send\nrecv nosuch -n; expect error\nexpect error'
+	assert_failure 1
+	assert_output --partial 'send CHAN'
+	assert_output --partial 'expect error ... ok'
+	assert_output --partial 'FAILED'
+	teacher 'bogus'
+	wait_out 'unknown command' "$T/err"
+	run student bob <<<'expect error'
+	assert_failure 1
+	assert_output --partial 'FAILED'
+}
+
+@test "attach refuses to send a line that is not UTF-8 text, and keeps its seat" {
+	serve_start --socket "$SOCK"
+	run student ann < <(printf 'send c caf\xe9\nps\n')
+	assert_failure 1
+	assert_output --partial 'ipcplay: stdin:1: not sent: bytes that are not UTF-8 text'
+	assert_output --regexp 'ann +[0-9]+ +ready'
+	never grep -q 'ann left the class: it sent bytes' "$T/out"
+}
+
+@test "a student who joins while the teacher's command runs is seated when it ends" {
+	serve_start --socket "$SOCK"
+	teacher 'sleep 2500'
+	sleep 0.3
+	run student ann <<<'ps'
+	assert_success
+	assert_output --regexp 'ann +[0-9]+ +ready'
+}
+
+@test "serve: a failing script makes the exit status 1, a directory is refused, a relative socket is given whole" {
+	echo 'spawn A; A send nosuch x' >"$T/bad.ipc"
+	run "$IPCPLAY" serve --socket "$SOCK" "$T/bad.ipc" </dev/null
+	assert_failure 1
+	run "$IPCPLAY" serve --socket "$SOCK" "$T" </dev/null
+	assert_failure 2
+	assert_output --partial 'Is a directory'
+	cd "$T"
+	serve_start --socket rel.sock
+	run cat "$T/out"
+	assert_line "students type: ipcplay attach $T/rel.sock --as NAME"
 }
 
 @test "kick, seat and students outside a classroom say how to start one" {
