@@ -274,8 +274,9 @@ seat_uses(struct seat *st, const struct cmd_entry *ce, struct word *w,
 }
 
 /*
- * A line of a command's text for the student, unless the command has
- * already sent SERVE_REPLY_MAX bytes (its end says how many were not).
+ * A line of a command's text for the student, unless the reply to the
+ * student's line has already had SERVE_REPLY_MAX bytes (its end says how
+ * many lines were not sent).
  */
 static void
 seat_reply_line(struct serve *sv, struct seat *st, size_t len)
@@ -530,10 +531,11 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 	for (i = 0; i < ncmds && !failed && st->gone == NULL; i++) {
 		if (cmds[i].n == 0)
 			continue;
+		/* The line's first command was counted with the line. */
 		heavy = !cmds[i].v[0].quoted &&
 		    strcmp(cmds[i].v[0].s, "msc") == 0;
-		if ((i > 0 || heavy) && !seat_rate(s, st, heavy ?
-		    SERVE_HEAVY : 1)) {
+		if ((i > 0 || heavy) && !seat_rate(s, st, (heavy ?
+		    SERVE_HEAVY : 1) - (i == 0 ? 1 : 0))) {
 			failed = true;
 			break;
 		}
