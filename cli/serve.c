@@ -331,7 +331,7 @@ serve_stdin(struct ctx *ctx)
 	short		 ready;
 	int		 fd = STDIN_FILENO;
 	ssize_t		 n;
-	size_t		 off;
+	size_t		 off, len;
 	bool		 eof = false;
 
 	ctx->file = "stdin";
@@ -359,11 +359,12 @@ serve_stdin(struct ctx *ctx)
 				sb_putc(&line, buf[off]);
 				continue;
 			}
+			/* Its length, not strlen: a NUL byte is an error. */
+			len = line.len;
 			nl = sb_take(&line);
 			sb_init(&line);
 			ctx->line++;
-			if (run_line_len(ctx, nl != NULL ? nl : "", nl !=
-			    NULL ? strlen(nl) : 0) == -1)
+			if (run_line_len(ctx, nl != NULL ? nl : "", len) == -1)
 				eof = true;
 			free(nl);
 			if (eof)

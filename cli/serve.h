@@ -43,7 +43,7 @@ struct seat {
 	bool		 joined;
 	char		 name[NAME_LEN + 1];
 	char		 peer[80];	/* "uid 1000" or "192.0.2.1:40000" */
-	char		 in[SERVE_LINE_MAX + 1];
+	char		 in[SERVE_LINE_MAX + 2];	/* a line, its CR, its NUL */
 	size_t		 inlen;
 	bool		 skipping;	/* the rest of a line too long */
 	char		*out;		/* bytes not yet written */

@@ -532,6 +532,15 @@ while True:
 	assert_line "students type: ipcplay attach $T/rel.sock --as NAME"
 }
 
+@test "a NUL byte in the teacher's line is an error, not a cut line" {
+	serve_start --socket "$SOCK"
+	printf 'spawn A\0B\nsay next\n' >&8
+	wait_out 'next'
+	run cat "$T/err"
+	assert_output --partial 'stdin:1: a NUL byte is not allowed in a line'
+	never grep -q '^A spawned' "$T/out"
+}
+
 @test "kick, seat and students outside a classroom say how to start one" {
 	run "$IPCPLAY" -c 'seat A'
 	assert_failure 1
