@@ -282,6 +282,25 @@ server_first_line(int ms)
 	}
 }
 
+/*
+ * The greeting, or the answer to join.  The class answers between the
+ * teacher's commands: after two seconds we say why we wait, once, and
+ * wait on (Ctrl-C gives up).
+ */
+static char *
+attach_answer(bool *waited)
+{
+	char	*l;
+
+	if ((l = server_first_line(*waited ? -1 : 2000)) != NULL ||
+	    *waited || cl->len > 0)
+		return (l);
+	*waited = true;
+	fprintf(stderr, "ipcplay: attach: waiting for the classroom to answer "
+	    "(the teacher's command may still be running)\n");
+	return (server_first_line(-1));
+}
+
 /* The server has something: false when it has gone (said once). */
 static bool
 server_read(void)
@@ -567,6 +586,7 @@ attach_main(int argc, char **argv)
 	const char	*as = NULL, *code = getenv("IPCPLAY_CODE");
 	char		*cause, *l, *join;
 	int		 ch, quit = 0;
+	bool		 waited = false;
 
 	optind = 0;	/* a new scan of a new vector (glibc) */
 	opterr = 0;
@@ -614,7 +634,7 @@ attach_main(int argc, char **argv)
 		free(cause);
 		return (1);
 	}
-	l = server_first_line(5000);
+	l = attach_answer(&waited);
 	if (l == NULL || strncmp(l, "ipcplay classroom ", 18) != 0) {
 		warnx("attach: %s: %s", argv[0], l == NULL ? "no answer" :
 		    strncmp(l, "bye ", 4) == 0 ? l + 4 :
@@ -626,7 +646,7 @@ attach_main(int argc, char **argv)
 		send_line(join, 'j');
 		free(join);
 		c.nasked = 0;
-		l = server_first_line(10000);
+		l = attach_answer(&waited);
 		if (l == NULL || strncmp(l, "ok ", 3) != 0) {
 			warnx("attach: %s", l == NULL ? "no answer to join" :
 			    strncmp(l, "bye ", 4) == 0 ? l + 4 : l);

@@ -512,10 +512,11 @@ while True:
 
 @test "a student who joins while the teacher's command runs is seated when it ends" {
 	serve_start --socket "$SOCK"
-	teacher 'sleep 2500'
+	teacher 'sleep 3500'
 	sleep 0.3
 	run student ann <<<'ps'
 	assert_success
+	assert_line 'ipcplay: attach: waiting for the classroom to answer (the teacher'"'"'s command may still be running)'
 	assert_output --regexp 'ann +[0-9]+ +ready'
 }
 
