@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipcplay.h"
@@ -208,10 +209,12 @@ serve_accept(struct ctx *ctx)
 	socklen_t	 ul = sizeof(uc);
 	char		 h[NI_MAXHOST], p[NI_MAXSERV];
 	const char	*full;
-	int		 fd;
+	int		 fd = -1, k;
 
-	while ((fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl,
-	    SOCK_CLOEXEC | SOCK_NONBLOCK)) != -1) {
+	/* A few a round: a class arriving at once waits its turn. */
+	for (k = 0; k < SERVE_ACCEPT_ROUND && (fd = accept4(s->lfd,
+	    (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC | SOCK_NONBLOCK)) != -1;
+	    k++) {
 		full = s->nconn >= SERVE_CONN_MAX ? "bye the class is full\n" :
 		    s->nwaiting >= SERVE_WAITING_MAX ? "bye too many are "
 		    "joining at once: try again\n" : NULL;
@@ -247,8 +250,8 @@ serve_accept(struct ctx *ctx)
 		sl = sizeof(ss);
 	}
 	/* Out of descriptors: stop listening for a second, not spin. */
-	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-	    errno == ENOMEM)
+	if (k < SERVE_ACCEPT_ROUND && fd == -1 && (errno == EMFILE ||
+	    errno == ENFILE || errno == ENOBUFS || errno == ENOMEM))
 		s->accept_ms = now_ms() + 1000;
 }
 
@@ -414,13 +417,23 @@ serve_pollfds(struct ctx *ctx, struct pollfd *pfd, size_t max)
 	return (n);
 }
 
+static uint64_t
+cpu_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
+
 void
 serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 {
 	struct serve	*s = ctx->serve;
 	struct seat	*st, *next;
 	size_t		 i, k;
-	uint64_t	 t0 = now_us(), now;
+	uint64_t	 t0 = now_us(), c0 = s != NULL && s->trace != NULL ?
+			    cpu_us() : 0, now;
 
 	if (s == NULL || n == 0)
 		return;
@@ -456,16 +469,19 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 		    now >= MAX(st->joined_ms, s->resumed_ms) + SERVE_JOIN_MS)
 			seat_drop(s, st, "no join within %d s", SERVE_JOIN_MS /
 			    1000);
-		if (st->gone != NULL)
+		/* Closing is news to print: a class leaving at once, in turn. */
+		if (st->gone != NULL && now_us() - t0 < SERVE_ROUND_US)
 			seat_close(ctx, st);
-		else if (st->outlen > st->outoff)
+		else if (st->gone == NULL && st->outlen > st->outoff)
 			seat_flush(st);
 	}
 	/* Who came and went is news now, even in a file. */
 	fflush(ctx->out);
+	/* The round's wall time, and the CPU time the server spent in it. */
 	if (s->trace != NULL) {
-		fprintf(s->trace, "busy %llu\n",
-		    (unsigned long long)(now_us() - t0));
+		fprintf(s->trace, "busy %llu %llu\n",
+		    (unsigned long long)(now_us() - t0),
+		    (unsigned long long)(cpu_us() - c0));
 		fflush(s->trace);
 	}
 }

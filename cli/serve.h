@@ -34,7 +34,8 @@
 #define SERVE_HEAVY	10		/* msc counts as this many commands */
 #define SERVE_REPLY_MAX	(256 * 1024)	/* text one command sends a student */
 #define SERVE_USED_MAX	64		/* channels remembered per seat */
-#define SERVE_ROUND_US	4000		/* students served in one round of
+#define SERVE_ACCEPT_ROUND 8		/* connections accepted a round */
+#define SERVE_ROUND_US	2000		/* students served in one round of
 					   the loop, at most this long */
 
 struct seat {

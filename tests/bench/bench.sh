@@ -301,10 +301,14 @@ exec 9>&-
 wait "$srv" || true
 answered=$(grep -c '^cmd ' "$tmp/serve.trace" || true)
 lat=$(sed -n 's/^cmd //p' "$tmp/serve.trace" | median)
-busy=$(sed -n 's/^busy //p' "$tmp/serve.trace" | sort -n | tail -1)
-awk -v n="$answered" -v bad="$bad" -v l="$lat" -v s="$step" -v b="$busy" 'BEGIN {
-	printf "9. classroom, 30 students x 100 commands: %d of 3000 answered (%d students saw an error); median %.0f us from a line'"'"'s arrival to its answer, a batch command %.1f us: ratio %.2f; longest busy round of the loop %.2f ms (target: all answered, < 10 ms) %s\n",
-	    n, bad, l, s / 1e3, l * 1e3 / s, b / 1e3, n == 3000 && bad == 0 && b < 10000 ? "PASS" : "FAIL"
+# The longest round by the clock, and the server's own CPU time in it (a
+# round longer than its CPU time waited for a process or for the CPU).
+read -r busy bcpu <<EOB
+$(sed -n 's/^busy //p' "$tmp/serve.trace" | sort -n | tail -1)
+EOB
+awk -v n="$answered" -v bad="$bad" -v l="$lat" -v s="$step" -v b="$busy" -v c="$bcpu" 'BEGIN {
+	printf "9. classroom, 30 students x 100 commands: %d of 3000 answered (%d students saw an error); median %.0f us from a line'"'"'s arrival to its answer, a batch command %.1f us: ratio %.2f; longest busy round of the loop %.2f ms (the server'"'"'s CPU in it %.2f ms) (target: all answered, < 10 ms) %s\n",
+	    n, bad, l, s / 1e3, l * 1e3 / s, b / 1e3, c / 1e3, n == 3000 && bad == 0 && b < 10000 ? "PASS" : "FAIL"
 }'
 
 # 3: the whole script.
