@@ -152,7 +152,8 @@ send_line(const char *line, char kind)
 		}
 		off += (size_t)n;
 	}
-	cl->asked[cl->nasked++] = kind;
+	if (kind != '\0')	/* a request whose answer we will match */
+		cl->asked[cl->nasked++] = kind;
 }
 
 /* Print above the prompt without losing what is being typed. */
@@ -643,9 +644,8 @@ attach_main(int argc, char **argv)
 	} else {
 		free(l);
 		xasprintf(&join, "join %s %s", as, code != NULL ? code : "-");
-		send_line(join, 'j');
+		send_line(join, '\0');	/* answered before the session */
 		free(join);
-		c.nasked = 0;
 		l = attach_answer(&waited);
 		if (l == NULL || strncmp(l, "ok ", 3) != 0) {
 			warnx("attach: %s", l == NULL ? "no answer to join" :

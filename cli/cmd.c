@@ -506,7 +506,8 @@ expect_words(struct ctx *ctx, const struct words *c, size_t *n)
 	return (ce == &cmd_expect_entry ? c->v : NULL);
 }
 
-static bool
+/* Is this command "expect error" (which absorbs the failure before it)? */
+bool
 is_expect_error(struct ctx *ctx, const struct words *c)
 {
 	const struct word	*w;

@@ -228,6 +228,7 @@ enum cmd_result cmd_fail(struct ctx *, const struct word *, const char *,
 void	 cmd_failure(struct ctx *, enum cmd_result);
 int	 run_line(struct ctx *, const char *);
 enum cmd_result run_words(struct ctx *, struct word *, size_t);
+bool	 is_expect_error(struct ctx *, const struct words *);
 int	 run_line_len(struct ctx *, const char *, size_t);
 const char *cmd_suggest(const char *);
 const char *name_suggest(struct ctx *, const char *, bool);

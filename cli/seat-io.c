@@ -11,7 +11,6 @@
  * SERVE_ROUND_US a round, and only between the teacher's commands.
  */
 
-#include <sys/param.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -78,7 +77,6 @@ seat_send(struct serve *s, struct seat *st, const char *fmt, ...)
 	char	*line, *p;
 	size_t	 len;
 
-	(void)s;
 	if (st->gone != NULL || st->fd == -1)
 		return;
 	va_start(ap, fmt);
@@ -86,12 +84,15 @@ seat_send(struct serve *s, struct seat *st, const char *fmt, ...)
 	va_end(ap);
 	for (p = line; (p = strpbrk(p, "\r\n")) != NULL; p++)
 		*p = ' ';
-	/* A bye always goes in: the client is told why it is dropped. */
+	/*
+	 * A client that lets SERVE_OUT_MAX bytes wait loses its seat; the
+	 * bye that says so goes in past the limit (the only line that may).
+	 */
 	if (st->outlen - st->outoff + len + 1 > SERVE_OUT_MAX &&
 	    strncmp(line, "bye ", 4) != 0) {
 		free(line);
-		xasprintf(&st->gone, "it does not read what it is sent "
-		    "(%d KiB waiting)", SERVE_OUT_MAX / 1024);
+		seat_drop(s, st, "it does not read what it is sent (%d KiB "
+		    "waiting)", SERVE_OUT_MAX / 1024);
 		return;
 	}
 	if (st->outlen + len + 1 > st->outcap) {
@@ -135,14 +136,11 @@ seat_drop(struct serve *s, struct seat *st, const char *fmt, ...)
 	va_list	 ap;
 	char	*why;
 
+	if (st->gone != NULL)
+		return;
 	va_start(ap, fmt);
 	(void)xvasprintf(&why, fmt, ap);
 	va_end(ap);
-	/* Dropped for not reading: still told, if the socket takes it. */
-	if (st->gone != NULL) {
-		free(st->gone);
-		st->gone = NULL;
-	}
 	seat_send(s, st, "bye %s", why);
 	seat_flush(st);
 	if (st->gone == NULL)
@@ -379,7 +377,7 @@ serve_timeout(const struct ctx *ctx)
 	TAILQ_FOREACH(st, &s->seats, entry) {
 		if (st->gone != NULL)
 			return (0);
-		t = MAX(st->joined_ms, s->resumed_ms) + SERVE_JOIN_MS;
+		t = st->joined_ms + SERVE_JOIN_MS;
 		if (!st->joined && (next == 0 || t < next))
 			next = t;
 	}
@@ -434,6 +432,7 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 	size_t		 i, k;
 	uint64_t	 t0 = now_us(), c0 = s != NULL && s->trace != NULL ?
 			    cpu_us() : 0, now;
+	char		 c;
 
 	if (s == NULL || n == 0)
 		return;
@@ -465,8 +464,13 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 	}
 	now = now_ms();
 	TAILQ_FOREACH_SAFE(st, &s->seats, entry, next) {
+		/*
+		 * Out of time to join -- unless its join waits unread (sent
+		 * while the teacher's command ran, or past this round's turn).
+		 */
 		if (!st->joined && st->gone == NULL && ctx->depth == 0 &&
-		    now >= MAX(st->joined_ms, s->resumed_ms) + SERVE_JOIN_MS)
+		    now >= st->joined_ms + SERVE_JOIN_MS &&
+		    recv(st->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) != 1)
 			seat_drop(s, st, "no join within %d s", SERVE_JOIN_MS /
 			    1000);
 		/* Closing is news to print: a class leaving at once, in turn. */

@@ -319,6 +319,7 @@ seat_refuse(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 	const struct cmd_entry	*ce;
 	char			*amb, list[256];
 	static char		 why[400];
+	bool			 proc;
 
 	*own = false;
 	if (v[0].quoted)
@@ -338,12 +339,13 @@ seat_refuse(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 		return (NULL);
 	}
 	/* A command word first ("help send"), then another's process. */
-	ce = engine_is_proc(ctx->e, v[0].s) ? NULL : cmd_lookup(v[0].s, &amb);
+	proc = engine_is_proc(ctx->e, v[0].s);
+	ce = NULL;
+	if (!proc && (ce = cmd_lookup(v[0].s, &amb)) == NULL)
+		free(amb);
 	if (ce == NULL) {
-		if (!engine_is_proc(ctx->e, v[0].s))
-			free(amb);
-		if (engine_is_proc(ctx->e, v[0].s) || (n >= 2 &&
-		    !v[1].quoted && op_lookup(v[1].s) != NULL))
+		if (proc || (n >= 2 && !v[1].quoted &&
+		    op_lookup(v[1].s) != NULL))
 			snprintf(why, sizeof(why), "you act only as %s, not as "
 			    "%.20s", st->name, v[0].s);
 		else
@@ -391,13 +393,6 @@ seat_rate(struct serve *s, struct seat *st, unsigned cost)
 	return (true);
 }
 
-static bool
-seat_expect_error(const struct word *v, size_t n)
-{
-	return (n == 2 && strcmp(v[0].s, "expect") == 0 &&
-	    strcmp(v[1].s, "error") == 0);
-}
-
 /*
  * Run one of the student's commands as their process, with the
  * teacher's session state put back afterwards: the exit status, --bail,
@@ -409,6 +404,7 @@ seat_run(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
     bool own)
 {
 	struct word	*w;
+	struct words	 one;
 	struct linebuf	 recent = ctx->recent;
 	enum cmd_result	 r;
 	size_t		 nw = n + (own ? 1 : 0);
@@ -428,7 +424,9 @@ seat_run(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 	ctx->text_hook = seat_text;
 	ctx->no_files = true;
 	/* "expect error" looks at the student's own command before it. */
-	if (!seat_expect_error(w, nw))
+	one.v = w;
+	one.n = nw;
+	if (!is_expect_error(ctx, &one))
 		st->fail_pending = false;
 	ctx->fail_pending = st->fail_pending;
 	ctx->depth++;
@@ -555,7 +553,7 @@ seat_line(struct ctx *ctx, struct seat *st, char *line)
 		sb_cut(&st->partial, st->partial.len);
 		/* A failure the next command expects is not the line's end. */
 		if (failed && i + 1 < ncmds &&
-		    seat_expect_error(cmds[i + 1].v, cmds[i + 1].n)) {
+		    is_expect_error(ctx, &cmds[i + 1])) {
 			if (st->err != NULL)
 				seat_send(s, st, "text error: %s", st->err);
 			failed = false;

@@ -309,12 +309,8 @@ serve_log(struct serve *s, const char *type, const char *by,
 static void
 serve_after(struct ctx *ctx)
 {
-	if (ctx->serve == NULL)
-		return;
-	if (ctx->serve->reset)
+	if (ctx->serve != NULL && ctx->serve->reset)
 		seat_respawn(ctx);
-	/* Who waited to join during it gets the full time again. */
-	ctx->serve->resumed_ms = now_ms();
 }
 
 /*

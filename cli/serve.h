@@ -78,7 +78,6 @@ struct serve {
 	struct seatq	 seats;
 	size_t		 nconn;
 	size_t		 nwaiting;	/* connected, not joined yet */
-	uint64_t	 resumed_ms;	/* the teacher's last command ended */
 	uint64_t	 accept_ms;	/* no accepting before (out of fds) */
 	struct seat	*actor;		/* whose command runs now */
 	FILE		*log;		/* --log: JSON lines with "by" */
