@@ -458,8 +458,10 @@ bench_main(struct ctx *ctx, int argc, char **argv, char **cause)
 
 /* The playground's bench command: the same, inside a session. */
 static enum cmd_result
-cmd_bench_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_bench_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	char	**argv, *cause = NULL;
 	size_t	  i;
 	int	  r;
@@ -484,8 +486,15 @@ cmd_bench_exec(struct ctx *ctx, struct word *w, size_t n)
 	return (r == 0 ? CMD_OK : CMD_FAIL);
 }
 
-static const char *const bench_opts[] = { "--size", "--count", "--cpu",
-    "--json", NULL };
+static const char *const cpu_words[] = { "same", "cross", "both", NULL };
+/* Their values are bench_parse's to read, as for "ipcplay bench". */
+static const struct cmd_opt bench_opts[] = {
+	{ "--size", A_TEXT, "BYTES[,BYTES...]", 0, 0, NULL, NULL },
+	{ "--count", A_TEXT, "N", 0, 0, NULL, NULL },
+	{ "--cpu", A_WORD, "same|cross|both", 0, 0, NULL, cpu_words },
+	OPT_FLAG("--json"),
+	OPT_END
+};
 static const char *const bench_words[] = { "pipe", "fifo",
     "socketpair-stream", "socketpair-dgram", "socketpair-seqpacket", "mq",
     "eventfd", "shm-futex", "shm-spin", "broker-rendezvous",
@@ -493,8 +502,6 @@ static const char *const bench_words[] = { "pipe", "fifo",
 
 const struct cmd_entry cmd_bench_entry = {
 	.name = "bench",
-	.usage = "bench [MECH...] [--size BYTES[,BYTES...]] [--count N] "
-	    "[--cpu same|cross|both]",
 	.help = "Measure what each mechanism costs on this machine: two "
 	    "processes ping-pong messages over it, pinned to one CPU (same) "
 	    "and to two (cross), median of 5 runs.  MECH: pipe fifo "
@@ -503,6 +510,7 @@ const struct cmd_entry cmd_bench_entry = {
 	.example = "bench pipe shm-futex --count 10000",
 	.min_args = 0, .max_args = -1,
 	.args = { A_WORD }, .rest = true, .words = bench_words,
+	.meta = { "MECH" },
 	.opts = bench_opts,
 	.exec = cmd_bench_exec,
 };

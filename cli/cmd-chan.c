@@ -264,8 +264,10 @@ compare_override(struct ctx *ctx, const char *name, struct chan_config *cf)
 }
 
 static enum cmd_result
-cmd_channel_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_channel_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct chan_config	 cf;
 	enum cmd_result		 r = CMD_FAIL;
 	long long		 v;
@@ -413,7 +415,6 @@ out:
 
 const struct cmd_entry cmd_channel_entry = {
 	.name = "channel",
-	.usage = "channel NAME BUFFERING [from P,...] [to P,...] [OPTION...]",
 	.help = "Create a channel.  BUFFERING is unbounded, bounded N, "
 	    "register or rendezvous.  from/to limit who may send/receive.  "
 	    "OPTION: format=datagram|stream|fixed:N|cap, "
@@ -428,6 +429,7 @@ const struct cmd_entry cmd_channel_entry = {
 	.example = "channel c1 bounded 2 from A to B",
 	.min_args = 2, .max_args = -1,
 	.args = { A_NAME, A_BUFFERING }, .rest = true,
+	.tail = "[from P,...] [to P,...] [OPTION...]",
 	.exec = cmd_channel_exec,
 };
 
@@ -446,15 +448,14 @@ chan_simple(struct ctx *ctx, struct word *w,
 }
 
 static enum cmd_result
-cmd_close_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_close_exec(struct ctx *ctx, struct args *a)
 {
-	(void)n;
+	struct word	*w = a->w;
 	return (chan_simple(ctx, w, engine_close, "close"));
 }
 
 const struct cmd_entry cmd_close_entry = {
 	.name = "close",
-	.usage = "close NAME",
 	.help = "Destroy channel NAME.  Processes waiting on it get \"channel "
 	    "closed\"; later use is \"no such channel\".",
 	.example = "close c1",
@@ -476,22 +477,21 @@ tap_off(struct engine *e, const char *name, char **cause)
 }
 
 static enum cmd_result
-cmd_tap_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_tap_exec(struct ctx *ctx, struct args *a)
 {
-	(void)n;
+	struct word	*w = a->w;
 	return (chan_simple(ctx, w, tap_on, "tap"));
 }
 
 static enum cmd_result
-cmd_untap_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_untap_exec(struct ctx *ctx, struct args *a)
 {
-	(void)n;
+	struct word	*w = a->w;
 	return (chan_simple(ctx, w, tap_off, "untap"));
 }
 
 const struct cmd_entry cmd_tap_entry = {
 	.name = "tap",
-	.usage = "tap CHAN",
 	.help = "Log every message delivered through CHAN: who sent it, who "
 	    "got it, what it said.  Interposition costs the processes "
 	    "nothing and needs no change to them.",
@@ -503,7 +503,6 @@ const struct cmd_entry cmd_tap_entry = {
 
 const struct cmd_entry cmd_untap_entry = {
 	.name = "untap",
-	.usage = "untap CHAN",
 	.help = "Stop logging CHAN.",
 	.example = "untap c1",
 	.min_args = 1, .max_args = 1,
@@ -512,11 +511,11 @@ const struct cmd_entry cmd_untap_entry = {
 };
 
 static enum cmd_result
-cmd_filter_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_filter_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
 	char	*cause;
 
-	(void)n;
 	if (engine_filter(ctx->e, w[1].s, w[2].s, &cause) == -1) {
 		cmd_fail(ctx, w[1].s[0] != '\0' && engine_is_chan(ctx->e,
 		    w[1].s) ? &w[2] : &w[1], "filter: %s", cause);
@@ -528,28 +527,26 @@ cmd_filter_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_filter_entry = {
 	.name = "filter",
-	.usage = "filter CHAN REGEX",
 	.help = "Reject every message sent on CHAN that does not match REGEX "
 	    "(Perl-compatible, PCRE2): the sender gets \"rejected by "
 	    "filter\".  Validation at the message boundary.  Matching is "
 	    "bounded: a message the filter cannot decide is rejected too.",
 	.example = "filter c1 '^[0-9]+$'",
 	.min_args = 2, .max_args = 2,
-	.args = { A_CHAN, A_TEXT },
+	.args = { A_CHAN, A_TEXT }, .meta = { NULL, "REGEX" },
 	.exec = cmd_filter_exec,
 };
 
 static enum cmd_result
-cmd_balance_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_balance_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	char		**to;
 	char		 *cause;
 	size_t		  i, nto;
 	enum cmd_result	  r = CMD_OK;
 
-	if (strcmp(w[2].s, "->") != 0)
-		return (cmd_fail(ctx, &w[2], "expected '->' after %s: balance "
-		    "CHAN -> [CHAN2 CHAN3...]", w[1].s));
 	nto = n - 3;
 	to = xcalloc(nto + 1, sizeof(*to));
 	for (i = 0; i < nto; i++)
@@ -566,13 +563,12 @@ static const char *const balance_words[] = { "->", NULL };
 
 const struct cmd_entry cmd_balance_entry = {
 	.name = "balance",
-	.usage = "balance CHAN -> [CHAN2 CHAN3...]",
 	.help = "Forward each message sent on CHAN to CHAN2, CHAN3, ... in "
 	    "turn (round-robin): a load-balancing proxy the senders never "
 	    "see.  With no targets, stop balancing.",
 	.example = "balance jobs -> w1 w2",
 	.min_args = 2, .max_args = -1,
 	.args = { A_CHAN, A_WORD, A_CHAN }, .rest = true,
-	.words = balance_words,
+	.meta = { NULL, "->" }, .words = balance_words,
 	.exec = cmd_balance_exec,
 };

@@ -10,8 +10,10 @@
 #include "ipcplay.h"
 
 static enum cmd_result
-cmd_dashboard_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_dashboard_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	int	on = 1;
 
 	if (n > 1) {
@@ -32,12 +34,11 @@ static const char *const onoff_words[] = { "on", "off", NULL };
 
 const struct cmd_entry cmd_dashboard_entry = {
 	.name = "dashboard",
-	.usage = "dashboard [on|off]",
 	.help = "Show (default) or hide the live dashboard: processes, "
 	    "channels as rows of message boxes, the wait-for graph and the "
 	    "event log.  Needs a terminal; batch mode keeps the transcript.",
 	.example = "dashboard on",
 	.min_args = 0, .max_args = 1,
-	.args = { A_WORD }, .words = onoff_words,
+	.args = { A_WORD }, .words = onoff_words, .meta = { "on|off" },
 	.exec = cmd_dashboard_exec,
 };

@@ -616,8 +616,10 @@ expect_check(struct ctx *ctx, struct word *w, size_t n, char **found)
 }
 
 static enum cmd_result
-cmd_expect_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_expect_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct event	 ev;
 	char		*text, *found, *line, *t;
 	int		 r;
@@ -658,7 +660,6 @@ cmd_expect_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_expect_entry = {
 	.name = "expect",
-	.usage = "expect WHAT",
 	.help = "Check a claim; print \"expect ... ok\" or fail with what was "
 	    "found.  WHAT is one of: P blocked [send|recv|poll|call|wait] [CH]; P ready; "
 	    "P exited [CODE]; P received MSG; P caught N (signals handled); "

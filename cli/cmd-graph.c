@@ -17,7 +17,7 @@
 #include "sb.h"
 
 static enum cmd_result
-cmd_deadlock_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_deadlock_exec(struct ctx *ctx, struct args *a)
 {
 	struct deadlock	*dl;
 	struct event	 ev;
@@ -25,8 +25,7 @@ cmd_deadlock_exec(struct ctx *ctx, struct word *w, size_t n)
 	size_t		 nd, i, j;
 	char		*h;
 
-	(void)w;
-	(void)n;
+	(void)a;
 	nd = engine_deadlocks(ctx->e, &dl);
 	if (ctx->json) {
 		json_begin(ctx, &b, "deadlock_check");
@@ -66,7 +65,6 @@ cmd_deadlock_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_deadlock_entry = {
 	.name = "deadlock",
-	.usage = "deadlock",
 	.help = "Check for deadlock now and print each one (the processes, "
 	    "what each waits for, a cycle), or \"no deadlock\".  The engine "
 	    "also checks after every step by itself.",
@@ -203,8 +201,10 @@ graph_svg_write(struct ctx *ctx, struct word *w, const char *file)
 }
 
 static enum cmd_result
-cmd_graph_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_graph_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct wfg_edge	*v;
 	struct proc_info pi;
 	struct sb	 b;
@@ -305,7 +305,6 @@ static const char *const dot_words[] = { "--dot", "--svg", NULL };
 
 const struct cmd_entry cmd_graph_entry = {
 	.name = "graph",
-	.usage = "graph [--dot [FILE] | --svg FILE]",
 	.help = "Print the wait-for graph: an arrow from each blocked process "
 	    "to each process that could unblock it, marked DEADLOCK where "
 	    "both are deadlocked.  --dot prints Graphviz DOT, or writes it to "
@@ -314,5 +313,6 @@ const struct cmd_entry cmd_graph_entry = {
 	.example = "graph --dot wait.dot",
 	.min_args = 0, .max_args = 2,
 	.args = { A_WORD, A_FILE }, .words = dot_words,
+	.tail = "[--dot [FILE] | --svg FILE]",
 	.exec = cmd_graph_exec,
 };

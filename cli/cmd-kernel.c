@@ -11,37 +11,22 @@
 #include "ipcplay.h"
 
 static const char *const pass_words[] = { "on", NULL };
-static const char *const pass_opts[] = { "--move", NULL };
+static const struct cmd_opt pass_opts[] = { OPT_FLAG("--move"),
+    OPT_END };
 
 /* P pass CH[:send|:recv] on S [--move] */
 static enum cmd_result
-cmd_pass_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_pass_exec(struct ctx *ctx, struct args *a)
 {
 	struct op_request	 rq;
-	struct word		*pos[3];
-	size_t			 i, npos = 0;
+	struct word		*pos[3] = { a->v[0].w, a->v[1].w, a->v[2].w };
 	char			*ch, *colon;
 	enum cmd_result		 r;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_PASS;
 	rq.timeout_ms = -1;
-	for (i = 2; i < n; i++) {
-		if (!w[i].quoted && strcmp(w[i].s, "--move") == 0)
-			rq.move = true;
-		else if (!w[i].quoted && w[i].s[0] == '-')
-			return (cmd_fail(ctx, &w[i], "unknown option '%s' for "
-			    "pass (--move)", w[i].s));
-		else if (npos < 3)
-			pos[npos++] = &w[i];
-		else
-			return (cmd_fail(ctx, &w[i], "pass: too many "
-			    "arguments"));
-	}
-	if (npos != 3 || strcmp(pos[1]->s, "on") != 0)
-		return (cmd_fail(ctx, npos > 0 ? pos[npos - 1] : &w[1],
-		    "usage: PROC pass CHAN[:send|:recv] on SOCKETPAIR "
-		    "[--move]"));
+	rq.move = args_opt(a, "--move") != NULL;
 	if (pos[0]->s[0] == ':')
 		return (cmd_fail(ctx, pos[0], "pass needs a channel before "
 		    "its end: CHAN:send or CHAN:recv"));
@@ -63,14 +48,13 @@ cmd_pass_exec(struct ctx *ctx, struct word *w, size_t n)
 	rq.nchans = 1;
 	rq.chanspec = pos[0]->s;
 	rq.via = pos[2]->s;
-	r = op_run(ctx, w, &rq);
+	r = op_run(ctx, a->w, &rq);
 	free(ch);
 	return (r);
 }
 
 const struct cmd_entry cmd_pass_entry = {
 	.name = "pass",
-	.usage = "PROC pass CHAN[:send|:recv] on SOCKETPAIR [--move]",
 	.help = "PROC sends its end of the kernel channel CHAN (the write end "
 	    "with :send, the read end with :recv, every end it holds "
 	    "without) over the socket pair SOCKETPAIR: a real sendmsg(2) with "
@@ -79,21 +63,22 @@ const struct cmd_entry cmd_pass_entry = {
 	    "its own copy unless --move.  A file descriptor is a "
 	    "capability.",
 	.example = "A pass p:send on s",
-	.min_args = 3, .max_args = 4, .proc_op = true,
+	.min_args = 3, .max_args = 3, .proc_op = true,
 	.args = { A_KCHAN, A_WORD, A_SOCKPAIR }, .words = pass_words,
+	.meta = { "CHAN[:send|:recv]", "on" },
 	.opts = pass_opts,
 	.exec = cmd_pass_exec,
 };
 
 /* P drop CH */
 static enum cmd_result
-cmd_drop_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_drop_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
 	struct op_request	 rq;
 	char			*ch;
 	enum cmd_result		 r;
 
-	(void)n;
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_DROP;
 	rq.timeout_ms = -1;
@@ -107,13 +92,12 @@ cmd_drop_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_drop_entry = {
 	.name = "drop",
-	.usage = "PROC drop CHAN",
 	.help = "PROC closes its own ends of the kernel channel CHAN "
 	    "(close(2)).  When the last write end is closed, readers get end "
 	    "of channel once it is empty; when the last read end is, writers "
 	    "get broken channel.",
 	.example = "A drop p",
 	.min_args = 1, .max_args = 1, .proc_op = true,
-	.args = { A_KCHAN },
+	.args = { A_KCHAN }, .meta = { "CHAN" },
 	.exec = cmd_drop_exec,
 };

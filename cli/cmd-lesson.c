@@ -20,9 +20,9 @@
 #include "msc.h"
 
 static enum cmd_result
-cmd_predict_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_predict_exec(struct ctx *ctx, struct args *a)
 {
-	(void)n;
+	struct word	*w = a->w;
 	lesson_say(ctx, "predict: ", w, 1, 2);
 	lesson_say(ctx, "answer: ", w, 2, 3);
 	return (CMD_OK);
@@ -30,19 +30,20 @@ cmd_predict_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_predict_entry = {
 	.name = "predict",
-	.usage = "predict QUESTION ANSWER",
 	.help = "Ask what will happen next (a lesson step).  Batch mode prints "
 	    "the question and the answer; 'ipcplay lesson' asks for a guess "
 	    "and shows the answer once the step has run.",
 	.example = "predict \"Who is blocked now?\" \"A: the buffer is full.\"",
 	.min_args = 2, .max_args = 2,
-	.args = { A_TEXT, A_TEXT },
+	.args = { A_TEXT, A_TEXT }, .meta = { "QUESTION", "ANSWER" },
 	.exec = cmd_predict_exec,
 };
 
 static enum cmd_result
-cmd_exercise_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_exercise_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	/* From here on every line is kept for the checks to look at. */
 	lines_clear(&ctx->attempt);
 	ctx->recording = true;
@@ -56,7 +57,6 @@ cmd_exercise_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_exercise_entry = {
 	.name = "exercise",
-	.usage = "exercise TEXT",
 	.help = "Start a lesson's exercise: print the task.  The commands up "
 	    "to 'check' are a reference solution: batch mode runs them, "
 	    "'ipcplay lesson' lets the student type their own.",
@@ -67,9 +67,9 @@ const struct cmd_entry cmd_exercise_entry = {
 };
 
 static enum cmd_result
-cmd_check_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_check_exec(struct ctx *ctx, struct args *a)
 {
-	(void)n;
+	struct word	*w = a->w;
 	if (lesson_playing())
 		return (lesson_check(ctx) ? CMD_OK : CMD_FAIL);
 	if (ctx->interactive)
@@ -83,7 +83,6 @@ cmd_check_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "check",
 	.help = "In a lesson script: the expect lines that follow judge the "
 	    "exercise.  At the lesson player's prompt: run those checks on "
 	    "your attempt and say which hold.",
@@ -98,8 +97,10 @@ const struct cmd_entry cmd_check_entry = {
  * all still there afterwards).
  */
 static enum cmd_result
-cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_lesson_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct engine_config	 cf;
 	struct engine		*saved;
 	struct play		*splay;
@@ -165,7 +166,6 @@ cmd_lesson_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_lesson_entry = {
 	.name = "lesson",
-	.usage = "lesson [NAME]",
 	.help = "List the lessons, or play one (by number or topic) step by "
 	    "step in a playground of its own; your processes wait.",
 	.example = "lesson deadlock",

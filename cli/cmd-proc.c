@@ -17,9 +17,8 @@
 #include "prog.h"
 #include "sb.h"
 
-static const char send_usage[] =
-    "PROC send CHAN[,CHAN...] MSG [-n] [--timeout MS] [--atomic] "
-    "[--size N]";
+extern const struct cmd_entry cmd_call_entry, cmd_replyrecv_entry,
+    cmd_mask_entry;
 
 /* Words 1 to n-1 can all name new processes (spawn, seat). */
 bool
@@ -43,8 +42,10 @@ proc_names_ok(struct ctx *ctx, struct word *w, size_t n)
 }
 
 static enum cmd_result
-cmd_spawn_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_spawn_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	char	*cause;
 	size_t	 i;
 
@@ -62,7 +63,6 @@ cmd_spawn_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_spawn_entry = {
 	.name = "spawn",
-	.usage = "spawn NAME...",
 	.help = "Fork a real process for each NAME.  Each gets a mailbox @NAME.",
 	.example = "spawn A B C",
 	.min_args = 1, .max_args = -1,
@@ -70,27 +70,15 @@ const struct cmd_entry cmd_spawn_entry = {
 	.exec = cmd_spawn_exec,
 };
 
-static int
-signal_word(struct ctx *ctx, const struct word *w, int *sig)
-{
-	if ((*sig = sig_parse(w->s)) == -1) {
-		cmd_fail(ctx, w, "unknown signal '%s' (e.g. TERM, USR1, "
-		    "RTMIN+1, 15)", w->s);
-		return (-1);
-	}
-	return (0);
-}
-
 static enum cmd_result
-cmd_kill_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_kill_exec(struct ctx *ctx, struct args *a)
 {
 	char	*cause;
-	int	 sig = SIGTERM;
+	int	 sig;
 
-	if (n > 2 && signal_word(ctx, &w[2], &sig) == -1)
-		return (CMD_FAIL);
-	if (engine_kill(ctx->e, w[1].s, sig, &cause) == -1) {
-		cmd_fail(ctx, &w[1], "kill: %s", cause);
+	sig = a->nv > 1 ? a->v[1].sig : SIGTERM;
+	if (engine_kill(ctx->e, a->v[0].w->s, sig, &cause) == -1) {
+		cmd_fail(ctx, a->v[0].w, "kill: %s", cause);
 		free(cause);
 		return (CMD_FAIL);
 	}
@@ -99,7 +87,6 @@ cmd_kill_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_kill_entry = {
 	.name = "kill",
-	.usage = "kill NAME [SIGNAL]",
 	.help = "Send SIGNAL (default TERM) to process NAME from ipcplay "
 	    "itself, as kill(1) would.",
 	.example = "kill B KILL",
@@ -109,10 +96,9 @@ const struct cmd_entry cmd_kill_entry = {
 };
 
 static enum cmd_result
-cmd_reset_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_reset_exec(struct ctx *ctx, struct args *a)
 {
-	(void)w;
-	(void)n;
+	(void)a;
 	engine_reset(ctx->e);
 	run_reset(ctx);
 	return (CMD_OK);
@@ -120,7 +106,6 @@ cmd_reset_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_reset_entry = {
 	.name = "reset",
-	.usage = "reset",
 	.help = "An empty playground again without leaving: every process is "
 	    "ended and every channel gone; random choices start again from "
 	    "the seed.  Never abbreviated.",
@@ -195,99 +180,40 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 	return (r);
 }
 
-/* The options of the operations, for completion. */
-static const char *const send_opts[] = { "-n", "--timeout", "--atomic",
-    "--size", NULL };
-static const char *const timeout_opts[] = { "--timeout", NULL };
-static const char *const recv_opts[] = { "-n", "--timeout", "--max", NULL };
-static const char *const poll_opts[] = { "-w", "-n", "--timeout", NULL };
+/* The options of the operations. */
+static const struct cmd_opt send_opts[] = {
+	OPT_NONBLOCK, OPT_TIMEOUT, OPT_FLAG("--atomic"),
+	{ "--size", A_NUMBER, "N", 1, MSG_LEN_MAX, "--size", NULL },
+	OPT_END
+};
+static const struct cmd_opt call_opts[] = { OPT_TIMEOUT, OPT_END };
+static const struct cmd_opt recv_opts[] = {
+	OPT_NONBLOCK, OPT_TIMEOUT,
+	{ "--max", A_NUMBER, "N", 1, MSG_LEN_MAX, "--max", NULL },
+	OPT_END
+};
+static const struct cmd_opt poll_opts[] = {
+	OPT_FLAG("-w"), OPT_NONBLOCK, OPT_TIMEOUT, OPT_END
+};
 
-/* Does the operation take option s?  Its table entry says, for all. */
-static bool
-op_takes(const struct cmd_entry *ce, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; ce != NULL && ce->opts != NULL && ce->opts[i] != NULL;
-	    i++) {
-		if (strcmp(ce->opts[i], s) == 0)
-			return (true);
-	}
-	return (false);
-}
-
-/*
- * Options of an operation, anywhere after the operation word, as its
- * table entry lists them (completion reads the same list).  A quoted
- * word is never an option, so a message may begin with '-' when quoted.
- */
+/* The options an operation was given, into its request. */
 static int
-op_options(struct ctx *ctx, struct word *w, size_t n, struct op_request *rq,
-    struct word **pos, size_t maxpos, size_t *npos)
+op_options(struct ctx *ctx, const struct args *a, struct op_request *rq)
 {
-	const struct cmd_entry	*ce;
-	size_t			 i;
-	long long		 v;
+	const struct arg_opt	*o;
 
-	ce = op_lookup(w[1].s);
-	*npos = 0;
 	rq->timeout_ms = -1;
-	for (i = 2; i < n; i++) {
-		if (w[i].quoted || w[i].s[0] != '-' || w[i].s[1] == '\0') {
-			if (*npos == maxpos) {
-				cmd_fail(ctx, &w[i], "%s: too many arguments "
-				    "(a message with blanks needs quotes)",
-				    w[1].s);
-				return (-1);
-			}
-			pos[(*npos)++] = &w[i];
-			continue;
-		}
-		if (!op_takes(ce, w[i].s)) {
-			cmd_fail(ctx, &w[i], "unknown option '%s' for %s (quote "
-			    "a message that starts with '-')", w[i].s, w[1].s);
-			return (-1);
-		}
-		if (strcmp(w[i].s, "-n") == 0)
-			rq->nonblock = true;
-		else if (strcmp(w[i].s, "--atomic") == 0)
-			rq->atomic = true;
-		else if (strcmp(w[i].s, "-w") == 0)
-			rq->writable = true;
-		else if (strcmp(w[i].s, "--timeout") == 0) {
-			if (i + 1 >= n) {
-				cmd_fail(ctx, &w[i], "--timeout needs a number "
-				    "of milliseconds");
-				return (-1);
-			}
-			if (parse_uint(ctx, &w[++i], 0, 3600000, "timeout",
-			    &v) == -1)
-				return (-1);
-			rq->timeout_ms = (int)v;
-		} else if (strcmp(w[i].s, "--max") == 0) {
-			if (i + 1 >= n) {
-				cmd_fail(ctx, &w[i], "--max needs a number of "
-				    "bytes");
-				return (-1);
-			}
-			if (parse_uint(ctx, &w[++i], 1, MSG_LEN_MAX, "--max",
-			    &v) == -1)
-				return (-1);
-			rq->max = (size_t)v;
-		} else if (strcmp(w[i].s, "--size") == 0) {
-			if (i + 1 >= n) {
-				cmd_fail(ctx, &w[i], "--size needs a number of "
-				    "bytes");
-				return (-1);
-			}
-			if (parse_uint(ctx, &w[++i], 1, MSG_LEN_MAX, "--size",
-			    &v) == -1)
-				return (-1);
-			rq->size = (size_t)v;
-		}
-	}
+	rq->nonblock = args_opt(a, "-n") != NULL;
+	rq->atomic = args_opt(a, "--atomic") != NULL;
+	rq->writable = args_opt(a, "-w") != NULL;
+	if ((o = args_opt(a, "--timeout")) != NULL)
+		rq->timeout_ms = (int)o->num;
+	if ((o = args_opt(a, "--max")) != NULL)
+		rq->max = (size_t)o->num;
+	if ((o = args_opt(a, "--size")) != NULL)
+		rq->size = (size_t)o->num;
 	if (rq->nonblock && rq->timeout_ms >= 0) {
-		cmd_fail(ctx, &w[1], "-n and --timeout do not go together");
+		cmd_fail(ctx, &a->w[1], "-n and --timeout do not go together");
 		return (-1);
 	}
 	return (0);
@@ -337,29 +263,18 @@ split_chans(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 
 /* send, and call (an L4 call is a send that waits for its answer). */
 static enum cmd_result
-cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_send_exec(struct ctx *ctx, struct args *a)
 {
 	struct op_request	 rq;
-	struct word		*pos[8];
-	size_t			 npos, i;
+	struct word		*pos[2] = { a->v[0].w, a->v[1].w };
+	size_t			 i;
 	enum cmd_result		 r;
 	unsigned char		*big = NULL;
-	bool			 call;
 
-	call = strcmp(w[1].s, "call") == 0;
 	memset(&rq, 0, sizeof(rq));
-	rq.kind = call ? OP_CALL : OP_SEND;
-	if (n > 12)
-		return (cmd_fail(ctx, &w[12], "%s: too many arguments",
-		    w[1].s));
-	if (op_options(ctx, w, n, &rq, pos, sizeof(pos) / sizeof(pos[0]),
-	    &npos) == -1)
+	rq.kind = a->ce == &cmd_call_entry ? OP_CALL : OP_SEND;
+	if (op_options(ctx, a, &rq) == -1)
 		return (CMD_FAIL);
-	if (npos != 2)
-		return (cmd_fail(ctx, npos > 2 ? pos[2] : &w[1], "%s needs a "
-		    "channel and one message (quote a message with blanks): "
-		    "%s", w[1].s, call ? "PROC call CHAN MSG [--timeout MS]" :
-		    send_usage));
 	if (pos[1]->len > MSG_LEN_MAX)
 		return (cmd_fail(ctx, pos[1], "message too long (%zu bytes, "
 		    "at most %d)", pos[1]->len, MSG_LEN_MAX));
@@ -386,7 +301,7 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 		rq.msg = big;
 		rq.len = rq.size;
 	}
-	r = op_run(ctx, w, &rq);
+	r = op_run(ctx, a->w, &rq);
 	free(big);
 	strv_free(rq.chans, rq.nchans);
 	return (r);
@@ -394,15 +309,15 @@ cmd_send_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_send_entry = {
 	.name = "send",
-	.usage = send_usage,
 	.help = "PROC sends MSG on CHAN (a channel or a mailbox @NAME); it "
 	    "blocks while CHAN cannot take it.  -n returns at once instead; "
 	    "--timeout gives up after MS milliseconds.  Several channels get "
 	    "the message in turn; with --atomic all or none.  --size N sends "
 	    "N bytes: MSG repeated, cut at N (to fill a pipe).",
 	.example = "A send c1 \"hello\"",
-	.min_args = 2, .max_args = 9, .proc_op = true,
-	.args = { A_CHAN_SEND, A_MSG }, .opts = send_opts,
+	.min_args = 2, .max_args = 2, .proc_op = true,
+	.args = { A_CHAN_SEND, A_MSG }, .meta = { "CHAN[,CHAN...]" },
+	.opts = send_opts,
 	.exec = cmd_send_exec,
 };
 
@@ -414,27 +329,27 @@ const struct cmd_entry cmd_send_entry = {
  */
 const struct cmd_entry cmd_call_entry = {
 	.name = "call",
-	.usage = "PROC call CHAN MSG [--timeout MS]",
 	.help = "L4 call: PROC sends MSG on the rendezvous channel CHAN and, "
 	    "in the same step, waits for the answer; the process that "
 	    "receives the call may answer it once with reply.  No window "
 	    "between the send and the wait.",
 	.example = "C call srv \"get 7\"",
-	.min_args = 2, .max_args = 4, .proc_op = true,
-	.args = { A_CHAN_SEND, A_MSG }, .opts = timeout_opts,
+	.min_args = 2, .max_args = 2, .proc_op = true,
+	.args = { A_CHAN_SEND, A_MSG }, .meta = { "CHAN" }, .opts = call_opts,
 	.exec = cmd_send_exec,
 };
 
 static enum cmd_result
-cmd_reply_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_reply_exec(struct ctx *ctx, struct args *a)
 {
+	struct word		*w = a->w;
 	struct op_request	 rq;
 	enum cmd_result		 r;
 	bool			 recv;
 	struct word		*m;
 
-	recv = strcmp(w[1].s, "reply-recv") == 0;
-	m = &w[recv ? 3 : 2];
+	recv = a->ce == &cmd_replyrecv_entry;
+	m = a->v[recv ? 1 : 0].w;
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = recv ? OP_REPLYRECV : OP_REPLY;
 	rq.timeout_ms = -1;
@@ -460,7 +375,6 @@ cmd_reply_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_reply_entry = {
 	.name = "reply",
-	.usage = "PROC reply MSG",
 	.help = "Answer the call PROC received last: the caller, which has "
 	    "been waiting since its call, gets MSG.  A call is answered once.",
 	.example = "S reply \"7 is prime\"",
@@ -471,82 +385,68 @@ const struct cmd_entry cmd_reply_entry = {
 
 const struct cmd_entry cmd_replyrecv_entry = {
 	.name = "reply-recv",
-	.usage = "PROC reply-recv CHAN MSG",
 	.help = "L4 ReplyRecv: answer the call PROC received last, then wait "
 	    "for the next call on CHAN, in one step: an L4 server's loop.",
 	.example = "S reply-recv srv \"7 is prime\"",
 	.min_args = 2, .max_args = 2, .proc_op = true,
-	.args = { A_CHAN_RECV, A_MSG },
+	.args = { A_CHAN_RECV, A_MSG }, .meta = { "CHAN" },
 	.exec = cmd_reply_exec,
 };
 
 static enum cmd_result
-cmd_recv_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_recv_exec(struct ctx *ctx, struct args *a)
 {
 	struct op_request	 rq;
-	struct word		*pos[8];
-	size_t			 npos;
+	struct word		*ch;
 	enum cmd_result		 r;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_RECV;
-	if (n > 9)
-		return (cmd_fail(ctx, &w[9], "recv: too many arguments"));
-	if (op_options(ctx, w, n, &rq, pos, sizeof(pos) / sizeof(pos[0]),
-	    &npos) == -1)
+	if (op_options(ctx, a, &rq) == -1)
 		return (CMD_FAIL);
-	if (npos > 1)
-		return (cmd_fail(ctx, pos[1], "recv takes one channel"));
-	if (npos == 1) {
-		if (split_chans(ctx, pos[0], &rq.chans, &rq.nchans) == -1)
+	if (a->nv == 1) {
+		ch = a->v[0].w;
+		if (split_chans(ctx, ch, &rq.chans, &rq.nchans) == -1)
 			return (CMD_FAIL);
 		if (rq.nchans > 1) {
 			strv_free(rq.chans, rq.nchans);
-			return (cmd_fail(ctx, pos[0], "recv takes one channel; "
+			return (cmd_fail(ctx, ch, "recv takes one channel; "
 			    "use poll to wait on several"));
 		}
-		rq.chanspec = pos[0]->s;
+		rq.chanspec = ch->s;
 	}
-	r = op_run(ctx, w, &rq);
+	r = op_run(ctx, a->w, &rq);
 	strv_free(rq.chans, rq.nchans);
 	return (r);
 }
 
 const struct cmd_entry cmd_recv_entry = {
 	.name = "recv",
-	.usage = "PROC recv [CHAN] [-n] [--timeout MS] [--max N]",
 	.help = "PROC receives from CHAN (default: its own mailbox); it "
 	    "blocks while there is nothing to take.  --max N takes at most N "
 	    "bytes (a longer datagram is truncated, and says so).",
 	.example = "B recv c1",
-	.min_args = 0, .max_args = 6, .proc_op = true,
-	.args = { A_CHAN_RECV }, .opts = recv_opts,
+	.min_args = 0, .max_args = 1, .proc_op = true,
+	.args = { A_CHAN_RECV }, .meta = { "CHAN" }, .opts = recv_opts,
 	.exec = cmd_recv_exec,
 };
 
 static enum cmd_result
-cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_poll_exec(struct ctx *ctx, struct args *a)
 {
 	struct op_request	 rq;
-	struct word		*pos[32];
-	size_t			 npos, i, j, k;
+	size_t			 i, j, k;
 	enum cmd_result		 r;
 	char			**v, *spec;
 	struct sb		 b;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_POLL;
-	if (n > 32)
-		return (cmd_fail(ctx, &w[32], "poll: too many arguments"));
-	if (op_options(ctx, w, n, &rq, pos, sizeof(pos) / sizeof(pos[0]),
-	    &npos) == -1)
+	if (op_options(ctx, a, &rq) == -1)
 		return (CMD_FAIL);
-	if (npos == 0)
-		return (cmd_fail(ctx, &w[1], "poll needs at least one "
-		    "channel"));
 	sb_init(&b);
-	for (i = 0; i < npos; i++) {
-		if (split_chans(ctx, pos[i], &v, &k) == -1) {
+	for (i = 0; i < a->nv; i++) {
+		if (split_chans(ctx, a->v[i].w, &v, &k) == -1) {
 			strv_free(rq.chans, rq.nchans);
 			sb_free(&b);
 			return (CMD_FAIL);
@@ -555,7 +455,7 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 			strv_free(v, k);
 			strv_free(rq.chans, rq.nchans);
 			sb_free(&b);
-			return (cmd_fail(ctx, pos[i], "a poll names at most %d "
+			return (cmd_fail(ctx, a->v[i].w, "a poll names at most %d "
 			    "channels", CHAN_LIST_MAX));
 		}
 		rq.chans = xreallocarray(rq.chans, rq.nchans + k,
@@ -568,7 +468,7 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 	}
 	spec = sb_take(&b);
 	rq.chanspec = spec;
-	r = op_run(ctx, w, &rq);
+	r = op_run(ctx, a->w, &rq);
 	strv_free(rq.chans, rq.nchans);
 	free(spec);
 	return (r);
@@ -576,76 +476,54 @@ cmd_poll_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_poll_entry = {
 	.name = "poll",
-	.usage = "PROC poll CHAN... [-w] [-n] [--timeout MS]",
 	.help = "PROC waits until any CHAN is readable (with -w: writable) "
 	    "and reports the ready set; it never takes a message.  The heart "
 	    "of an event loop.",
 	.example = "S poll c1 c2 c3",
 	.min_args = 1, .max_args = 31, .proc_op = true,
-	.args = { A_CHAN_RECV }, .rest = true, .opts = poll_opts,
+	.args = { A_CHAN_RECV }, .rest = true, .meta = { "CHAN" },
+	.opts = poll_opts,
 	.exec = cmd_poll_exec,
 };
 
 static enum cmd_result
-cmd_signal_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_signal_exec(struct ctx *ctx, struct args *a)
 {
 	struct op_request	rq;
-	int			sig = SIGUSR1;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_SIGNAL;
 	rq.timeout_ms = -1;
-	if (n > 3 && signal_word(ctx, &w[3], &sig) == -1)
-		return (CMD_FAIL);
-	rq.sig = sig;	/* the target exists: cmd_exec checked */
-	rq.target = w[2].s;
-	return (op_run(ctx, w, &rq));
+	rq.sig = a->nv > 1 ? a->v[1].sig : SIGUSR1;
+	rq.target = a->v[0].w->s;	/* it exists: cmd_parse checked */
+	return (op_run(ctx, a->w, &rq));
 }
 
 const struct cmd_entry cmd_signal_entry = {
 	.name = "signal",
-	.usage = "PROC signal TARGET [SIG]",
 	.help = "PROC sends a real signal (default USR1) to TARGET's pid with "
 	    "kill(2): addressing a process directly.  TARGET reports what it "
 	    "caught and from whom.",
 	.example = "A signal B USR1",
 	.min_args = 1, .max_args = 2, .proc_op = true,
-	.args = { A_PROC, A_SIGNAL },
+	.args = { A_PROC, A_SIGNAL }, .meta = { "TARGET" },
 	.exec = cmd_signal_exec,
 };
 
 static enum cmd_result
-mask_exec(struct ctx *ctx, struct word *w, enum op_kind k)
+cmd_mask_exec(struct ctx *ctx, struct args *a)
 {
 	struct op_request	rq;
-	int			sig;
 
 	memset(&rq, 0, sizeof(rq));
-	rq.kind = k;
+	rq.kind = a->ce == &cmd_mask_entry ? OP_MASK : OP_UNMASK;
 	rq.timeout_ms = -1;
-	if (signal_word(ctx, &w[2], &sig) == -1)
-		return (CMD_FAIL);
-	rq.sig = sig;
-	return (op_run(ctx, w, &rq));
-}
-
-static enum cmd_result
-cmd_mask_exec(struct ctx *ctx, struct word *w, size_t n)
-{
-	(void)n;
-	return (mask_exec(ctx, w, OP_MASK));
-}
-
-static enum cmd_result
-cmd_unmask_exec(struct ctx *ctx, struct word *w, size_t n)
-{
-	(void)n;
-	return (mask_exec(ctx, w, OP_UNMASK));
+	rq.sig = a->v[0].sig;
+	return (op_run(ctx, a->w, &rq));
 }
 
 const struct cmd_entry cmd_mask_entry = {
 	.name = "mask",
-	.usage = "PROC mask SIG",
 	.help = "Block SIG in PROC (sigprocmask): it stays pending.  A "
 	    "standard signal sent twice meanwhile is delivered once; a "
 	    "real-time one (RTMIN+N) is queued each time.",
@@ -657,36 +535,32 @@ const struct cmd_entry cmd_mask_entry = {
 
 const struct cmd_entry cmd_unmask_entry = {
 	.name = "unmask",
-	.usage = "PROC unmask SIG",
 	.help = "Unblock SIG in PROC; pending signals are delivered now.",
 	.example = "B unmask USR1",
 	.min_args = 1, .max_args = 1, .proc_op = true,
 	.args = { A_SIGNAL },
-	.exec = cmd_unmask_exec,
+	.exec = cmd_mask_exec,
 };
 
 static enum cmd_result
-cmd_exit_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_exit_exec(struct ctx *ctx, struct args *a)
 {
 	struct op_request	rq;
-	long long		code = 0;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_EXIT;
 	rq.timeout_ms = -1;
-	if (n > 2 && parse_uint(ctx, &w[2], 0, 255, "exit code", &code) == -1)
-		return (CMD_FAIL);
-	rq.code = (int)code;
-	return (op_run(ctx, w, &rq));
+	rq.code = a->nv > 0 ? (int)a->v[0].num : 0;
+	return (op_run(ctx, a->w, &rq));
 }
 
 const struct cmd_entry cmd_exit_entry = {
 	.name = "exit",
-	.usage = "PROC exit [CODE]",
 	.help = "PROC calls _exit(CODE) (default 0).  Its peers see the "
 	    "consequences: broken channel, end of channel.",
 	.example = "B exit 3",
 	.min_args = 0, .max_args = 1, .proc_op = true,
-	.args = { A_NUMBER },
+	.args = { A_NUMBER }, .meta = { "CODE" },
+	.range = { 0, 255, "exit code" },
 	.exec = cmd_exit_exec,
 };

@@ -14,25 +14,20 @@
 #include "sb.h"
 
 static enum cmd_result
-cmd_sleep_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_sleep_exec(struct ctx *ctx, struct args *a)
 {
-	long long	ms;
-
-	(void)n;
-	if (parse_uint(ctx, &w[1], 0, 600000, "sleep time", &ms) == -1)
-		return (CMD_FAIL);
-	engine_sleep(ctx->e, (int)ms);
+	engine_sleep(ctx->e, (int)a->v[0].num);
 	return (CMD_OK);
 }
 
 const struct cmd_entry cmd_sleep_entry = {
 	.name = "sleep",
-	.usage = "sleep MS",
 	.help = "Let MS milliseconds of real time pass, serving timeouts "
 	    "and processes meanwhile.",
 	.example = "sleep 200",
 	.min_args = 1, .max_args = 1,
-	.args = { A_NUMBER },
+	.args = { A_NUMBER }, .meta = { "MS" },
+	.range = { 0, 600000, "sleep time" },
 	.exec = cmd_sleep_exec,
 };
 
@@ -69,8 +64,10 @@ expand_i(const char *s, size_t len, long long i, size_t *outlen)
 extern const struct cmd_entry cmd_repeat_entry, cmd_expect_entry;
 
 static enum cmd_result
-cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_repeat_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	const struct cmd_entry	*ce;
 	struct word		*v;
 	long long		 count, i, ms, slept = 0;
@@ -80,8 +77,10 @@ cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
 	char			*s;
 	bool			 absorbs;
 
-	if (parse_uint(ctx, &w[1], 0, ctx->repeat_max > 0 ? ctx->repeat_max :
-	    REPEAT_MAX, "repeat count", &count) == -1)
+	count = a->v[0].num;
+	/* A smaller bound of the playground's own (the fuzzers'). */
+	if (ctx->repeat_max > 0 && parse_uint(ctx, &w[1], 0, ctx->repeat_max,
+	    "repeat count", &count) == -1)
 		return (CMD_FAIL);
 	ce = cmd_resolve(ctx, &w[2], m);
 	if (ce == &cmd_repeat_entry)
@@ -127,24 +126,25 @@ cmd_repeat_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_repeat_entry = {
 	.name = "repeat",
-	.usage = "repeat N COMMAND",
 	.help = "Run COMMAND N times; $i in it counts 1..N.",
 	.example = "repeat 3 A send c1 \"msg $i\"",
 	.min_args = 2, .max_args = -1,
 	.args = { A_NUMBER, A_COMMAND }, .rest = true,
+	.range = { 0, REPEAT_MAX, "repeat count" },
 	.exec = cmd_repeat_exec,
 };
 
 static enum cmd_result
-cmd_say_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_say_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	lesson_say(ctx, "", w, 1, n);
 	return (CMD_OK);
 }
 
 const struct cmd_entry cmd_say_entry = {
 	.name = "say",
-	.usage = "say TEXT",
 	.help = "Print TEXT: narration for lessons and demos.",
 	.example = "say \"Now B is blocked: its buffer is empty.\"",
 	.min_args = 0, .max_args = -1,
@@ -153,13 +153,12 @@ const struct cmd_entry cmd_say_entry = {
 };
 
 static enum cmd_result
-cmd_pause_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_pause_exec(struct ctx *ctx, struct args *a)
 {
 	char	*line = NULL;
 	size_t	 cap = 0;
 
-	(void)w;
-	(void)n;
+	(void)a;
 	/* Batch goes on; the dashboard owns the keyboard and never stops. */
 	if (!ctx->interactive || ctx->print_hook != NULL)
 		return (CMD_OK);
@@ -173,7 +172,6 @@ cmd_pause_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_pause_entry = {
 	.name = "pause",
-	.usage = "pause",
 	.help = "Wait for Enter in the plain shell; batch mode and the "
 	    "dashboard go on at once.",
 	.example = "pause",
@@ -184,7 +182,7 @@ const struct cmd_entry cmd_pause_entry = {
 static void
 help_one(struct ctx *ctx, const struct cmd_entry *ce)
 {
-	out_printf(ctx, "usage: %s\n\n", ce->usage);
+	out_printf(ctx, "usage: %s\n\n", cmd_usage(ce));
 	out_printf(ctx, "%s\n\nexample: %s\n", ce->help, ce->example);
 }
 
@@ -200,20 +198,22 @@ help_student(struct ctx *ctx)
 	    "more):\n");
 	for (i = 0; seat_ops[i] != NULL; i++) {
 		if ((ce = op_lookup(seat_ops[i])) != NULL)
-			out_printf(ctx, "  %s\n", strncmp(ce->usage, "PROC ",
-			    5) == 0 ? ce->usage + 5 : ce->usage);
+			out_printf(ctx, "  %s\n", strncmp(cmd_usage(ce), "PROC ",
+			    5) == 0 ? cmd_usage(ce) + 5 : cmd_usage(ce));
 	}
 	out_printf(ctx, "What you may look at:\n");
 	for (i = 0; seat_looks[i] != NULL; i++) {
 		if ((ce = cmd_lookup(seat_looks[i], &amb)) != NULL)
-			out_printf(ctx, "  %s\n", ce->usage);
+			out_printf(ctx, "  %s\n", cmd_usage(ce));
 		free(amb);
 	}
 }
 
 static enum cmd_result
-cmd_help_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_help_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	const struct cmd_entry	*ce;
 	const char		*sugg;
 	char			*amb;
@@ -252,20 +252,19 @@ cmd_help_exec(struct ctx *ctx, struct word *w, size_t n)
 	out_printf(ctx, "Commands (help COMMAND for more):\n");
 	for (i = 0; cmd_table[i] != NULL; i++) {
 		if (!cmd_table[i]->proc_op)
-			out_printf(ctx, "  %-44s\n", cmd_table[i]->usage);
+			out_printf(ctx, "  %-44s\n", cmd_usage(cmd_table[i]));
 	}
 	out_printf(ctx, "What a process does (the process name comes first):"
 	    "\n");
 	for (i = 0; cmd_table[i] != NULL; i++) {
 		if (cmd_table[i]->proc_op)
-			out_printf(ctx, "  %-44s\n", cmd_table[i]->usage);
+			out_printf(ctx, "  %-44s\n", cmd_usage(cmd_table[i]));
 	}
 	return (CMD_OK);
 }
 
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
-	.usage = "help [COMMAND]",
 	.help = "List the commands, or explain one: usage, what it does, an "
 	    "example.",
 	.example = "help send",
@@ -300,16 +299,14 @@ quit_confirmed(struct ctx *ctx, const char *how)
 }
 
 static enum cmd_result
-cmd_quit_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_quit_exec(struct ctx *ctx, struct args *a)
 {
-	(void)w;
-	(void)n;
+	(void)a;
 	return (quit_confirmed(ctx, "quit") ? CMD_QUIT : CMD_OK);
 }
 
 const struct cmd_entry cmd_quit_entry = {
 	.name = "quit",
-	.usage = "quit",
 	.help = "End the playground: every process is killed and reaped.  "
 	    "At the prompt, with processes alive, it asks first: quit again "
 	    "to leave.  Never abbreviated.",

@@ -18,11 +18,11 @@ not_serving(struct ctx *ctx, struct word *w)
 }
 
 static enum cmd_result
-cmd_kick_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_kick_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
 	struct seat	*st;
 
-	(void)n;
 	if (ctx->serve == NULL)
 		return (not_serving(ctx, w));
 	if ((st = seat_find(ctx->serve, w[1].s)) == NULL)
@@ -37,7 +37,6 @@ cmd_kick_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_kick_entry = {
 	.name = "kick",
-	.usage = "kick PROC",
 	.help = "Classroom (ipcplay serve): drop the student who holds PROC. "
 	    "The process stays as it is; the seat is free to take again.",
 	.example = "kick alice",
@@ -48,8 +47,10 @@ const struct cmd_entry cmd_kick_entry = {
 };
 
 static enum cmd_result
-cmd_seat_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_seat_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct proc_info pi;
 	char		*cause;
 	size_t		 i;
@@ -76,7 +77,6 @@ cmd_seat_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_seat_entry = {
 	.name = "seat",
-	.usage = "seat NAME...",
 	.help = "Classroom (ipcplay serve): spawn each NAME, ready for a "
 	    "student to take with ipcplay attach ... --as NAME.",
 	.example = "seat A B C",
@@ -87,14 +87,14 @@ const struct cmd_entry cmd_seat_entry = {
 };
 
 static enum cmd_result
-cmd_students_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_students_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
 	struct seat	*st;
 	struct proc_info pi;
 	uint64_t	 now = now_ms();
 	size_t		 k = 0;
 
-	(void)n;
 	if (ctx->serve == NULL)
 		return (not_serving(ctx, w));
 	TAILQ_FOREACH(st, &ctx->serve->seats, entry) {
@@ -116,7 +116,6 @@ cmd_students_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_students_entry = {
 	.name = "students",
-	.usage = "students",
 	.help = "Classroom (ipcplay serve): who has joined, as which process, "
 	    "how many commands each has run, and from where.",
 	.example = "students",

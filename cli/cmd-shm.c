@@ -14,16 +14,24 @@
 #include "ipcplay.h"
 
 static const char *const between_word[] = { "between", NULL };
-static const char *const add_opts[] = { "--racy", NULL };
-static const char *const wait_opts[] = { "--timeout", NULL };
+static const struct cmd_opt add_opts[] = { OPT_FLAG("--racy"),
+    OPT_END };
+static const struct cmd_opt wait_opts[] = { OPT_TIMEOUT, OPT_END };
+
+extern const struct cmd_entry cmd_store_entry, cmd_load_entry, cmd_add_entry,
+    cmd_wait_entry;
+
+/* A word's value: any 64-bit number but the least (its negation is none). */
+#define VALUE_RANGE	{ LLONG_MIN + 1, LLONG_MAX, "value" }
 
 /* shm NAME WORDS between P,Q,... */
 static enum cmd_result
-cmd_shm_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_shm_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct chan_config	 cf;
 	enum cmd_result		 r = CMD_FAIL;
-	long long		 v;
 	size_t			 i, j;
 	char			*cause, *s, *tok, *save = NULL;
 
@@ -33,14 +41,9 @@ cmd_shm_exec(struct ctx *ctx, struct word *w, size_t n)
 	if (cmd_is_reserved(w[1].s))
 		return (cmd_fail(ctx, &w[1], "'%s' is a command word and cannot "
 		    "name a region", w[1].s));
-	if (parse_uint(ctx, &w[2], 1, 4096, "number of words", &v) == -1)
-		return (CMD_FAIL);
-	if (n < 5 || strcmp(w[3].s, "between") != 0)
-		return (cmd_fail(ctx, &w[n > 3 ? 3 : 2], "usage: shm NAME WORDS "
-		    "between P,Q,... (or P Q ...)"));
 	memset(&cf, 0, sizeof(cf));
 	cf.mechanism = MECH_SHM;
-	cf.knmsg = (size_t)v;
+	cf.knmsg = (size_t)a->v[1].num;
 	/* "A,B" or "A B": one list either way. */
 	for (i = 4; i < n; i++) {
 		s = xstrdup(w[i].s);
@@ -76,7 +79,6 @@ out:
 
 const struct cmd_entry cmd_shm_entry = {
 	.name = "shm",
-	.usage = "shm NAME WORDS between P,Q,...",
 	.help = "Make a region of WORDS 64-bit words of shared memory "
 	    "(memfd_create(2)), zeroed, mapped by each of P,Q,...: what one "
 	    "stores, the others load, with no message and no copy.  Use it "
@@ -84,7 +86,8 @@ const struct cmd_entry cmd_shm_entry = {
 	.example = "shm c 1 between A,B",
 	.min_args = 4, .max_args = -1,
 	.args = { A_NAME, A_NUMBER, A_WORD, A_PROCS }, .rest = true,
-	.words = between_word,
+	.meta = { NULL, "WORDS", "between", "P,Q" }, .words = between_word,
+	.range = { 1, 4096, "number of words" },
 	.exec = cmd_shm_exec,
 };
 
@@ -119,146 +122,99 @@ word_ref(struct ctx *ctx, struct word *w, char **name, size_t *index)
 	return (0);
 }
 
-static int
-parse_value(struct ctx *ctx, struct word *w, int64_t *out)
-{
-	const char	*err;
-
-	*out = strtonum(w->s, LLONG_MIN + 1, LLONG_MAX, &err);
-	if (err != NULL) {
-		cmd_fail(ctx, w, "'%s': a value is a whole number (%s)", w->s,
-		    err);
-		return (-1);
-	}
-	return (0);
-}
-
 /* store, load, add, wait, wake: PROC OP NAME[I] [VALUE] [options]. */
 static enum cmd_result
-cmd_word_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_word_exec(struct ctx *ctx, struct args *a)
 {
+	const struct cmd_entry	*ce = a->ce;
+	const struct arg_opt	*o;
 	struct op_request	 rq;
-	struct word		*pos[2];
-	size_t			 i, npos = 0, want;
-	long long		 v;
 	enum cmd_result		 r;
 	char			*name;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.timeout_ms = -1;
-	if (strcmp(w[1].s, "store") == 0)
+	if (ce == &cmd_store_entry)
 		rq.kind = OP_STORE;
-	else if (strcmp(w[1].s, "load") == 0)
+	else if (ce == &cmd_load_entry)
 		rq.kind = OP_LOAD;
-	else if (strcmp(w[1].s, "add") == 0)
+	else if (ce == &cmd_add_entry)
 		rq.kind = OP_ADD;
-	else if (strcmp(w[1].s, "wait") == 0)
+	else if (ce == &cmd_wait_entry)
 		rq.kind = OP_WAIT;
 	else
 		rq.kind = OP_WAKE;
-	for (i = 2; i < n; i++) {
-		if (!w[i].quoted && rq.kind == OP_ADD &&
-		    strcmp(w[i].s, "--racy") == 0)
-			rq.racy = true;
-		else if (!w[i].quoted && rq.kind == OP_WAIT &&
-		    strcmp(w[i].s, "--timeout") == 0) {
-			if (i + 1 >= n)
-				return (cmd_fail(ctx, &w[i], "--timeout needs a "
-				    "number of milliseconds"));
-			if (parse_uint(ctx, &w[++i], 0, 3600000, "timeout",
-			    &v) == -1)
-				return (CMD_FAIL);
-			rq.timeout_ms = (int)v;
-		} else if (!w[i].quoted && w[i].s[0] == '-' &&
-		    (w[i].s[1] < '0' || w[i].s[1] > '9'))
-			return (cmd_fail(ctx, &w[i], "unknown option '%s' for "
-			    "%s", w[i].s, w[1].s));
-		else if (npos < 2)
-			pos[npos++] = &w[i];
-		else
-			return (cmd_fail(ctx, &w[i], "%s: too many arguments",
-			    w[1].s));
-	}
-	want = rq.kind == OP_LOAD ? 1 : rq.kind == OP_WAKE ? npos : 2;
-	if (npos == 0 || npos != want)
-		return (cmd_fail(ctx, npos > 0 ? pos[npos - 1] : &w[1],
-		    "usage: %s", op_lookup(w[1].s)->usage));
-	if (word_ref(ctx, pos[0], &name, &rq.index) == -1)
+	rq.racy = args_opt(a, "--racy") != NULL;
+	if ((o = args_opt(a, "--timeout")) != NULL)
+		rq.timeout_ms = (int)o->num;
+	if (word_ref(ctx, a->v[0].w, &name, &rq.index) == -1)
 		return (CMD_FAIL);
 	rq.value = rq.kind == OP_WAKE ? 1 : 0;
-	if (npos == 2 && parse_value(ctx, pos[1], &rq.value) == -1) {
-		free(name);
-		return (CMD_FAIL);
-	}
-	if (rq.kind == OP_WAKE && (rq.value < 1 || rq.value > INT32_MAX)) {
-		free(name);
-		return (cmd_fail(ctx, pos[1], "wake N: N is how many waiters "
-		    "to wake, at least 1"));
-	}
+	if (a->nv > 1)
+		rq.value = a->v[1].num;
 	rq.chans = &name;
 	rq.nchans = 1;
-	rq.chanspec = pos[0]->s;
-	r = op_run(ctx, w, &rq);
+	rq.chanspec = a->v[0].w->s;
+	r = op_run(ctx, a->w, &rq);
 	free(name);
 	return (r);
 }
 
 const struct cmd_entry cmd_store_entry = {
 	.name = "store",
-	.usage = "PROC store NAME[I] VALUE",
 	.help = "PROC stores VALUE in word I of the shared region NAME: a "
 	    "plain store, seen by the next load of anyone who maps it.",
 	.example = "A store c[0] 5",
 	.min_args = 2, .max_args = 2, .proc_op = true,
-	.args = { A_WORDREF, A_NUMBER },
+	.args = { A_WORDREF, A_NUMBER }, .meta = { "NAME[I]", "VALUE" },
+	.range = VALUE_RANGE,
 	.exec = cmd_word_exec,
 };
 
 const struct cmd_entry cmd_load_entry = {
 	.name = "load",
-	.usage = "PROC load NAME[I]",
 	.help = "PROC loads word I of the shared region NAME: a plain load; "
 	    "the value is what PROC received ($msg, expect PROC received).",
 	.example = "B load c[0]",
 	.min_args = 1, .max_args = 1, .proc_op = true,
-	.args = { A_WORDREF },
+	.args = { A_WORDREF }, .meta = { "NAME[I]" },
 	.exec = cmd_word_exec,
 };
 
 const struct cmd_entry cmd_add_entry = {
 	.name = "add",
-	.usage = "PROC add NAME[I] N [--racy]",
 	.help = "PROC adds N to word I: an atomic fetch-add.  --racy does it "
 	    "in two steps, a load then a store, as a careless program "
 	    "would; two processes doing that at the same time can lose an "
 	    "update.  Commands run one at a time, so to see it, interleave "
 	    "load and store by hand (lesson 1).",
 	.example = "A add c[0] 1",
-	.min_args = 2, .max_args = 6, .proc_op = true,
-	.args = { A_WORDREF, A_NUMBER }, .opts = add_opts,
+	.min_args = 2, .max_args = 2, .proc_op = true,
+	.args = { A_WORDREF, A_NUMBER }, .meta = { "NAME[I]" },
+	.range = VALUE_RANGE, .opts = add_opts,
 	.exec = cmd_word_exec,
 };
 
 const struct cmd_entry cmd_wait_entry = {
 	.name = "wait",
-	.usage = "PROC wait NAME[I] VALUE [--timeout MS]",
 	.help = "While word I equals VALUE, PROC sleeps in the kernel: "
 	    "futex(2) FUTEX_WAIT, on the word's low 32 bits.  If the word is "
 	    "something else already, it does not wait.  Another process's "
 	    "wake ends the sleep.",
 	.example = "B wait c[0] 0",
-	.min_args = 2, .max_args = 6, .proc_op = true,
-	.args = { A_WORDREF, A_NUMBER }, .opts = wait_opts,
+	.min_args = 2, .max_args = 2, .proc_op = true,
+	.args = { A_WORDREF, A_NUMBER }, .meta = { "NAME[I]", "VALUE" },
+	.range = VALUE_RANGE, .opts = wait_opts,
 	.exec = cmd_word_exec,
 };
 
 const struct cmd_entry cmd_wake_entry = {
 	.name = "wake",
-	.usage = "PROC wake NAME[I] [N]",
 	.help = "PROC wakes up to N (default 1) processes waiting on word I: "
 	    "futex(2) FUTEX_WAKE.",
 	.example = "A wake c[0]",
 	.min_args = 1, .max_args = 2, .proc_op = true,
-	.args = { A_WORDREF, A_NUMBER },
+	.args = { A_WORDREF, A_NUMBER }, .meta = { "NAME[I]" },
+	.range = { 1, INT32_MAX, "number of waiters" },
 	.exec = cmd_word_exec,
 };

@@ -417,12 +417,11 @@ json_end(struct ctx *ctx, struct sb *b)
 }
 
 static enum cmd_result
-cmd_ps_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_ps_exec(struct ctx *ctx, struct args *a)
 {
 	struct sb	b;
 
-	(void)w;
-	(void)n;
+	(void)a;
 	if (ctx->json) {
 		json_begin(ctx, &b, "ps");
 		show_ps(ctx, &b);
@@ -434,7 +433,6 @@ cmd_ps_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_ps_entry = {
 	.name = "ps",
-	.usage = "ps",
 	.help = "List the processes: name, pid, state, what each waits on, "
 	    "and the kernel's own state letter from /proc (S = asleep in "
 	    "read(), really blocked).",
@@ -444,12 +442,11 @@ const struct cmd_entry cmd_ps_entry = {
 };
 
 static enum cmd_result
-cmd_channels_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_channels_exec(struct ctx *ctx, struct args *a)
 {
 	struct sb	b;
 
-	(void)w;
-	(void)n;
+	(void)a;
 	if (ctx->json) {
 		json_begin(ctx, &b, "channels");
 		show_channels(ctx, &b);
@@ -461,7 +458,6 @@ cmd_channels_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_channels_entry = {
 	.name = "channels",
-	.usage = "channels",
 	.help = "List the channels (and mailboxes in use): buffer fill, "
 	    "contents, waiting senders and receivers, counters.",
 	.example = "channels",
@@ -470,13 +466,13 @@ const struct cmd_entry cmd_channels_entry = {
 };
 
 static enum cmd_result
-cmd_chan_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_chan_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
 	struct chan_info	ci;
 	struct sb		b;
 	char			fbuf[32];
 
-	(void)n;
 	if (!engine_chan_find(ctx->e, w[1].s, &ci))
 		return (cmd_fail(ctx, &w[1], "no such channel: %s", w[1].s));
 	if (ctx->json) {
@@ -552,7 +548,6 @@ cmd_chan_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_chan_entry = {
 	.name = "chan",
-	.usage = "chan NAME",
 	.help = "Show one channel in detail: its kind, who may use it, its "
 	    "contents, its queues of waiting processes, and its counters.",
 	.example = "chan c1",
@@ -562,12 +557,11 @@ const struct cmd_entry cmd_chan_entry = {
 };
 
 static enum cmd_result
-cmd_status_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_status_exec(struct ctx *ctx, struct args *a)
 {
 	struct sb	b;
 
-	(void)w;
-	(void)n;
+	(void)a;
 	if (ctx->json) {
 		json_begin(ctx, &b, "status");
 		show_ps(ctx, &b);
@@ -583,7 +577,6 @@ cmd_status_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
-	.usage = "status",
 	.help = "Show ps and channels together.",
 	.example = "status",
 	.min_args = 0, .max_args = 0,
@@ -591,23 +584,18 @@ const struct cmd_entry cmd_status_entry = {
 };
 
 static enum cmd_result
-cmd_trace_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_trace_exec(struct ctx *ctx, struct args *a)
 {
-	long long	v = 20;
-
-	if (n > 1 && parse_uint(ctx, &w[1], 1, 1000, "count", &v) == -1)
-		return (CMD_FAIL);
-	trace_print(ctx, (size_t)v);
+	trace_print(ctx, a->nv > 0 ? (size_t)a->v[0].num : 20);
 	return (CMD_OK);
 }
 
 const struct cmd_entry cmd_trace_entry = {
 	.name = "trace",
-	.usage = "trace [N]",
 	.help = "Print the last N events (default 20, at most 1000).",
 	.example = "trace 5",
 	.min_args = 0, .max_args = 1,
-	.args = { A_NUMBER },
+	.args = { A_NUMBER }, .range = { 1, 1000, "count" },
 	.exec = cmd_trace_exec,
 };
 
@@ -618,15 +606,14 @@ const struct cmd_entry cmd_trace_entry = {
  * what a lossy network did.
  */
 static enum cmd_result
-cmd_stats_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_stats_exec(struct ctx *ctx, struct args *a)
 {
 	struct chan_info	ci;
 	struct sb		b;
 	size_t			i, k = 0;
 	unsigned long long	tm = 0, tb = 0, tc = 0, tw = 0;
 
-	(void)w;
-	(void)n;
+	(void)a;
 	if (ctx->json) {
 		json_begin(ctx, &b, "stats");
 		sb_puts(&b, ",\"chans\":[");
@@ -684,7 +671,6 @@ cmd_stats_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
-	.usage = "stats",
 	.help = "The costs, per channel and in total: messages, bytes, copies "
 	    "(2 per buffered message, 1 per rendezvous hand-off, 0 for a "
 	    "rendezvous message of at most 16 bytes, as L4 passes it in "

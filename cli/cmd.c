@@ -197,6 +197,22 @@ name_suggest(struct ctx *ctx, const char *word, bool procs)
 	return (best[0] != '\0' ? best : NULL);
 }
 
+/* The nearest of the words v to s, or NULL if none is close. */
+const char *
+word_suggest(const char *const *v, const char *s)
+{
+	const char	*best = NULL;
+	size_t		 i, d, bestd = 3;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if ((d = edit_distance(s, v[i])) < bestd) {
+			bestd = d;
+			best = v[i];
+		}
+	}
+	return (best);
+}
+
 /* The nearest command or operation word, or NULL if none is close. */
 const char *
 cmd_suggest(const char *word)
@@ -259,108 +275,17 @@ parse_uint(struct ctx *ctx, const struct word *w, long long min,
 	return (0);
 }
 
-/*
- * Is w one of ce's options ("-n", "--timeout")?  "->" is a word, and a
- * command without options has none, so "-5" can be a message.
- */
-bool
-cmd_is_option(const struct cmd_entry *ce, const struct word *w)
-{
-	return (!w->quoted && w->s[0] == '-' && w->s[1] != '\0' &&
-	    ce->opts != NULL && strcmp(w->s, "->") != 0);
-}
-
-/* Does option s take the next word as its value (--timeout MS)? */
-bool
-cmd_option_has_value(const char *s)
-{
-	return (strcmp(s, "--timeout") == 0 || strcmp(s, "--max") == 0 ||
-	    strcmp(s, "--size") == 0 || strcmp(s, "--random") == 0 ||
-	    strcmp(s, "--for") == 0 || strcmp(s, "--steps") == 0 ||
-	    strcmp(s, "--svg") == 0 || strcmp(s, "--last") == 0 ||
-	    strcmp(s, "--max-states") == 0 || strcmp(s, "--depth") == 0 ||
-	    strcmp(s, "--save") == 0);
-}
-
-/* The kind at argument position pos (options not counted), or A_END. */
-enum arg_kind
-cmd_arg_kind(const struct cmd_entry *ce, size_t pos)
-{
-	size_t	last;
-
-	if (pos < CMD_ARGS_MAX && ce->args[pos] != A_END)
-		return (ce->args[pos]);
-	if (!ce->rest || ce->args[0] == A_END)
-		return (A_END);
-	for (last = 0; last + 1 < CMD_ARGS_MAX && ce->args[last + 1] != A_END;
-	    last++)
-		continue;
-	return (ce->args[last]);
-}
-
-/*
- * The arguments that name something that must exist (a process, a
- * channel) are checked here, for every command alike: one error, the
- * caret under the word, the nearest name of the same kind.  (An
- * operation's channels are checked by the engine, which knows rights.)
- */
-static enum cmd_result
-cmd_check_names(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
-    size_t n, size_t skip)
-{
-	const char	*sugg;
-	enum arg_kind	 k;
-	size_t		 i, pos;
-	bool		 proc;
-
-	for (i = skip, pos = 0; i < n; i++) {
-		if (cmd_is_option(ce, &w[i])) {
-			if (cmd_option_has_value(w[i].s))
-				i++;
-			continue;
-		}
-		k = cmd_arg_kind(ce, pos++);
-		if (k != A_PROC && k != A_CHAN)
-			continue;
-		proc = k == A_PROC;
-		if (proc ? engine_is_proc(ctx->e, w[i].s) :
-		    engine_is_chan(ctx->e, w[i].s))
-			continue;
-		if ((sugg = name_suggest(ctx, w[i].s, proc)) != NULL)
-			return (cmd_fail(ctx, &w[i], "no such %s: %s; did you "
-			    "mean %s?", proc ? "process" : "channel", w[i].s,
-			    sugg));
-		return (cmd_fail(ctx, &w[i], "no such %s: %s", proc ?
-		    "process" : "channel", w[i].s));
-	}
-	return (CMD_OK);
-}
-
-/* As many arguments as the entry takes?  at: where a missing one goes. */
-static enum cmd_result
-cmd_check_count(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
-    size_t n, size_t skip, const struct word *at)
-{
-	int	nargs = (int)(n - skip);
-
-	if (nargs < ce->min_args)
-		return (cmd_fail(ctx, at, "%s: too few arguments; usage: %s",
-		    ce->name, ce->usage));
-	if (ce->max_args >= 0 && nargs > ce->max_args)
-		return (cmd_fail(ctx, &w[skip + ce->max_args], "%s: too many "
-		    "arguments (a message with blanks needs quotes); usage: "
-		    "%s", ce->name, ce->usage));
-	return (CMD_OK);
-}
-
 static enum cmd_result
 cmd_exec(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
     size_t n, size_t skip)
 {
-	if (cmd_check_count(ctx, ce, w, n, skip, &w[0]) != CMD_OK ||
-	    cmd_check_names(ctx, ce, w, n, skip) != CMD_OK)
-		return (CMD_FAIL);
-	return (ce->exec(ctx, w, n));
+	struct args	a;
+	enum cmd_result	r = CMD_FAIL;
+
+	if (cmd_parse(ctx, ce, w, n, skip, true, &a) == 0)
+		r = ce->exec(ctx, &a);
+	args_free(&a);
+	return (r);
 }
 
 /*
@@ -372,14 +297,16 @@ enum cmd_result
 cmd_check_op(struct ctx *ctx, struct word *w, size_t n)
 {
 	const struct cmd_entry	*ce;
-	enum cmd_result		 r;
+	struct args		 a;
+	enum cmd_result		 r = CMD_FAIL;
 
 	ce = op_lookup(w[1].s);
-	if (cmd_check_count(ctx, ce, w, n, 2, &w[1]) != CMD_OK)
-		return (CMD_FAIL);
-	ctx->dry = true;
-	r = ce->exec(ctx, w, n);
-	ctx->dry = false;
+	if (cmd_parse(ctx, ce, w, n, 2, false, &a) == 0) {
+		ctx->dry = true;
+		r = ce->exec(ctx, &a);
+		ctx->dry = false;
+	}
+	args_free(&a);
 	return (r);
 }
 
@@ -459,9 +386,9 @@ cmd_run(struct ctx *ctx, struct word *w, size_t n)
 		if (n >= 2 && engine_is_proc(ctx->e, w[1].s))
 			return (cmd_fail(ctx, &w[0], "'%s' is done by a process, "
 			    "named first (%s); did you mean '%s %s ...'?",
-			    w[0].s, ce->usage, w[1].s, w[0].s));
+			    w[0].s, cmd_usage(ce), w[1].s, w[0].s));
 		return (cmd_fail(ctx, &w[0], "'%s' is done by a process, named "
-		    "first: %s", w[0].s, ce->usage));
+		    "first: %s", w[0].s, cmd_usage(ce)));
 	}
 	for (size_t i = 0; cmd_table[i] != NULL; i++) {
 		if (cmd_table[i]->whole && strncmp(cmd_table[i]->name, w[0].s,

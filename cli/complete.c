@@ -220,29 +220,45 @@ void
 grammar_print(void)
 {
 	const struct cmd_entry		*ce;
+	const struct cmd_opt		*o;
 	const struct expect_form	*f;
 	size_t				 i, j;
 	char				*u;
 
+	/*
+	 * A line a command: its usage, a tab, the kinds of its positions
+	 * (optional ones in brackets), a tab, its options (=KIND when it
+	 * takes a value); "-" for none, so that no field is empty.
+	 */
 	for (i = 0; (ce = cmd_table[i]) != NULL; i++) {
-		printf("%s%s", ce->proc_op ? "PROC " : "", ce->name);
-		/* A position past the least a command takes is optional. */
+		printf("%s\t", cmd_usage(ce));
+		if (ce->args[0] == A_END)
+			printf("-");
 		for (j = 0; j < CMD_ARGS_MAX && ce->args[j] != A_END; j++)
-			printf(" %s%s%s%s", (int)j >= ce->min_args ? "[" : "",
+			printf("%s%s%s%s%s", j > 0 ? " " : "",
+			    (int)j >= ce->min_args ? "[" : "",
 			    arg_kind_name(ce->args[j]), ce->rest &&
 			    (j + 1 == CMD_ARGS_MAX || ce->args[j + 1] == A_END) ?
 			    "..." : "", (int)j >= ce->min_args ? "]" : "");
-		for (j = 0; ce->opts != NULL && ce->opts[j] != NULL; j++)
-			printf(" [%s]", ce->opts[j]);
+		printf("\t");
+		if (ce->opts == NULL)
+			printf("-");
+		for (o = ce->opts; o != NULL && o->name != NULL; o++)
+			printf("%s%s%s%s", o == ce->opts ? "" : " ", o->name,
+			    o->kind != A_END ? "=" : "",
+			    o->kind != A_END ? arg_kind_name(o->kind) : "");
 		printf("\n");
 	}
-	/* expect's forms: as help writes them, then their kinds. */
+	/* expect's forms: as help writes them, a tab, their kinds. */
 	for (f = expect_forms; f->word != NULL; f++) {
 		u = expect_form_usage(f);
-		printf("expect: %s --", u);
+		printf("expect: %s\t", u);
 		free(u);
+		if (f->args[0] == A_END)
+			printf("-");
 		for (j = 0; j < 2 && f->args[j] != A_END; j++)
-			printf(" %s%s", arg_kind_name(f->args[j]), f->rest &&
+			printf("%s%s%s", j > 0 ? " " : "",
+			    arg_kind_name(f->args[j]), f->rest &&
 			    (j == 1 || f->args[j + 1] == A_END) ? "..." : "");
 		printf("\n");
 	}
@@ -330,6 +346,7 @@ static void
 complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 {
 	const struct cmd_entry	*ce;
+	const struct cmd_opt	*o;
 	const char		*proc = NULL;
 	char			*amb;
 	size_t			 i, skip, pos;
@@ -363,19 +380,24 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 	/* The position: words so far, past options and their values. */
 	for (i = skip, pos = 0; i < n; i++) {
 		if (cmd_is_option(ce, &w[i])) {
-			if (cmd_option_has_value(w[i].s))
+			if (cmd_opt_has_value(ce, w[i].s))
 				i++;
 			continue;
 		}
 		pos++;
 	}
-	/* After --timeout or --max: a number, nothing to offer. */
+	/* An option's value: its kind (--cpu same), a number (nothing). */
 	if (n > skip && cmd_is_option(ce, &w[n - 1]) &&
-	    cmd_option_has_value(w[n - 1].s))
+	    (o = cmd_opt_find(ce, w[n - 1].s)) != NULL && o->kind != A_END) {
+		add_kind(ctx, o->kind, o->words);
 		return;
-	if (ce->opts != NULL && text[0] == '-')
-		add_list((const char **)ce->opts);
-	if ((k = cmd_arg_kind(ce, pos)) == A_END)
+	}
+	k = cmd_arg_kind(ce, pos);
+	/* Options where a word starts with '-', or where nothing else goes. */
+	for (o = ce->opts; o != NULL && o->name != NULL &&
+	    (text[0] == '-' || k == A_END); o++)
+		add(o->name);
+	if (k == A_END)
 		return;
 	switch (k) {
 	case A_CHAN_SEND:

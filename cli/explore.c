@@ -249,11 +249,12 @@ chan_list(struct search *s, const char *list)
 static uint64_t
 touches(struct search *s, const struct runner *ru, const struct ins *in)
 {
-	const char	*op;
-	char		 mbox[NAME_LEN + 2];
-	uint64_t	 v = 0;
-	size_t		 i;
-	bool		 any = false;
+	const struct cmd_entry	*ce;
+	const char		*op;
+	char			 mbox[NAME_LEN + 2];
+	uint64_t		 v = 0;
+	size_t			 i;
+	bool			 any = false;
 
 	if (in->kind == INS_SLEEP)
 		return (0);
@@ -263,9 +264,10 @@ touches(struct search *s, const struct runner *ru, const struct ins *in)
 	if (strcmp(op, "send") != 0 && strcmp(op, "recv") != 0 &&
 	    strcmp(op, "poll") != 0 && strcmp(op, "call") != 0)
 		return (POR_ALL);	/* reply, exit, ...: others too */
+	ce = op_lookup(op);
 	for (i = 1; i < in->n; i++) {
-		if (in->w[i].s[0] == '-' && !in->w[i].quoted) {
-			if (cmd_option_has_value(in->w[i].s))
+		if (cmd_is_option(ce, &in->w[i])) {
+			if (cmd_opt_has_value(ce, in->w[i].s))
 				i++;
 			continue;
 		}
@@ -623,51 +625,33 @@ root_new(struct search *s, struct ctx *ctx, char **cause)
 }
 
 static enum cmd_result
-cmd_explore_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_explore_exec(struct ctx *ctx, struct args *a)
 {
-	struct play	*pl = play_observed(ctx);
-	struct search	 s;
-	struct said	 said;
-	struct sb	 js;
-	const char	*save = NULL;
-	char		*cause, **steps = NULL, **chart = NULL, **shown = NULL;
-	uint32_t	*path = NULL;
-	size_t		 i, np = 0, nchart = 0;
-	uint64_t	 ms;
-	long long	 v;
-	enum cmd_result	 r = CMD_OK;
+	struct word		*w = a->w;
+	const struct arg_opt	*o;
+	struct play		*pl = play_observed(ctx);
+	struct search		 s;
+	struct said		 said;
+	struct sb		 js;
+	const char		*save = NULL;
+	char			*cause, **steps = NULL, **chart = NULL;
+	char			**shown = NULL;
+	uint32_t		*path = NULL;
+	size_t			 i, np = 0, nchart = 0;
+	uint64_t		 ms;
+	enum cmd_result		 r = CMD_OK;
 
 	memset(&s, 0, sizeof(s));
 	s.max_states = STATES_DEFAULT;
 	s.max_depth = -1;
-	for (i = 1; i < n; i++) {
-		if (strcmp(w[i].s, "--full") == 0)
-			s.full = true;
-		else if (strcmp(w[i].s, "--max-states") == 0 ||
-		    strcmp(w[i].s, "--depth") == 0 ||
-		    strcmp(w[i].s, "--save") == 0) {
-			if (i + 1 >= n)
-				return (cmd_fail(ctx, &w[i], "%s needs a %s",
-				    w[i].s, w[i].s[2] == 's' ? "file name" :
-				    "number"));
-			if (strcmp(w[i].s, "--save") == 0) {
-				save = w[++i].s;
-				continue;
-			}
-			if (parse_uint(ctx, &w[i + 1], 1, 100000000, w[i].s +
-			    2, &v) == -1)
-				return (CMD_FAIL);
-			if (strcmp(w[i].s, "--depth") == 0)
-				s.max_depth = v;
-			else {
-				s.max_states = v;
-				s.states_given = true;
-			}
-			i++;
-		} else
-			return (cmd_fail(ctx, &w[i], "unknown option '%s' "
-			    "(explore [--max-states N] [--depth N] [--full] "
-			    "[--save FILE])", w[i].s));
+	s.full = args_opt(a, "--full") != NULL;
+	if ((o = args_opt(a, "--save")) != NULL)
+		save = o->val->s;
+	if ((o = args_opt(a, "--depth")) != NULL)
+		s.max_depth = o->num;
+	if ((o = args_opt(a, "--max-states")) != NULL) {
+		s.max_states = o->num;
+		s.states_given = true;
 	}
 	if (save != NULL && ctx->no_files)
 		return (cmd_fail(ctx, &w[0], "writing files is off here"));
@@ -771,12 +755,16 @@ out:
 	return (r);
 }
 
-static const char *const explore_opts[] = { "--max-states", "--depth",
-    "--full", "--save", NULL };
+static const struct cmd_opt explore_opts[] = {
+	{ "--max-states", A_NUMBER, "N", 1, 100000000, "max-states", NULL },
+	{ "--depth", A_NUMBER, "N", 1, 100000000, "depth", NULL },
+	OPT_FLAG("--full"),
+	{ "--save", A_FILE, "FILE", 0, 0, NULL, NULL },
+	OPT_END
+};
 
 const struct cmd_entry cmd_explore_entry = {
 	.name = "explore",
-	.usage = "explore [--max-states N] [--depth N] [--full] [--save FILE]",
 	.help = "Search every interleaving of the loaded programs, from the "
 	    "state the playground is in, for a deadlock, a failed expect in a "
 	    "program or an error, on a model of the playground (no process "
@@ -788,8 +776,7 @@ const struct cmd_entry cmd_explore_entry = {
 	    "it; --save FILE keeps the schedule for replay FILE.",
 	.example = "explore --max-states 50000",
 	.whole = true,		/* "exp" stays expect */
-	.min_args = 0, .max_args = 8,
-	.args = { A_WORD }, .rest = true, .words = explore_opts,
+	.min_args = 0, .max_args = 0,
 	.opts = explore_opts,
 	.exec = cmd_explore_exec,
 };

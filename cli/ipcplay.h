@@ -70,26 +70,88 @@ enum arg_kind {
 
 #define CMD_ARGS_MAX	4
 
+/* An option: a flag (kind A_END), or one that takes the next word. */
+struct cmd_opt {
+	const char		*name;		/* "-n", "--timeout" */
+	enum arg_kind		 kind;		/* of its value */
+	const char		*meta;		/* its value in usage: "MS" */
+	long long		 lo, hi;	/* A_NUMBER: its range */
+	const char		*what;		/* A_NUMBER: errors call it */
+	const char *const	*words;		/* A_WORD: its values */
+};
+
+/* Options several commands take, a flag, and the end of a list. */
+#define OPT_FLAG(n)	{ n, A_END, NULL, 0, 0, NULL, NULL }
+#define OPT_END		OPT_FLAG(NULL)
+#define OPT_NONBLOCK	OPT_FLAG("-n")
+#define OPT_TIMEOUT	{ "--timeout", A_NUMBER, "MS", 0, 3600000, "timeout", \
+			    NULL }
+
+/* The number at an A_NUMBER position: its range and what errors call it. */
+struct cmd_range {
+	long long	 lo, hi;
+	const char	*what;
+};
+
+struct args;
+
 struct cmd_entry {
 	const char	*name;
-	const char	*usage;
 	const char	*help;
 	const char	*example;
-	int		 min_args;
+	int		 min_args;	/* positions, options not counted */
 	int		 max_args;	/* -1: any */
 	bool		 proc_op;	/* written "PROC name ..." */
 	bool		 whole;		/* never abbreviated (quit, reset) */
 	enum arg_kind	 args[CMD_ARGS_MAX];	/* by position, A_END */
+	const char	*meta[CMD_ARGS_MAX];	/* usage's names, if not the
+						   kind's */
 	bool		 rest;		/* the last kind repeats */
+	const char	*tail;		/* usage after the positions it must
+					   have, where kinds cannot say it */
 	const char *const *words;	/* for A_WORD */
-	const char *const *opts;	/* its options */
-	enum cmd_result	(*exec)(struct ctx *, struct word *, size_t);
+	struct cmd_range range;		/* for A_NUMBER */
+	const struct cmd_opt *opts;	/* its options, ended by { NULL } */
+	enum cmd_result	(*exec)(struct ctx *, struct args *);
+};
+
+/*
+ * A command as the table reads it (args.c), handed to its exec: the words
+ * as typed, the arguments by position with options taken out, numbers
+ * and signals already checked, and the options given.
+ */
+struct arg {
+	struct word	*w;
+	enum arg_kind	 kind;
+	long long	 num;		/* A_NUMBER */
+	int		 sig;		/* A_SIGNAL */
+};
+struct arg_opt {
+	const struct cmd_opt	*o;
+	struct word		*w;		/* the option */
+	struct word		*val;		/* its value, or NULL */
+	long long		 num;		/* A_NUMBER */
+};
+struct args {
+	const struct cmd_entry	*ce;
+	struct word		*w;		/* the whole command */
+	size_t			 n;
+	struct arg		*v;		/* the arguments */
+	size_t			 nv;
+	struct arg_opt		*o;		/* the options, in order */
+	size_t			 no;
 };
 
 const char	*arg_kind_name(enum arg_kind);
 bool		 cmd_is_option(const struct cmd_entry *, const struct word *);
-bool		 cmd_option_has_value(const char *);
+const struct cmd_opt *cmd_opt_find(const struct cmd_entry *, const char *);
+bool		 cmd_opt_has_value(const struct cmd_entry *, const char *);
 enum arg_kind	 cmd_arg_kind(const struct cmd_entry *, size_t);
+int		 cmd_parse(struct ctx *, const struct cmd_entry *,
+		    struct word *, size_t, size_t, bool, struct args *);
+void		 args_free(struct args *);
+const struct arg_opt *args_opt(const struct args *, const char *);
+const char	*cmd_usage(const struct cmd_entry *);
 
 /*
  * expect's forms (cmd-expect.c), read by its dispatcher and by the
@@ -231,6 +293,7 @@ enum cmd_result run_words(struct ctx *, struct word *, size_t);
 bool	 is_expect_error(struct ctx *, const struct words *);
 int	 run_line_len(struct ctx *, const char *, size_t);
 const char *cmd_suggest(const char *);
+const char *word_suggest(const char *const *, const char *);
 const char *name_suggest(struct ctx *, const char *, bool);
 enum cmd_result cmd_check_op(struct ctx *, struct word *, size_t);
 #define REPEAT_MAX	1000000

@@ -459,31 +459,20 @@ msc_json(struct ctx *ctx, const struct msc_view *v)
 #define MSC_SEAT_ROWS	200	/* the most a classroom's student is drawn */
 
 static enum cmd_result
-cmd_msc_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_msc_exec(struct ctx *ctx, struct args *a)
 {
-	struct msc_view	 v;
-	const char	*file = NULL;
-	long long	 last = 0;
-	char		**lines, *svg, *why;
-	size_t		 i, nl;
+	struct word		*w = a->w;
+	const struct arg_opt	*o;
+	struct msc_view		 v;
+	const char		*file = NULL;
+	long long		 last = 0;
+	char			**lines, *svg, *why;
+	size_t			 i, nl;
 
-	for (i = 1; i < n; i++) {
-		if (strcmp(w[i].s, "--svg") == 0) {
-			if (i + 1 >= n || w[i + 1].s[0] == '\0')
-				return (cmd_fail(ctx, &w[i], "msc --svg needs "
-				    "a file name"));
-			file = w[++i].s;
-		} else if (strcmp(w[i].s, "--last") == 0) {
-			if (i + 1 >= n)
-				return (cmd_fail(ctx, &w[i], "msc --last needs "
-				    "a number of messages"));
-			if (parse_uint(ctx, &w[++i], 1, 1000000, "--last",
-			    &last) == -1)
-				return (CMD_FAIL);
-		} else
-			return (cmd_fail(ctx, &w[i], "unknown option '%s' "
-			    "(msc [--svg FILE] [--last N])", w[i].s));
-	}
+	if ((o = args_opt(a, "--svg")) != NULL)
+		file = o->val->s;
+	if ((o = args_opt(a, "--last")) != NULL)
+		last = o->num;
 	if (file != NULL && ctx->no_files)
 		return (cmd_fail(ctx, &w[0], "writing files is off here"));
 	/* A classroom's student: a chart a terminal can take, and quickly. */
@@ -528,11 +517,14 @@ cmd_msc_exec(struct ctx *ctx, struct word *w, size_t n)
 	return (CMD_OK);
 }
 
-static const char *const msc_opts[] = { "--svg", "--last", NULL };
+static const struct cmd_opt msc_opts[] = {
+	{ "--svg", A_FILE, "FILE", 0, 0, NULL, NULL },
+	{ "--last", A_NUMBER, "N", 1, 1000000, "--last", NULL },
+	OPT_END
+};
 
 const struct cmd_entry cmd_msc_entry = {
 	.name = "msc",
-	.usage = "msc [--svg FILE] [--last N]",
 	.help = "Draw the message sequence chart of the session so far: a "
 	    "lane per process, an arrow per message from the row it was "
 	    "sent on (#N when it waited in a buffer) to the row it arrived "
@@ -541,8 +533,7 @@ const struct cmd_entry cmd_msc_entry = {
 	    "draws the last N messages; --svg FILE writes the chart as SVG "
 	    "for a browser or slides.",
 	.example = "msc --last 20",
-	.min_args = 0, .max_args = 4,
-	.args = { A_WORD }, .rest = true, .words = msc_opts,
+	.min_args = 0, .max_args = 0,
 	.opts = msc_opts,
 	.exec = cmd_msc_exec,
 };

@@ -723,14 +723,14 @@ programs_json(struct ctx *ctx, struct play *pl)
 
 /* programs: each definition, numbered as reports name its lines. */
 static enum cmd_result
-cmd_programs_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_programs_exec(struct ctx *ctx, struct args *a)
 {
+	size_t		 n = a->n;
 	struct play	*pl = ctx->play;
 	struct program	*p;
 	size_t		 i, j, k, depth;
 	struct sb	 who;
 
-	(void)w;
 	(void)n;
 	if (ctx->json) {
 		programs_json(ctx, pl);
@@ -768,7 +768,6 @@ cmd_programs_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_programs_entry = {
 	.name = "programs",
-	.usage = "programs",
 	.help = "List the programs defined, their lines numbered as "
 	    "deadlock reports name them, and where each process that runs "
 	    "one is.",
@@ -778,16 +777,15 @@ const struct cmd_entry cmd_programs_entry = {
 };
 
 static enum cmd_result
-cmd_program_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_program_exec(struct ctx *ctx, struct args *a)
 {
-	(void)n;
+	struct word	*w = a->w;
 	return (cmd_fail(ctx, &w[0], "program starts a line of its own (not "
 	    "inside repeat)"));
 }
 
 const struct cmd_entry cmd_program_entry = {
 	.name = "program",
-	.usage = "program NAME ... end",
 	.help = "Define what a process does on its own: the lines up to "
 	    "'end' (or program NAME { CMD; CMD } on one line) are operations "
 	    "without the process name -- send recv poll call reply "
@@ -801,6 +799,6 @@ const struct cmd_entry cmd_program_entry = {
 	.example = "program echo { loop; recv c1; send c2 \"re:$msg\"; end }",
 	.whole = true,
 	.min_args = 1, .max_args = -1,
-	.args = { A_NAME, A_COMMAND }, .rest = true,
+	.args = { A_NAME, A_COMMAND }, .rest = true, .tail = "... end",
 	.exec = cmd_program_exec,
 };

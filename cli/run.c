@@ -388,40 +388,22 @@ run_loaded(struct ctx *ctx, struct play *pl, const struct word *w)
 }
 
 static enum cmd_result
-cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_run_exec(struct ctx *ctx, struct args *a)
 {
-	struct play	*pl = play_observed(ctx);
-	struct run_end	 re;
-	long long	 seed = -1, for_ms = -1, steps = -1, v;
-	uint64_t	 t0;
-	size_t		 i;
-	bool		 human;
+	struct word		*w = a->w;
+	const struct arg_opt	*o;
+	struct play		*pl = play_observed(ctx);
+	struct run_end		 re;
+	long long		 seed = -1, for_ms = -1, steps = -1;
+	uint64_t		 t0;
+	bool			 human;
 
-	for (i = 1; i < n; i += 2) {
-		const char *o = w[i].s;
-
-		if (w[i].quoted || (strcmp(o, "--random") != 0 &&
-		    strcmp(o, "--for") != 0 && strcmp(o, "--steps") != 0))
-			return (cmd_fail(ctx, &w[i], "run: unknown option '%s'; "
-			    "usage: run [--random SEED] [--for MS | --steps N]",
-			    o));
-		if (i + 1 >= n)
-			return (cmd_fail(ctx, &w[i], "%s needs a number", o));
-		if (parse_uint(ctx, &w[i + 1], strcmp(o, "--steps") == 0 ? 1 :
-		    0, strcmp(o, "--for") == 0 ? 3600000 : LLONG_MAX, o, &v) ==
-		    -1)
-			return (CMD_FAIL);
-		if ((strcmp(o, "--random") == 0 && seed >= 0) ||
-		    (strcmp(o, "--for") == 0 && for_ms >= 0) ||
-		    (strcmp(o, "--steps") == 0 && steps >= 0))
-			return (cmd_fail(ctx, &w[i], "run: %s given twice", o));
-		if (strcmp(o, "--random") == 0)
-			seed = v;
-		else if (strcmp(o, "--for") == 0)
-			for_ms = v;
-		else
-			steps = v;
-	}
+	if ((o = args_opt(a, "--random")) != NULL)
+		seed = o->num;
+	if ((o = args_opt(a, "--for")) != NULL)
+		for_ms = o->num;
+	if ((o = args_opt(a, "--steps")) != NULL)
+		steps = o->num;
 	if (for_ms >= 0 && steps >= 0)
 		return (cmd_fail(ctx, &w[1], "--for and --steps do not go "
 		    "together"));
@@ -469,12 +451,15 @@ cmd_run_exec(struct ctx *ctx, struct word *w, size_t n)
 	return (CMD_OK);
 }
 
-static const char *const run_opts[] = { "--random", "--for", "--steps",
-    NULL };
+static const struct cmd_opt run_opts[] = {
+	{ "--random", A_NUMBER, "SEED", 0, LLONG_MAX, "--random", NULL },
+	{ "--for", A_NUMBER, "MS", 0, 3600000, "--for", NULL },
+	{ "--steps", A_NUMBER, "N", 1, LLONG_MAX, "--steps", NULL },
+	OPT_END
+};
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "run [--random SEED] [--for MS | --steps N]",
 	.help = "Let every process that runs a program go (P run NAME gives "
 	    "one).  Free: each goes at full speed, concurrently, on real "
 	    "CPUs; the interleaving is the machine's, and bursts are "
@@ -486,15 +471,16 @@ const struct cmd_entry cmd_run_entry = {
 	    "step.",
 	.example = "run --random 7 --steps 20",
 	.whole = true,
-	.min_args = 0, .max_args = 8,
-	.args = { A_WORD }, .rest = true, .words = run_opts,
+	.min_args = 0, .max_args = 0,
 	.opts = run_opts,
 	.exec = cmd_run_exec,
 };
 
 static enum cmd_result
-cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_step_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct play	*pl = play_observed(ctx);
 	struct runner	*ru = NULL;
 	struct run_end	 re;
@@ -554,7 +540,6 @@ cmd_step_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_step_entry = {
 	.name = "step",
-	.usage = "step [PROC]",
 	.help = "One operation of PROC's program, or of the process the "
 	    "seeded scheduler chooses (run --random SEED sets the seed).  "
 	    "When nothing can go, says why.",
@@ -588,8 +573,10 @@ sched_write(const char *file, char *const *v, size_t n, char **cause)
  * for a replay without a file, which outlives reset.
  */
 static enum cmd_result
-cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_record_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct play	*pl = play_get(ctx);
 	char		*cause;
 	size_t		 i;
@@ -621,7 +608,6 @@ cmd_record_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_record_entry = {
 	.name = "record",
-	.usage = "record [FILE]",
 	.help = "Write the schedule of the seeded steps since the playground "
 	    "started (or reset) to FILE: one line per step, the process, its "
 	    "program and line, the operation.  replay FILE drives it again.  "
@@ -767,8 +753,10 @@ replay_steps(struct ctx *ctx, struct word *w, char **v, size_t nv,
 }
 
 static enum cmd_result
-cmd_replay_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_replay_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
+	size_t		 n = a->n;
 	struct play		*pl = play_observed(ctx);
 	struct run_end		 re;
 	char			**v;
@@ -805,7 +793,6 @@ cmd_replay_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_replay_entry = {
 	.name = "replay",
-	.usage = "replay [FILE]",
 	.help = "Drive the programs through the schedule record wrote (to "
 	    "FILE, or kept without one), step by step, in a playground set "
 	    "up by the same script; if it cannot follow, says at which step "

@@ -452,14 +452,14 @@ runner_sweep(struct ctx *ctx)
 
 /* P run NAME: P gets the program, which starts with run or step. */
 static enum cmd_result
-cmd_prun_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_prun_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
 	struct play		*pl = play_observed(ctx);
 	struct program		*p;
 	struct runner		*ru;
 	struct proc_info	 pi;
 
-	(void)n;
 	if ((p = prog_find(pl, w[2].s)) == NULL)
 		return (cmd_fail(ctx, &w[2], "no program %s (programs lists "
 		    "them)", w[2].s));
@@ -486,7 +486,6 @@ cmd_prun_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_prun_entry = {
 	.name = "run",
-	.usage = "PROC run PROGRAM",
 	.help = "PROC gets PROGRAM (defined with program NAME ... end); "
 	    "nothing of it runs until run or step.  Again: it starts over "
 	    "with the new one.",
@@ -497,12 +496,12 @@ const struct cmd_entry cmd_prun_entry = {
 };
 
 static enum cmd_result
-cmd_pstop_exec(struct ctx *ctx, struct word *w, size_t n)
+cmd_pstop_exec(struct ctx *ctx, struct args *a)
 {
+	struct word	*w = a->w;
 	struct runner	*ru;
 	bool		 stop = strcmp(w[1].s, "stop") == 0;
 
-	(void)n;
 	if ((ru = runner_find(ctx->play, w[0].s)) == NULL)
 		return (cmd_fail(ctx, &w[0], "%s runs no program", w[0].s));
 	ru->stopped = stop;
@@ -511,7 +510,6 @@ cmd_pstop_exec(struct ctx *ctx, struct word *w, size_t n)
 
 const struct cmd_entry cmd_pstop_entry = {
 	.name = "stop",
-	.usage = "PROC stop",
 	.help = "Pause PROC's program before its next operation (one under "
 	    "way finishes); PROC continue resumes it.",
 	.example = "A stop",
@@ -521,7 +519,6 @@ const struct cmd_entry cmd_pstop_entry = {
 
 const struct cmd_entry cmd_pcont_entry = {
 	.name = "continue",
-	.usage = "PROC continue",
 	.help = "Resume PROC's program after PROC stop.",
 	.example = "A continue",
 	.min_args = 0, .max_args = 0, .proc_op = true,

@@ -258,7 +258,7 @@ seat_uses(struct seat *st, const struct cmd_entry *ce, struct word *w,
 		return;
 	for (i = ce->proc_op ? 2 : 1; i < n; i++) {
 		if (cmd_is_option(ce, &w[i])) {
-			i += cmd_option_has_value(w[i].s);
+			i += cmd_opt_has_value(ce, w[i].s);
 			continue;
 		}
 		k = cmd_arg_kind(ce, pos++);

@@ -78,7 +78,7 @@ PY
 	run -0 --separate-stderr "$IPCPLAY" --json -c 'bench eventfd --count 100 --cpu same'
 	assert_line --regexp '^\{"type":"bench","seq":[0-9]+,"mechanism":"eventfd","cpu":"same","size":8,"count":100,'
 	run -1 --separate-stderr "$IPCPLAY" -c 'bench nosuch'
-	[[ "$stderr" == *"bench: unknown mechanism 'nosuch'"* ]]
+	[[ "$stderr" == *"bench: unexpected 'nosuch' (one of: pipe, fifo,"* ]]
 }
 
 @test "with several sizes, a table has a column per size" {

@@ -28,22 +28,20 @@ expected() {
 	esac
 }
 
+# The words that start a command of a usage line, as typed for process A.
+prefix_of() {
+	set -- $1
+	if [ "$1" = PROC ]; then echo "A $2"; else echo "$1"; fi
+}
+
 @test "every position of every command in the table completes what the table says" {
 	run -0 "$IPCPLAY" --grammar
-	grammar=$output
+	grammar=$(grep -v '^expect: ' <<<"$output")	# the next test's
 	checked=0
-	while read -r first rest; do
-		[ "$first" = expect: ] && continue	# the next test's
-		if [ "$first" = PROC ]; then
-			set -- $rest
-			prefix="A $1"
-			shift
-		else
-			set -- $rest
-			prefix=$first
-		fi
-		for kind; do
-			case $kind in \[-*) continue ;; esac	# an option
+	while IFS=$'\t' read -r usage kinds opts; do
+		[ "$kinds" = - ] && kinds=; [ "$opts" = - ] && opts=
+		prefix=$(prefix_of "$usage")
+		for kind in $kinds; do
 			kind=${kind#[}; kind=${kind%]}; kind=${kind%...}
 			want=$(expected "$kind")
 			run -0 "$IPCPLAY" -c "$SETUP" --complete "$prefix "
@@ -64,23 +62,101 @@ expected() {
 	[ "$checked" -gt 30 ]
 }
 
-@test "every option in the table completes after a dash" {
+@test "every option in the table completes after a dash, and a value of words after the option" {
 	run -0 "$IPCPLAY" --grammar
-	while read -r line; do
-		opts=$(grep -o '\[-[^]]*\]' <<<"$line" | tr -d '[]') || continue
-		set -- $line
-		prefix="$1 $2"
-		[ "$1" = PROC ] && prefix="A $2"
+	checked=0
+	while IFS=$'\t' read -r usage kinds opts; do
+		[ "$kinds" = - ] && kinds=; [ "$opts" = - ] && opts=
+		prefix=$(prefix_of "$usage")
 		for o in $opts; do
 			run -0 "$IPCPLAY" -c "$SETUP" --complete "$prefix -"
-			grep -qx -- "$o" <<<"$output" || { echo "$prefix: no $o"; false; }
+			grep -qx -- "${o%%=*}" <<<"$output" || { echo "$prefix: no ${o%%=*}"; false; }
+			if [ "${o#*=}" = WORD ]; then
+				run -0 "$IPCPLAY" -c "$SETUP" --complete "$prefix ${o%%=*} "
+				[ -n "$output" ] || { echo "$prefix ${o%%=*}: no words"; false; }
+			fi
+			checked=$((checked + 1))
 		done
-	done <<<"$output"
+	done <<<"$(grep -v '^expect: ' <<<"$output")"
+	[ "$checked" -ge 20 ]
+}
+
+# A command line that fills the positions a usage line must have.
+filled() {
+	local usage=$1 kinds=$2 line k
+	line=$(prefix_of "$usage")
+	for k in $kinds; do
+		case $k in \[*) break ;; esac
+		k=${k%...}
+		case $k in
+		WORD) v=$("$IPCPLAY" -c "$SETUP" --complete "$line " | head -1) ;;
+		*) v=$(sample "$k") ;;
+		esac
+		line="$line $v"
+	done
+	echo "$line"
+}
+
+@test "one parser checks every option value and number the table declares, with one error each" {
+	run -0 "$IPCPLAY" --grammar
+	checked=0
+	while IFS=$'\t' read -r usage kinds opts; do
+		[ "$kinds" = - ] && kinds=; [ "$opts" = - ] && opts=
+		base=$(filled "$usage" "$kinds")
+		for o in $opts; do
+			name=${o%%=*}
+			case $o in
+			*=N)	# a number out of its range, or none at all
+				run -1 --separate-stderr "$IPCPLAY" -c "$SETUP; $base $name zz"
+				[[ "$stderr" == *" 'zz' is invalid ("*" to "*")" ]] ||
+				    { echo "$base $name zz: $stderr"; false; }
+				run -1 --separate-stderr "$IPCPLAY" -c "$SETUP; $base $name"
+				[[ "$stderr" == *"$name needs"* ]] ||
+				    { echo "$base $name: $stderr"; false; }
+				;;
+			*=WORD)
+				run -1 --separate-stderr "$IPCPLAY" -c "$SETUP; $base $name zz"
+				[[ "$stderr" == *"$name: unexpected 'zz' (one of: "* ]] ||
+				    { echo "$base $name zz: $stderr"; false; }
+				;;
+			*=*)	continue ;;
+			*)	# a flag given twice
+				run -1 --separate-stderr "$IPCPLAY" -c "$SETUP; $base $name $name"
+				[[ "$stderr" == *"$name given twice"* ]] ||
+				    { echo "$base $name $name: $stderr"; false; }
+				;;
+			esac
+			checked=$((checked + 1))
+		done
+		# An option the command does not take.
+		if [ -n "$opts" ]; then
+			run -1 --separate-stderr "$IPCPLAY" -c "$SETUP; $base --nosuch"
+			[[ "$stderr" == *"unknown option '--nosuch' for "* ]] ||
+			    { echo "$base --nosuch: $stderr"; false; }
+		fi
+		# A number at a position, out of range.
+		case " $kinds " in
+		*" N "*|*" [N] "*|*" N... "*)
+			line=$(prefix_of "$usage")
+			for k in $kinds; do
+				k=${k#[}; k=${k%]}; k=${k%...}
+				if [ "$k" = N ]; then line="$line 99999999999999999999"; break; fi
+				case $k in WORD) v=$("$IPCPLAY" -c "$SETUP" --complete "$line " | head -1) ;; *) v=$(sample "$k") ;; esac
+				line="$line $v"
+			done
+			run -1 --separate-stderr "$IPCPLAY" -c "$SETUP; $line"
+			[[ "$stderr" == *" '99999999999999999999' is "*"large ("*" to "*")" ]] ||
+			    { echo "$line: $stderr"; false; }
+			checked=$((checked + 1))
+			;;
+		esac
+	done <<<"$(grep -v '^expect: ' <<<"$output")"
+	[ "$checked" -ge 25 ]
 }
 
 @test "the man page names every argument kind of the table" {
 	run -0 "$IPCPLAY" --grammar
-	kinds=$(sed 's/^expect: .* --//' <<<"$output" | tr ' ' '\n' | tr -d '[]' | sed 's/\.\.\.$//' | grep -x '[A-Z][A-Z-]*' |
+	kinds=$(cut -f2,3 <<<"$output" | tr '\t =' '\n\n\n' | tr -d '[]' | sed 's/\.\.\.$//' | grep -x '[A-Z][A-Z-]*' |
 	    grep -vx PROC | sort -u)
 	kinds="$kinds PROC"
 	for k in $kinds; do
@@ -95,9 +171,8 @@ expected() {
 	[ "$(wc -l <<<"$forms")" -ge 18 ]
 	run -0 "$IPCPLAY" -c 'help expect'
 	help=$output
-	while read -r usage; do
-		kinds=${usage#*-- }
-		usage=${usage% --*}
+	while IFS=$'\t' read -r usage kinds; do
+		[ "$kinds" = - ] && kinds=
 		set -- $usage
 		case $1 in
 		P) prefix='expect A'; shift ;;
@@ -110,7 +185,6 @@ expected() {
 		# The form's words, one by one, as the table says.
 		prefix="$prefix $word"
 		for kind in $kinds; do
-			[ "$kind" = -- ] && continue
 			kind=${kind%...}
 			want=$(expected "$kind")
 			run -0 "$IPCPLAY" -c "$SETUP" --complete "$prefix "
@@ -156,17 +230,12 @@ expected() {
 	run -0 "$IPCPLAY" --grammar
 	grammar=$(grep -v '^expect: ' <<<"$output")
 	checked=0
-	while read -r first rest; do
-		set -- $rest
-		if [ "$first" = PROC ]; then
-			prefix="A $1"
-			shift
-		else
-			prefix=$first
-		fi
+	while IFS=$'\t' read -r usage kindlist opts; do
+		[ "$kindlist" = - ] && kindlist=
+		prefix=$(prefix_of "$usage")
 		kinds=()
-		for kind; do
-			case $kind in \[-*) ;; *) kind=${kind#[}; kind=${kind%]}; kinds+=("${kind%...}") ;; esac
+		for kind in $kindlist; do
+			kind=${kind#[}; kind=${kind%]}; kinds+=("${kind%...}")
 		done
 		for j in "${!kinds[@]}"; do
 			case ${kinds[$j]} in
@@ -222,23 +291,34 @@ expected() {
 
 @test "--grammar marks the optional positions, as help's usage does" {
 	run -0 "$IPCPLAY" --grammar
-	assert_line 'kill PROC [SIGNAL]'
-	assert_line 'PROC recv [RECV-CHAN] [-n] [--timeout] [--max]'
-	assert_line 'spawn NAME...'
+	assert_line $'kill PROC [SIGNAL]\tPROC [SIGNAL]\t-'
+	assert_line $'PROC recv [CHAN] [-n] [--timeout MS] [--max N]\t[RECV-CHAN]\t-n --timeout=N --max=N'
+	assert_line $'spawn NAME...\tNAME...\t-'
+	assert_line $'run [--random SEED] [--for MS] [--steps N]\t-\t--random=N --for=N --steps=N'
 	run -2 --separate-stderr "$IPCPLAY" --grammar extra
+	# Its usage lines are help's, word for word.
+	run -0 "$IPCPLAY" --grammar
+	while IFS=$'\t' read -r usage kinds opts; do
+		[ "$kinds" = - ] && kinds=; [ "$opts" = - ] && opts=
+		run -0 "$IPCPLAY" -c "help $(prefix_of "$usage" | sed 's/^A //')"
+		assert_line "usage: $usage"
+	done <<<"$(grep -v '^expect: ' <<<"$output")"
 }
 
 @test "an operation takes exactly the options its table entry lists" {
 	run -0 "$IPCPLAY" --grammar
 	checked=0
-	while read -r first op rest; do
-		[ "$first" = PROC ] || continue
+	while IFS=$'\t' read -r usage kinds opts; do
+		[ "$kinds" = - ] && kinds=; [ "$opts" = - ] && opts=
+		set -- $usage
+		[ "$1" = PROC ] || continue
+		op=$2
 		# One without options takes a word starting with '-' as a word.
-		grep -qF -- '[-' <<<"$rest" || continue
+		[ -n "$opts" ] || continue
 		for o in -n --timeout --atomic --max -w; do
 			case $o in --timeout|--max) v=" 5" ;; *) v= ;; esac
-			run --separate-stderr "$IPCPLAY" -c "$SETUP; A $op c x $o$v"
-			if grep -qF -- "[$o]" <<<"$rest"; then
+			run --separate-stderr "$IPCPLAY" -c "$SETUP; A $op $o$v c x"
+			if [[ " $opts " == *" $o"[=\ ]* ]]; then
 				never grep -qF "unknown option '$o'" <<<"$stderr"
 			else
 				grep -qF "unknown option '$o' for $op" <<<"$stderr" ||

@@ -391,7 +391,7 @@ A store c[2] 1; A wake c[2]; B wait c[2] 0; chan c'
 	run --separate-stderr ipc -c 'spawn A; shm c 2 between A; A send c x'
 	stderr_has 'c is shared memory: no message goes through it'
 	run --separate-stderr ipc -c 'spawn A; shm c 2 between A; A store c[0] lots'
-	stderr_has "'lots': a value is a whole number (invalid)"
+	stderr_has "value 'lots' is invalid (-9223372036854775807 to 9223372036854775807)"
 }
 
 @test "found by trying to break it: a close while a process is inside its syscall waits, with the reason" {

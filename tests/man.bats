@@ -22,6 +22,19 @@ ROOT="$BATS_TEST_DIRNAME/.."
 	[ -z "$missing" ] || { echo "not in man/ipcplay.1:$missing"; false; }
 }
 
+@test "every command's usage line, as the table makes it, is in ipcplay(1)" {
+	# Rendered wide, blanks aside ("NAME ..." is "NAME...").
+	page=$(mandoc -Tascii -Owidth=250 "$ROOT/man/ipcplay.1" | col -b | tr -d ' ')
+	run -0 "$IPCPLAY" --grammar
+	checked=0
+	while IFS=$'\t' read -r usage rest; do
+		grep -qF -- "$(tr -d ' ' <<<"$usage")" <<<"$page" ||
+		    { echo "ipcplay(1) lacks: $usage"; false; }
+		checked=$((checked + 1))
+	done <<<"$(grep -v '^expect: ' <<<"$output")"
+	[ "$checked" -ge 60 ]
+}
+
 @test "every long option of --help is in ipcplay(1)" {
 	run -0 "$IPCPLAY" --help
 	opts=$(printf '%s\n' "$output" | grep -o -- '--[a-z][a-z-]*' | sort -u)

@@ -102,7 +102,7 @@ send c x'
 	run -1 --separate-stderr ipc -c 'spawn A; program p { send c x }; A run p; run --for 10 --steps 3'
 	stderr_has '--for and --steps do not go together'
 	run -1 --separate-stderr ipc -c 'spawn A; program p { send c x }; A run p; run --fast'
-	stderr_has "run: unknown option '--fast'"
+	stderr_has "unknown option '--fast' for run (it takes --random SEED, --for MS, --steps N)"
 }
 
 @test "a seeded run ends in the deadlock and names each process's program line" {
