@@ -10,9 +10,13 @@
  * and for a name that must exist, the nearest name of the same kind.
  * What it hands the command's exec is checked: numbers in range, signals
  * known, processes and channels there, options known and given once.
+ * Every command reports its failures through cmd_fail() here, and the
+ * nearest name or word to a typo comes from here too.
  */
 
+#include <ctype.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +73,22 @@ cmd_arg_kind(const struct cmd_entry *ce, size_t pos)
 	    last++)
 		continue;
 	return (ce->args[last]);
+}
+
+/* The kinds as usage lines and the man page name them. */
+const char *
+arg_kind_name(enum arg_kind k)
+{
+	static const char *kinds[] = {
+		"", "NAME", "PROC", "CHAN", "SEND-CHAN", "RECV-CHAN", "SIGNAL",
+		"N", "MSG", "TEXT", "BUFFERING", "COMMAND", "LESSON", "WHAT",
+		"WORD", "FILE", "PROCS", "KCHAN", "SOCKETPAIR", "SHM-WORD",
+		"PROGRAM"
+	};
+
+	if ((size_t)k < sizeof(kinds) / sizeof(kinds[0]))
+		return (kinds[k]);
+	return ("?");
 }
 
 static const char *
@@ -357,4 +377,142 @@ args_opt(const struct args *a, const char *name)
 			return (&a->o[i]);
 	}
 	return (NULL);
+}
+
+/* Levenshtein, case aside: how far a typo is from a word (99: far). */
+size_t
+word_distance(const char *a, const char *b)
+{
+	size_t	la, lb, i, j, *row, prev, tmp, best;
+
+	la = strlen(a);
+	lb = strlen(b);
+	if (la > 32 || lb > 32)
+		return (99);
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return (best);
+}
+
+/*
+ * The nearest process (procs) or channel name to word, or NULL if none is
+ * close: for "did you mean" after a typo.
+ */
+const char *
+name_suggest(struct ctx *ctx, const char *word, bool procs)
+{
+	static char		 best[NAME_LEN + 2];
+	struct proc_info	 pi;
+	struct chan_info	 ci;
+	size_t			 i, d, bestd = 3;
+
+	best[0] = '\0';
+	for (i = 0; procs && engine_proc_info(ctx->e, i, &pi); i++) {
+		if ((d = word_distance(word, pi.name)) < bestd) {
+			bestd = d;
+			strlcpy(best, pi.name, sizeof(best));
+		}
+	}
+	for (i = 0; !procs && engine_chan_info(ctx->e, i, &ci); i++) {
+		/* Of the same kind: a channel for a channel, @B for @B. */
+		if (ci.mailbox != (word[0] == '@')) {
+			chan_info_free(&ci);
+			continue;
+		}
+		if ((d = word_distance(word, ci.name)) < bestd) {
+			bestd = d;
+			strlcpy(best, ci.name, sizeof(best));
+		}
+		chan_info_free(&ci);
+	}
+	return (best[0] != '\0' ? best : NULL);
+}
+
+/* The nearest of the words v to s, or NULL if none is close. */
+const char *
+word_suggest(const char *const *v, const char *s)
+{
+	const char	*best = NULL;
+	size_t		 i, d, bestd = 3;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if ((d = word_distance(s, v[i])) < bestd) {
+			bestd = d;
+			best = v[i];
+		}
+	}
+	return (best);
+}
+
+/*
+ * Report a failed command: "ipcplay: FILE:LINE: message" on stderr (the
+ * interactive shell adds a caret under the offending word), and an
+ * "error" event for --json.
+ */
+enum cmd_result
+cmd_fail(struct ctx *ctx, const struct word *w, const char *fmt, ...)
+{
+	struct event	 ev;
+	va_list		 ap;
+	char		*msg;
+
+	va_start(ap, fmt);
+	(void)xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	out_error(ctx, w != NULL ? w->col : 0, msg);
+	free(ctx->last_error);
+	ctx->last_error = xstrdup(msg);
+	if (ctx->json) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = EV_ERROR;
+		ev.text = msg;
+		ev.file = ctx->file;
+		ev.line = ctx->line;
+		engine_emit(ctx->e, &ev);
+	}
+	free(msg);
+	return (CMD_FAIL);
+}
+
+int
+parse_uint(struct ctx *ctx, const struct word *w, long long min,
+    long long max, const char *what, long long *out)
+{
+	const char	*errstr;
+
+	*out = strtonum(w->s, min, max, &errstr);
+	if (errstr != NULL) {
+		cmd_fail(ctx, w, "%s '%s' is %s (%lld to %lld)", what, w->s,
+		    errstr, min, max);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A failure that nothing absorbed: it counts. */
+void
+cmd_failure(struct ctx *ctx, enum cmd_result r)
+{
+	(void)r;
+	ctx->status = 1;
+	if (ctx->bail)
+		ctx->stop = true;
 }

@@ -264,22 +264,6 @@ grammar_print(void)
 	}
 }
 
-/* The kinds as usage lines and the man page name them. */
-const char *
-arg_kind_name(enum arg_kind k)
-{
-	static const char *kinds[] = {
-		"", "NAME", "PROC", "CHAN", "SEND-CHAN", "RECV-CHAN", "SIGNAL",
-		"N", "MSG", "TEXT", "BUFFERING", "COMMAND", "LESSON", "WHAT",
-		"WORD", "FILE", "PROCS", "KCHAN", "SOCKETPAIR", "SHM-WORD",
-		"PROGRAM"
-	};
-
-	if ((size_t)k < sizeof(kinds) / sizeof(kinds[0]))
-		return (kinds[k]);
-	return ("?");
-}
-
 static void
 add_topics(void)
 {

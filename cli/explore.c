@@ -33,85 +33,6 @@
 #define STATES_DEFAULT	20000
 #define COPY_COST	4096	/* a copy's own structures, about */
 
-static FILE	*devnull;
-
-static void
-sim_hook(struct ctx *c, enum out_kind k, const char *s)
-{
-	(void)c;
-	(void)k;
-	(void)s;
-}
-
-/* The programs and runners of src, for a model of its playground. */
-static struct play *
-play_copy(const struct play *src)
-{
-	struct play	*pl = xcalloc(1, sizeof(*pl));
-	size_t		 i;
-
-	pl->progs = xcalloc(src->nprogs + 1, sizeof(*pl->progs));
-	for (i = 0; i < src->nprogs; i++) {
-		pl->progs[i] = src->progs[i];
-		pl->progs[i]->refs++;
-	}
-	pl->nprogs = src->nprogs;
-	pl->run = xcalloc(src->nrun + 1, sizeof(*pl->run));
-	for (i = 0; i < src->nrun; i++) {
-		pl->run[i] = src->run[i];
-		pl->run[i].prog->refs++;
-		pl->run[i].pid = 0;		/* a model's processes */
-		pl->run[i].wake_ms = 0;
-		pl->run[i].ready = src->run[i].ready != NULL ?
-		    xstrdup(src->run[i].ready) : NULL;
-		pl->run[i].error = NULL;
-		pl->run[i].failed = false;
-	}
-	pl->nrun = src->nrun;
-	pl->running = true;
-	return (pl);
-}
-
-/* A model of from's playground, its own context around it. */
-static struct ctx *
-sim_new_out(struct ctx *from, bool quiet, const char *const *out,
-    size_t nout, char **cause)
-{
-	struct engine	*e;
-	struct ctx	*c;
-
-	if ((e = engine_model_without(from->e, out, nout, cause)) == NULL)
-		return (NULL);
-	c = xcalloc(1, sizeof(*c));
-	c->e = e;
-	c->out = devnull;
-	c->file = "explore";
-	c->sim = quiet;
-	c->print_hook = sim_hook;
-	c->no_files = true;
-	out_init(c);
-	c->play = play_copy(from->play);
-	c->play->observed = NULL;
-	(void)play_observed(c);
-	c->play->running = true;
-	return (c);
-}
-
-struct ctx *
-sim_new(struct ctx *from, bool quiet, char **cause)
-{
-	return (sim_new_out(from, quiet, NULL, 0, cause));
-}
-
-void
-sim_free(struct ctx *c)
-{
-	if (c == NULL)
-		return;
-	ctx_end(c);
-	free(c);
-}
-
 /* The state's bytes: the model's, then where each program is. */
 static size_t
 state_of(struct ctx *c, unsigned char **out)
@@ -366,36 +287,6 @@ can_go(struct search *s, struct ctx *c, uint64_t *next)
 			next[k] = 0;
 	}
 	return (enabled);
-}
-
-/* One step of runner k in c, and what it came to. */
-enum result
-step(struct ctx *c, size_t k)
-{
-	struct runner		*ru = &c->play->run[k];
-	const struct ins	*in;
-	size_t			 at, i;
-	enum step_r		 r;
-	bool			 expect;
-
-	ru->wake_ms = 0;
-	in = runner_next(ru, &at);
-	expect = in != NULL && in->kind == INS_EXPECT;
-	if (in != NULL)
-		ru->cur = at;
-	r = runner_step(c, ru, false);
-	runner_sweep(c);
-	if (r == SR_FAIL && engine_model_refused(c->e))
-		return (X_UNMODELED);
-	if (r == SR_FAIL)
-		return (expect ? X_EXPECT : X_ERROR);
-	if (c->play->deadlocked)
-		return (X_DEADLOCK);
-	for (i = 0; i < c->play->nrun; i++) {
-		if (c->play->run[i].failed)
-			return (X_ERROR);
-	}
-	return (X_NONE);
 }
 
 static size_t
@@ -677,8 +568,6 @@ cmd_explore_exec(struct ctx *ctx, struct args *a)
 	if (pl->nrun > 64)
 		return (cmd_fail(ctx, &w[0], "explore searches at most 64 "
 		    "programs at once"));
-	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
-		return (cmd_fail(ctx, &w[0], "/dev/null: cannot open"));
 	/* Programs whose process has gone (or is another now) have ended. */
 	runner_sweep(ctx);
 	if ((cause = futures(&s, ctx)) != NULL ||

@@ -78,10 +78,14 @@ struct said {
 	size_t	  n;
 };
 
-/* explore.c: models of the playground, and a step in one. */
+/* explore-sim.c: models of the playground, and a step in one. */
 struct ctx	*sim_new(struct ctx *, bool, char **);
+struct ctx	*sim_new_out(struct ctx *, bool, const char *const *, size_t,
+		    char **);
 void		 sim_free(struct ctx *);
 enum result	 step(struct ctx *, size_t);
+
+/* explore.c */
 size_t		 path_to(struct search *, size_t, uint32_t **);
 
 /* explore-report.c */

@@ -254,6 +254,10 @@ struct ctx {
 	struct serve	*serve;
 	const char	*headline;
 	void		(*text_hook)(struct ctx *, enum out_kind, const char *);
+	/* An event's human line, taken (true) before it is printed: a free
+	   run's bursts are summed so (burst.c, set by run.c). */
+	bool		(*event_take)(struct ctx *, const struct event *,
+			    const char *);
 	int		 depth;		/* run_line calls under way */
 	void		(*after_command)(struct ctx *);	/* serve: a reset's
 						   students get processes */
@@ -294,8 +298,8 @@ bool	 is_expect_error(struct ctx *, const struct words *);
 int	 run_line_len(struct ctx *, const char *, size_t);
 const char *cmd_suggest(const char *);
 const char *word_suggest(const char *const *, const char *);
+size_t	 word_distance(const char *, const char *);
 const char *name_suggest(struct ctx *, const char *, bool);
-enum cmd_result cmd_check_op(struct ctx *, struct word *, size_t);
 #define REPEAT_MAX	1000000
 int	 parse_uint(struct ctx *, const struct word *, long long, long long,
 	    const char *, long long *);

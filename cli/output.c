@@ -21,7 +21,6 @@
 
 #include "ipcplay.h"
 #include "msc.h"
-#include "prog.h"
 #include "sb.h"
 
 #define TRACE_MAX	1000
@@ -153,28 +152,6 @@ lines_add(struct linebuf *l, const char *line)
 		l->v = xcalloc(RECENT_MAX, sizeof(*l->v));
 	l->v[l->n++] = xstrdup(line);
 	l->bytes += len;
-}
-
-/*
- * The end of a playground: the last line of text out, the engine (and so
- * every process) gone, and everything the printers kept freed.  main and
- * the fuzzer end the same way.
- */
-void
-ctx_end(struct ctx *ctx)
-{
-	if (ctx->text.len > 0)
-		out_printf(ctx, "\n");
-	sb_free(&ctx->text);
-	play_free(ctx);
-	free(ctx->last_error);
-	ctx->last_error = NULL;
-	engine_free(ctx->e);
-	ctx->e = NULL;
-	trace_free(ctx);
-	msc_free(ctx);
-	out_recent_clear(ctx);
-	lines_clear(&ctx->attempt);
 }
 
 void
@@ -346,8 +323,8 @@ out_event(const struct event *ev, void *arg)
 		return;
 	}
 	/* A free run's sends and receives, counted (burst.c). */
-	if (!ctx->json && ctx->play != NULL && ctx->play->burst != NULL &&
-	    burst_take(ctx, ev, h)) {
+	if (!ctx->json && ctx->event_take != NULL &&
+	    ctx->event_take(ctx, ev, h)) {
 		free(h);
 		return;
 	}

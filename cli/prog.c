@@ -303,6 +303,28 @@ cmd_kind(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n)
 }
 
 /*
+ * Check an operation as a program holds it, w[0] a stand-in process: its
+ * words, options and numbers, with nothing run (ctx->dry) and no name
+ * looked up (what it names may not exist yet).
+ */
+static enum cmd_result
+cmd_check_op(struct ctx *ctx, struct word *w, size_t n)
+{
+	const struct cmd_entry	*ce;
+	struct args		 a;
+	enum cmd_result		 r = CMD_FAIL;
+
+	ce = op_lookup(w[1].s);
+	if (cmd_parse(ctx, ce, w, n, 2, false, &a) == 0) {
+		ctx->dry = true;
+		r = ce->exec(ctx, &a);
+		ctx->dry = false;
+	}
+	args_free(&a);
+	return (r);
+}
+
+/*
  * One command of a program (after any "repeat N"): check it as it will
  * run, with stand-ins for the variables and for the process, then add it.
  */
@@ -654,127 +676,20 @@ prog_eof(struct ctx *ctx)
 	def_free(d);
 }
 
+/* The programs and a definition under way, freed (runner.c's play_free). */
 void
-play_free(struct ctx *ctx)
+prog_table_free(struct play *pl)
 {
-	struct play	*pl = ctx->play;
-	size_t		 i;
+	size_t	i;
 
-	if (pl == NULL)
-		return;
-	run_reset(ctx);
-	strv_free(pl->saved, pl->nsaved);
 	def_free(pl->def);
+	pl->def = NULL;
 	for (i = 0; i < pl->nprogs; i++)
 		prog_release(pl->progs[i]);
 	free(pl->progs);
-	free(pl);
-	ctx->play = NULL;
+	pl->progs = NULL;
+	pl->nprogs = 0;
 }
-
-/*
- * programs --json: {"type":"programs","seq":N,"programs":[{"name",
- * "file","line","lines":[...]}],"runners":[{"proc","program","state",
- * "line","stopped"}]}.
- */
-static void
-programs_json(struct ctx *ctx, struct play *pl)
-{
-	struct sb	 b;
-	struct program	*p;
-	struct runner	*ru;
-	const char	*st;
-	size_t		 i, j, line;
-	char		*q;
-
-	sb_init(&b);
-	sb_printf(&b, "{\"type\":\"programs\",\"seq\":%llu,\"programs\":[",
-	    (unsigned long long)engine_next_seq(ctx->e));
-	for (i = 0; pl != NULL && i < pl->nprogs; i++) {
-		p = pl->progs[i];
-		q = json_str((const unsigned char *)p->file, strlen(p->file));
-		sb_printf(&b, "%s{\"name\":\"%s\",\"file\":%s,\"line\":%d,"
-		    "\"lines\":[", i > 0 ? "," : "", p->name, q, p->line);
-		free(q);
-		for (j = 0; j < p->n; j++) {
-			q = json_str((const unsigned char *)p->v[j].text,
-			    strlen(p->v[j].text));
-			sb_printf(&b, "%s%s", j > 0 ? "," : "", q);
-			free(q);
-		}
-		sb_puts(&b, "]}");
-	}
-	sb_puts(&b, "],\"runners\":[");
-	for (i = 0; pl != NULL && i < pl->nrun; i++) {
-		ru = &pl->run[i];
-		st = runner_state(ctx, ru, &line);
-		sb_printf(&b, "%s{\"proc\":\"%s\",\"program\":\"%s\","
-		    "\"state\":\"%s\"", i > 0 ? "," : "", ru->name,
-		    ru->prog->name, st);
-		if (line > 0)
-			sb_printf(&b, ",\"line\":%zu", line);
-		sb_printf(&b, ",\"stopped\":%s}", ru->stopped ? "true" :
-		    "false");
-	}
-	sb_puts(&b, "]}");
-	out_raw(ctx, "%s\n", b.s);
-	sb_free(&b);
-}
-
-/* programs: each definition, numbered as reports name its lines. */
-static enum cmd_result
-cmd_programs_exec(struct ctx *ctx, struct args *a)
-{
-	size_t		 n = a->n;
-	struct play	*pl = ctx->play;
-	struct program	*p;
-	size_t		 i, j, k, depth;
-	struct sb	 who;
-
-	(void)n;
-	if (ctx->json) {
-		programs_json(ctx, pl);
-		return (CMD_OK);
-	}
-	if (pl == NULL || pl->nprogs == 0) {
-		out_printf(ctx, "no programs (program NAME, its lines, end)\n");
-		return (CMD_OK);
-	}
-	for (i = 0; i < pl->nprogs; i++) {
-		p = pl->progs[i];
-		sb_init(&who);
-		for (k = 0; k < pl->nrun; k++) {
-			if (pl->run[k].prog == p)
-				sb_printf(&who, "%s%s", who.len > 0 ? ", " :
-				    "", pl->run[k].name);
-		}
-		out_printf(ctx, "program %s (%s:%d)%s%s\n", p->name, p->file,
-		    p->line, who.len > 0 ? ", run by " : "",
-		    who.len > 0 ? who.s : "");
-		sb_free(&who);
-		for (j = 0, depth = 0; j < p->n; j++) {
-			if (p->v[j].kind == INS_END)
-				depth--;
-			out_printf(ctx, "  %3zu  %*s%s\n", j + 1, (int)depth * 2,
-			    "", p->v[j].text);
-			if (p->v[j].kind == INS_LOOP)
-				depth++;
-		}
-	}
-	for (k = 0; k < pl->nrun; k++)
-		runner_show(ctx, &pl->run[k]);
-	return (CMD_OK);
-}
-
-const struct cmd_entry cmd_programs_entry = {
-	.name = "programs",
-	.help = "List the programs defined, their lines numbered as "
-	    "deadlock reports name them, and where each process that runs "
-	    "one is.",
-	.example = "programs",
-	.min_args = 0, .max_args = 0,
-	.exec = cmd_programs_exec,
-};
 
 static enum cmd_result
 cmd_program_exec(struct ctx *ctx, struct args *a)

@@ -96,7 +96,7 @@ int	 sched_write(const char *, char *const *, size_t, char **);
 
 /* prog.c */
 struct play	*play_get(struct ctx *);
-void		 play_free(struct ctx *);
+void		 prog_table_free(struct play *);
 size_t		 prog_line(struct ctx *, struct words *, size_t);
 bool		 prog_defining(const struct ctx *);
 const char	*prog_def_name(const struct ctx *);
@@ -123,6 +123,7 @@ struct word	 prog_expand(const struct word *, const struct prog_vals *,
 /* runner.c: a process that runs a program. */
 enum step_r { SR_OP, SR_SLEEP, SR_ENDED, SR_FAIL };
 void		 run_reset(struct ctx *);
+void		 play_free(struct ctx *);
 struct play	*play_observed(struct ctx *);
 struct runner	*runner_find(struct play *, const char *);
 void		 runner_show(struct ctx *, struct runner *);

@@ -419,10 +419,13 @@ cmd_run_exec(struct ctx *ctx, struct args *a)
 		run_seeded(ctx, pl, for_ms, steps, &re);
 	} else {
 		human = !ctx->json;
-		if (human)
+		if (human) {
 			pl->burst = burst_new();
+			ctx->event_take = burst_take;
+		}
 		run_free(ctx, pl, for_ms, steps, &re);
 		if (human) {
+			ctx->event_take = NULL;
 			burst_flush(ctx);
 			burst_free(pl->burst);
 			pl->burst = NULL;

@@ -3,8 +3,9 @@
  * the program's loops and repeats, and that operation run as a typed
  * command is (cmd_run, then the engine), so that the transcript, --json,
  * expect, the dashboard and deadlock detection see a program's
- * operations exactly as they see typed ones.  P run, P stop, P continue.
- * The scheduling -- who goes when -- is run.c's.
+ * operations exactly as they see typed ones.  P run, P stop, P continue,
+ * and programs, which lists them and where each runner is.  The
+ * scheduling -- who goes when -- is run.c's.
  */
 
 #include <stdio.h>
@@ -523,4 +524,122 @@ const struct cmd_entry cmd_pcont_entry = {
 	.example = "A continue",
 	.min_args = 0, .max_args = 0, .proc_op = true,
 	.exec = cmd_pstop_exec,
+};
+
+/* The programs, their runners and the schedule kept, all freed. */
+void
+play_free(struct ctx *ctx)
+{
+	struct play	*pl = ctx->play;
+
+	if (pl == NULL)
+		return;
+	run_reset(ctx);
+	strv_free(pl->saved, pl->nsaved);
+	prog_table_free(pl);
+	free(pl);
+	ctx->play = NULL;
+}
+
+/*
+ * programs --json: {"type":"programs","seq":N,"programs":[{"name",
+ * "file","line","lines":[...]}],"runners":[{"proc","program","state",
+ * "line","stopped"}]}.
+ */
+static void
+programs_json(struct ctx *ctx, struct play *pl)
+{
+	struct sb	 b;
+	struct program	*p;
+	struct runner	*ru;
+	const char	*st;
+	size_t		 i, j, line;
+	char		*q;
+
+	sb_init(&b);
+	sb_printf(&b, "{\"type\":\"programs\",\"seq\":%llu,\"programs\":[",
+	    (unsigned long long)engine_next_seq(ctx->e));
+	for (i = 0; pl != NULL && i < pl->nprogs; i++) {
+		p = pl->progs[i];
+		q = json_str((const unsigned char *)p->file, strlen(p->file));
+		sb_printf(&b, "%s{\"name\":\"%s\",\"file\":%s,\"line\":%d,"
+		    "\"lines\":[", i > 0 ? "," : "", p->name, q, p->line);
+		free(q);
+		for (j = 0; j < p->n; j++) {
+			q = json_str((const unsigned char *)p->v[j].text,
+			    strlen(p->v[j].text));
+			sb_printf(&b, "%s%s", j > 0 ? "," : "", q);
+			free(q);
+		}
+		sb_puts(&b, "]}");
+	}
+	sb_puts(&b, "],\"runners\":[");
+	for (i = 0; pl != NULL && i < pl->nrun; i++) {
+		ru = &pl->run[i];
+		st = runner_state(ctx, ru, &line);
+		sb_printf(&b, "%s{\"proc\":\"%s\",\"program\":\"%s\","
+		    "\"state\":\"%s\"", i > 0 ? "," : "", ru->name,
+		    ru->prog->name, st);
+		if (line > 0)
+			sb_printf(&b, ",\"line\":%zu", line);
+		sb_printf(&b, ",\"stopped\":%s}", ru->stopped ? "true" :
+		    "false");
+	}
+	sb_puts(&b, "]}");
+	out_raw(ctx, "%s\n", b.s);
+	sb_free(&b);
+}
+
+/* programs: each definition, numbered as reports name its lines. */
+static enum cmd_result
+cmd_programs_exec(struct ctx *ctx, struct args *a)
+{
+	struct play	*pl = ctx->play;
+	struct program	*p;
+	size_t		 i, j, k, depth;
+	struct sb	 who;
+
+	(void)a;
+	if (ctx->json) {
+		programs_json(ctx, pl);
+		return (CMD_OK);
+	}
+	if (pl == NULL || pl->nprogs == 0) {
+		out_printf(ctx, "no programs (program NAME, its lines, end)\n");
+		return (CMD_OK);
+	}
+	for (i = 0; i < pl->nprogs; i++) {
+		p = pl->progs[i];
+		sb_init(&who);
+		for (k = 0; k < pl->nrun; k++) {
+			if (pl->run[k].prog == p)
+				sb_printf(&who, "%s%s", who.len > 0 ? ", " :
+				    "", pl->run[k].name);
+		}
+		out_printf(ctx, "program %s (%s:%d)%s%s\n", p->name, p->file,
+		    p->line, who.len > 0 ? ", run by " : "",
+		    who.len > 0 ? who.s : "");
+		sb_free(&who);
+		for (j = 0, depth = 0; j < p->n; j++) {
+			if (p->v[j].kind == INS_END)
+				depth--;
+			out_printf(ctx, "  %3zu  %*s%s\n", j + 1, (int)depth * 2,
+			    "", p->v[j].text);
+			if (p->v[j].kind == INS_LOOP)
+				depth++;
+		}
+	}
+	for (k = 0; k < pl->nrun; k++)
+		runner_show(ctx, &pl->run[k]);
+	return (CMD_OK);
+}
+
+const struct cmd_entry cmd_programs_entry = {
+	.name = "programs",
+	.help = "List the programs defined, their lines numbered as "
+	    "deadlock reports name them, and where each process that runs "
+	    "one is.",
+	.example = "programs",
+	.min_args = 0, .max_args = 0,
+	.exec = cmd_programs_exec,
 };

@@ -149,6 +149,33 @@ seat_drop(struct serve *s, struct seat *st, const char *fmt, ...)
 		free(why);
 }
 
+uint64_t
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
+
+/* A line of the class's --log: what happened, by whom. */
+void
+serve_log(struct serve *s, const char *type, const char *by,
+    const char *key, const char *value)
+{
+	char	*b, *v;
+
+	if (s->log == NULL)
+		return;
+	b = json_str((const unsigned char *)by, strlen(by));
+	v = json_str((const unsigned char *)value, strlen(value));
+	fprintf(s->log, "{\"type\":\"%s\",\"by\":%s,\"%s\":%s}\n", type, b,
+	    key, v);
+	fflush(s->log);
+	free(b);
+	free(v);
+}
+
 /*
  * Close a seat.  What the client sent and we did not read is read first:
  * closing a TCP socket with unread bytes resets it, and the reset can
@@ -161,10 +188,7 @@ seat_close(struct ctx *ctx, struct seat *st)
 	char		 buf[4096];
 	int		 k;
 
-	if (st->joined && st->gone != NULL) {
-		seat_note(ctx, "%s left the class: %s", st->name, st->gone);
-		serve_log(s, "leave", st->name, "why", st->gone);
-	}
+	s->leave(ctx, st);
 	if (st->fd != -1) {
 		seat_flush(st);
 		for (k = 0; k < 64 && recv(st->fd, buf, sizeof(buf),
@@ -177,7 +201,6 @@ seat_close(struct ctx *ctx, struct seat *st)
 	s->nconn--;
 	if (!st->joined)
 		s->nwaiting--;
-	seat_forget(st);
 	free(st->out);
 	free(st->gone);
 	free(st);
@@ -343,9 +366,9 @@ seat_bytes(struct ctx *ctx, struct seat *st, const char *buf, size_t n)
 		}
 		st->inlen = 0;
 		if (!st->joined)
-			seat_join(ctx, st, st->in);
+			s->join(ctx, st, st->in);
 		else
-			seat_line(ctx, st, st->in);
+			s->line(ctx, st, st->in);
 	}
 }
 
@@ -437,7 +460,7 @@ serve_dispatch(struct ctx *ctx, const struct pollfd *pfd, size_t n)
 	if (s == NULL || n == 0)
 		return;
 	if (s->reset && ctx->depth == 0)
-		seat_respawn(ctx);
+		s->respawn(ctx);
 	if (pfd[0].revents & POLLIN)
 		serve_accept(ctx);
 	/*

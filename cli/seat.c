@@ -148,7 +148,7 @@ live_procs(struct ctx *ctx)
  * "join NAME [CODE]": take process NAME (spawned when there is none, or
  * when it has exited), unless another student holds it.
  */
-void
+static void
 seat_join(struct ctx *ctx, struct seat *st, char *line)
 {
 	struct serve	*s = ctx->serve;
@@ -490,7 +490,7 @@ seat_names(struct ctx *ctx, struct seat *st)
  * that fails; then the one reply.  Every line counts against the rate,
  * and every command after a line's first.
  */
-void
+static void
 seat_line(struct ctx *ctx, struct seat *st, char *line)
 {
 	struct serve	*s = ctx->serve;
@@ -681,4 +681,25 @@ seat_observe(const struct event *ev, void *arg)
 		seat_flush(st);
 	}
 	free(h);
+}
+
+/* A seat about to close: who left, and why, then what it kept freed. */
+static void
+seat_leave(struct ctx *ctx, struct seat *st)
+{
+	if (st->joined && st->gone != NULL) {
+		seat_note(ctx, "%s left the class: %s", st->name, st->gone);
+		serve_log(ctx->serve, "leave", st->name, "why", st->gone);
+	}
+	seat_forget(st);
+}
+
+/* What the connections (seat-io.c) hand to this file, through s. */
+void
+seat_hooks(struct serve *s)
+{
+	s->join = seat_join;
+	s->line = seat_line;
+	s->leave = seat_leave;
+	s->respawn = seat_respawn;
 }

@@ -38,15 +38,6 @@
 
 static struct serve	*the_serve;	/* for the exit handler */
 
-uint64_t
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
-}
-
 static void
 serve_usage(void)
 {
@@ -288,23 +279,6 @@ make_code(char *code)
 		snprintf(code + 2 * i, 3, "%02x", r[i]);
 }
 
-void
-serve_log(struct serve *s, const char *type, const char *by,
-    const char *key, const char *value)
-{
-	char	*b, *v;
-
-	if (s->log == NULL)
-		return;
-	b = json_str((const unsigned char *)by, strlen(by));
-	v = json_str((const unsigned char *)value, strlen(value));
-	fprintf(s->log, "{\"type\":\"%s\",\"by\":%s,\"%s\":%s}\n", type, b,
-	    key, v);
-	fflush(s->log);
-	free(b);
-	free(v);
-}
-
 /* After every command: a reset's students get their processes at once. */
 static void
 serve_after(struct ctx *ctx)
@@ -471,6 +445,7 @@ serve_main(struct ctx *ctx, const struct engine_config *cf, int argc,
 	s = xcalloc(1, sizeof(*s));
 	s->lfd = -1;
 	TAILQ_INIT(&s->seats);
+	seat_hooks(s);
 	/* A log is appended to: the class of last week stays in it. */
 	if (logf != NULL && (s->log = fopen(logf, "ae")) == NULL) {
 		warn("serve: --log %s", logf);

@@ -4,8 +4,10 @@
  *
  * serve.c owns the listening socket, the teacher's side and the end of
  * the class; seat-io.c the students' connections (a seat each): reading
- * their lines, writing without ever blocking, the limits.  seat.c runs a student's command as their process and decides
- * which events each student is told.  attach.c is the student's side.
+ * their lines, writing without ever blocking, the limits, the log.
+ * seat.c runs a student's command as their process and decides which
+ * events each student is told; the connections reach it only through
+ * the hooks in struct serve.  attach.c is the student's side.
  */
 
 #ifndef SERVE_H
@@ -86,6 +88,15 @@ struct serve {
 	size_t		 turn;		/* who is served first this round */
 	bool		 reset;		/* the playground was reset: students
 					   get fresh processes */
+	/*
+	 * seat.c's, for the connections (seat_hooks() sets them): a joining
+	 * connection's line, a student's command line, a seat closing, the
+	 * students' processes made again after a reset.
+	 */
+	void		(*join)(struct ctx *, struct seat *, char *);
+	void		(*line)(struct ctx *, struct seat *, char *);
+	void		(*leave)(struct ctx *, struct seat *);
+	void		(*respawn)(struct ctx *);
 };
 
 /* serve.c, seat-io.c */
@@ -114,10 +125,9 @@ void	 serve_log(struct serve *, const char *, const char *, const char *,
 /* seat.c */
 extern const char *const seat_ops[];
 extern const char *const seat_looks[];
-void	 seat_join(struct ctx *, struct seat *, char *);
-void	 seat_line(struct ctx *, struct seat *, char *);
 void	 seat_observe(const struct event *, void *);
 void	 seat_forget(struct seat *);
+void	 seat_hooks(struct serve *);
 bool	 text_line_ok(const char *, size_t);
 void	 seat_respawn(struct ctx *);
 void	 seat_note(struct ctx *, const char *, ...)

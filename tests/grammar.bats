@@ -329,3 +329,22 @@ filled() {
 	done <<<"$output"
 	[ "$checked" -ge 20 ]
 }
+
+@test "no cli file calls back into a file that calls it (nm on the objects)" {
+	objs="$BATS_TEST_DIRNAME/../build/cli"
+	[ -n "${IPCPLAY_ASAN:-}" ] && objs="$BATS_TEST_DIRNAME/../build-asan/cli"
+	[ -f "$objs/cmd.o" ] || { echo "no objects in $objs (make first)"; false; }
+	# "file T symbol" for each function defined, "file U symbol" for each used.
+	for o in "$objs"/*.o; do
+		f=$(basename "$o" .o)
+		nm --defined-only "$o" | awk -v f="$f" '$2 == "T" { print f, "T", $3 }'
+		nm -u "$o" | awk -v f="$f" '{ print f, "U", $2 }'
+	done >"$BATS_TEST_TMPDIR/syms"
+	# Who calls whom, file to file; then each pair that goes both ways.
+	awk 'NR == FNR { if ($2 == "T") def[$3] = $1; next }
+	    $2 == "U" && ($3 in def) && def[$3] != $1 { print $1, def[$3] }' \
+	    "$BATS_TEST_TMPDIR/syms" "$BATS_TEST_TMPDIR/syms" | sort -u >"$BATS_TEST_TMPDIR/calls"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/calls")" -gt 50 ]
+	run awk '{ e[$1 " " $2] = 1 } END { for (k in e) { split(k, p, " "); if ((p[2] " " p[1]) in e && p[1] < p[2]) print p[1] " <-> " p[2] } }' "$BATS_TEST_TMPDIR/calls"
+	assert_output ''
+}

@@ -53,6 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.lfd = -1;
 	memset(s.code, 'a', 32);
 	TAILQ_INIT(&s.seats);
+	seat_hooks(&s);
 	st = xcalloc(1, sizeof(*st));
 	st->fd = sv[0];
 	sb_init(&st->partial);
