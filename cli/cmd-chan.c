@@ -13,6 +13,105 @@
 #include <string.h>
 
 #include "ipcplay.h"
+#include "sb.h"
+
+static const char *const formats[] = { "datagram", "stream", "fixed:",
+    "cap", NULL };
+static const char *const deliveries[] = { "fifo", "unordered", "lossy",
+    NULL };
+
+const struct chan_key chan_keys[] = {
+	{ "format=", CK_MODELED, formats },
+	{ "delivery=", CK_MODELED, deliveries },
+	{ "drop=", CK_MODELED, NULL },
+	{ "dup=", CK_MODELED, NULL },
+	{ "reorder=", CK_MODELED, NULL },
+	{ "max=", CK_MODELED, NULL },
+	{ "size=", CK_PIPE, NULL },
+	{ "msgsize=", CK_MQ, NULL },
+	{ NULL, 0, NULL }
+};
+
+const char *const chan_bufferings[] = { "unbounded", "bounded", "register",
+    "rendezvous", "pipe", "fifo", "socketpair", "mq", NULL };
+const char *const chan_socktypes[] = { "stream", "dgram", "seqpacket", NULL };
+
+/* The key of "key=value" s, if a channel of kind on takes it. */
+const struct chan_key *
+chan_key_find(const char *s, unsigned on)
+{
+	const struct chan_key	*k;
+
+	for (k = chan_keys; k->key != NULL; k++) {
+		if ((k->on & on) && strncmp(s, k->key, strlen(k->key)) == 0)
+			return (k);
+	}
+	return (NULL);
+}
+
+/* "format=, delivery=, ...": the keys a channel of kind on takes. */
+static char *
+chan_keys_list(unsigned on)
+{
+	const struct chan_key	*k;
+	struct sb		 b;
+
+	sb_init(&b);
+	for (k = chan_keys; k->key != NULL; k++) {
+		if (k->on & on)
+			sb_printf(&b, "%s%s", b.len > 0 ? ", " : "", k->key);
+	}
+	return (sb_take(&b));
+}
+
+/*
+ * A KEY=VALUE word of a channel of kind on: a key it takes, and for a key
+ * of words, one of them.  -1 after the error.
+ */
+static int
+chan_key_check(struct ctx *ctx, const struct word *w, unsigned on,
+    const char *what)
+{
+	const struct chan_key	*k;
+	const char		*val;
+	char			*list;
+	size_t			 i;
+
+	if ((k = chan_key_find(w->s, on)) == NULL) {
+		list = chan_keys_list(on);
+		if (chan_key_find(w->s, ~0U) != NULL)
+			cmd_fail(ctx, w, "%.*s is not for %s channels: they take "
+			    "only %s", (int)(strchr(w->s, '=') - w->s + 1), w->s,
+			    what, list);
+		else
+			cmd_fail(ctx, w, "unknown option '%s' (%s)", w->s,
+			    list);
+		free(list);
+		return (-1);
+	}
+	val = w->s + strlen(k->key);
+	for (i = 0; k->values != NULL && k->values[i] != NULL; i++) {
+		if (strcmp(val, k->values[i]) == 0 || (strcmp(k->values[i],
+		    "fixed:") == 0 && strncmp(val, "fixed:", 6) == 0))
+			return (0);
+	}
+	if (k->values == NULL)
+		return (0);
+	list = NULL;
+	for (i = 0; k->values[i] != NULL; i++) {
+		char *t;
+
+		xasprintf(&t, "%s%s%s%s", list != NULL ? list : "", i > 0 ?
+		    ", " : "", k->values[i], strcmp(k->values[i], "fixed:") ==
+		    0 ? "N" : "");
+		free(list);
+		list = t;
+	}
+	cmd_fail(ctx, w, "unknown %.*s '%s' (%s)", (int)strlen(k->key) - 1,
+	    k->key, val, list);
+	free(list);
+	return (-1);
+}
 
 static char **
 split_names(struct ctx *ctx, struct word *w, size_t *n)
@@ -108,7 +207,7 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 	enum cmd_result		 r = CMD_FAIL;
 	long long		 v;
 	size_t			 i = 3;
-	char			*cause;
+	char			*cause, *list;
 	const char		*what;
 
 	memset(&cf, 0, sizeof(cf));
@@ -197,13 +296,16 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 			    "to Q", what);
 			goto out;
 		} else if (strchr(w[i].s, '=') != NULL) {
+			list = chan_keys_list(cf.mechanism == MECH_MQ ? CK_MQ :
+			    CK_PIPE);
 			cmd_fail(ctx, &w[i], "%.*s is not for a%s %s, %s: it "
-			    "takes only %s", (int)(strchr(w[i].s, '=') -
+			    "takes only %s%s", (int)(strchr(w[i].s, '=') -
 			    w[i].s + 1), w[i].s, cf.mechanism == MECH_MQ ? "n" :
 			    "", what, cf.mechanism == MECH_MQ ? "a message "
 			    "queue whose messages keep their boundaries" :
 			    "the kernel's byte stream, delivered in order",
-			    cf.mechanism == MECH_MQ ? "N and msgsize=" : "size=");
+			    cf.mechanism == MECH_MQ ? "N and " : "", list);
+			free(list);
 			goto out;
 		} else {
 			cmd_fail(ctx, &w[i], "unexpected '%s' (%s, from P,..., "
@@ -272,7 +374,7 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 	enum cmd_result		 r = CMD_FAIL;
 	long long		 v;
 	size_t			 i = 3;
-	char			*cause, *val;
+	char			*cause, *val, *list;
 	bool			 lossy_opt = false;
 
 	memset(&cf, 0, sizeof(cf));
@@ -313,11 +415,14 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 			continue;
 		}
 		if ((val = strchr(w[i].s, '=')) == NULL) {
+			list = chan_keys_list(CK_MODELED);
 			cmd_fail(ctx, &w[i], "unexpected '%s' (from P,..., to "
-			    "P,..., format=, delivery=, drop=, dup=, reorder=, "
-			    "max=)", w[i].s);
+			    "P,..., %s)", w[i].s, list);
+			free(list);
 			goto out;
 		}
+		if (chan_key_check(ctx, &w[i], CK_MODELED, w[2].s) == -1)
+			goto out;
 		val++;
 		if (strncmp(w[i].s, "format=", 7) == 0) {
 			if (strcmp(val, "datagram") == 0)
@@ -335,23 +440,14 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 					goto out;
 				cf.format = FMT_FIXED;
 				cf.fixed_len = (size_t)v;
-			} else {
-				cmd_fail(ctx, &w[i], "unknown format '%s' "
-				    "(datagram, stream, fixed:N, cap)", val);
-				goto out;
 			}
 		} else if (strncmp(w[i].s, "delivery=", 9) == 0) {
 			if (strcmp(val, "fifo") == 0)
 				cf.delivery = DEL_FIFO;
 			else if (strcmp(val, "unordered") == 0)
 				cf.delivery = DEL_UNORDERED;
-			else if (strcmp(val, "lossy") == 0)
+			else
 				cf.delivery = DEL_LOSSY;
-			else {
-				cmd_fail(ctx, &w[i], "unknown delivery '%s' "
-				    "(fifo, unordered, lossy)", val);
-				goto out;
-			}
 		} else if (strncmp(w[i].s, "drop=", 5) == 0) {
 			if (prob(ctx, &w[i], val, &cf.drop) == -1)
 				goto out;
@@ -377,9 +473,6 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 				goto out;
 			}
 			cf.max_bytes = (size_t)v;
-		} else {
-			cmd_fail(ctx, &w[i], "unknown option '%s'", w[i].s);
-			goto out;
 		}
 	}
 	if (ctx->as_set)

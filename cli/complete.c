@@ -22,20 +22,6 @@ static const char *signals[] = {
 	"RTMIN+2", "ALRM", NULL
 };
 
-static const char *chanopts[] = {
-	"from", "to", "format=datagram", "format=stream", "format=fixed:",
-	"format=cap", "delivery=fifo", "delivery=unordered", "delivery=lossy",
-	"drop=", "dup=", "reorder=", "max=", NULL
-};
-
-static const char *bufferings[] = {
-	"unbounded", "bounded", "register", "rendezvous", "pipe", "fifo",
-	"socketpair", "mq", NULL
-};
-
-static const char *kpipeopts[] = { "size=", "from", "to", NULL };
-static const char *kmqopts[] = { "msgsize=", "from", "to", NULL };
-static const char *socktypes[] = { "stream", "dgram", "seqpacket", NULL };
 
 /* This completion's candidates, each owned, in the order offered. */
 static char	**cv;
@@ -75,6 +61,34 @@ add_unused(const char *const *v, struct word *w, size_t n)
 		}
 		if (i == n)
 			add(*v);
+	}
+}
+
+/*
+ * A channel's options for its kind, from the table its parser reads:
+ * from, to, and each KEY= not given yet (each KEY=WORD of a key of words).
+ */
+static void
+add_chan_keys(unsigned on, struct word *w, size_t n)
+{
+	static const char *const fromto[] = { "from", "to", NULL };
+	const struct chan_key	*k;
+	size_t			 i, j;
+	char			*s;
+
+	add_unused(fromto, w, n);
+	for (k = chan_keys; k->key != NULL; k++) {
+		for (i = 0; i < n && strncmp(w[i].s, k->key,
+		    strlen(k->key)) != 0; i++)
+			continue;
+		if (!(k->on & on) || i < n)
+			continue;
+		for (j = 0; k->values != NULL && k->values[j] != NULL; j++) {
+			xasprintf(&s, "%s%s", k->key, k->values[j]);
+			add_owned(s);
+		}
+		if (k->values == NULL)
+			add(k->key);
 	}
 }
 
@@ -400,25 +414,25 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 	case A_BUFFERING:
 		/* channel NAME BUFFERING [N] [from P,...] [to P,...] OPT... */
 		if (pos == 1)
-			add_list(bufferings);
+			add_list(chan_bufferings);
 		else if (strcmp(w[n - 1].s, "from") == 0 ||
 		    strcmp(w[n - 1].s, "to") == 0)
 			add_procs(ctx, false);
 		else if (strcmp(w[skip + 1].s, "socketpair") == 0) {
 			/* socketpair TYPE between P Q */
 			if (pos == 2)
-				add_list(socktypes);
+				add_list(chan_socktypes);
 			else if (pos == 3)
 				add("between");
 			else if (pos == 4 || pos == 5)
 				add_procs(ctx, false);
 		} else if (strcmp(w[skip + 1].s, "pipe") == 0 ||
 		    strcmp(w[skip + 1].s, "fifo") == 0)
-			add_unused(kpipeopts, w, n);
+			add_chan_keys(CK_PIPE, w, n);
 		else if (strcmp(w[skip + 1].s, "mq") == 0)
-			add_unused(kmqopts, w, n);
+			add_chan_keys(CK_MQ, w, n);
 		else if (strcmp(w[n - 1].s, "bounded") != 0)
-			add_list(chanopts);
+			add_chan_keys(CK_MODELED, w, n);
 		break;
 	case A_COMMAND:
 		if (strcmp(ce->name, "repeat") == 0) {

@@ -154,6 +154,24 @@ const struct arg_opt *args_opt(const struct args *, const char *);
 const char	*cmd_usage(const struct cmd_entry *);
 
 /*
+ * A channel's KEY=VALUE options (cmd-chan.c), read by its parser and by
+ * the completer: the kinds of channel each is for, and the words it
+ * takes ("fixed:" is followed by a number), or NULL for a number.
+ */
+#define CK_MODELED	1
+#define CK_PIPE		2		/* pipe, fifo */
+#define CK_MQ		4
+struct chan_key {
+	const char		*key;		/* "format=" */
+	unsigned		 on;
+	const char *const	*values;
+};
+extern const struct chan_key chan_keys[];
+extern const char *const chan_bufferings[];
+extern const char *const chan_socktypes[];
+const struct chan_key *chan_key_find(const char *, unsigned);
+
+/*
  * expect's forms (cmd-expect.c), read by its dispatcher and by the
  * completer: what the first word names, the form's word, the words that
  * follow it (min to max, -1: any; their kinds by position, the last

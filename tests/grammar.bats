@@ -348,3 +348,32 @@ filled() {
 	run awk '{ e[$1 " " $2] = 1 } END { for (k in e) { split(k, p, " "); if ((p[2] " " p[1]) in e && p[1] < p[2]) print p[1] " <-> " p[2] } }' "$BATS_TEST_TMPDIR/calls"
 	assert_output ''
 }
+
+@test "a channel's KEY= options: each one completion offers for a kind, its parser takes; the others it refuses" {
+	all=
+	for kind in unbounded pipe mq; do
+		run -0 "$IPCPLAY" -c 'spawn A' --complete "channel c $kind "
+		all="$all $(grep '=' <<<"$output" | tr '\n' ' ')"
+	done
+	for kind in unbounded pipe mq; do
+		run -0 "$IPCPLAY" -c 'spawn A' --complete "channel c $kind "
+		mine=$(grep '=' <<<"$output" | tr '\n' ' ')
+		[ -n "$mine" ]
+		tail=
+		[ "$kind" = unbounded ] || tail='from A to A'
+		for o in $all; do
+			v=$o
+			case $o in
+			*fixed:) v=${o}8 ;;
+			drop=|dup=|reorder=) v="${o}0.5 delivery=lossy" ;;
+			*=) v=${o}64 ;;
+			esac
+			if [[ " $mine " == *" $o "* ]]; then
+				run -0 "$IPCPLAY" -c "spawn A; channel c $kind $v $tail"
+			else
+				run -1 --separate-stderr "$IPCPLAY" -c "spawn A; channel c $kind $v $tail"
+				[[ "$stderr" == *"${o%%=*}= is not for"* ]] || { echo "$kind $v: $stderr"; false; }
+			fi
+		done
+	done
+}
