@@ -118,6 +118,18 @@ cap_check(struct engine *e, struct proc *p, const unsigned char *msg,
 }
 
 static bool
+list_has(struct proc **v, size_t n, const struct proc *p)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == p)
+			return (true);
+	}
+	return (false);
+}
+
+static bool
 list_add(struct proc ***v, size_t *n, struct proc *p)
 {
 	size_t	i;
@@ -180,5 +192,120 @@ cap_grant(struct engine *e, struct proc *p, struct chan *via,
 		    list_add(&c->to, &c->nto, p))
 			cap_note(e, p, c, via, "recv");
 		e->wfg_dirty = true;
+	}
+}
+
+/*
+ * Add to *v (or make *any) whoever may receive on d, or may gain that
+ * right: they could take a capability waiting there.  True if it grew.
+ */
+static bool
+gainers_add(struct proc ***v, size_t *n, bool *any, struct chan *d)
+{
+	struct proc	**h;
+	size_t		  nh, i, j;
+	bool		  grew = false;
+
+	if (*any)
+		return (false);
+	if (d->owner == NULL && (d->nto == 0 || d->grecv_any)) {
+		*any = true;
+		return (true);
+	}
+	for (i = 0; i < 2; i++) {
+		if (i == 0) {
+			h = d->owner != NULL ? &d->owner : d->to;
+			nh = d->owner != NULL ? 1 : d->nto;
+		} else {
+			h = d->grecv;
+			nh = d->ngrecv;
+		}
+		for (j = 0; j < nh; j++) {
+			if (list_has(*v, *n, h[j]))
+				continue;
+			*v = xreallocarray(*v, *n + 1, sizeof(**v));
+			(*v)[(*n)++] = h[j];
+			grew = true;
+		}
+	}
+	return (grew);
+}
+
+/* The rights the capabilities in msg (sent when stamp was) may grant. */
+static bool
+transit_msg(struct engine *e, struct chan *d, const unsigned char *msg,
+    size_t len, uint64_t stamp)
+{
+	struct chan	*c;
+	size_t		 off = 0;
+	char		 name[64];
+	int		 rights;
+	bool		 bad, grew = false;
+
+	while (cap_next(msg, len, &off, name, sizeof(name), &rights, &bad)) {
+		if (bad || (c = chan_find(e, name)) == NULL || c->born > stamp)
+			continue;
+		if (rights & CAP_SEND)
+			grew |= gainers_add(&c->gsend, &c->ngsend,
+			    &c->gsend_any, d);
+		if ((rights & CAP_RECV) && c->owner == NULL)
+			grew |= gainers_add(&c->grecv, &c->ngrecv,
+			    &c->grecv_any, d);
+	}
+	return (grew);
+}
+
+/*
+ * Rights in transit, for a deadlock check.  A capability waiting on a cap
+ * channel d -- buffered there, or held by a sender blocked on d -- grants
+ * its right to whoever receives it, so each who may receive on d may yet
+ * send on, or receive from, the channel it names, and help a process
+ * blocked there.  Repeated until nothing grows: a capability for d may be
+ * waiting in a third channel.
+ */
+void
+cap_transit(struct engine *e)
+{
+	struct chan	*d;
+	struct msg	*m;
+	struct proc	*p;
+	struct op	*op;
+	bool		 grew;
+	size_t		 rounds = 0;
+
+	do {
+		grew = false;
+		TAILQ_FOREACH(d, &e->chans, entry) {
+			if (d->format != FMT_CAP || d->mech != MECH_MODELED)
+				continue;
+			TAILQ_FOREACH(m, &d->msgs, entry)
+				grew |= transit_msg(e, d, m->data, m->len,
+				    m->stamp);
+		}
+		TAILQ_FOREACH(p, &e->procs, entry) {
+			op = p->op;
+			if (p->state != PS_BLOCKED || op == NULL || op->kernel ||
+			    op->kind != OP_SEND || op->chans == NULL ||
+			    op->next >= op->nnames)
+				continue;
+			d = op->chans[op->next];
+			if (d != NULL && d->format == FMT_CAP)
+				grew |= transit_msg(e, d, op->msg, op->len,
+				    e->gen);
+		}
+	} while (grew && ++rounds < e->nchans + 1);
+}
+
+void
+cap_transit_clear(struct engine *e)
+{
+	struct chan	*c;
+
+	TAILQ_FOREACH(c, &e->chans, entry) {
+		free(c->gsend);
+		free(c->grecv);
+		c->gsend = c->grecv = NULL;
+		c->ngsend = c->ngrecv = 0;
+		c->gsend_any = c->grecv_any = false;
 	}
 }

@@ -200,6 +200,14 @@ struct chan {
 	size_t		 nwords;
 	struct kend	*ends;
 	size_t		 nends;
+	/*
+	 * For one deadlock check (cap_transit): who may yet gain the right
+	 * to send on it, or to receive from it, by receiving a capability
+	 * that waits in a channel; *_any: anyone may.
+	 */
+	struct proc	**gsend, **grecv;
+	size_t		  ngsend, ngrecv;
+	bool		  gsend_any, grecv_any;
 };
 TAILQ_HEAD(chanq, chan);
 
@@ -350,6 +358,8 @@ void	 engine_flush_later(struct engine *);
 struct later *engine_later(struct engine *, enum event_type);
 bool	 cap_check(struct engine *, struct proc *, const unsigned char *,
 	    size_t, const char **, char *, size_t);
+void	 cap_transit(struct engine *);
+void	 cap_transit_clear(struct engine *);
 void	 cap_grant(struct engine *, struct proc *, struct chan *,
 	    const unsigned char *, size_t, uint64_t);
 bool	 chan_filter_ok(struct engine *, const struct chan *,

@@ -46,6 +46,8 @@ struct wfg {
 	size_t		 *rev_start;	/* per proc: reqs it helps */
 	size_t		 *rev;
 	int		 *parent;	/* union-find */
+	struct proc	***xown;	/* helper lists with rights in transit */
+	size_t		  nxown;
 };
 
 static void
@@ -73,6 +75,40 @@ wfg_helpers(struct chan *c, bool send, bool *any, struct proc ***h,
 	}
 }
 
+/*
+ * The helpers of a wait on c, and those who may gain the right from a
+ * capability in transit (cap_transit): a merged list is the graph's.
+ */
+static void
+wfg_helpers_all(struct wfg *g, struct chan *c, bool send, bool *any,
+    struct proc ***h, size_t *nh)
+{
+	struct proc	**gv, **v;
+	size_t		  ng;
+	bool		  gany;
+
+	wfg_helpers(c, send, any, h, nh);
+	gv = send ? c->grecv : c->gsend;
+	ng = send ? c->ngrecv : c->ngsend;
+	gany = send ? c->grecv_any : c->gsend_any;
+	if (*any || (ng == 0 && !gany))
+		return;
+	if (gany) {
+		*any = true;
+		*h = NULL;
+		*nh = 0;
+		return;
+	}
+	v = xreallocarray(NULL, *nh + ng, sizeof(*v));
+	if (*nh > 0)
+		memcpy(v, *h, *nh * sizeof(*v));
+	memcpy(v + *nh, gv, ng * sizeof(*v));
+	g->xown = xreallocarray(g->xown, g->nxown + 1, sizeof(*g->xown));
+	g->xown[g->nxown++] = v;
+	*h = v;
+	*nh += ng;
+}
+
 static void
 wfg_add(struct wfg *g, struct proc *p, struct chan *c, bool send)
 {
@@ -82,7 +118,7 @@ wfg_add(struct wfg *g, struct proc *p, struct chan *c, bool send)
 	memset(r, 0, sizeof(*r));
 	r->owner = p;
 	r->chan = c;
-	wfg_helpers(c, send, &r->any, &r->h, &r->nh);
+	wfg_helpers_all(g, c, send, &r->any, &r->h, &r->nh);
 }
 
 /*
@@ -103,7 +139,7 @@ wfg_add_union(struct wfg *g, struct proc *p, struct op *op, bool send,
 	r->owner = p;
 	r->chan = op->chans[0];
 	for (i = 0; i < op->nnames; i++) {
-		wfg_helpers(op->chans[i], send, &any, &h, &nh);
+		wfg_helpers_all(g, op->chans[i], send, &any, &h, &nh);
 		if (any) {
 			/* Anyone could help: the explicit lists do not matter. */
 			r->any = true;
@@ -179,6 +215,7 @@ wfg_build(struct engine *e, struct wfg *g, struct proc ***owned,
 	size_t		 max = 0, i, j, k, *fillp;
 
 	memset(g, 0, sizeof(*g));
+	cap_transit(e);
 	g->nprocs = e->nprocs;
 	g->procs = xcalloc(g->nprocs + 1, sizeof(*g->procs));
 	TAILQ_FOREACH(p, &e->procs, entry) {
@@ -267,6 +304,9 @@ wfg_free(struct wfg *g, struct proc ***owned, size_t nowned)
 
 	for (i = 0; i < nowned; i++)
 		free(owned[i]);
+	for (i = 0; i < g->nxown; i++)
+		free(g->xown[i]);
+	free(g->xown);
 	free(g->procs);
 	free(g->reqs);
 	free(g->first);
@@ -717,6 +757,7 @@ wfg_run(struct engine *e, struct deadlock **out)
 	wfg_peel(&g);
 	n = wfg_split(&g, out);
 	wfg_free(&g, owned, nowned);
+	cap_transit_clear(e);
 	free(owned);
 	TAILQ_FOREACH(p, &e->procs, entry)
 		p->in_d = false;
@@ -786,6 +827,7 @@ engine_wfg(struct engine *e, struct wfg_edge **out)
 		}
 	}
 	wfg_free(&g, owned, nowned);
+	cap_transit_clear(e);
 	free(owned);
 	TAILQ_FOREACH(p, &e->procs, entry)
 		p->in_d = false;

@@ -200,3 +200,26 @@ channel z unbounded from Z to Z; Z recv z'
 	assert_line --partial '"proc":"L","op":"recv","chan":"@L","stuck":true,"deadlock":["A","B"],"for":"A, B or Z"}'
 	assert_line --partial '"procs":["Z"],"cycle":[],"waits":[{"proc":"Z","op":"recv","chan":"z","for":null}],"behind":[]}'
 }
+
+@test "a capability waiting in a channel can still end a wait: no deadlock while it waits, one once its taker is gone" {
+	# C holds the only right to receive from c, and waits for A; A waits
+	# to send on c.  But cap:c:recv waits in k, which B may receive from.
+	run -0 ipc -c 'spawn A B C
+channel c rendezvous from A to C; channel z rendezvous from A to C
+channel k unbounded format=cap from C
+C send k "cap:c:recv"; C recv z; A send c hello
+expect no deadlock
+B recv k; expect no deadlock
+B exit
+expect deadlock A C'
+	assert_line 'DEADLOCK: A, C — A waits to send on c for C; C waits to recv on z for A (cycle A → C → A)'
+	assert_equal "$(grep -c '^DEADLOCK' <<<"$output")" 1
+	# Two hops: the right to k2, which holds the right to c, waits in k1.
+	run -0 ipc -c 'spawn A B C
+channel c rendezvous from A to C; channel z rendezvous from A to C
+channel k2 unbounded format=cap to C; channel k1 unbounded format=cap
+C send k2 "cap:c:recv"; C send k1 "cap:k2:recv"; C recv z; A send c hello
+expect no deadlock
+B recv k1; B recv k2; B recv c; expect B received hello'
+	refute_output --partial DEADLOCK
+}
