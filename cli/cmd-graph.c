@@ -243,10 +243,19 @@ cmd_graph_exec(struct ctx *ctx, struct args *a)
 			sb_printf(&b, "  \"%s\" [shape=box%s];\n", pi.name,
 			    pi.state == PS_BLOCKED ? ",style=dashed" : "");
 		}
+		/*
+		 * Nobody could help: a node of its own, whose name no process
+		 * can have (a process may be called "nobody").
+		 */
+		for (i = 0; i < ne && v[i].to != NULL; i++)
+			continue;
+		if (i < ne)
+			sb_puts(&b, "  \"(nobody)\" [label=\"nobody\","
+			    "shape=plaintext];\n");
 		for (i = 0; i < ne; i++) {
 			sb_printf(&b, "  \"%s\" -> \"%s\" [label=\"%s %s\"%s];"
 			    "\n", v[i].from, v[i].to != NULL ? v[i].to :
-			    "nobody", op_name(v[i].op), v[i].chan,
+			    "(nobody)", op_name(v[i].op), v[i].chan,
 			    v[i].deadlocked ? ",color=red" : "");
 		}
 		sb_puts(&b, "}\n");

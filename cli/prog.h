@@ -87,7 +87,9 @@ struct play {
 };
 
 /* A schedule, as record writes it and replay reads it (run.c). */
-#define SCHED_LINE_MAX	(64 * 1024)	/* a schedule's longest line */
+/* A schedule's longest line: a step whose message is the longest, written
+   with an escape for every byte, and its words. */
+#define SCHED_LINE_MAX	(4 * MSG_LEN_MAX + 4096)
 #define SCHED_STEPS_MAX	10000000
 #define SCHED_HEAD	"# ipcplay schedule: step, process, program:line, " \
 			"operation"

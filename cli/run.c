@@ -561,6 +561,14 @@ sched_write(const char *file, char *const *v, size_t n, char **cause)
 	size_t		i;
 	int		r;
 
+	for (i = 0; i < n; i++) {
+		/* Never a file that replay would refuse to read. */
+		if (strlen(v[i]) + 16 > SCHED_LINE_MAX) {
+			xasprintf(cause, "step %zu is longer than a schedule's "
+			    "line may be (%d bytes)", i + 1, SCHED_LINE_MAX);
+			return (-1);
+		}
+	}
 	sb_init(&b);
 	sb_printf(&b, "%s\n", SCHED_HEAD);
 	for (i = 0; i < n; i++)

@@ -213,6 +213,18 @@ replay"
 	stderr_has '/nonexistent/s: No such file or directory'
 }
 
+@test "a schedule whose step holds the longest message, every byte escaped, is written and read back" {
+	sched=$BATS_TEST_TMPDIR/long.sched
+	msg=$(printf '\\x01%.0s' $(seq 65536))	# 262,144 characters in the script
+	printf 'spawn A B\nchannel c unbounded\nprogram p { send c "%s" }\nA run p\nrun --random 1\nrecord %s\n' "$msg" "$sched" >"$BATS_TEST_TMPDIR/long.ipc"
+	run -0 --separate-stderr ipc "$BATS_TEST_TMPDIR/long.ipc"
+	assert_line "recorded 1 step in $sched"
+	[ "$(wc -c <"$sched")" -gt 200000 ]
+	sed 's/^record .*/replay '"${sched//\//\\/}"'/; s/^run --random 1$//' "$BATS_TEST_TMPDIR/long.ipc" >"$BATS_TEST_TMPDIR/replay.ipc"
+	run -0 --separate-stderr ipc "$BATS_TEST_TMPDIR/replay.ipc"
+	assert_line "replay: 1 step of $sched"
+}
+
 @test "step takes one operation of a process, or says why it cannot" {
 	run -1 --separate-stderr ipc -c "$PINGPONG
 step A

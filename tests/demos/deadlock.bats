@@ -223,3 +223,11 @@ expect no deadlock
 B recv k1; B recv k2; B recv c; expect B received hello'
 	refute_output --partial DEADLOCK
 }
+
+@test "graph --dot: a process called nobody is not the node for 'nobody could help'" {
+	run -0 ipc -c 'spawn nobody A; channel c rendezvous from A to A; A recv c; graph --dot'
+	assert_line '  "(nobody)" [label="nobody",shape=plaintext];'
+	assert_line '  "A" -> "(nobody)" [label="recv c",color=red];'
+	assert_line '  "nobody" [shape=box];'
+	refute_line --partial '-> "nobody"'
+}
