@@ -149,15 +149,6 @@ seat_drop(struct serve *s, struct seat *st, const char *fmt, ...)
 		free(why);
 }
 
-uint64_t
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
-}
-
 /* A line of the class's --log: what happened, by whom. */
 void
 serve_log(struct serve *s, const char *type, const char *by,

@@ -116,7 +116,6 @@ void	 seat_drop(struct serve *, struct seat *, const char *, ...)
 struct seat *seat_find(struct serve *, const char *);
 void	 seat_close(struct ctx *, struct seat *);
 int	 serve_split(const char *, char **, char **);
-uint64_t now_us(void);
 struct option;
 void	 opt_error(const char *, const struct option *, const char *);
 void	 serve_log(struct serve *, const char *, const char *, const char *,

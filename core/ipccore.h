@@ -455,6 +455,7 @@ bool		 name_valid(const char *);
 
 /* A monotonic clock in ms, and the seeded generator (core/engine.c). */
 uint64_t	 now_ms(void);
+uint64_t	 now_us(void);
 uint64_t	 splitmix64(uint64_t *);
 uint64_t	 hash_bytes(const void *, size_t);
 
