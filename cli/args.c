@@ -127,11 +127,16 @@ usage_make(const struct cmd_entry *ce)
 	}
 	if (ce->tail != NULL)
 		sb_printf(&b, " %s", ce->tail);
+	/* Two options that exclude each other: [-n | --timeout MS]. */
 	for (o = ce->opts; o != NULL && o->name != NULL; o++) {
+		sb_puts(&b, o > ce->opts && o[-1].not_with != NULL ? " | " :
+		    " [");
 		if (o->kind == A_END)
-			sb_printf(&b, " [%s]", o->name);
+			sb_puts(&b, o->name);
 		else
-			sb_printf(&b, " [%s %s]", o->name, opt_meta(o));
+			sb_printf(&b, "%s %s", o->name, opt_meta(o));
+		if (o->not_with == NULL)
+			sb_puts(&b, "]");
 	}
 	return (sb_take(&b));
 }
@@ -171,6 +176,19 @@ words_list(const char *const *v)
 	return (sb_take(&b));
 }
 
+/* Is s one of the words v? */
+static bool
+word_in(const char *const *v, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (strcmp(v[i], s) == 0)
+			return (true);
+	}
+	return (false);
+}
+
 /* Is s one of the words v?  If not, say so under w, with the nearest. */
 static int
 word_check(struct ctx *ctx, const struct word *w, const char *what,
@@ -178,12 +196,9 @@ word_check(struct ctx *ctx, const struct word *w, const char *what,
 {
 	const char	*sugg;
 	char		*list;
-	size_t		 i;
 
-	for (i = 0; v != NULL && v[i] != NULL; i++) {
-		if (strcmp(v[i], w->s) == 0)
-			return (0);
-	}
+	if (word_in(v, w->s))
+		return (0);
 	if ((sugg = word_suggest(v, w->s)) != NULL)
 		cmd_fail(ctx, w, "%s: unexpected '%s'; did you mean %s?",
 		    what, w->s, sugg);
@@ -244,6 +259,15 @@ parse_option(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 		cmd_fail(ctx, &w[*i], "%s: %s given twice", ce->name, o->name);
 		return (-1);
 	}
+	for (j = 0; j < a->no; j++) {
+		if ((o->not_with != NULL && strcmp(a->o[j].o->name,
+		    o->not_with) == 0) || (a->o[j].o->not_with != NULL &&
+		    strcmp(a->o[j].o->not_with, o->name) == 0)) {
+			cmd_fail(ctx, &w[*i], "%s and %s do not go together",
+			    a->o[j].o->name, o->name);
+			return (-1);
+		}
+	}
 	a->o = xreallocarray(a->o, a->no + 1, sizeof(*a->o));
 	ao = &a->o[a->no++];
 	memset(ao, 0, sizeof(*ao));
@@ -265,6 +289,12 @@ parse_option(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 		return (-1);
 	}
 	ao->val = &w[++*i];
+	if (cmd_is_option(ce, ao->val) && cmd_opt_find(ce, ao->val->s) !=
+	    NULL) {
+		cmd_fail(ctx, ao->val, "%s %s needs a value (%s) before the "
+		    "option %s", ce->name, o->name, opt_meta(o), ao->val->s);
+		return (-1);
+	}
 	switch (o->kind) {
 	case A_NUMBER:
 		return (parse_uint(ctx, ao->val, o->lo, o->hi, o->what != NULL ?
@@ -307,6 +337,13 @@ parse_arg(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 		return (-1);
 	case A_WORD:
 		return (word_check(ctx, w, ce->name, ce->words));
+	case A_FILE:
+		/* graph --svg --dot: the file name is missing, not "--dot". */
+		if (w->quoted || ce->words == NULL || !word_in(ce->words, w->s))
+			return (0);
+		cmd_fail(ctx, w, "%s: a file name goes here, not '%s'",
+		    ce->name, w->s);
+		return (-1);
 	case A_PROC:
 	case A_CHAN:
 		/* An operation's channels are the engine's: it knows rights. */
@@ -314,6 +351,19 @@ parse_arg(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 	default:
 		return (0);
 	}
+}
+
+/* Does ce take words for a person or a message, where blanks need quotes? */
+static bool
+takes_text(const struct cmd_entry *ce)
+{
+	size_t	j;
+
+	for (j = 0; j < CMD_ARGS_MAX; j++) {
+		if (ce->args[j] == A_MSG || ce->args[j] == A_TEXT)
+			return (true);
+	}
+	return (false);
 }
 
 /*
@@ -340,9 +390,14 @@ cmd_parse(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 			continue;
 		}
 		if (ce->max_args >= 0 && a->nv == (size_t)ce->max_args) {
-			cmd_fail(ctx, &w[i], "%s: too many arguments (a "
-			    "message with blanks needs quotes); usage: %s",
-			    ce->name, cmd_usage(ce));
+			if (takes_text(ce))
+				cmd_fail(ctx, &w[i], "%s: too many arguments "
+				    "(a message with blanks needs quotes); "
+				    "usage: %s", ce->name, cmd_usage(ce));
+			else
+				cmd_fail(ctx, &w[i], "%s: unexpected '%s'; "
+				    "usage: %s", ce->name, w[i].s,
+				    cmd_usage(ce));
 			return (-1);
 		}
 		if (parse_arg(ctx, ce, &w[i], names, a) == -1)
@@ -453,8 +508,9 @@ word_suggest(const char *const *v, const char *s)
 	const char	*best = NULL;
 	size_t		 i, d, bestd = 3;
 
+	/* A typo leaves some of the word as it was ("" is no typo). */
 	for (i = 0; v != NULL && v[i] != NULL; i++) {
-		if ((d = word_distance(s, v[i])) < bestd) {
+		if ((d = word_distance(s, v[i])) < bestd && d < strlen(s)) {
 			bestd = d;
 			best = v[i];
 		}
@@ -498,7 +554,11 @@ parse_uint(struct ctx *ctx, const struct word *w, long long min,
 {
 	const char	*errstr;
 
-	*out = strtonum(w->s, min, max, &errstr);
+	/* strtonum(3) would take " 5" and "+5": a number is its digits. */
+	if (w->s[0] == ' ' || w->s[0] == '\t' || w->s[0] == '+')
+		errstr = "invalid";
+	else
+		*out = strtonum(w->s, min, max, &errstr);
 	if (errstr != NULL) {
 		cmd_fail(ctx, w, "%s '%s' is %s (%lld to %lld)", what, w->s,
 		    errstr, min, max);

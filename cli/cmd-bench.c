@@ -489,9 +489,9 @@ cmd_bench_exec(struct ctx *ctx, struct args *a)
 static const char *const cpu_words[] = { "same", "cross", "both", NULL };
 /* Their values are bench_parse's to read, as for "ipcplay bench". */
 static const struct cmd_opt bench_opts[] = {
-	{ "--size", A_TEXT, "BYTES[,BYTES...]", 0, 0, NULL, NULL },
-	{ "--count", A_TEXT, "N", 0, 0, NULL, NULL },
-	{ "--cpu", A_WORD, "same|cross|both", 0, 0, NULL, cpu_words },
+	{ "--size", A_TEXT, "BYTES[,BYTES...]", 0, 0, NULL, NULL, NULL },
+	{ "--count", A_NUMBER, "N", 1, 100000000, "--count", NULL, NULL },
+	{ "--cpu", A_WORD, "same|cross|both", 0, 0, NULL, cpu_words, NULL },
 	OPT_FLAG("--json"),
 	OPT_END
 };

@@ -23,10 +23,10 @@ static const char *const deliveries[] = { "fifo", "unordered", "lossy",
 const struct chan_key chan_keys[] = {
 	{ "format=", CK_MODELED, formats },
 	{ "delivery=", CK_MODELED, deliveries },
-	{ "drop=", CK_MODELED, NULL },
-	{ "dup=", CK_MODELED, NULL },
-	{ "reorder=", CK_MODELED, NULL },
-	{ "max=", CK_MODELED, NULL },
+	{ "drop=", CK_BUFFERED, NULL },
+	{ "dup=", CK_BUFFERED, NULL },
+	{ "reorder=", CK_BUFFERED, NULL },
+	{ "max=", CK_UNBOUNDED, NULL },
 	{ "size=", CK_PIPE, NULL },
 	{ "msgsize=", CK_MQ, NULL },
 	{ NULL, 0, NULL }
@@ -47,6 +47,33 @@ chan_key_find(const char *s, unsigned on)
 			return (k);
 	}
 	return (NULL);
+}
+
+/* The chan_keys bits of a modeled channel of this buffering. */
+unsigned
+chan_keys_kind(enum buffering b)
+{
+	if (b == BUF_UNBOUNDED)
+		return (CK_MODELED | CK_BUFFERED | CK_UNBOUNDED);
+	if (b == BUF_BOUNDED)
+		return (CK_MODELED | CK_BUFFERED);
+	return (CK_MODELED);
+}
+
+/* w[i] is KEY=VALUE: was its key given before it (w[3..i))? */
+static bool
+key_again(struct ctx *ctx, struct word *w, size_t i)
+{
+	size_t	j, klen = (size_t)(strchr(w[i].s, '=') - w[i].s + 1);
+
+	for (j = 3; j < i; j++) {
+		if (strncmp(w[j].s, w[i].s, klen) == 0) {
+			cmd_fail(ctx, &w[i], "%.*s given twice", (int)klen,
+			    w[i].s);
+			return (true);
+		}
+	}
+	return (false);
 }
 
 /* "format=, delivery=, ...": the keys a channel of kind on takes. */
@@ -277,8 +304,8 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 			struct word tw = w[i];
 
 			tw.s = w[i].s + 8;
-			if (parse_uint(ctx, &tw, 1, MSG_LEN_MAX, "msgsize",
-			    &v) == -1)
+			if (key_again(ctx, w, i) || parse_uint(ctx, &tw, 1,
+			    MSG_LEN_MAX, "msgsize", &v) == -1)
 				goto out;
 			cf.ksize = (size_t)v;
 		} else if (cf.mechanism != MECH_MQ &&
@@ -286,8 +313,8 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 			struct word tw = w[i];
 
 			tw.s = w[i].s + 5;
-			if (parse_uint(ctx, &tw, 1, 1024 * 1024 * 1024, "size",
-			    &v) == -1)
+			if (key_again(ctx, w, i) || parse_uint(ctx, &tw, 1,
+			    1024 * 1024 * 1024, "size", &v) == -1)
 				goto out;
 			cf.ksize = (size_t)v;
 		} else if (strcmp(w[i].s, "between") == 0) {
@@ -415,13 +442,14 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 			continue;
 		}
 		if ((val = strchr(w[i].s, '=')) == NULL) {
-			list = chan_keys_list(CK_MODELED);
+			list = chan_keys_list(chan_keys_kind(cf.buffering));
 			cmd_fail(ctx, &w[i], "unexpected '%s' (from P,..., to "
 			    "P,..., %s)", w[i].s, list);
 			free(list);
 			goto out;
 		}
-		if (chan_key_check(ctx, &w[i], CK_MODELED, w[2].s) == -1)
+		if (chan_key_check(ctx, &w[i], chan_keys_kind(cf.buffering),
+		    w[2].s) == -1 || key_again(ctx, w, i))
 			goto out;
 		val++;
 		if (strncmp(w[i].s, "format=", 7) == 0) {
@@ -467,11 +495,6 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 			if (parse_uint(ctx, &tw, 1, MEM_CAP_DEFAULT, "max",
 			    &v) == -1)
 				goto out;
-			if (cf.buffering != BUF_UNBOUNDED) {
-				cmd_fail(ctx, &w[i], "max= is for unbounded "
-				    "channels");
-				goto out;
-			}
 			cf.max_bytes = (size_t)v;
 		}
 	}
@@ -549,7 +572,7 @@ cmd_close_exec(struct ctx *ctx, struct args *a)
 
 const struct cmd_entry cmd_close_entry = {
 	.name = "close",
-	.help = "Destroy channel NAME.  Processes waiting on it get \"channel "
+	.help = "Destroy channel CHAN.  Processes waiting on it get \"channel "
 	    "closed\"; later use is \"no such channel\".",
 	.example = "close c1",
 	.min_args = 1, .max_args = 1,
@@ -656,7 +679,7 @@ static const char *const balance_words[] = { "->", NULL };
 
 const struct cmd_entry cmd_balance_entry = {
 	.name = "balance",
-	.help = "Forward each message sent on CHAN to CHAN2, CHAN3, ... in "
+	.help = "Forward each message sent on the first CHAN to the others in "
 	    "turn (round-robin): a load-balancing proxy the senders never "
 	    "see.  With no targets, stop balancing.",
 	.example = "balance jobs -> w1 w2",

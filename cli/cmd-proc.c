@@ -87,7 +87,7 @@ cmd_kill_exec(struct ctx *ctx, struct args *a)
 
 const struct cmd_entry cmd_kill_entry = {
 	.name = "kill",
-	.help = "Send SIGNAL (default TERM) to process NAME from ipcplay "
+	.help = "Send SIGNAL (default TERM) to process PROC from ipcplay "
 	    "itself, as kill(1) would.",
 	.example = "kill B KILL",
 	.min_args = 1, .max_args = 2,
@@ -183,13 +183,13 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 /* The options of the operations. */
 static const struct cmd_opt send_opts[] = {
 	OPT_NONBLOCK, OPT_TIMEOUT, OPT_FLAG("--atomic"),
-	{ "--size", A_NUMBER, "N", 1, MSG_LEN_MAX, "--size", NULL },
+	{ "--size", A_NUMBER, "N", 1, MSG_LEN_MAX, "--size", NULL, NULL },
 	OPT_END
 };
 static const struct cmd_opt call_opts[] = { OPT_TIMEOUT, OPT_END };
 static const struct cmd_opt recv_opts[] = {
 	OPT_NONBLOCK, OPT_TIMEOUT,
-	{ "--max", A_NUMBER, "N", 1, MSG_LEN_MAX, "--max", NULL },
+	{ "--max", A_NUMBER, "N", 1, MSG_LEN_MAX, "--max", NULL, NULL },
 	OPT_END
 };
 static const struct cmd_opt poll_opts[] = {
@@ -212,10 +212,6 @@ op_options(struct ctx *ctx, const struct args *a, struct op_request *rq)
 		rq->max = (size_t)o->num;
 	if ((o = args_opt(a, "--size")) != NULL)
 		rq->size = (size_t)o->num;
-	if (rq->nonblock && rq->timeout_ms >= 0) {
-		cmd_fail(ctx, &a->w[1], "-n and --timeout do not go together");
-		return (-1);
-	}
 	return (0);
 }
 
@@ -234,6 +230,12 @@ split_chans(struct ctx *ctx, struct word *w, char ***out, size_t *nout)
 
 	for (p = w->s; (p = strchr(p, ',')) != NULL; p++)
 		commas++;
+	if (w->s[0] == ',' || (w->len > 0 && w->s[w->len - 1] == ',') ||
+	    strstr(w->s, ",,") != NULL) {
+		cmd_fail(ctx, w, "a list of channels with an empty name in it: "
+		    "'%s'", w->s);
+		return (-1);
+	}
 	if (commas >= CHAN_LIST_MAX) {
 		cmd_fail(ctx, w, "a list names at most %d channels (this one "
 		    "has %zu)", CHAN_LIST_MAX, commas + 1);
@@ -524,7 +526,7 @@ cmd_mask_exec(struct ctx *ctx, struct args *a)
 
 const struct cmd_entry cmd_mask_entry = {
 	.name = "mask",
-	.help = "Block SIG in PROC (sigprocmask): it stays pending.  A "
+	.help = "Block SIGNAL in PROC (sigprocmask): it stays pending.  A "
 	    "standard signal sent twice meanwhile is delivered once; a "
 	    "real-time one (RTMIN+N) is queued each time.",
 	.example = "B mask USR1",
@@ -535,7 +537,7 @@ const struct cmd_entry cmd_mask_entry = {
 
 const struct cmd_entry cmd_unmask_entry = {
 	.name = "unmask",
-	.help = "Unblock SIG in PROC; pending signals are delivered now.",
+	.help = "Unblock SIGNAL in PROC; pending signals are delivered now.",
 	.example = "B unmask USR1",
 	.min_args = 1, .max_args = 1, .proc_op = true,
 	.args = { A_SIGNAL },

@@ -65,7 +65,10 @@ cmd_shm_exec(struct ctx *ctx, struct args *a)
 		free(s);
 		save = NULL;
 	}
-	if (engine_channel(ctx->e, w[1].s, &cf, &cause) == -1) {
+	if (cf.nfrom == 0)
+		cmd_fail(ctx, &w[n - 1], "shm: no process named to map %s",
+		    w[1].s);
+	else if (engine_channel(ctx->e, w[1].s, &cf, &cause) == -1) {
 		cmd_fail(ctx, &w[1], "shm: %s", cause);
 		free(cause);
 	} else

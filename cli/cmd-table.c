@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "ipcplay.h"
+#include "sb.h"
 
 extern const struct cmd_entry cmd_spawn_entry, cmd_kill_entry,
     cmd_channel_entry, cmd_close_entry, cmd_ps_entry, cmd_channels_entry,
@@ -133,4 +134,25 @@ cmd_suggest(const char *word)
 		}
 	}
 	return (best);
+}
+
+/* "send, recv, ...": the operation words of the table but those in skip. */
+char *
+op_list(const char *const *skip)
+{
+	struct sb	b;
+	size_t		i, j;
+
+	sb_init(&b);
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (!cmd_table[i]->proc_op)
+			continue;
+		for (j = 0; skip != NULL && skip[j] != NULL &&
+		    strcmp(skip[j], cmd_table[i]->name) != 0; j++)
+			continue;
+		if (skip == NULL || skip[j] == NULL)
+			sb_printf(&b, "%s%s", b.len > 0 ? ", " : "",
+			    cmd_table[i]->name);
+	}
+	return (sb_take(&b));
 }

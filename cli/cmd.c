@@ -68,7 +68,7 @@ cmd_run(struct ctx *ctx, struct word *w, size_t n)
 {
 	const struct cmd_entry	*ce;
 	const char		*sugg;
-	char			*amb;
+	char			*amb, *ops;
 	enum cmd_result		 r;
 
 	if (!w[0].quoted) {
@@ -89,18 +89,19 @@ cmd_run(struct ctx *ctx, struct word *w, size_t n)
 		return (cmd_exec(ctx, ce, w, n, 2));
 	}
 	if (engine_is_proc(ctx->e, w[0].s)) {
-		if (n == 1)
-			return (cmd_fail(ctx, &w[0], "what should %s do? "
-			    "(send, recv, poll, call, reply, reply-recv, signal, mask, "
-			    "unmask, exit)",
-			    w[0].s));
-		sugg = cmd_suggest(w[1].s);
+		sugg = n > 1 ? cmd_suggest(w[1].s) : NULL;
 		if (sugg != NULL && op_lookup(sugg) != NULL)
 			return (cmd_fail(ctx, &w[1], "unknown operation '%s'; "
 			    "did you mean '%s'?", w[1].s, sugg));
-		return (cmd_fail(ctx, &w[1], "unknown operation '%s' (send, "
-		    "recv, poll, call, reply, reply-recv, signal, mask, unmask, "
-		    "exit)", w[1].s));
+		ops = op_list(NULL);
+		if (n == 1)
+			r = cmd_fail(ctx, &w[0], "what should %s do? (%s)",
+			    w[0].s, ops);
+		else
+			r = cmd_fail(ctx, &w[1], "unknown operation '%s' (%s)",
+			    w[1].s, ops);
+		free(ops);
+		return (r);
 	}
 	if ((ce = cmd_lookup(w[0].s, &amb)) != NULL)
 		return (cmd_exec(ctx, ce, w, n, 1));

@@ -393,8 +393,12 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 	k = cmd_arg_kind(ce, pos);
 	/* Options where a word starts with '-', or where nothing else goes. */
 	for (o = ce->opts; o != NULL && o->name != NULL &&
-	    (text[0] == '-' || k == A_END); o++)
-		add(o->name);
+	    (text[0] == '-' || k == A_END); o++) {
+		for (i = skip; i < n && strcmp(w[i].s, o->name) != 0; i++)
+			continue;
+		if (i == n)
+			add(o->name);	/* an option is given once */
+	}
 	if (k == A_END)
 		return;
 	switch (k) {
@@ -432,7 +436,10 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 		else if (strcmp(w[skip + 1].s, "mq") == 0)
 			add_chan_keys(CK_MQ, w, n);
 		else if (strcmp(w[n - 1].s, "bounded") != 0)
-			add_chan_keys(CK_MODELED, w, n);
+			add_chan_keys(chan_keys_kind(strcmp(w[skip + 1].s,
+			    "unbounded") == 0 ? BUF_UNBOUNDED : strcmp(w[skip +
+			    1].s, "bounded") == 0 ? BUF_BOUNDED :
+			    BUF_RENDEZVOUS), w, n);
 		break;
 	case A_COMMAND:
 		if (strcmp(ce->name, "repeat") == 0) {

@@ -645,10 +645,10 @@ out:
 }
 
 static const struct cmd_opt explore_opts[] = {
-	{ "--max-states", A_NUMBER, "N", 1, 100000000, "max-states", NULL },
-	{ "--depth", A_NUMBER, "N", 1, 100000000, "depth", NULL },
+	{ "--max-states", A_NUMBER, "N", 1, 100000000, "max-states", NULL, NULL },
+	{ "--depth", A_NUMBER, "N", 1, 100000000, "depth", NULL, NULL },
 	OPT_FLAG("--full"),
-	{ "--save", A_FILE, "FILE", 0, 0, NULL, NULL },
+	{ "--save", A_FILE, "FILE", 0, 0, NULL, NULL, NULL },
 	OPT_END
 };
 

@@ -78,14 +78,16 @@ struct cmd_opt {
 	long long		 lo, hi;	/* A_NUMBER: its range */
 	const char		*what;		/* A_NUMBER: errors call it */
 	const char *const	*words;		/* A_WORD: its values */
+	const char		*not_with;	/* the option after it in the
+						   list, which it excludes */
 };
 
 /* Options several commands take, a flag, and the end of a list. */
-#define OPT_FLAG(n)	{ n, A_END, NULL, 0, 0, NULL, NULL }
+#define OPT_FLAG(n)	{ n, A_END, NULL, 0, 0, NULL, NULL, NULL }
 #define OPT_END		OPT_FLAG(NULL)
-#define OPT_NONBLOCK	OPT_FLAG("-n")
+#define OPT_NONBLOCK	{ "-n", A_END, NULL, 0, 0, NULL, NULL, "--timeout" }
 #define OPT_TIMEOUT	{ "--timeout", A_NUMBER, "MS", 0, 3600000, "timeout", \
-			    NULL }
+			    NULL, NULL }
 
 /* The number at an A_NUMBER position: its range and what errors call it. */
 struct cmd_range {
@@ -161,6 +163,8 @@ const char	*cmd_usage(const struct cmd_entry *);
 #define CK_MODELED	1
 #define CK_PIPE		2		/* pipe, fifo */
 #define CK_MQ		4
+#define CK_UNBOUNDED	8		/* modeled, unbounded */
+#define CK_BUFFERED	16		/* modeled, unbounded or bounded */
 struct chan_key {
 	const char		*key;		/* "format=" */
 	unsigned		 on;
@@ -170,6 +174,7 @@ extern const struct chan_key chan_keys[];
 extern const char *const chan_bufferings[];
 extern const char *const chan_socktypes[];
 const struct chan_key *chan_key_find(const char *, unsigned);
+unsigned	 chan_keys_kind(enum buffering);
 
 /*
  * expect's forms (cmd-expect.c), read by its dispatcher and by the
@@ -315,6 +320,7 @@ enum cmd_result run_words(struct ctx *, struct word *, size_t);
 bool	 is_expect_error(struct ctx *, const struct words *);
 int	 run_line_len(struct ctx *, const char *, size_t);
 const char *cmd_suggest(const char *);
+char	*op_list(const char *const *);
 const char *word_suggest(const char *const *, const char *);
 size_t	 word_distance(const char *, const char *);
 const char *name_suggest(struct ctx *, const char *, bool);

@@ -518,8 +518,8 @@ cmd_msc_exec(struct ctx *ctx, struct args *a)
 }
 
 static const struct cmd_opt msc_opts[] = {
-	{ "--svg", A_FILE, "FILE", 0, 0, NULL, NULL },
-	{ "--last", A_NUMBER, "N", 1, 1000000, "--last", NULL },
+	{ "--svg", A_FILE, "FILE", 0, 0, NULL, NULL, NULL },
+	{ "--last", A_NUMBER, "N", 1, 1000000, "--last", NULL, NULL },
 	OPT_END
 };
 

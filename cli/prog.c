@@ -250,16 +250,21 @@ is_word(const struct word *w, const char *s)
 }
 
 /* An operation a program may hold: every process operation but these. */
+static const char *const not_in_programs[] = { "run", "stop", "continue",
+    NULL };
+
 static const struct cmd_entry *
 prog_op(const struct word *w)
 {
 	const struct cmd_entry	*ce;
+	size_t			 i;
 
 	if (w->quoted || (ce = op_lookup(w->s)) == NULL)
 		return (NULL);
-	if (strcmp(ce->name, "run") == 0 || strcmp(ce->name, "stop") == 0 ||
-	    strcmp(ce->name, "continue") == 0)
-		return (NULL);
+	for (i = 0; not_in_programs[i] != NULL; i++) {
+		if (strcmp(ce->name, not_in_programs[i]) == 0)
+			return (NULL);
+	}
 	return (ce);
 }
 
@@ -271,6 +276,7 @@ static enum ins_kind
 cmd_kind(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n)
 {
 	const char	*sugg;
+	char		*ops;
 
 	if (is_word(&w[0], "sleep"))
 		return (INS_SLEEP);
@@ -283,11 +289,13 @@ cmd_kind(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n)
 		    "process that runs it: write '%s ...' without '%s'",
 		    w[1].s, w[0].s);
 	else if (!w[0].quoted && (cmd_is_reserved(w[0].s) ||
-	    engine_is_proc(ctx->e, w[0].s)))
+	    engine_is_proc(ctx->e, w[0].s))) {
+		ops = op_list(not_in_programs);
 		cmd_fail(ctx, &w[0], "'%s' cannot stand in a program, which "
-		    "holds what its process does: send recv poll call reply "
-		    "reply-recv signal mask unmask exit sleep expect, repeat N, "
-		    "loop ... end", w[0].s);
+		    "holds what its process does: %s, sleep, expect, repeat N, "
+		    "loop ... end", w[0].s, ops);
+		free(ops);
+	}
 	else if (is_word(&w[0], "end") && d->brace)
 		cmd_fail(ctx, &w[0], "'end' closes a loop, and none is open; "
 		    "program %s ends at '}'", d->p->name);
@@ -295,10 +303,12 @@ cmd_kind(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n)
 	    prog_op(&(struct word){ .s = (char *)sugg }) != NULL)
 		cmd_fail(ctx, &w[0], "unknown operation '%s'; did you mean "
 		    "'%s'?", w[0].s, sugg);
-	else
-		cmd_fail(ctx, &w[0], "unknown operation '%s' (send, recv, "
-		    "poll, signal, mask, unmask, exit, sleep, expect, repeat, "
-		    "loop, end)", w[0].s);
+	else {
+		ops = op_list(not_in_programs);
+		cmd_fail(ctx, &w[0], "unknown operation '%s' (%s, sleep, "
+		    "expect, repeat, loop, end)", w[0].s, ops);
+		free(ops);
+	}
 	return (INS_LOOP);
 }
 

@@ -404,9 +404,6 @@ cmd_run_exec(struct ctx *ctx, struct args *a)
 		for_ms = o->num;
 	if ((o = args_opt(a, "--steps")) != NULL)
 		steps = o->num;
-	if (for_ms >= 0 && steps >= 0)
-		return (cmd_fail(ctx, &w[1], "--for and --steps do not go "
-		    "together"));
 	if (!run_loaded(ctx, pl, &w[0]))
 		return (CMD_FAIL);
 	memset(&re, 0, sizeof(re));
@@ -455,9 +452,9 @@ cmd_run_exec(struct ctx *ctx, struct args *a)
 }
 
 static const struct cmd_opt run_opts[] = {
-	{ "--random", A_NUMBER, "SEED", 0, LLONG_MAX, "--random", NULL },
-	{ "--for", A_NUMBER, "MS", 0, 3600000, "--for", NULL },
-	{ "--steps", A_NUMBER, "N", 1, LLONG_MAX, "--steps", NULL },
+	{ "--random", A_NUMBER, "SEED", 0, LLONG_MAX, "--random", NULL, NULL },
+	{ "--for", A_NUMBER, "MS", 0, 3600000, "--for", NULL, "--steps" },
+	{ "--steps", A_NUMBER, "N", 1, LLONG_MAX, "--steps", NULL, NULL },
 	OPT_END
 };
 

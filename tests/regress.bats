@@ -344,7 +344,7 @@ ipcplay: -c:1: no such channel: a\x0ab'
 
 @test "found by the fuzzer: a send with more words than it has room for is one error, not a stack overflow" {
 	run -1 --separate-stderr ipc -c 'spawn A; channel c unbounded; A send c a b c d e f g h i j k'
-	[ "$stderr" = "ipcplay: -c:1: send: too many arguments (a message with blanks needs quotes); usage: PROC send CHAN[,CHAN...] MSG [-n] [--timeout MS] [--atomic] [--size N]" ] ||
+	[ "$stderr" = "ipcplay: -c:1: send: too many arguments (a message with blanks needs quotes); usage: PROC send CHAN[,CHAN...] MSG [-n | --timeout MS] [--atomic] [--size N]" ] ||
 	    { echo "$stderr"; false; }
 	run -1 --separate-stderr ipc "$BATS_TEST_DIRNAME/fuzz/seeds/regress-send-many-words.ipc"
 }
