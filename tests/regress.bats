@@ -261,9 +261,9 @@ expect A exited; expect B exited'
 
 @test "an operation written before its process is named as such, not 'did you mean send'" {
 	run -1 --separate-stderr "$IPCPLAY" -c 'spawn A; channel c bounded 2; send A c x'
-	assert_equal "$stderr" "ipcplay: -c:1: 'send' is done by a process, named first (PROC send CHAN[,CHAN...] MSG [-n] [--timeout MS] [--atomic] [--size N]); did you mean 'A send ...'?"
+	assert_equal "$stderr" "ipcplay: -c:1: 'send' is done by a process, named first (PROC send CHAN[,CHAN...] MSG [-n | --timeout MS] [--atomic] [--size N]); did you mean 'A send ...'?"
 	run -1 --separate-stderr "$IPCPLAY" -c 'recv'
-	assert_equal "$stderr" "ipcplay: -c:1: 'recv' is done by a process, named first: PROC recv [CHAN] [-n] [--timeout MS] [--max N]"
+	assert_equal "$stderr" "ipcplay: -c:1: 'recv' is done by a process, named first: PROC recv [CHAN] [-n | --timeout MS] [--max N]"
 }
 
 @test "channels: the CONTENTS cell keeps its width in any locale, with escapes and UTF-8 in the messages" {
