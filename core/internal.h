@@ -296,6 +296,7 @@ int	 model_submit(struct engine *, struct proc *, char **);
 /* proc.c */
 int	 proc_fork(struct engine *, struct proc *, char **);
 int	 proc_write(struct proc *, int, uint32_t, const void *, size_t);
+void	 proc_wake(struct proc *);
 void	 proc_read(struct engine *, struct proc *);
 void	 proc_reap(struct engine *);
 void	 proc_gone(struct engine *, struct proc *, int);

@@ -63,8 +63,7 @@ kchan_hand(struct engine *e, struct chan *c, struct proc *p, const int *fds,
 			c->ends[i].open = false;
 		return;		/* it is dying: the reaping will tell */
 	}
-	if (p->asleep && p->wake_fd != -1)
-		(void)write(p->wake_fd, "w", 1);
+	proc_wake(p);
 	if (ctl[0] != -1) {
 		p->ctl_fd = ctl[0];
 		close(ctl[1]);

@@ -454,13 +454,35 @@ proc_write(struct proc *p, int type, uint32_t id, const void *data,
 		return (-1);
 	if (wire_send(p->fd, (uint32_t)type, id, data, len) == -1)
 		return (-1);
-	if (p->asleep && p->wake_fd != -1)
-		(void)write(p->wake_fd, "w", 1);
+	proc_wake(p);
 	if (type == WIRE_REPLY)
 		p->asleep = false;
 	else if (type == WIRE_BLOCKED)
 		p->asleep = true;
 	return (0);
+}
+
+/*
+ * A byte on the wake pipe of p, if it sleeps there.  An agent that died a
+ * moment ago makes the write EPIPE, and the SIGPIPE it raises would end
+ * the playground: it is blocked for the write and taken if it came.  (A
+ * pipe, not a socket, so that a blocked process sleeps in pipe_read.)
+ */
+void
+proc_wake(struct proc *p)
+{
+	static const struct timespec	 zero = { 0, 0 };
+	sigset_t			 set, old;
+
+	if (!p->asleep || p->wake_fd == -1)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	(void)sigprocmask(SIG_BLOCK, &set, &old);
+	if (write(p->wake_fd, "w", 1) == -1 && errno == EPIPE &&
+	    !sigismember(&old, SIGPIPE))
+		(void)sigtimedwait(&set, NULL, &zero);
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* The broker's ends of p's socket and wake pipe. */
