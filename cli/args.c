@@ -145,10 +145,10 @@ usage_make(const struct cmd_entry *ce)
 const char *
 cmd_usage(const struct cmd_entry *ce)
 {
-	static struct {
+	static struct usage {
 		const struct cmd_entry	*ce;
 		char			*s;
-	}		 cache[128];
+	}		*cache;
 	static size_t	 ncache;
 	size_t		 i;
 
@@ -156,8 +156,7 @@ cmd_usage(const struct cmd_entry *ce)
 		if (cache[i].ce == ce)
 			return (cache[i].s);
 	}
-	if (ncache == sizeof(cache) / sizeof(cache[0]))
-		abort();	/* the table outgrew the cache: a build error */
+	cache = xreallocarray(cache, ncache + 1, sizeof(*cache));
 	cache[ncache].ce = ce;
 	cache[ncache].s = usage_make(ce);
 	return (cache[ncache++].s);
@@ -555,7 +554,7 @@ parse_uint(struct ctx *ctx, const struct word *w, long long min,
 	const char	*errstr;
 
 	/* strtonum(3) would take " 5" and "+5": a number is its digits. */
-	if (w->s[0] == ' ' || w->s[0] == '\t' || w->s[0] == '+')
+	if (isspace((unsigned char)w->s[0]) || w->s[0] == '+')
 		errstr = "invalid";
 	else
 		*out = strtonum(w->s, min, max, &errstr);

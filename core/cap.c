@@ -195,17 +195,148 @@ cap_grant(struct engine *e, struct proc *p, struct chan *via,
 	}
 }
 
+/* A capability waiting in d for the right(s) to c: an edge of the closure. */
+struct cap_edge {
+	struct chan	*d;
+	struct chan	*c;
+	int		 rights;
+};
+
+struct transit {
+	struct cap_edge	*v;
+	size_t		 n;
+	struct {			/* names looked up this check */
+		char		 name[64];
+		struct chan	*c;
+	}		 memo[16];
+	size_t		 nmemo, next;
+};
+
+static struct chan *
+transit_find(struct engine *e, struct transit *t, const char *name)
+{
+	struct chan	*c;
+	size_t		 i;
+
+	for (i = 0; i < t->nmemo; i++) {
+		if (strcmp(t->memo[i].name, name) == 0)
+			return (t->memo[i].c);
+	}
+	c = chan_find(e, name);
+	i = t->nmemo < 16 ? t->nmemo++ : t->next++ % 16;
+	strlcpy(t->memo[i].name, name, sizeof(t->memo[i].name));
+	t->memo[i].c = c;
+	return (c);
+}
+
 /*
- * Add to *v (or make *any) whoever may receive on d, or may gain that
- * right: they could take a capability waiting there.  True if it grew.
+ * The distinct capabilities of a message, at most MSG_CAPS_MAX of them
+ * into out; MSG_CAPS_MANY if it has more.  Names too long for a channel
+ * and bad words are no capability.
+ */
+size_t
+cap_summary(const unsigned char *msg, size_t len, struct msg_cap *out)
+{
+	size_t	off = 0, n = 0, i;
+	char	name[64];
+	int	rights;
+	bool	bad;
+
+	while (cap_next(msg, len, &off, name, sizeof(name), &rights, &bad)) {
+		if (bad || strlen(name) >= sizeof(out->name))
+			continue;
+		for (i = 0; i < n && strcmp(out[i].name, name) != 0; i++)
+			continue;
+		if (i < n) {
+			out[i].rights |= rights;
+			continue;
+		}
+		if (n == MSG_CAPS_MAX)
+			return (MSG_CAPS_MANY);
+		strlcpy(out[n].name, name, sizeof(out[n].name));
+		out[n++].rights = rights;
+	}
+	return (n);
+}
+
+/* An edge from d for the right(s) to the channel called name: once each. */
+static void
+transit_add(struct engine *e, struct transit *t, struct chan *d,
+    const struct msg *m, const char *name, int rights, size_t first)
+{
+	struct chan	*c;
+	size_t		 i;
+
+	if ((c = transit_find(e, t, name)) == NULL || c->born > m->stamp ||
+	    c->mech != MECH_MODELED)
+		return;
+	if (c->owner != NULL)
+		rights &= ~CAP_RECV;	/* a mailbox is its owner's */
+	for (i = first; i < t->n; i++) {
+		if (t->v[i].c == c) {
+			t->v[i].rights |= rights;
+			return;
+		}
+	}
+	if (rights == 0)
+		return;
+	t->v = xreallocarray(t->v, t->n + 1, sizeof(*t->v));
+	t->v[t->n].d = d;
+	t->v[t->n].c = c;
+	t->v[t->n++].rights = rights;
+}
+
+/*
+ * The edges of a message waiting in d: from the capabilities read when
+ * it was stored, or, for one with very many, from its words again.
+ */
+static void
+transit_msg(struct engine *e, struct transit *t, struct chan *d,
+    const struct msg *m)
+{
+	const struct msg_cap	*v = MSG_CAPS(m);
+	size_t			 first = t->n, off = 0, k;
+	char			 name[64];
+	int			 rights;
+	bool			 bad;
+
+	if (m->ncaps != MSG_CAPS_MANY) {
+		for (k = 0; k < m->ncaps; k++)
+			transit_add(e, t, d, m, v[k].name, v[k].rights, first);
+		return;
+	}
+	while (cap_next(m->data, m->len, &off, name, sizeof(name), &rights,
+	    &bad)) {
+		if (!bad)
+			transit_add(e, t, d, m, name, rights, first);
+	}
+}
+
+/* Does p hold the right already (then it is a helper anyway)? */
+static bool
+holds(const struct chan *c, int right, const struct proc *p)
+{
+	if (right == CAP_SEND)
+		return (c->nfrom == 0 || list_has(c->from, c->nfrom, p));
+	return (c->owner == p || (c->owner == NULL && (c->nto == 0 ||
+	    list_has(c->to, c->nto, p))));
+}
+
+/*
+ * Whoever may receive on the edge's d, or may gain that right, may gain
+ * the edge's right to c: add them to c's gainers.  True if they grew.
  */
 static bool
-gainers_add(struct proc ***v, size_t *n, bool *any, struct chan *d)
+transit_edge(const struct cap_edge *ed, int right)
 {
-	struct proc	**h;
-	size_t		  nh, i, j;
-	bool		  grew = false;
+	struct chan	 *c = ed->c, *d = ed->d;
+	struct proc	***v, **h;
+	size_t		 *n, nh, i, j;
+	bool		 *any, grew = false;
 
+	v = right == CAP_SEND ? &c->gsend : &c->grecv;
+	n = right == CAP_SEND ? &c->ngsend : &c->ngrecv;
+	any = right == CAP_SEND ? &c->gsend_any : &c->grecv_any;
 	if (*any)
 		return (false);
 	if (d->owner == NULL && (d->nto == 0 || d->grecv_any)) {
@@ -213,15 +344,10 @@ gainers_add(struct proc ***v, size_t *n, bool *any, struct chan *d)
 		return (true);
 	}
 	for (i = 0; i < 2; i++) {
-		if (i == 0) {
-			h = d->owner != NULL ? &d->owner : d->to;
-			nh = d->owner != NULL ? 1 : d->nto;
-		} else {
-			h = d->grecv;
-			nh = d->ngrecv;
-		}
+		h = i == 0 ? (d->owner != NULL ? &d->owner : d->to) : d->grecv;
+		nh = i == 0 ? (d->owner != NULL ? 1 : d->nto) : d->ngrecv;
 		for (j = 0; j < nh; j++) {
-			if (list_has(*v, *n, h[j]))
+			if (holds(c, right, h[j]) || list_has(*v, *n, h[j]))
 				continue;
 			*v = xreallocarray(*v, *n + 1, sizeof(**v));
 			(*v)[(*n)++] = h[j];
@@ -231,69 +357,73 @@ gainers_add(struct proc ***v, size_t *n, bool *any, struct chan *d)
 	return (grew);
 }
 
-/* The rights the capabilities in msg (sent when stamp was) may grant. */
-static bool
-transit_msg(struct engine *e, struct chan *d, const unsigned char *msg,
-    size_t len, uint64_t stamp)
+static int
+edge_cmp(const void *a, const void *b)
 {
-	struct chan	*c;
-	size_t		 off = 0;
-	char		 name[64];
-	int		 rights;
-	bool		 bad, grew = false;
+	const struct cap_edge	*x = a, *y = b;
 
-	while (cap_next(msg, len, &off, name, sizeof(name), &rights, &bad)) {
-		if (bad || (c = chan_find(e, name)) == NULL || c->born > stamp)
-			continue;
-		if (rights & CAP_SEND)
-			grew |= gainers_add(&c->gsend, &c->ngsend,
-			    &c->gsend_any, d);
-		if ((rights & CAP_RECV) && c->owner == NULL)
-			grew |= gainers_add(&c->grecv, &c->ngrecv,
-			    &c->grecv_any, d);
-	}
-	return (grew);
+	return (x->d < y->d ? -1 : x->d > y->d);
 }
 
 /*
- * Rights in transit, for a deadlock check.  A capability waiting on a cap
- * channel d -- buffered there, or held by a sender blocked on d -- grants
- * its right to whoever receives it, so each who may receive on d may yet
- * send on, or receive from, the channel it names, and help a process
- * blocked there.  Repeated until nothing grows: a capability for d may be
- * waiting in a third channel.
+ * Rights in transit, for a deadlock check.  A capability waiting in a
+ * cap channel d grants its right to whoever receives it, so each who may
+ * receive on d -- or may gain that right in turn, from a capability for d
+ * waiting in a third channel -- may yet send on, or receive from, the
+ * channel it names, and help a process blocked there.  (A sender blocked
+ * with a capability holds the right itself, so it helps already.)  Each
+ * message is read once a check; then a worklist: a channel whose
+ * receivers grew has its own capabilities' edges looked at again.
  */
 void
 cap_transit(struct engine *e)
 {
-	struct chan	*d;
+	struct transit	 t;
+	struct chan	*d, **work = NULL;
 	struct msg	*m;
-	struct proc	*p;
-	struct op	*op;
-	bool		 grew;
-	size_t		 rounds = 0;
+	size_t		 nwork = 0, i, lo, hi, mid;
 
-	do {
-		grew = false;
-		TAILQ_FOREACH(d, &e->chans, entry) {
-			if (d->format != FMT_CAP || d->mech != MECH_MODELED)
-				continue;
-			TAILQ_FOREACH(m, &d->msgs, entry)
-				grew |= transit_msg(e, d, m->data, m->len,
-				    m->stamp);
+	memset(&t, 0, sizeof(t));
+	TAILQ_FOREACH(d, &e->chans, entry) {
+		if (d->format != FMT_CAP || d->mech != MECH_MODELED)
+			continue;
+		TAILQ_FOREACH(m, &d->msgs, entry)
+			transit_msg(e, &t, d, m);
+	}
+	if (t.n == 0)
+		return;
+	qsort(t.v, t.n, sizeof(*t.v), edge_cmp);
+	work = xreallocarray(NULL, t.n + 1, sizeof(*work));
+	for (i = 0; i < t.n; i++) {
+		if (t.v[i].rights & CAP_SEND)
+			(void)transit_edge(&t.v[i], CAP_SEND);
+		if ((t.v[i].rights & CAP_RECV) &&
+		    transit_edge(&t.v[i], CAP_RECV))
+			work[nwork++] = t.v[i].c;	/* once an edge here */
+	}
+	/* Each channel whose receivers grew: the edges out of it again. */
+	while (nwork > 0) {
+		d = work[--nwork];
+		for (lo = 0, hi = t.n; lo < hi; ) {
+			mid = (lo + hi) / 2;
+			if (t.v[mid].d < d)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
-		TAILQ_FOREACH(p, &e->procs, entry) {
-			op = p->op;
-			if (p->state != PS_BLOCKED || op == NULL || op->kernel ||
-			    op->kind != OP_SEND || op->chans == NULL ||
-			    op->next >= op->nnames)
-				continue;
-			d = op->chans[op->next];
-			if (d != NULL && d->format == FMT_CAP)
-				grew |= transit_msg(e, d, op->msg, op->len,
-				    e->gen);
+		for (i = lo; i < t.n && t.v[i].d == d; i++) {
+			if ((t.v[i].rights & CAP_SEND))
+				(void)transit_edge(&t.v[i], CAP_SEND);
+			if ((t.v[i].rights & CAP_RECV) &&
+			    transit_edge(&t.v[i], CAP_RECV)) {
+				work = xreallocarray(work, nwork + 1,
+				    sizeof(*work));
+				work[nwork++] = t.v[i].c;
+			}
 		}
-	} while (grew && ++rounds < e->nchans + 1);
+	}
+	free(work);
+	free(t.v);
 }
 
 void

@@ -408,17 +408,25 @@ chan_append(struct engine *e, struct chan *c, const char *from,
     const unsigned char *data, size_t len, bool before_last)
 {
 	struct msg	*m, *last;
-	size_t		 size = len;
+	struct msg_cap	 caps[MSG_CAPS_MAX];
+	size_t		 size = len, ncaps = 0;
 
 	/* fixed:N pads a shorter message with NUL bytes. */
 	if (c->format == FMT_FIXED && len < c->fixed_len)
 		size = c->fixed_len;
-	m = xcalloc(1, sizeof(*m) + size + 1);
+	/* Its capabilities, read once, for every deadlock check to come. */
+	if (c->format == FMT_CAP)
+		ncaps = cap_summary(data, len, caps);
+	m = xcalloc(1, sizeof(*m) + MSG_CAPS_OFF(size) + (ncaps ==
+	    MSG_CAPS_MANY ? 0 : ncaps * sizeof(*caps)));
 	strlcpy(m->from, from != NULL ? from : "", sizeof(m->from));
 	m->stamp = ++e->gen;
 	m->len = size;
+	m->ncaps = ncaps;
 	if (len > 0)
 		memcpy(m->data, data, len);
+	if (ncaps != MSG_CAPS_MANY && ncaps > 0)
+		memcpy(MSG_CAPS(m), caps, ncaps * sizeof(*caps));
 	len = size;
 	last = TAILQ_LAST(&c->msgs, msgq);
 	if (before_last && last != NULL)

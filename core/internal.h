@@ -27,9 +27,26 @@ struct msg {
 	char		 from[NAME_LEN + 1];	/* the sender, for tap */
 	uint64_t	 stamp;		/* e->gen when it was sent */
 	size_t		 len;
+	size_t		 ncaps;		/* on a cap channel: its distinct
+					   capabilities, kept after the data
+					   (MSG_CAPS), or MSG_CAPS_MANY */
 	unsigned char	 data[];
 };
 TAILQ_HEAD(msgq, msg);
+
+/* A capability a message carries, read once when it is stored. */
+struct msg_cap {
+	char		 name[NAME_LEN + 2];
+	int		 rights;
+};
+#define MSG_CAPS_MAX	32		/* distinct ones kept, at most */
+#define MSG_CAPS_MANY	((size_t)-1)	/* more: read the data again */
+#define MSG_CAPS_OFF(len)	(((len) + 1 + 7) & ~(size_t)7)
+#define MSG_CAPS(m)	((struct msg_cap *)(void *)((m)->data + \
+			    MSG_CAPS_OFF((m)->len)))
+#define MSG_SIZE(m)	(sizeof(struct msg) + MSG_CAPS_OFF((m)->len) + \
+			    ((m)->ncaps == MSG_CAPS_MANY ? 0 : \
+			    (m)->ncaps * sizeof(struct msg_cap)))
 
 enum wait_role {
 	W_SEND,
@@ -359,6 +376,7 @@ void	 engine_flush_later(struct engine *);
 struct later *engine_later(struct engine *, enum event_type);
 bool	 cap_check(struct engine *, struct proc *, const unsigned char *,
 	    size_t, const char **, char *, size_t);
+size_t	 cap_summary(const unsigned char *, size_t, struct msg_cap *);
 void	 cap_transit(struct engine *);
 void	 cap_transit_clear(struct engine *);
 void	 cap_grant(struct engine *, struct proc *, struct chan *,

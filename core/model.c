@@ -219,7 +219,7 @@ chan_copy(struct engine *dst, const struct chan *c)
 		d->nto = c->nto;
 	}
 	TAILQ_FOREACH(m, &c->msgs, entry) {
-		nm = xmemdup(m, sizeof(*m) + m->len + 1);
+		nm = xmemdup(m, MSG_SIZE(m));
 		TAILQ_INSERT_TAIL(&d->msgs, nm, entry);
 		dst->mem_used += m->len;
 	}

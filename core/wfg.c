@@ -162,7 +162,7 @@ wfg_add_union(struct wfg *g, struct proc *p, struct op *op, bool send,
  * any of its channels will do (the union, as wfg_add_union builds it).
  */
 static void
-wfg_kpoll(struct req *r, struct proc *p, struct proc ***out)
+wfg_kpoll(struct wfg *g, struct req *r, struct proc *p, struct proc ***out)
 {
 	struct op	 *op = p->op;
 	struct proc	**h;
@@ -176,7 +176,8 @@ wfg_kpoll(struct req *r, struct proc *p, struct proc ***out)
 			    op->writable, &h);
 			any = false;
 		} else {
-			wfg_helpers(op->chans[i], op->writable, &any, &h, &nh);
+			wfg_helpers_all(g, op->chans[i], op->writable, &any,
+			    &h, &nh);
 			if (any) {
 				r->any = true;
 				r->nh = 0;
@@ -238,7 +239,7 @@ wfg_build(struct engine *e, struct wfg *g, struct proc ***owned,
 			r->owner = p;
 			r->chan = op->chans[0];
 			if (op->kind == OP_POLL)
-				wfg_kpoll(r, p, &owned[*nowned]);
+				wfg_kpoll(g, r, p, &owned[*nowned]);
 			else
 				r->nh = kchan_helpers(op->chans[0], p,
 				    op->kside, op->kind == OP_SEND,
