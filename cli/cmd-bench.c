@@ -462,9 +462,9 @@ cmd_bench_exec(struct ctx *ctx, struct args *a)
 {
 	struct word	*w = a->w;
 	size_t		 n = a->n;
-	char	**argv, *cause = NULL;
-	size_t	  i;
-	int	  r;
+	char		**argv, *cause = NULL;
+	size_t		  i;
+	int		  r;
 
 	argv = xcalloc(n + 1, sizeof(*argv));
 	for (i = 1; i < n; i++)

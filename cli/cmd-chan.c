@@ -395,8 +395,8 @@ compare_override(struct ctx *ctx, const char *name, struct chan_config *cf)
 static enum cmd_result
 cmd_channel_exec(struct ctx *ctx, struct args *a)
 {
-	struct word	*w = a->w;
-	size_t		 n = a->n;
+	struct word		*w = a->w;
+	size_t			 n = a->n;
 	struct chan_config	 cf;
 	enum cmd_result		 r = CMD_FAIL;
 	long long		 v;
@@ -630,7 +630,7 @@ static enum cmd_result
 cmd_filter_exec(struct ctx *ctx, struct args *a)
 {
 	struct word	*w = a->w;
-	char	*cause;
+	char		*cause;
 
 	if (engine_filter(ctx->e, w[1].s, w[2].s, &cause) == -1) {
 		cmd_fail(ctx, w[1].s[0] != '\0' && engine_is_chan(ctx->e,
@@ -659,7 +659,7 @@ cmd_balance_exec(struct ctx *ctx, struct args *a)
 	struct word	*w = a->w;
 	size_t		 n = a->n;
 	char		**to;
-	char		 *cause;
+	char		*cause;
 	size_t		  i, nto;
 	enum cmd_result	  r = CMD_OK;
 

@@ -14,7 +14,7 @@ cmd_dashboard_exec(struct ctx *ctx, struct args *a)
 {
 	struct word	*w = a->w;
 	size_t		 n = a->n;
-	int	on = 1;
+	int		 on = 1;
 
 	if (n > 1) {
 		if (strcmp(w[1].s, "on") == 0)

@@ -74,7 +74,7 @@ const struct cmd_entry cmd_pass_entry = {
 static enum cmd_result
 cmd_drop_exec(struct ctx *ctx, struct args *a)
 {
-	struct word	*w = a->w;
+	struct word		*w = a->w;
 	struct op_request	 rq;
 	char			*ch;
 	enum cmd_result		 r;

@@ -99,8 +99,8 @@ const struct cmd_entry cmd_check_entry = {
 static enum cmd_result
 cmd_lesson_exec(struct ctx *ctx, struct args *a)
 {
-	struct word	*w = a->w;
-	size_t		 n = a->n;
+	struct word		*w = a->w;
+	size_t			 n = a->n;
 	struct engine_config	 cf;
 	struct engine		*saved;
 	struct play		*splay;

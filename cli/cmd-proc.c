@@ -46,8 +46,8 @@ cmd_spawn_exec(struct ctx *ctx, struct args *a)
 {
 	struct word	*w = a->w;
 	size_t		 n = a->n;
-	char	*cause;
-	size_t	 i;
+	char		*cause;
+	size_t		 i;
 
 	if (!proc_names_ok(ctx, w, n))
 		return (CMD_FAIL);

@@ -66,8 +66,8 @@ extern const struct cmd_entry cmd_repeat_entry, cmd_expect_entry;
 static enum cmd_result
 cmd_repeat_exec(struct ctx *ctx, struct args *a)
 {
-	struct word	*w = a->w;
-	size_t		 n = a->n;
+	struct word		*w = a->w;
+	size_t			 n = a->n;
 	const struct cmd_entry	*ce;
 	struct word		*v;
 	long long		 count, i, ms, slept = 0;
@@ -212,8 +212,8 @@ help_student(struct ctx *ctx)
 static enum cmd_result
 cmd_help_exec(struct ctx *ctx, struct args *a)
 {
-	struct word	*w = a->w;
-	size_t		 n = a->n;
+	struct word		*w = a->w;
+	size_t			 n = a->n;
 	const struct cmd_entry	*ce;
 	const char		*sugg;
 	char			*amb;

@@ -28,8 +28,8 @@ extern const struct cmd_entry cmd_store_entry, cmd_load_entry, cmd_add_entry,
 static enum cmd_result
 cmd_shm_exec(struct ctx *ctx, struct args *a)
 {
-	struct word	*w = a->w;
-	size_t		 n = a->n;
+	struct word		*w = a->w;
+	size_t			 n = a->n;
 	struct chan_config	 cf;
 	enum cmd_result		 r = CMD_FAIL;
 	size_t			 i, j;

@@ -468,10 +468,10 @@ const struct cmd_entry cmd_channels_entry = {
 static enum cmd_result
 cmd_chan_exec(struct ctx *ctx, struct args *a)
 {
-	struct word	*w = a->w;
-	struct chan_info	ci;
-	struct sb		b;
-	char			fbuf[32];
+	struct word		*w = a->w;
+	struct chan_info	 ci;
+	struct sb		 b;
+	char			 fbuf[32];
 
 	if (!engine_chan_find(ctx->e, w[1].s, &ci))
 		return (cmd_fail(ctx, &w[1], "no such channel: %s", w[1].s));

@@ -765,11 +765,11 @@ cmd_replay_exec(struct ctx *ctx, struct args *a)
 {
 	struct word	*w = a->w;
 	size_t		 n = a->n;
-	struct play		*pl = play_observed(ctx);
-	struct run_end		 re;
-	char			**v;
-	size_t			 nv;
-	enum cmd_result		 r;
+	struct play	*pl = play_observed(ctx);
+	struct run_end	 re;
+	char		**v;
+	size_t		 nv;
+	enum cmd_result	 r;
 
 	if (n > 1) {
 		if (sched_read(ctx, &w[1], &v, &nv) == -1)

@@ -455,7 +455,7 @@ runner_sweep(struct ctx *ctx)
 static enum cmd_result
 cmd_prun_exec(struct ctx *ctx, struct args *a)
 {
-	struct word	*w = a->w;
+	struct word		*w = a->w;
 	struct play		*pl = play_observed(ctx);
 	struct program		*p;
 	struct runner		*ru;
