@@ -9,7 +9,9 @@
  * and checks each one with one style of error: the caret under the word,
  * and for a name that must exist, the nearest name of the same kind.
  * What it hands the command's exec is checked: numbers in range, signals
- * known, processes and channels there, options known and given once.
+ * known, words among those the position takes, processes and channels
+ * there, options known, given once, each with its value, and none with
+ * one it excludes.
  * Every command reports its failures through cmd_fail() here, and the
  * nearest name or word to a typo comes from here too.
  */
