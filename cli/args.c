@@ -269,8 +269,7 @@ parse_option(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 			return (-1);
 		}
 	}
-	a->o = xreallocarray(a->o, a->no + 1, sizeof(*a->o));
-	ao = &a->o[a->no++];
+	ao = &a->o[a->no++];	/* room for every word: cmd_parse */
 	memset(ao, 0, sizeof(*ao));
 	ao->o = o;
 	ao->w = &w[*i];
@@ -320,8 +319,7 @@ parse_arg(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 {
 	struct arg	*ar;
 
-	a->v = xreallocarray(a->v, a->nv + 1, sizeof(*a->v));
-	ar = &a->v[a->nv];
+	ar = &a->v[a->nv];	/* room for every word: cmd_parse */
 	memset(ar, 0, sizeof(*ar));
 	ar->w = w;
 	ar->kind = cmd_arg_kind(ce, a->nv++);
@@ -384,6 +382,9 @@ cmd_parse(struct ctx *ctx, const struct cmd_entry *ce, struct word *w,
 	a->ce = ce;
 	a->w = w;
 	a->n = n;
+	/* One allocation each, whatever the words turn out to be. */
+	a->v = xcalloc(n - skip + 1, sizeof(*a->v));
+	a->o = ce->opts != NULL ? xcalloc(n - skip + 1, sizeof(*a->o)) : NULL;
 	for (i = skip; i < n; i++) {
 		if (cmd_is_option(ce, &w[i])) {
 			if (parse_option(ctx, ce, w, n, &i, a) == -1)
