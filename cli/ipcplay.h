@@ -22,6 +22,8 @@ struct word {
 	char	*s;		/* NUL-terminated; may hold NULs (see len) */
 	size_t	 len;
 	bool	 quoted;
+	bool	 standin;	/* a program's $msg or $ready, checked when
+				   the program runs: its value is not known */
 	int	 col;		/* 1-based column in the line */
 };
 

@@ -46,6 +46,7 @@ static void
 push_word(struct words *cmd, struct buf *b, bool quoted, int col)
 {
 	cmd->v = xreallocarray(cmd->v, cmd->n + 1, sizeof(*cmd->v));
+	memset(&cmd->v[cmd->n], 0, sizeof(cmd->v[cmd->n]));
 	cmd->v[cmd->n].s = b->s != NULL ? b->s : xstrdup("");
 	cmd->v[cmd->n].len = b->len;
 	cmd->v[cmd->n].quoted = quoted;

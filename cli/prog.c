@@ -356,6 +356,7 @@ def_cmd(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n,
 	c[0].col = w[0].col;
 	for (i = 0; i < n; i++) {
 		c[i + 1] = prog_expand(&w[i], &standins, &used);
+		c[i + 1].standin = (used & (PV_MSG | PV_READY)) != 0;
 		if (repeat < 0 && (used & PV_I) && bad == NULL)
 			bad = &w[i];
 	}
@@ -369,8 +370,8 @@ def_cmd(struct ctx *ctx, struct prog_def *d, struct word *w, size_t n,
 		cmd_fail(ctx, &w[0], "sleep takes one number of milliseconds: "
 		    "sleep MS");
 	else if (kind == INS_SLEEP)
-		r = parse_uint(ctx, &c[2], 0, 600000, "sleep time", &v) == -1 ?
-		    CMD_FAIL : CMD_OK;
+		r = !c[2].standin && parse_uint(ctx, &c[2], 0, 600000,
+		    "sleep time", &v) == -1 ? CMD_FAIL : CMD_OK;
 	else if (kind == INS_EXPECT && n < 2)
 		cmd_fail(ctx, &w[0], "expect needs a condition (help expect)");
 	else if (kind == INS_EXPECT)

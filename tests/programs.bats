@@ -405,3 +405,23 @@ end
 A run p; run'
 	assert_line 'A sent "{x}" on c1 [c1 1]'
 }
+
+@test "a program may put \$msg where a number or a signal goes: the value is checked when it runs" {
+	run -0 --separate-stderr ipc -c 'spawn A B; channel c unbounded
+program p { recv c; exit $msg }
+A run p
+B send c 3
+run --random 1
+expect A exited 3'
+	# Defined, then refused as it runs, naming the program line.
+	run -1 --separate-stderr ipc -c 'spawn A B; channel c unbounded
+program p { recv c; exit $msg }
+A run p
+B send c lots
+run --random 1'
+	stderr_has "exit code 'lots' is invalid (0 to 255)"
+	# A literal is still checked where it is defined.
+	run -1 --separate-stderr ipc -c 'program p { exit lots }'
+	stderr_has "exit code 'lots' is invalid (0 to 255)"
+	assert_output --partial 'program p not defined (1 bad line)'
+}
