@@ -22,7 +22,6 @@ static const char *signals[] = {
 	"RTMIN+2", "ALRM", NULL
 };
 
-
 /* This completion's candidates, each owned, in the order offered. */
 static char	**cv;
 static size_t	  cn;
