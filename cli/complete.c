@@ -343,7 +343,7 @@ static void
 complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 {
 	const struct cmd_entry	*ce;
-	const struct cmd_opt	*o;
+	const struct cmd_opt	*o, *oo;
 	const char		*proc = NULL;
 	char			*amb;
 	size_t			 i, skip, pos;
@@ -393,10 +393,17 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 	/* Options where a word starts with '-', or where nothing else goes. */
 	for (o = ce->opts; o != NULL && o->name != NULL &&
 	    (text[0] == '-' || k == A_END); o++) {
-		for (i = skip; i < n && strcmp(w[i].s, o->name) != 0; i++)
-			continue;
+		/* Given once, and not beside one it excludes. */
+		for (i = skip; i < n; i++) {
+			if (strcmp(w[i].s, o->name) == 0 || (o->not_with !=
+			    NULL && strcmp(w[i].s, o->not_with) == 0) ||
+			    (cmd_is_option(ce, &w[i]) && (oo = cmd_opt_find(ce,
+			    w[i].s)) != NULL && oo->not_with != NULL &&
+			    strcmp(oo->not_with, o->name) == 0))
+				break;
+		}
 		if (i == n)
-			add(o->name);	/* an option is given once */
+			add(o->name);
 	}
 	if (k == A_END)
 		return;

@@ -400,10 +400,13 @@ filled() {
 	e 'channel w unbounded max=5 max=6' 'max= given twice'
 	e 'dashboard ""' "dashboard: unexpected '' (one of: on, off)"
 	e 'A' 'what should A do? (send, recv, poll, call, reply, reply-recv, pass, drop, store, load, add, wait, wake, run, stop, continue, signal, mask, unmask, exit)'
-	# An option is offered once.
+	# An option is offered once, and not beside one it excludes.
 	run -0 "$IPCPLAY" -c "$S" --complete 'A add r[0] 5 --racy '
 	never grep -qx -- --racy <<<"$output"
 	run -0 "$IPCPLAY" -c "$S" --complete 'A send c x -n -'
 	never grep -qx -- -n <<<"$output"
-	assert_line --timeout
+	never grep -qx -- --timeout <<<"$output"
+	assert_line --atomic
+	run -0 "$IPCPLAY" --complete 'run --for 5 -'
+	assert_output --random
 }
