@@ -197,8 +197,8 @@ static const struct cmd_opt poll_opts[] = {
 };
 
 /* The options an operation was given, into its request. */
-static int
-op_options(struct ctx *ctx, const struct args *a, struct op_request *rq)
+static void
+op_options(const struct args *a, struct op_request *rq)
 {
 	const struct arg_opt	*o;
 
@@ -212,7 +212,6 @@ op_options(struct ctx *ctx, const struct args *a, struct op_request *rq)
 		rq->max = (size_t)o->num;
 	if ((o = args_opt(a, "--size")) != NULL)
 		rq->size = (size_t)o->num;
-	return (0);
 }
 
 /*
@@ -275,8 +274,7 @@ cmd_send_exec(struct ctx *ctx, struct args *a)
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = a->ce == &cmd_call_entry ? OP_CALL : OP_SEND;
-	if (op_options(ctx, a, &rq) == -1)
-		return (CMD_FAIL);
+	op_options(a, &rq);
 	if (pos[1]->len > MSG_LEN_MAX)
 		return (cmd_fail(ctx, pos[1], "message too long (%zu bytes, "
 		    "at most %d)", pos[1]->len, MSG_LEN_MAX));
@@ -404,8 +402,7 @@ cmd_recv_exec(struct ctx *ctx, struct args *a)
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_RECV;
-	if (op_options(ctx, a, &rq) == -1)
-		return (CMD_FAIL);
+	op_options(a, &rq);
 	if (a->nv == 1) {
 		ch = a->v[0].w;
 		if (split_chans(ctx, ch, &rq.chans, &rq.nchans) == -1)
@@ -444,8 +441,7 @@ cmd_poll_exec(struct ctx *ctx, struct args *a)
 
 	memset(&rq, 0, sizeof(rq));
 	rq.kind = OP_POLL;
-	if (op_options(ctx, a, &rq) == -1)
-		return (CMD_FAIL);
+	op_options(a, &rq);
 	sb_init(&b);
 	for (i = 0; i < a->nv; i++) {
 		if (split_chans(ctx, a->v[i].w, &v, &k) == -1) {
