@@ -21,15 +21,15 @@ static const char *const deliveries[] = { "fifo", "unordered", "lossy",
     NULL };
 
 const struct chan_key chan_keys[] = {
-	{ "format=", CK_MODELED, formats },
-	{ "delivery=", CK_MODELED, deliveries },
-	{ "drop=", CK_BUFFERED, NULL },
-	{ "dup=", CK_BUFFERED, NULL },
-	{ "reorder=", CK_BUFFERED, NULL },
-	{ "max=", CK_UNBOUNDED, NULL },
-	{ "size=", CK_PIPE, NULL },
-	{ "msgsize=", CK_MQ, NULL },
-	{ NULL, 0, NULL }
+	{ "format=", CK_MODELED, formats, 0, 0 },
+	{ "delivery=", CK_MODELED, deliveries, 0, 0 },
+	{ "drop=", CK_BUFFERED, NULL, 0, 0 },
+	{ "dup=", CK_BUFFERED, NULL, 0, 0 },
+	{ "reorder=", CK_BUFFERED, NULL, 0, 0 },
+	{ "max=", CK_UNBOUNDED, NULL, 1, MEM_CAP_DEFAULT },
+	{ "size=", CK_PIPE, NULL, 1, 1024 * 1024 * 1024 },
+	{ "msgsize=", CK_MQ, NULL, 1, MSG_LEN_MAX },
+	{ NULL, 0, NULL, 0, 0 }
 };
 
 const char *const chan_bufferings[] = { "unbounded", "bounded", "register",
@@ -49,15 +49,34 @@ chan_key_find(const char *s, unsigned on)
 	return (NULL);
 }
 
-/* The chan_keys bits of a modeled channel of this buffering. */
+/* The chan_keys bits of a channel whose BUFFERING word is kind. */
 unsigned
-chan_keys_kind(enum buffering b)
+chan_keys_for(const char *kind)
 {
-	if (b == BUF_UNBOUNDED)
+	if (strcmp(kind, "unbounded") == 0)
 		return (CK_MODELED | CK_BUFFERED | CK_UNBOUNDED);
-	if (b == BUF_BOUNDED)
+	if (strcmp(kind, "bounded") == 0)
 		return (CK_MODELED | CK_BUFFERED);
+	if (strcmp(kind, "pipe") == 0 || strcmp(kind, "fifo") == 0)
+		return (CK_PIPE);
+	if (strcmp(kind, "mq") == 0)
+		return (CK_MQ);
+	if (strcmp(kind, "socketpair") == 0)
+		return (0);
 	return (CK_MODELED);
+}
+
+/* The number of a KEY=N word w whose key is k ("max=5"). */
+static int
+chan_key_number(struct ctx *ctx, const struct word *w,
+    const struct chan_key *k, long long *v)
+{
+	struct word	tw = *w;
+	char		what[16];
+
+	tw.s += strlen(k->key);
+	snprintf(what, sizeof(what), "%.*s", (int)strlen(k->key) - 1, k->key);
+	return (parse_uint(ctx, &tw, k->lo, k->hi, what, v));
 }
 
 /* w[i] is KEY=VALUE: was its key given before it (w[3..i))? */
@@ -233,13 +252,16 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 	struct chan_config	 cf;
 	enum cmd_result		 r = CMD_FAIL;
 	long long		 v;
+	const struct chan_key	*k;
 	size_t			 i = 3;
 	char			*cause, *list;
 	const char		*what;
+	unsigned		 on;
 
 	memset(&cf, 0, sizeof(cf));
 	cf.mechanism = kernel_mechanism(w[2].s);
 	what = w[2].s;
+	on = chan_keys_for(what);
 	if (cf.mechanism == MECH_SOCKETPAIR) {
 		if (n < 4) {
 			return (cmd_fail(ctx, &w[2], "socketpair needs a type: "
@@ -299,22 +321,10 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 		if (strcmp(w[i].s, "from") == 0 || strcmp(w[i].s, "to") == 0) {
 			if (from_to(ctx, w, n, i++, &cf) == -1)
 				goto out;
-		} else if (cf.mechanism == MECH_MQ &&
-		    strncmp(w[i].s, "msgsize=", 8) == 0) {
-			struct word tw = w[i];
-
-			tw.s = w[i].s + 8;
-			if (key_again(ctx, w, i) || parse_uint(ctx, &tw, 1,
-			    MSG_LEN_MAX, "msgsize", &v) == -1)
-				goto out;
-			cf.ksize = (size_t)v;
-		} else if (cf.mechanism != MECH_MQ &&
-		    strncmp(w[i].s, "size=", 5) == 0) {
-			struct word tw = w[i];
-
-			tw.s = w[i].s + 5;
-			if (key_again(ctx, w, i) || parse_uint(ctx, &tw, 1,
-			    1024 * 1024 * 1024, "size", &v) == -1)
+		} else if ((k = chan_key_find(w[i].s, on)) != NULL) {
+			/* size= or msgsize=: the kernel's buffer. */
+			if (key_again(ctx, w, i) ||
+			    chan_key_number(ctx, &w[i], k, &v) == -1)
 				goto out;
 			cf.ksize = (size_t)v;
 		} else if (strcmp(w[i].s, "between") == 0) {
@@ -323,8 +333,7 @@ cmd_kchannel(struct ctx *ctx, struct word *w, size_t n)
 			    "to Q", what);
 			goto out;
 		} else if (strchr(w[i].s, '=') != NULL) {
-			list = chan_keys_list(cf.mechanism == MECH_MQ ? CK_MQ :
-			    CK_PIPE);
+			list = chan_keys_list(on);
 			cmd_fail(ctx, &w[i], "%.*s is not for a%s %s, %s: it "
 			    "takes only %s%s", (int)(strchr(w[i].s, '=') -
 			    w[i].s + 1), w[i].s, cf.mechanism == MECH_MQ ? "n" :
@@ -403,6 +412,7 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 	size_t			 i = 3;
 	char			*cause, *val, *list;
 	bool			 lossy_opt = false;
+	unsigned		 on = chan_keys_for(w[2].s);
 
 	memset(&cf, 0, sizeof(cf));
 	if (!name_valid(w[1].s)) {
@@ -442,14 +452,14 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 			continue;
 		}
 		if ((val = strchr(w[i].s, '=')) == NULL) {
-			list = chan_keys_list(chan_keys_kind(cf.buffering));
+			list = chan_keys_list(on);
 			cmd_fail(ctx, &w[i], "unexpected '%s' (from P,..., to "
 			    "P,..., %s)", w[i].s, list);
 			free(list);
 			goto out;
 		}
-		if (chan_key_check(ctx, &w[i], chan_keys_kind(cf.buffering),
-		    w[2].s) == -1 || key_again(ctx, w, i))
+		if (chan_key_check(ctx, &w[i], on, w[2].s) == -1 ||
+		    key_again(ctx, w, i))
 			goto out;
 		val++;
 		if (strncmp(w[i].s, "format=", 7) == 0) {
@@ -489,11 +499,8 @@ cmd_channel_exec(struct ctx *ctx, struct args *a)
 				goto out;
 			lossy_opt = true;
 		} else if (strncmp(w[i].s, "max=", 4) == 0) {
-			struct word tw = w[i];
-
-			tw.s = val;
-			if (parse_uint(ctx, &tw, 1, MEM_CAP_DEFAULT, "max",
-			    &v) == -1)
+			if (chan_key_number(ctx, &w[i], chan_key_find(w[i].s,
+			    on), &v) == -1)
 				goto out;
 			cf.max_bytes = (size_t)v;
 		}

@@ -28,18 +28,6 @@ struct expect_subj {
 	struct chan_info	ci;
 };
 
-static bool
-named(char **names, size_t n, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i], s) == 0)
-			return (true);
-	}
-	return (false);
-}
-
 /* Do the words name d's processes, alone or with all those behind it? */
 static bool
 deadlock_is(const struct deadlock *d, const struct word *w, size_t n)
@@ -47,9 +35,9 @@ deadlock_is(const struct deadlock *d, const struct word *w, size_t n)
 	size_t	i, core = 0, behind = 0;
 
 	for (i = 0; i < n; i++) {
-		if (named(d->procs, d->nprocs, w[i].s))
+		if (strv_has(d->procs, d->nprocs, w[i].s))
 			core++;
-		else if (named(d->behind, d->nbehind, w[i].s))
+		else if (strv_has(d->behind, d->nbehind, w[i].s))
 			behind++;
 		else
 			return (false);

@@ -436,16 +436,8 @@ complete_words(struct ctx *ctx, struct word *w, size_t n, const char *text)
 				add("between");
 			else if (pos == 4 || pos == 5)
 				add_procs(ctx, false);
-		} else if (strcmp(w[skip + 1].s, "pipe") == 0 ||
-		    strcmp(w[skip + 1].s, "fifo") == 0)
-			add_chan_keys(CK_PIPE, w, n);
-		else if (strcmp(w[skip + 1].s, "mq") == 0)
-			add_chan_keys(CK_MQ, w, n);
-		else if (strcmp(w[n - 1].s, "bounded") != 0)
-			add_chan_keys(chan_keys_kind(strcmp(w[skip + 1].s,
-			    "unbounded") == 0 ? BUF_UNBOUNDED : strcmp(w[skip +
-			    1].s, "bounded") == 0 ? BUF_BOUNDED :
-			    BUF_RENDEZVOUS), w, n);
+		} else if (strcmp(w[n - 1].s, "bounded") != 0)
+			add_chan_keys(chan_keys_for(w[skip + 1].s), w, n);
 		break;
 	case A_COMMAND:
 		if (strcmp(ce->name, "repeat") == 0) {

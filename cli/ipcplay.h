@@ -160,7 +160,8 @@ const char	*cmd_usage(const struct cmd_entry *);
 /*
  * A channel's KEY=VALUE options (cmd-chan.c), read by its parser and by
  * the completer: the kinds of channel each is for, and the words it
- * takes ("fixed:" is followed by a number), or NULL for a number.
+ * takes ("fixed:" is followed by a number), or NULL for a number, in
+ * lo..hi when hi is not 0 (drop= and its kin are probabilities).
  */
 #define CK_MODELED	1
 #define CK_PIPE		2		/* pipe, fifo */
@@ -171,12 +172,13 @@ struct chan_key {
 	const char		*key;		/* "format=" */
 	unsigned		 on;
 	const char *const	*values;
+	long long		 lo, hi;
 };
 extern const struct chan_key chan_keys[];
 extern const char *const chan_bufferings[];
 extern const char *const chan_socktypes[];
 const struct chan_key *chan_key_find(const char *, unsigned);
-unsigned	 chan_keys_kind(enum buffering);
+unsigned	 chan_keys_for(const char *);
 
 /*
  * expect's forms (cmd-expect.c), read by its dispatcher and by the

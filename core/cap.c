@@ -205,29 +205,7 @@ struct cap_edge {
 struct transit {
 	struct cap_edge	*v;
 	size_t		 n;
-	struct {			/* names looked up this check */
-		char		 name[64];
-		struct chan	*c;
-	}		 memo[16];
-	size_t		 nmemo, next;
 };
-
-static struct chan *
-transit_find(struct engine *e, struct transit *t, const char *name)
-{
-	struct chan	*c;
-	size_t		 i;
-
-	for (i = 0; i < t->nmemo; i++) {
-		if (strcmp(t->memo[i].name, name) == 0)
-			return (t->memo[i].c);
-	}
-	c = chan_find(e, name);
-	i = t->nmemo < 16 ? t->nmemo++ : t->next++ % 16;
-	strlcpy(t->memo[i].name, name, sizeof(t->memo[i].name));
-	t->memo[i].c = c;
-	return (c);
-}
 
 /*
  * The distinct capabilities of a message, at most MSG_CAPS_MAX of them
@@ -267,7 +245,7 @@ transit_add(struct engine *e, struct transit *t, struct chan *d,
 	struct chan	*c;
 	size_t		 i;
 
-	if ((c = transit_find(e, t, name)) == NULL || c->born > m->stamp ||
+	if ((c = chan_find(e, name)) == NULL || c->born > m->stamp ||
 	    c->mech != MECH_MODELED)
 		return;
 	if (c->owner != NULL)

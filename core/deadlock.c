@@ -69,18 +69,6 @@ in_deadlock(const struct deadlock *dl, size_t n, const struct proc *p)
 	return (false);
 }
 
-static bool
-key_in(char **keys, size_t n, const char *key)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(keys[i], key) == 0)
-			return (true);
-	}
-	return (false);
-}
-
 static void
 stuck_event(struct engine *e, struct proc *p, const struct deadlock *d,
     const struct dl_wait *w)
@@ -127,7 +115,7 @@ wfg_check(struct engine *e)
 	keys = xcalloc(n + 1, sizeof(*keys));
 	for (i = 0; i < n; i++) {
 		keys[i] = dl_key(&dl[i]);
-		if (key_in(e->dl_prev, e->ndl_prev, keys[i]))
+		if (strv_has(e->dl_prev, e->ndl_prev, keys[i]))
 			continue;
 		memset(&ev, 0, sizeof(ev));
 		ev.type = EV_DEADLOCK;

@@ -102,6 +102,19 @@ xvasprintf(char **out, const char *fmt, va_list ap)
 	return (n);
 }
 
+/* Is s one of the n strings of v? */
+bool
+strv_has(char *const *v, size_t n, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i], s) == 0)
+			return (true);
+	}
+	return (false);
+}
+
 /* A vector of n strings, each and all. */
 void
 strv_free(char **v, size_t n)
