@@ -539,6 +539,11 @@ cmd_fail(struct ctx *ctx, const struct word *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)xvasprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (ctx->capture != NULL) {
+		/* Only trying: the operation itself will say it. */
+		free(msg);
+		return (CMD_FAIL);
+	}
 	out_error(ctx, w != NULL ? w->col : 0, msg);
 	free(ctx->last_error);
 	ctx->last_error = xstrdup(msg);

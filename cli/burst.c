@@ -113,8 +113,9 @@ burst_take(struct ctx *ctx, const struct event *ev, const char *line)
 	r->bytes += ev->len;
 	if (ev->type == EV_UNBLOCK)
 		r->blocked++;
-	if (r->n == 1 && line != NULL)
-		r->first = xstrdup(line);
+	/* Its line, which a free run's output makes only if it is needed. */
+	if (r->n == 1)
+		r->first = line != NULL ? xstrdup(line) : event_human(ev);
 	return (true);
 other:
 	/* Anything else is said in its place, after what came before. */

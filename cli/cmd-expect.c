@@ -184,6 +184,7 @@ ex_saw(struct ctx *ctx, struct word *w, size_t n, struct expect_subj *s,
 	t = n == 3 ? xstrdup(w[2].s) : words_text(w + 2, n - 2);
 	q = glyph_text(t);
 	/* A lesson's checks look at the whole attempt. */
+	out_held_flush(ctx);
 	lb = ctx->checking ? &ctx->attempt : &ctx->recent;
 	for (i = 0; i < lb->n; i++) {
 		if (strstr(lb->v[i], q) != NULL ||

@@ -206,9 +206,12 @@ struct trace_ring;
 
 /* The last lines of the transcript, for "expect saw": a bounded list. */
 struct linebuf {
-	char		**v;		/* oldest first */
+	char		**v;		/* oldest first, inside base */
 	size_t		  n;		/* at most RECENT_MAX */
 	size_t		  bytes;	/* at most RECENT_BYTES */
+	char		**base;		/* room for 2 * RECENT_MAX: the
+					   lines move down once per
+					   RECENT_MAX added, not each time */
 };
 
 enum out_kind {
@@ -264,6 +267,10 @@ struct ctx {
 	struct play	*play;		/* programs (prog.h) */
 	struct msc	*msc;		/* the chart so far (msc.h) */
 	bool		 dry;		/* check an operation, do not run it */
+	struct op_request *capture;	/* make an operation's request, copied
+					   here, and neither run it nor say
+					   why not (runner-kernel.c) */
+	bool		 captured;
 	bool		 nosettle;	/* submit an operation, do not wait */
 	bool		 in_program;	/* the operation is a program's */
 	bool		 no_files;	/* a fuzzer: no command writes a file */
@@ -390,6 +397,7 @@ void	 json_names(struct sb *, const char *, const char *const *, size_t);
 void	 trace_print(struct ctx *, size_t);
 void	 trace_free(struct ctx *);
 void	 out_recent_clear(struct ctx *);
+void	 out_held_flush(struct ctx *);
 void	 ctx_end(struct ctx *);
 void	 out_wrap(char *, FILE *);
 void	 lines_clear(struct linebuf *);

@@ -25,9 +25,28 @@
 
 #define TRACE_MAX	1000
 
+/*
+ * A free run's sends and receives as they came, made into lines only
+ * when someone looks (expect, trace) or anything else is said: at
+ * thousands a second, formatting each would cost more than the
+ * operation.  Only the last TRACE_MAX (= RECENT_MAX) lines can ever be
+ * looked at, so an older one held is dropped unmade, as it would have
+ * dropped out of both lists anyway.
+ */
+struct held {
+	struct event	 ev;
+	char		 proc[NAME_LEN + 2];
+	char		 chan[NAME_LEN + 2];
+	char		 reason[96];
+	unsigned char	*msg;
+	size_t		 msgcap;
+};
+
 struct trace_ring {
-	char	*lines[TRACE_MAX];
-	size_t	 next, count;
+	char		*lines[TRACE_MAX];
+	size_t		 next, count;
+	struct held	 held[TRACE_MAX];
+	size_t		 hstart, hcount;
 };
 
 #define C_RESET	"\033[0m"
@@ -87,12 +106,82 @@ trace_add(struct ctx *ctx, char *line)
 		t->count++;
 }
 
+static void	lines_add(struct linebuf *, const char *);
+
+/* Can ev wait to be made a line: a plain send or receive? */
+static bool
+held_fits(const struct event *ev)
+{
+	return ((ev->type == EV_SEND || ev->type == EV_RECV ||
+	    ev->type == EV_UNBLOCK) && ev->proc != NULL && ev->chan != NULL &&
+	    strlen(ev->proc) < NAME_LEN + 2 && strlen(ev->chan) < NAME_LEN + 2 &&
+	    (ev->reason == NULL || strlen(ev->reason) < 96) &&
+	    ev->peer == NULL && ev->forward == NULL && ev->chans == NULL &&
+	    ev->ready == NULL && ev->hup == NULL && ev->error == NULL &&
+	    ev->text == NULL && ev->holders == NULL && ev->deadlock == NULL &&
+	    ev->wait == NULL && ev->file == NULL);
+}
+
+static void
+held_push(struct ctx *ctx, const struct event *ev)
+{
+	struct trace_ring	*t;
+	struct held		*h;
+
+	if (ctx->trace == NULL)
+		ctx->trace = xcalloc(1, sizeof(*ctx->trace));
+	t = ctx->trace;
+	h = &t->held[(t->hstart + t->hcount) % TRACE_MAX];
+	if (t->hcount == TRACE_MAX)
+		t->hstart = (t->hstart + 1) % TRACE_MAX;
+	else
+		t->hcount++;
+	h->ev = *ev;
+	strlcpy(h->proc, ev->proc, sizeof(h->proc));
+	strlcpy(h->chan, ev->chan, sizeof(h->chan));
+	h->ev.proc = h->proc;
+	h->ev.chan = h->chan;
+	if (ev->reason != NULL) {
+		strlcpy(h->reason, ev->reason, sizeof(h->reason));
+		h->ev.reason = h->reason;
+	}
+	if (ev->msg != NULL) {
+		if (h->msgcap < ev->len + 1) {
+			free(h->msg);
+			h->msgcap = ev->len + 1;
+			h->msg = xmalloc(h->msgcap);
+		}
+		memcpy(h->msg, ev->msg, ev->len);
+		h->ev.msg = h->msg;
+	}
+}
+
+/* The lines held back, made now, in their place. */
+void
+out_held_flush(struct ctx *ctx)
+{
+	struct trace_ring	*t = ctx->trace;
+	struct held		*h;
+	char			*line;
+
+	while (t != NULL && t->hcount > 0) {
+		h = &t->held[t->hstart];
+		t->hstart = (t->hstart + 1) % TRACE_MAX;
+		t->hcount--;
+		if ((line = event_human(&h->ev)) == NULL)
+			continue;
+		lines_add(&ctx->recent, line);
+		trace_add(ctx, line);
+	}
+}
+
 void
 trace_print(struct ctx *ctx, size_t n)
 {
 	struct trace_ring	*t = ctx->trace;
 	size_t			 i, start;
 
+	out_held_flush(ctx);
 	if (n == 0 || t == NULL || n > t->count)
 		n = t != NULL ? t->count : 0;
 	start = t != NULL ? (t->next + TRACE_MAX - n) % TRACE_MAX : 0;
@@ -115,8 +204,8 @@ lines_clear(struct linebuf *l)
 {
 	while (l->n > 0)
 		free(l->v[--l->n]);
-	free(l->v);
-	l->v = NULL;
+	free(l->base);
+	l->v = l->base = NULL;
 	l->bytes = 0;
 }
 
@@ -124,6 +213,7 @@ lines_clear(struct linebuf *l)
 void
 out_recent_clear(struct ctx *ctx)
 {
+	out_held_flush(ctx);
 	lines_clear(&ctx->recent);
 }
 
@@ -144,12 +234,14 @@ lines_add(struct linebuf *l, const char *line)
 		l->bytes -= strlen(l->v[drop]) + 1;
 		free(l->v[drop++]);
 	}
-	if (drop > 0) {
-		l->n -= drop;
-		memmove(l->v, l->v + drop, l->n * sizeof(*l->v));
+	l->n -= drop;
+	l->v += drop;
+	if (l->base == NULL)
+		l->v = l->base = xcalloc(2 * RECENT_MAX, sizeof(*l->v));
+	if (l->v + l->n == l->base + 2 * RECENT_MAX) {
+		memmove(l->base, l->v, l->n * sizeof(*l->v));
+		l->v = l->base;
 	}
-	if (l->v == NULL)
-		l->v = xcalloc(RECENT_MAX, sizeof(*l->v));
 	l->v[l->n++] = xstrdup(line);
 	l->bytes += len;
 }
@@ -161,8 +253,10 @@ trace_free(struct ctx *ctx)
 
 	if (ctx->trace == NULL)
 		return;
-	for (i = 0; i < TRACE_MAX; i++)
+	for (i = 0; i < TRACE_MAX; i++) {
 		free(ctx->trace->lines[i]);
+		free(ctx->trace->held[i].msg);
+	}
 	free(ctx->trace);
 	ctx->trace = NULL;
 }
@@ -302,6 +396,14 @@ out_event(const struct event *ev, void *arg)
 	if (ctx->sim)
 		return;		/* explore's search: the outcome only */
 	msc_event(ctx, ev);
+	/* A free run's sends and receives: counted, their lines made later. */
+	if (!ctx->json && ctx->event_take != NULL && !ctx->recording &&
+	    ctx->text_hook == NULL && held_fits(ev) &&
+	    ctx->event_take(ctx, ev, NULL)) {
+		held_push(ctx, ev);
+		return;
+	}
+	out_held_flush(ctx);
 	h = event_human(ev);
 	if (h != NULL && ev->type != EV_EXPECT) {
 		lines_add(&ctx->recent, h);
@@ -400,6 +502,7 @@ out_line(struct ctx *ctx, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)xvasprintf(&s, fmt, ap);
 	va_end(ap);
+	out_held_flush(ctx);
 	lines_add(&ctx->recent, s);
 	if (ctx->recording)
 		lines_add(&ctx->attempt, s);

@@ -61,6 +61,27 @@ struct runner {
 	char		*ready;		/* $ready */
 	char		*error;		/* its op failed: why */
 	bool		 failed;	/* ... after a wait: the run stops */
+	/*
+	 * A batch of its kernel operations its agent makes on its own in a
+	 * free run (runner-kernel.c): how many, how many counted as steps,
+	 * where ru is after each; and each instruction's request, made
+	 * once when it has no $ in it (rk_free frees them).
+	 */
+	bool		 kb;
+	size_t		 kb_n, kb_counted;
+	struct rk_pos	*kb_pos;
+	void		**kb_cache;
+	const struct program *kb_prog;
+};
+
+/* A line whose request cannot be a batch's, or must be made each time. */
+#define RK_NONE		((void *)1)
+#define RK_EACH		((void *)2)
+
+/* Where a runner is: after an operation, and which it was. */
+struct rk_pos {
+	size_t		 pc, cur;
+	long long	 turn, cur_turn;
 };
 
 struct prog_def;
@@ -134,6 +155,15 @@ bool		 runner_live(struct ctx *, struct runner *, struct proc_info *);
 bool		 runner_ready(struct ctx *, struct runner *, bool *);
 void		 runner_sweep(struct ctx *);
 const struct ins *runner_next(const struct runner *, size_t *);
+const struct ins *runner_advance(struct runner *, bool *);
+void		 rk_cache_free(struct runner *);
+
+/* runner-kernel.c: a program's kernel operations, made by its agent. */
+bool		 rk_start(struct ctx *, struct runner *);
+bool		 rk_poll(struct ctx *, struct runner *, uint64_t *, bool *);
+void		 rk_stop(struct ctx *, struct runner *);
+bool		 rk_blocked(struct ctx *, struct runner *);
+void		 rk_stop_all(struct ctx *, struct play *, uint64_t *);
 enum step_r	 runner_step(struct ctx *, struct runner *, bool);
 
 /* burst.c: a free run's human transcript, bursts summarised. */

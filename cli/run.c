@@ -26,6 +26,9 @@
 #include "ipcplay.h"
 #include "prog.h"
 
+/* A free run looks at its batches' results at least this often. */
+#define RUN_TICK_MS	5
+
 /*
  * Nobody can go, but a --timeout is pending: let real time pass towards
  * it (a tenth of a second at most, so Ctrl-C is seen).  False when no
@@ -275,21 +278,39 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
     long long max_steps, struct run_end *re)
 {
 	struct runner	*ru;
-	uint64_t	 t0 = now_ms(), now, end, wake, flushed = t0;
-	size_t		 k, busy;
+	uint64_t	 t0 = now_ms(), now, end, wake, flushed = t0, was;
+	size_t		 k, busy, batches;
 	bool		 moved, blocked, waiting, ready;
 	int		 t;
 	enum step_r	 r;
 
 	end = for_ms >= 0 ? t0 + (uint64_t)for_ms : 0;
+	/* Every step is taken from one count, the agents' and ours. */
+	engine_kbatch_limit(ctx->e, max_steps);
 	for (;;) {
 		moved = false;
 		busy = 0;
+		batches = 0;
 		waiting = false;
 		wake = 0;
 		now = now_ms();
 		for (k = 0; k < pl->nrun; k++) {
 			ru = &pl->run[k];
+			if (ru->kb) {
+				was = re->steps;
+				if (!rk_poll(ctx, ru, &re->steps, &blocked)) {
+					busy++;
+					if (blocked)
+						waiting = true;
+					else
+						batches++;
+					if (ru->stopped)
+						rk_stop(ctx, ru);
+					continue;
+				}
+				if (re->steps != was)
+					batches++;
+			}
 			ready = runner_ready(ctx, ru, &blocked);
 			if (take_failed(pl, re))
 				goto out;
@@ -307,11 +328,15 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 				continue;
 			}
 			ru->wake_ms = 0;
-			if (max_steps >= 0 && re->steps >= (uint64_t)max_steps) {
-				end_why(re, false, "%lld step%s done",
-				    max_steps, max_steps == 1 ? "" : "s");
-				goto out;
+			if (engine_kbatch_left(ctx->e) == 0)
+				goto steps_done;
+			if (rk_start(ctx, ru)) {
+				busy++;
+				batches++;
+				continue;
 			}
+			if (!engine_kbatch_take(ctx->e))
+				goto steps_done;
 			r = runner_step(ctx, ru, true);
 			if (r == SR_FAIL) {
 				end_failed(re, ru);
@@ -336,12 +361,16 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 			end_why(re, false, "%lld ms passed", for_ms);
 			break;
 		}
+		/* Every step has been taken, by the agents or by us. */
+		if (engine_kbatch_left(ctx->e) == 0)
+			goto steps_done;
 		if (busy == 0) {
 			end_idle(ctx, pl, re);
 			break;
 		}
 		/* Everyone left waits, and nothing will ever wake them. */
-		if (!moved && wake == 0 && waiting && engine_quiet(ctx->e) &&
+		if (!moved && batches == 0 && wake == 0 && waiting &&
+		    engine_quiet(ctx->e) &&
 		    engine_poll_timeout(ctx->e) == -1 && !pl->deadlocked) {
 			engine_settle(ctx->e);
 			if (!pl->deadlocked) {
@@ -355,7 +384,7 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 			flushed = now;
 		}
 		/* now was read after wake: either may be past. */
-		t = moved ? 0 : 100;
+		t = moved ? 0 : batches > 0 ? RUN_TICK_MS : 100;
 		if (wake != 0)
 			t = wake <= now ? 0 : wake - now < (uint64_t)t ?
 			    (int)(wake - now) : t;
@@ -364,7 +393,13 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 			    (int)(end - now) : t;
 		(void)engine_pump(ctx->e, t);
 	}
+	goto out;
+steps_done:
+	end_why(re, false, "%lld step%s done", max_steps, max_steps == 1 ?
+	    "" : "s");
 out:
+	rk_stop_all(ctx, pl, &re->steps);
+	engine_kbatch_limit(ctx->e, -1);
 	engine_settle(ctx->e);
 }
 

@@ -28,9 +28,26 @@ runner_find(struct play *pl, const char *name)
 	return (NULL);
 }
 
+/* The requests a runner made of its program's lines, once each. */
+void
+rk_cache_free(struct runner *ru)
+{
+	size_t	i;
+
+	for (i = 0; ru->kb_cache != NULL && i < ru->kb_prog->n; i++) {
+		if (ru->kb_cache[i] != RK_NONE && ru->kb_cache[i] != RK_EACH)
+			free(ru->kb_cache[i]);
+	}
+	free(ru->kb_cache);
+	ru->kb_cache = NULL;
+	ru->kb_prog = NULL;
+}
+
 static void
 runner_clear(struct runner *ru)
 {
+	rk_cache_free(ru);
+	free(ru->kb_pos);
 	prog_release(ru->prog);
 	free(ru->ready);
 	free(ru->error);
@@ -254,26 +271,27 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 	return (kind == INS_SLEEP ? SR_SLEEP : SR_OP);
 }
 
-/* ru's next operation: through loops and repeats to it, then run it. */
-enum step_r
-runner_step(struct ctx *ctx, struct runner *ru, bool free_run)
+/*
+ * Move ru through loops and repeats to its next operation and past it
+ * (ru->cur, ru->cur_turn say which): that instruction, or NULL at the
+ * program's end (*spins false) or in a loop around nothing (true).
+ */
+const struct ins *
+runner_advance(struct runner *ru, bool *spins)
 {
 	struct program	*p = ru->prog;
 	struct ins	*in;
 	size_t		 guard;
 	long long	 turn;
 
+	*spins = false;
 	for (guard = 0; ; guard++) {
-		if (ru->pc >= p->n) {
-			runner_end(ctx, ru, NULL);
-			return (SR_ENDED);
-		}
+		if (ru->pc >= p->n)
+			return (NULL);
 		if (guard > 2 * p->n + 2) {
 			/* loop ... end around nothing but "repeat 0". */
-			free(ru->error);
-			xasprintf(&ru->error, "program %s goes round its loop "
-			    "doing nothing (repeat 0)", p->name);
-			return (SR_FAIL);
+			*spins = true;
+			return (NULL);
 		}
 		in = &p->v[ru->pc];
 		if (in->kind == INS_LOOP) {
@@ -297,8 +315,28 @@ runner_step(struct ctx *ctx, struct runner *ru, bool free_run)
 			ru->pc++;
 		}
 		ru->cur_turn = turn;
-		return (ins_exec(ctx, ru, in, turn, free_run));
+		return (in);
 	}
+}
+
+/* ru's next operation: through loops and repeats to it, then run it. */
+enum step_r
+runner_step(struct ctx *ctx, struct runner *ru, bool free_run)
+{
+	const struct ins	*in;
+	bool			 spins;
+
+	if ((in = runner_advance(ru, &spins)) == NULL) {
+		if (spins) {
+			free(ru->error);
+			xasprintf(&ru->error, "program %s goes round its loop "
+			    "doing nothing (repeat 0)", ru->prog->name);
+			return (SR_FAIL);
+		}
+		runner_end(ctx, ru, NULL);
+		return (SR_ENDED);
+	}
+	return (ins_exec(ctx, ru, in, ru->cur_turn, free_run));
 }
 
 /* The instruction ru runs next (for a schedule), or NULL at its end. */

@@ -405,13 +405,16 @@ seat_run(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 {
 	struct word	*w;
 	struct words	 one;
-	struct linebuf	 recent = ctx->recent;
+	struct linebuf	 recent;
 	enum cmd_result	 r;
 	size_t		 nw = n + (own ? 1 : 0);
 	int		 status = ctx->status;
 	bool		 stop = ctx->stop, fp = ctx->fail_pending;
 	bool		 armed = ctx->quit_armed;
 
+	/* The lines a free run held back are the teacher's. */
+	out_held_flush(ctx);
+	recent = ctx->recent;
 	w = xreallocarray(NULL, nw, sizeof(*w));
 	if (own) {
 		memset(&w[0], 0, sizeof(w[0]));
@@ -435,6 +438,7 @@ seat_run(struct ctx *ctx, struct seat *st, struct word *v, size_t n,
 	st->fail_pending = r == CMD_FAIL || ctx->fail_pending;
 	ctx->no_files = false;
 	ctx->text_hook = NULL;
+	out_held_flush(ctx);
 	st->recent = ctx->recent;
 	ctx->recent = recent;
 	ctx->status = status;

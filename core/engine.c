@@ -44,12 +44,18 @@ engine_sigchld(int sig)
 }
 
 uint64_t
-now_us(void)
+now_ns(void)
 {
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+	return ((uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);
+}
+
+uint64_t
+now_us(void)
+{
+	return (now_ns() / 1000);
 }
 
 uint64_t
@@ -173,6 +179,7 @@ engine_clear(struct engine *e)
 			op_unwait(p);
 			op_free(p->op);
 		}
+		kbatch_free(p);
 		free(p->last);
 		free(p->deferred);
 		free(p->prog);
@@ -212,6 +219,7 @@ engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	engine_clear(e);
+	kbatch_engine_free(e);
 	if (!e->model) {	/* a model never took SIGCHLD */
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = SIG_DFL;

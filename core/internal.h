@@ -21,6 +21,7 @@
 struct proc;
 struct chan;
 struct kdone;
+struct kop;
 
 struct msg {
 	TAILQ_ENTRY(msg) entry;
@@ -94,6 +95,7 @@ struct op {
 	bool		 nonblock, atomic, writable, mailbox;
 	int		 timeout_ms;
 	uint64_t	 deadline;	/* 0: none */
+	uint64_t	 kstart_ns;	/* a kernel one: when it was asked */
 	size_t		 max;
 	int		 sig;
 	char		*target;
@@ -151,6 +153,8 @@ struct proc {
 	uint64_t	 kseen_ms;	/* when it entered the syscall or was
 					   last woken (kchan.c) */
 	struct op	*op;
+	struct kbatch	*kb;		/* its program's kernel operations
+					   (kbatch.c), or NULL */
 	struct chan	*mailbox;
 	int		 exit_code;
 	int		 exit_sig;
@@ -218,6 +222,12 @@ struct chan {
 	struct kend	*ends;
 	size_t		 nends;
 	/*
+	 * A batch's events (kbatch.c): each side's fill counted from them
+	 * where the sender cannot measure it, each side's capacity.
+	 */
+	size_t		 kest[2];
+	long		 kcap[2];
+	/*
 	 * For one deadlock check (cap_transit): who may yet gain the right
 	 * to send on it, or to receive from it, by receiving a capability
 	 * that waits in a channel; *_any: anyone may.
@@ -278,6 +288,13 @@ struct engine {
 	size_t		 ndl_prev;
 	struct later	*later;		/* network events told after the op's */
 	size_t		 nlater;
+	/*
+	 * The steps a free run may still take, shared with every agent
+	 * that runs a batch (kbatch.c), which takes one before each
+	 * operation: so a run stops after exactly N, however fast.
+	 */
+	int64_t		*kb_left;
+	int		 kb_left_fd;
 	struct pollfd	*pfds;
 	struct proc	**pfd_procs;
 	size_t		 pfd_cap;
@@ -424,9 +441,25 @@ void	 kend_add(struct chan *, struct proc *, int, int);
 void	 kchan_hand(struct engine *, struct chan *, struct proc *,
 	    const int *, const int *, size_t);
 bool	 kchan_queued(const struct chan *, int, size_t *, bool *);
+bool	 kchan_inq(const struct chan *, int, size_t *, size_t *);
 void	 kchan_reason(struct engine *, struct chan *, struct op *, char *,
 	    size_t);
 void	 kchan_ev_fill(struct chan *, const struct op *, struct event *);
+void	 kchan_answer(struct engine *, struct proc *, const unsigned char *,
+	    size_t);
+
+/* kbatch.c: a program's kernel operations, made by its agent alone */
+struct kbatch;
+void	 kbatch_end(struct engine *, struct proc *, uint32_t, int32_t);
+void	 kbatch_drain(struct engine *);
+bool	 kbatch_sync(struct engine *, struct proc *);
+void	 kbatch_gone(struct engine *, struct proc *);
+bool	 kbatch_holds(const struct proc *, const struct chan *);
+bool	 kbatch_running(const struct proc *);
+bool	 kbatch_any(const struct engine *);
+void	 kbatch_before(struct engine *, struct proc *);
+void	 kbatch_free(struct proc *);
+void	 kbatch_engine_free(struct engine *);
 
 /* kwatch.c: a process inside its own syscall */
 void	 kchan_recheck(struct engine *, struct proc *);
@@ -472,6 +505,12 @@ void	 kagent_op(int, uint32_t, const unsigned char *, size_t);
 void	 kagent_close(const unsigned char *, size_t);
 void	 kagent_take(int, uint32_t, const unsigned char *, size_t);
 void	 agent_kernel_title(const char *);
+size_t	 kagent_sys(const struct kop *, const unsigned char *, size_t,
+	    unsigned char *, size_t, struct kdone *, bool);
+
+/* kbagent.c: a batch, the agent's side */
+void	 kbagent_run(int, uint32_t, const int *, size_t *);
+uint64_t now_ns(void);
 ssize_t	 wire_send(int, uint32_t, uint32_t, const void *, size_t);
 struct iovec;
 ssize_t	 fd_send(int, struct iovec *, int, const int *, size_t, int);
@@ -498,6 +537,8 @@ enum wire_type {
 	WIRE_KCLOSE,	/* i32 numbers to close */
 	WIRE_KREADY,	/* a poll's modeled channel is ready */
 	WIRE_KTAKE,	/* recvmsg a passed end: i32 socket, i32 numbers */
+	WIRE_KBATCH,	/* run the batch in the shared region (kbatch.c);
+			   the region's memfd comes with the first */
 	/* agent -> broker */
 	WIRE_REQ = 32,	/* the request itself: u32 id + message bytes */
 	WIRE_KILLED,	/* i32 errno of kill(2) */
@@ -506,7 +547,8 @@ enum wire_type {
 	WIRE_PONG,
 	WIRE_KSTART,	/* about to make the syscall */
 	WIRE_KDONE,	/* its result: struct kdone + bytes received */
-	WIRE_KTAKEN	/* i32 errno, i32 ends taken */
+	WIRE_KTAKEN,	/* i32 errno, i32 ends taken */
+	WIRE_KBEND	/* the batch is over: u32 operations done */
 };
 
 /* Kernel channels on the wire.  A KOP's header and a 64 KiB message fit
@@ -563,6 +605,49 @@ struct kstat {
 	int32_t		 waiting;	/* a message waits (an empty datagram
 					   has FIONREAD 0) */
 	int32_t		 pad;
+};
+
+/*
+ * A batch of kernel operations a program's agent makes on its own
+ * (kbatch.c, kbagent.c): the broker writes the orders into a region both
+ * map, the agent writes each result and says how far it is with plain
+ * stores -- no message per operation.  One batch at a time per agent.
+ */
+#define KB_MAX		256		/* operations in a batch */
+#define KB_OUT		(1024 * 1024)	/* their messages, at most */
+#define KB_IN		(1024 * 1024)	/* what they received, at most */
+
+struct kb_ent {
+	struct kop	 k;
+	uint32_t	 off, len;	/* the message, in the out area */
+};
+
+struct kb_res {
+	int32_t		 err;
+	int32_t		 flags;
+	int64_t		 n;
+	int64_t		 inq, cap;	/* KD_FILL */
+	uint64_t	 ns;		/* a send's start, a receive's end */
+	uint64_t	 end_ns;	/* its end */
+	uint32_t	 off, len;	/* what it received, in the in area */
+};
+
+struct kb_head {
+	uint32_t	 stop;		/* broker: start no more */
+	uint32_t	 n;		/* orders in this batch */
+	uint32_t	 done;		/* agent: results written */
+	uint32_t	 cur;		/* agent: 1 + the one under way, or 0 */
+	uint64_t	 cur_ns;	/* ... since then */
+	uint32_t	 gen;		/* the batch's number */
+	uint32_t	 pad;
+};
+
+struct kb_shm {
+	struct kb_head	 h;
+	struct kb_ent	 ent[KB_MAX];
+	struct kb_res	 res[KB_MAX];
+	unsigned char	 out[KB_OUT];
+	unsigned char	 in[KB_IN];
 };
 
 struct wire_hdr {

@@ -377,6 +377,31 @@ int	 engine_channel(struct engine *, const char *,
 int	 engine_close(struct engine *, const char *, char **);
 int	 engine_submit(struct engine *, const char *,
 	    const struct op_request *, char **);
+
+/*
+ * A program's kernel operations, made by its agent on its own, in a
+ * batch (kbatch.c): the events come as the broker reads the results.
+ */
+struct kbatch_info {
+	size_t		 n;		/* operations in the batch */
+	size_t		 started;	/* begun: done, or under way */
+	size_t		 done;		/* told, as events */
+	bool		 over;		/* nothing more will start, and every
+					   result is told ... */
+	bool		 inside;	/* ... but for one that was blocked
+					   when it was stopped: it goes on as
+					   the process's own operation */
+};
+bool	 engine_kbatch_fits(struct engine *, const char *,
+	    const struct op_request *);
+int	 engine_kbatch(struct engine *, const char *,
+	    const struct op_request *const *, const int *, size_t, char **);
+bool	 engine_kbatch_info(struct engine *, const char *,
+	    struct kbatch_info *);
+void	 engine_kbatch_stop(struct engine *, const char *);
+void	 engine_kbatch_limit(struct engine *, long long);
+long long engine_kbatch_left(struct engine *);
+bool	 engine_kbatch_take(struct engine *);
 int	 engine_tap(struct engine *, const char *, bool, char **);
 int	 engine_filter(struct engine *, const char *, const char *, char **);
 int	 engine_balance(struct engine *, const char *, char **, size_t,

@@ -658,9 +658,74 @@ kagent_take(int sock, uint32_t id, const unsigned char *body, size_t len)
 }
 
 /*
+ * The syscall of one send or receive, and what came of it in *d; the
+ * bytes received go to out (at most outmax), their count is returned.
+ * With fill, the fill the operation left, measured on our own end.
+ * A --timeout is a poll(2) deadline before a non-blocking call, as an
+ * event loop does.
+ */
+size_t
+kagent_sys(const struct kop *k, const unsigned char *msg, size_t mlen,
+    unsigned char *out, size_t outmax, struct kdone *d, bool fill)
+{
+	size_t		 size, got = 0;
+	ssize_t		 n;
+	bool		 nb = k->nonblock != 0;
+	int		 r;
+
+	memset(d, 0, sizeof(*d));
+	if (k->mech == MECH_MQ) {
+		n = kmq(k, msg, mlen, out, &got);
+		goto result;
+	}
+	if (k->timeout_ms >= 0 && !nb) {
+		r = kwait(k->fd, k->kind == OP_SEND ? POLLOUT : POLLIN,
+		    k->timeout_ms);
+		if (r == 0) {
+			d->err = ETIMEDOUT;
+			return (0);
+		}
+		nb = true;
+	}
+	if (k->kind == OP_SEND)
+		n = kwrite(k, msg, mlen, nb);
+	else {
+		size = k->max > 0 && k->max < MSG_LEN_MAX ? k->max :
+		    MSG_LEN_MAX;
+		if (size > outmax)
+			size = outmax;
+		n = kread(k, out, size, nb, &d->flags);
+		if (n > 0)
+			got = (size_t)n < size ? (size_t)n : size;
+	}
+result:
+	if (n == -1)
+		d->err = errno;
+	else
+		d->n = n;
+	/*
+	 * The fill the operation left, measured here on our own end: the
+	 * same number the control thread would give the broker, for one
+	 * round trip less.  (A socket's own FIONREAD is what it may read,
+	 * so only a receive on a socket pair can say it this way.)
+	 */
+	if (fill && (k->mech != MECH_SOCKETPAIR || k->kind == OP_RECV)) {
+		struct kstat_rq	rq = { k->fd, k->mech, 0, 0 };
+		struct kstat	st;
+
+		kstat_of(&rq, &st);
+		if (st.err == 0) {
+			d->flags |= KD_FILL;
+			d->inq = st.inq;
+			d->cap = st.cap;
+		}
+	}
+	return (got);
+}
+
+/*
  * One operation: say "about to" (the broker then watches /proc for the
- * sleep), make the syscall, say what came of it.  A --timeout is a
- * poll(2) deadline before a non-blocking call, as an event loop does.
+ * sleep), make the syscall, say what came of it.
  */
 void
 kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
@@ -669,10 +734,7 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	struct kop		 k;
 	struct kdone		 d;
 	const unsigned char	*msg;
-	size_t			 mlen, size, got = 0;
-	ssize_t			 n;
-	bool			 nb;
-	int			 r;
+	size_t			 mlen, got;
 
 	if (len < sizeof(k))
 		return;
@@ -691,56 +753,12 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 		kagent_shm(sock, id, &k);
 		return;
 	}
-	nb = k.nonblock != 0;
-	memset(&d, 0, sizeof(d));
 	k.title[sizeof(k.title) - 1] = '\0';
-	if (!nb)
+	if (!k.nonblock)
 		agent_kernel_title(k.title);
 	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
-	if (k.mech == MECH_MQ) {
-		n = kmq(&k, msg, mlen, out + sizeof(d), &got);
-		goto result;
-	}
-	if (k.timeout_ms >= 0 && !nb) {
-		r = kwait(k.fd, k.kind == OP_SEND ? POLLOUT : POLLIN,
-		    k.timeout_ms);
-		if (r == 0) {
-			d.err = ETIMEDOUT;
-			goto done;
-		}
-		nb = true;
-	}
-	if (k.kind == OP_SEND)
-		n = kwrite(&k, msg, mlen, nb);
-	else {
-		size = k.max > 0 && k.max < MSG_LEN_MAX ? k.max : MSG_LEN_MAX;
-		n = kread(&k, out + sizeof(d), size, nb, &d.flags);
-		if (n > 0)
-			got = (size_t)n < size ? (size_t)n : size;
-	}
-result:
-	if (n == -1)
-		d.err = errno;
-	else
-		d.n = n;
-	/*
-	 * The fill the operation left, measured here on our own end: the
-	 * same number the control thread would give the broker, for one
-	 * round trip less.  (A socket's own FIONREAD is what it may read,
-	 * so only a receive on a socket pair can say it this way.)
-	 */
-	if (k.mech != MECH_SOCKETPAIR || k.kind == OP_RECV) {
-		struct kstat_rq	rq = { k.fd, k.mech, 0, 0 };
-		struct kstat	st;
-
-		kstat_of(&rq, &st);
-		if (st.err == 0) {
-			d.flags |= KD_FILL;
-			d.inq = st.inq;
-			d.cap = st.cap;
-		}
-	}
-done:
+	got = kagent_sys(&k, msg, mlen, out + sizeof(d), MSG_LEN_MAX, &d,
+	    true);
 	if (!k.nonblock)
 		agent_kernel_title(NULL);
 	memcpy(out, &d, sizeof(d));

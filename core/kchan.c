@@ -90,7 +90,7 @@ kchan_side(const struct chan *c, int side, struct kstat *st)
 }
 
 /* The bytes waiting for side's reader, and the capacity. */
-static bool
+bool
 kchan_inq(const struct chan *c, int side, size_t *fill, size_t *cap)
 {
 	struct kstat	st;
@@ -224,6 +224,7 @@ kchan_submit(struct engine *e, struct proc *p)
 
 	(void)e;
 	memset(&k, 0, sizeof(k));
+	op->kstart_ns = now_ns();
 	k.fd = op->kfd;
 	k.kind = op->kind;
 	k.mech = op->chans[0]->mech;
@@ -259,7 +260,7 @@ kchan_epipe_note(struct engine *e)
 	engine_event(e, &ev);
 }
 
-static void	kchan_answer(struct engine *, struct proc *,
+void	kchan_answer(struct engine *, struct proc *,
 		    const unsigned char *, size_t);
 
 /* q is exiting: tell its exit (at most KCAUSE_WAIT_MS from now) first. */
@@ -289,12 +290,23 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 	struct op	*qop;
 	struct pollfd	 pfd;
 	uint64_t	 end;
-	unsigned char	*copy;
+	unsigned char	*copy, *held = NULL;
 
 	if (len < sizeof(struct kdone))
 		return;
+	/* What batches did before this returned is told first (kbatch.c). */
+	if (kbatch_any(e)) {
+		held = xmemdup(buf, len);
+		buf = held;
+		kbatch_before(e, p);
+		if (p->op != op) {
+			free(held);
+			return;
+		}
+	}
 	if (!op->blocked) {
 		kchan_answer(e, p, buf, len);
+		free(held);
 		return;
 	}
 	/*
@@ -334,10 +346,11 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 	if (p->op == op)
 		kchan_answer(e, p, copy, len);
 	free(copy);
+	free(held);
 }
 
 /* The agent's answer: the syscall's result, as one event. */
-static void
+void
 kchan_answer(struct engine *e, struct proc *p, const unsigned char *buf,
     size_t len)
 {
@@ -372,6 +385,8 @@ kchan_answer(struct engine *e, struct proc *p, const unsigned char *buf,
 	if (d.flags & KD_FILL) {
 		ev.fill = (size_t)d.inq;
 		ev.capacity = (long)d.cap;
+		/* What a batch's events count from (kbatch.c). */
+		c->kest[c->mech == MECH_SOCKETPAIR ? op->kside : 0] = ev.fill;
 	} else
 		kchan_ev_fill(c, op, &ev);
 	eof = d.err == 0 && op->kind == OP_RECV && (d.flags & KD_EOF);
@@ -575,6 +590,12 @@ kchan_close_busy(struct engine *e, struct chan *c, char **cause)
 	size_t		 i;
 
 	TAILQ_FOREACH(p, &e->procs, entry) {
+		if (kbatch_holds(p, c)) {
+			xasprintf(cause, "%s is running its program's "
+			    "operations on %s by itself; close %s when the run "
+			    "is over", p->name, c->name, c->name);
+			return (true);
+		}
 		if (p->op == NULL || !p->op->kernel || p->state == PS_EXITED)
 			continue;
 		for (i = 0; i < c->nends; i++) {

@@ -254,6 +254,7 @@ kchan_watch(struct engine *e)
 		/* What it said before it slept comes first. */
 		id = p->op->id;
 		proc_read(e, p);
+		(void)kbatch_sync(e, p);
 		kchan_pong(p);
 		kchan_checked(p);
 		if (kwatched(p) && p->op->id == id)

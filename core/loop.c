@@ -167,6 +167,7 @@ engine_step(struct engine *e, int timeout, bool sleeping)
 	if (e->pfds[n].revents != 0)
 		e->interrupted = true;
 	engine_dispatch(e, e->pfds, n);
+	kbatch_drain(e);
 	kchan_watch(e);
 }
 
