@@ -141,7 +141,7 @@ ps"
 @test "a line with \$msg goes alone, the lines around it in batches: the echo keeps its order" {
 	run -0 ipc --json -c 'spawn A B
 channel sp socketpair stream between A B
-program client { repeat 200 send sp m$i; repeat 200 recv sp --max 4; exit 0 }
+program client { repeat 200 send sp abcd; repeat 200 recv sp --max 4; exit 0 }
 program echo { loop; recv sp --max 4; send sp $msg; end }
 A run client; B run echo
 run'
@@ -152,11 +152,12 @@ run'
 }
 
 @test "a free run's fills on a pipe and a queue are what the operations leave" {
-	for ch in 'p pipe from A to B' 'p mq 10 from A to B'; do
+	# A pipe is a stream: five bytes a read keeps the count of reads.
+	for ch in 'p pipe from A to B|--max 5' 'p mq 10 msgsize=64 from A to B|'; do
 		run -0 ipc --json -c "spawn A B
-channel $ch
+channel ${ch%|*}
 program w { repeat 300 send p abcde }
-program r { repeat 300 recv p --max 5 }
+program r { repeat 300 recv p ${ch#*|} }
 A run w; B run r
 run
 chan p"
