@@ -27,6 +27,7 @@
 /* A request and what it points to, in one allocation. */
 struct rk_req {
 	struct op_request	 rq;
+	int			 kind;	/* 1 a kernel one, 2 a modeled one */
 	char			*chans[1];
 	char			 name[NAME_LEN + 2];
 	unsigned char		 msg[];
@@ -46,6 +47,7 @@ rk_make(struct ctx *ctx, struct runner *ru, const struct ins *in,
 	struct rk_req		*r = NULL;
 	struct word		*w;
 	unsigned		 used, all = 0;
+	int			 kind;
 	size_t			 i, n = in->n + 1;
 	enum cmd_result		 res;
 	bool			 in_program = ctx->in_program;
@@ -72,9 +74,10 @@ rk_make(struct ctx *ctx, struct runner *ru, const struct ins *in,
 		ctx->in_program = in_program;
 		if (res == CMD_OK && ctx->captured && rq.nchans == 1 &&
 		    strlen(rq.chans[0]) < sizeof(r->name) &&
-		    engine_kbatch_fits(ctx->e, ru->name, &rq)) {
+		    (kind = engine_kbatch_fits(ctx->e, ru->name, &rq)) != 0) {
 			r = xcalloc(1, sizeof(*r) + rq.len);
 			r->rq = rq;
+			r->kind = kind;
 			strlcpy(r->name, rq.chans[0], sizeof(r->name));
 			r->chans[0] = r->name;
 			r->rq.chans = r->chans;
@@ -130,7 +133,7 @@ rk_start(struct ctx *ctx, struct runner *ru)
 	size_t			 n = 0, ntemp = 0, i;
 	char			*cause;
 	bool			 spins, each;
-	int			 k;
+	int			 k, kind = 0;
 
 	if (ru->kb_prog != ru->prog) {
 		rk_cache_free(ru);
@@ -159,10 +162,12 @@ rk_start(struct ctx *ctx, struct runner *ru)
 			} else
 				ru->kb_cache[ru->cur] = r;
 		}
-		if (r == NULL || r == RK_NONE) {
+		/* One kind to a batch: the agent's own, or the broker's. */
+		if (r == NULL || r == RK_NONE || (kind != 0 && r->kind != kind)) {
 			rk_pos_set(ru, &before);
 			break;
 		}
+		kind = r->kind;
 		rqs[n] = &r->rq;
 		lines[n] = (int)ru->cur + 1;
 		rk_pos_get(ru, &ru->kb_pos[n]);

@@ -656,6 +656,46 @@ submit_refused(struct engine *e, struct proc *p, const struct op_request *rq,
  * hand the command to its agent.  The rest happens when the agent's
  * request arrives (op_start).
  */
+/* p's operation as rq asks it, its names and bytes copied. */
+struct op *
+op_make(struct proc *p, const struct op_request *rq)
+{
+	struct op	*op;
+	size_t		 i;
+
+	op = xcalloc(1, sizeof(*op));
+	op->kind = rq->kind;
+	op->id = ++p->next_id;
+	op->nnames = rq->nchans;
+	op->names = xcalloc(rq->nchans + 1, sizeof(*op->names));
+	for (i = 0; i < rq->nchans; i++)
+		op->names[i] = xstrdup(rq->chans[i]);
+	if (rq->kind == OP_RECV && rq->nchans == 0) {
+		op->mailbox = true;
+		op->nnames = 1;
+		xasprintf(&op->names[0], "@%s", p->name);
+	}
+	if (rq->chanspec != NULL)
+		op->spec = xstrdup(rq->chanspec);
+	else if (op->nnames > 0)
+		op->spec = xstrdup(op->names[0]);
+	else
+		op->spec = xstrdup("");
+	op->msg = xmemdup(rq->msg != NULL ? rq->msg : (const unsigned char *)
+	    "", rq->len);
+	op->len = rq->len;
+	op->nonblock = rq->nonblock;
+	op->atomic = rq->atomic;
+	op->writable = rq->writable;
+	op->timeout_ms = rq->timeout_ms;
+	op->max = rq->max;
+	op->sig = rq->sig;
+	op->code = rq->code;
+	if (rq->target != NULL)
+		op->target = xstrdup(rq->target);
+	return (op);
+}
+
 int
 engine_submit(struct engine *e, const char *name,
     const struct op_request *rq, char **cause)
@@ -664,7 +704,6 @@ engine_submit(struct engine *e, const char *name,
 	struct op	*op;
 	struct chan	*kc = NULL;
 	struct kend	*ke = NULL;
-	size_t		 i;
 	int32_t		 v[2];
 	char		 buf[32];
 	int		 r, kr;
@@ -731,36 +770,7 @@ engine_submit(struct engine *e, const char *name,
 		return (-1);
 	}
 
-	op = xcalloc(1, sizeof(*op));
-	op->kind = rq->kind;
-	op->id = ++p->next_id;
-	op->nnames = rq->nchans;
-	op->names = xcalloc(rq->nchans + 1, sizeof(*op->names));
-	for (i = 0; i < rq->nchans; i++)
-		op->names[i] = xstrdup(rq->chans[i]);
-	if (rq->kind == OP_RECV && rq->nchans == 0) {
-		op->mailbox = true;
-		op->nnames = 1;
-		xasprintf(&op->names[0], "@%s", p->name);
-	}
-	if (rq->chanspec != NULL)
-		op->spec = xstrdup(rq->chanspec);
-	else if (op->nnames > 0)
-		op->spec = xstrdup(op->names[0]);
-	else
-		op->spec = xstrdup("");
-	op->msg = xmemdup(rq->msg != NULL ? rq->msg : (const unsigned char *)
-	    "", rq->len);
-	op->len = rq->len;
-	op->nonblock = rq->nonblock;
-	op->atomic = rq->atomic;
-	op->writable = rq->writable;
-	op->timeout_ms = rq->timeout_ms;
-	op->max = rq->max;
-	op->sig = rq->sig;
-	op->code = rq->code;
-	if (rq->target != NULL)
-		op->target = xstrdup(rq->target);
+	op = op_make(p, rq);
 	p->op = op;
 	p->state = PS_BUSY;
 	if (e->model)

@@ -96,6 +96,10 @@ struct op {
 	int		 timeout_ms;
 	uint64_t	 deadline;	/* 0: none */
 	uint64_t	 kstart_ns;	/* a kernel one: when it was asked */
+	bool		 mb;		/* a modeled batch's (mbatch.c): the
+					   agent is answered only ... */
+	bool		 mb_reply;	/* ... once it was told it waits */
+	uint64_t	 blocked_ms;	/* when it began to wait */
 	size_t		 max;
 	int		 sig;
 	char		*target;
@@ -295,6 +299,8 @@ struct engine {
 	 */
 	int64_t		*kb_left;
 	int		 kb_left_fd;
+	bool		 mb_due;	/* a batch's operation ended: the next
+					   may begin (mbatch.c) */
 	struct pollfd	*pfds;
 	struct proc	**pfd_procs;
 	size_t		 pfd_cap;
@@ -307,6 +313,7 @@ struct engine {
 
 /* engine.c */
 void	 engine_event(struct engine *, struct event *);
+struct op *op_make(struct proc *, const struct op_request *);
 struct proc *proc_find(const struct engine *, const char *);
 struct chan *chan_find(const struct engine *, const char *);
 uint64_t rng_next(struct engine *);
@@ -457,9 +464,29 @@ void	 kbatch_gone(struct engine *, struct proc *);
 bool	 kbatch_holds(const struct proc *, const struct chan *);
 bool	 kbatch_running(const struct proc *);
 bool	 kbatch_any(const struct engine *);
-void	 kbatch_before(struct engine *, struct proc *);
+void	 kbatch_before(struct engine *, struct proc *, uint64_t);
+bool	 kbatch_count(struct engine *, struct chan *, enum op_kind, int,
+	    size_t, size_t *, long *);
 void	 kbatch_free(struct proc *);
 void	 kbatch_engine_free(struct engine *);
+int	 kbatch_go(struct engine *, struct proc *, size_t);
+
+/* mbatch.c: a batch of modeled operations */
+bool	 mbatch_fits(struct engine *, struct proc *,
+	    const struct op_request *);
+int	 mbatch_start(struct engine *, struct proc *,
+	    const struct op_request *const *, const int *, size_t, char **);
+void	 mbatch_req(struct engine *, struct proc *, uint32_t,
+	    const unsigned char *, size_t);
+void	 mbatch_op_done(struct engine *, struct proc *, enum op_status);
+void	 mbatch_advance(struct engine *);
+void	 mbatch_end(struct engine *, struct proc *);
+void	 mbatch_clear(struct kbatch *);
+bool	 mbatch_over(struct proc *, bool *);
+void	 mbatch_stop(struct engine *, struct proc *);
+#define MB_REQ_ID(gen, i)	(0x80000000U | ((uint32_t)(gen) & 0x7fff) << \
+				    16 | (uint32_t)(i))
+#define MB_REQ_BIT		0x80000000U
 
 /* kwatch.c: a process inside its own syscall */
 void	 kchan_recheck(struct engine *, struct proc *);
@@ -579,6 +606,7 @@ struct kop {
 #define KD_TRUNC	0x1	/* a datagram longer than the buffer */
 #define KD_FILL		0x2	/* inq and cap are this channel's fill */
 #define KD_EOF		0x4	/* the read returned 0: the end */
+#define KD_COUNTED	0x8	/* inq is counted from the events (kbatch.c) */
 
 struct kdone {
 	int32_t		 err;		/* errno, 0, or ETIMEDOUT */
@@ -587,6 +615,7 @@ struct kdone {
 					   datagram's real length */
 	int64_t		 inq;		/* FIONREAD right after (KD_FILL) */
 	int64_t		 cap;
+	uint64_t	 ns;		/* when the syscall returned */
 };
 
 /* The control thread's question and answer (one descriptor). */
@@ -639,7 +668,39 @@ struct kb_head {
 	uint32_t	 cur;		/* agent: 1 + the one under way, or 0 */
 	uint64_t	 cur_ns;	/* ... since then */
 	uint32_t	 gen;		/* the batch's number */
-	uint32_t	 pad;
+	uint32_t	 modeled;	/* send the requests, make nothing */
+};
+
+/* What the broker keeps of each operation of a batch (kbatch.c). */
+struct kb_op {
+	char		 chan[NAME_LEN + 2];
+	int		 line;		/* the program's line */
+	int		 kside;		/* the agent's end */
+	struct op_request *rq;		/* a modeled one: the request */
+	unsigned char	*msg;		/* ... its bytes, as the agent sent
+					   them (WIRE_REQ), once they came */
+	size_t		 len;
+	bool		 came;
+};
+
+struct kbatch {
+	struct kb_shm	*shm;
+	int		 memfd;		/* until the agent has it, or -1 */
+	bool		 running;	/* go said, end not heard yet */
+	uint32_t	 gen;
+	size_t		 n;
+	size_t		 drained;	/* results told */
+	size_t		 total;		/* results written (at its end) */
+	size_t		 adopted;	/* 1 + the one p->op stands for */
+	size_t		 snap;		/* results written, at this look */
+	/* Modeled operations (mbatch.c): the broker makes them itself. */
+	bool		 modeled;
+	size_t		 started;	/* begun, from the first */
+	bool		 halted;	/* no more may begin: stopped, failed,
+					   or no step left */
+	bool		 mopen;		/* not over: one may yet begin, or one
+					   is under way */
+	struct kb_op	 ops[KB_MAX];
 };
 
 struct kb_shm {

@@ -392,7 +392,7 @@ struct kbatch_info {
 					   when it was stopped: it goes on as
 					   the process's own operation */
 };
-bool	 engine_kbatch_fits(struct engine *, const char *,
+int	 engine_kbatch_fits(struct engine *, const char *,
 	    const struct op_request *);
 int	 engine_kbatch(struct engine *, const char *,
 	    const struct op_request *const *, const int *, size_t, char **);

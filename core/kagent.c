@@ -699,6 +699,7 @@ kagent_sys(const struct kop *k, const unsigned char *msg, size_t mlen,
 			got = (size_t)n < size ? (size_t)n : size;
 	}
 result:
+	d->ns = now_ns();
 	if (n == -1)
 		d->err = errno;
 	else

@@ -51,30 +51,11 @@
 #define ST(field, v)	atomic_store_explicit((_Atomic __typeof__(field) *) \
 			    &(field), (v), memory_order_release)
 
-/* What the broker keeps of each operation of the batch. */
-struct kb_op {
-	char		 chan[NAME_LEN + 2];
-	int		 line;		/* the program's line */
-	int		 kside;		/* the agent's end */
-};
-
-struct kbatch {
-	struct kb_shm	*shm;
-	int		 memfd;		/* until the agent has it, or -1 */
-	bool		 running;	/* go said, end not heard yet */
-	uint32_t	 gen;
-	size_t		 n;
-	size_t		 drained;	/* results told */
-	size_t		 total;		/* results written (at its end) */
-	size_t		 adopted;	/* 1 + the one p->op stands for */
-	size_t		 snap;		/* results written, at this look */
-	struct kb_op	 ops[KB_MAX];
-};
-
 static bool
 kb_busy(const struct kbatch *kb)
 {
-	return (kb != NULL && (kb->running || kb->drained < kb->total));
+	return (kb != NULL && (kb->running || (kb->modeled ? kb->mopen :
+	    kb->drained < kb->total)));
 }
 
 bool
@@ -103,6 +84,7 @@ kb_free(struct kbatch *kb)
 {
 	if (kb == NULL)
 		return;
+	mbatch_clear(kb);
 	if (kb->shm != NULL)
 		(void)munmap(kb->shm, sizeof(*kb->shm));
 	if (kb->memfd != -1)
@@ -153,7 +135,8 @@ kb_fits(struct engine *e, struct proc *p, const struct op_request *rq,
 	return (r == 1 && (*cp)->mech != MECH_SHM);
 }
 
-bool
+/* Can rq be in a batch of p's: 1 a kernel one, 2 a modeled one, or 0. */
+int
 engine_kbatch_fits(struct engine *e, const char *name,
     const struct op_request *rq)
 {
@@ -161,8 +144,11 @@ engine_kbatch_fits(struct engine *e, const char *name,
 	struct chan	*c;
 	struct kend	*k;
 
-	return (!e->model && (p = proc_find(e, name)) != NULL &&
-	    kb_fits(e, p, rq, &c, &k));
+	if (e->model || (p = proc_find(e, name)) == NULL)
+		return (0);
+	if (kb_fits(e, p, rq, &c, &k))
+		return (1);
+	return (mbatch_fits(e, p, rq) ? 2 : 0);
 }
 
 /*
@@ -275,11 +261,10 @@ engine_kbatch(struct engine *e, const char *name,
 	struct kb_ent	*ent;
 	struct chan	*seen[4] = { NULL, NULL, NULL, NULL };
 	size_t		 i, j, out = 0;
-	ssize_t		 r;
 
 	if (e->model || (p = proc_find(e, name)) == NULL ||
 	    p->state != PS_IDLE || p->dying || p->fd == -1 ||
-	    kb_busy(p->kb)) {
+	    kb_busy(p->kb) || n == 0) {
 		xasprintf(cause, "%s cannot take a batch now", name);
 		return (-1);
 	}
@@ -287,6 +272,9 @@ engine_kbatch(struct engine *e, const char *name,
 	    (p->kb == NULL && (p->kb = kb_new(cause)) == NULL))
 		return (-1);
 	kb = p->kb;
+	if (!kb_fits(e, p, rqs[0], &c, &k))
+		return (mbatch_start(e, p, rqs, lines, n, cause));
+	mbatch_clear(kb);
 	for (i = 0; i < n && i < KB_MAX; i++) {
 		if (!kb_fits(e, p, rqs[i], &c, &k) ||
 		    out + rqs[i]->len > KB_OUT)
@@ -325,15 +313,32 @@ engine_kbatch(struct engine *e, const char *name,
 			    "itself");
 		return (-1);
 	}
-	kb->n = i;
+	kb->modeled = false;
+	return (kbatch_go(e, p, i));
+}
+
+/*
+ * The batch written in p's region (n orders) goes: the agent is told,
+ * the first time with the region's descriptors.
+ */
+int
+kbatch_go(struct engine *e, struct proc *p, size_t n)
+{
+	struct kbatch	*kb = p->kb;
+	ssize_t		 r;
+
+	kb->n = n;
 	kb->drained = kb->total = kb->adopted = kb->snap = 0;
+	kb->started = 0;
+	kb->halted = false;
 	/* The first goes with the region, a message without a number. */
 	kb->gen = kb->memfd != -1 ? 0 : kb->gen + 1;
 	ST(kb->shm->h.stop, 0);
 	ST(kb->shm->h.done, 0);
 	ST(kb->shm->h.cur, 0);
 	ST(kb->shm->h.gen, kb->gen);
-	ST(kb->shm->h.n, (uint32_t)i);
+	ST(kb->shm->h.modeled, kb->modeled ? 1 : 0);
+	ST(kb->shm->h.n, (uint32_t)n);
 	if (kb->memfd != -1) {
 		int	fds[2] = { kb->memfd, e->kb_left_fd };
 
@@ -347,12 +352,12 @@ engine_kbatch(struct engine *e, const char *name,
 	if (r == -1) {
 		/* The agent is gone; its reaping will explain. */
 		p->dying = true;
-		return ((int)i);
+		return ((int)n);
 	}
 	kb->running = true;
 	p->state = PS_BUSY;
 	e->wfg_dirty = true;
-	return ((int)i);
+	return ((int)n);
 }
 
 /*
@@ -407,21 +412,22 @@ kb_settle(struct engine *e, struct proc *p)
 	e->wfg_dirty = true;
 }
 
-/* An OK result, told as kchan_answer would tell it, without an op. */
-static void
-kb_tell(struct engine *e, struct proc *p, struct chan *c, size_t i)
+/*
+ * The fill result i of p's batch leaves on c, counted from the events
+ * (kb_fill says which an agent measures), and the side it is of.
+ */
+static size_t
+kb_count(struct kbatch *kb, struct chan *c, size_t i, int *sidep)
 {
-	struct kbatch	*kb = p->kb;
 	struct kb_ent	*ent = &kb->shm->ent[i];
 	struct kb_res	*res = &kb->shm->res[i];
-	struct event	 ev;
 	size_t		 unit;
 	int		 side = 0;
 
-	memset(&ev, 0, sizeof(ev));
 	if (c->mech == MECH_SOCKETPAIR)
 		side = ent->k.kind == OP_SEND ? 1 - kb->ops[i].kside :
 		    kb->ops[i].kside;
+	*sidep = side;
 	/* Bytes, but for a queue's messages; a datagram's is the next's. */
 	unit = c->mech == MECH_MQ ? 1 : (size_t)res->n;
 	if (res->flags & KD_FILL)
@@ -432,7 +438,21 @@ kb_tell(struct engine *e, struct proc *p, struct chan *c, size_t i)
 		c->kest[side] += unit;
 	else
 		c->kest[side] -= c->kest[side] < unit ? c->kest[side] : unit;
-	ev.fill = c->kest[side];
+	return (c->kest[side]);
+}
+
+/* An OK result, told as kchan_answer would tell it, without an op. */
+static void
+kb_tell(struct engine *e, struct proc *p, struct chan *c, size_t i)
+{
+	struct kbatch	*kb = p->kb;
+	struct kb_ent	*ent = &kb->shm->ent[i];
+	struct kb_res	*res = &kb->shm->res[i];
+	struct event	 ev;
+	int		 side;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.fill = kb_count(kb, c, i, &side);
 	ev.capacity = c->kcap[side];
 	ev.type = ent->k.kind == OP_SEND ? EV_SEND : EV_RECV;
 	ev.proc = p->name;
@@ -487,6 +507,14 @@ kb_emit(struct engine *e, struct proc *p, size_t i)
 	d.err = res->err;
 	d.flags = res->flags & ~KD_FILL;
 	d.n = res->n;
+	if (d.err == 0 && !(d.flags & KD_EOF)) {
+		int	side;
+
+		/* Its fill counted in its place, as the others'. */
+		d.inq = (int64_t)kb_count(kb, c, i, &side);
+		d.cap = c->kcap[side];
+		d.flags |= KD_FILL | KD_COUNTED;
+	}
 	buf = xmalloc(sizeof(d) + res->len);
 	memcpy(buf, &d, sizeof(d));
 	memcpy(buf + sizeof(d), kb->shm->in + res->off, res->len);
@@ -499,8 +527,20 @@ kb_emit(struct engine *e, struct proc *p, size_t i)
  * Tell the results the agents have written, in the order they happened,
  * up to the horizon; adopt an operation that has been under way long.
  */
+static void	kb_drain_to(struct engine *, uint64_t);
+
 void
 kbatch_drain(struct engine *e)
+{
+	kb_drain_to(e, UINT64_MAX);
+}
+
+/*
+ * As kbatch_drain, told only up to limit: an operation made the usual
+ * way returned then, and what the batches did after comes after it.
+ */
+static void
+kb_drain_to(struct engine *e, uint64_t limit)
 {
 	static bool	 draining;
 	struct proc	*p, *best;
@@ -513,14 +553,15 @@ kbatch_drain(struct engine *e)
 	if (draining)
 		return;
 	draining = true;
-	horizon = now = now_ns();
+	now = now_ns();
+	horizon = limit < now ? limit : now;
 	TAILQ_FOREACH(p, &e->procs, entry) {
 		/* A send made the usual way, not back yet, not blocked. */
 		if (p->op != NULL && p->op->kernel && p->op->kind == OP_SEND &&
 		    !p->op->blocked && p->op->kstart_ns != 0 &&
 		    p->op->kstart_ns < horizon)
 			horizon = p->op->kstart_ns;
-		if ((kb = p->kb) == NULL || !kb_busy(kb))
+		if ((kb = p->kb) == NULL || kb->modeled || !kb_busy(kb))
 			continue;
 		any = true;
 		if (!kb->running) {
@@ -538,7 +579,8 @@ kbatch_drain(struct engine *e)
 	for (; any; ) {
 		best = NULL;
 		TAILQ_FOREACH(p, &e->procs, entry) {
-			if ((kb = p->kb) == NULL || kb->drained >= kb->snap)
+			if ((kb = p->kb) == NULL || kb->modeled ||
+			    kb->drained >= kb->snap)
 				continue;
 			r = &kb->shm->res[kb->drained];
 			/* Told blocked (when it began): now, when it ended. */
@@ -558,8 +600,8 @@ kbatch_drain(struct engine *e)
 			kb_settle(e, best);
 	}
 	TAILQ_FOREACH(p, &e->procs, entry) {
-		if ((kb = p->kb) == NULL || !kb->running || kb->adopted != 0 ||
-		    p->op != NULL || p->state == PS_EXITED)
+		if ((kb = p->kb) == NULL || kb->modeled || !kb->running ||
+		    kb->adopted != 0 || p->op != NULL || p->state == PS_EXITED)
 			continue;
 		cur = LD(kb->shm->h.cur);
 		cur_ns = LD(kb->shm->h.cur_ns);
@@ -591,7 +633,7 @@ kbatch_any(const struct engine *e)
  * the order is the one it gets).
  */
 void
-kbatch_before(struct engine *e, struct proc *p)
+kbatch_before(struct engine *e, struct proc *p, uint64_t ns)
 {
 	struct proc	*q;
 	struct kbatch	*kb;
@@ -606,7 +648,43 @@ kbatch_before(struct engine *e, struct proc *p)
 		    now_ns() - LD(kb->shm->h.cur_ns) < KB_BEFORE_NS)
 			sched_yield();
 	}
-	kbatch_drain(e);
+	kb_drain_to(e, ns != 0 ? ns : UINT64_MAX);
+}
+
+/*
+ * An operation made the usual way on c, while a batch on c is under way:
+ * its fill is counted as the batch's are, in the order told (a measure
+ * taken now would count what the batch did after it).
+ */
+bool
+kbatch_count(struct engine *e, struct chan *c, enum op_kind kind, int kside,
+    size_t n, size_t *fill, long *cap)
+{
+	struct proc	*q;
+	size_t		 unit = c->mech == MECH_MQ ? 1 : n;
+	int		 side = 0;
+
+	/* A datagram socket's fill is its next datagram's: measured. */
+	if (c->mech == MECH_SHM || (c->mech == MECH_SOCKETPAIR &&
+	    c->socktype == SOCK_DGRAM))
+		return (false);
+	TAILQ_FOREACH(q, &e->procs, entry) {
+		if (kbatch_holds(q, c))
+			break;
+	}
+	if (q == NULL)
+		return (false);
+	if (c->mech == MECH_SOCKETPAIR)
+		side = kind == OP_SEND ? 1 - kside : kside;
+	if (kind == OP_SEND)
+		c->kest[side] += unit;
+	else if (kind == OP_RECV)
+		c->kest[side] -= c->kest[side] < unit ? c->kest[side] : unit;
+	else
+		return (false);
+	*fill = c->kest[side];
+	*cap = c->kcap[side];
+	return (true);
 }
 
 /* Before p is called blocked: has its adopted operation just ended? */
@@ -615,7 +693,7 @@ kbatch_sync(struct engine *e, struct proc *p)
 {
 	struct kbatch	*kb = p->kb;
 
-	if (kb == NULL || kb->adopted == 0 || !kb->running ||
+	if (kb == NULL || kb->modeled || kb->adopted == 0 || !kb->running ||
 	    LD(kb->shm->h.done) < kb->adopted)
 		return (false);
 	kbatch_drain(e);
@@ -632,6 +710,10 @@ kbatch_end(struct engine *e, struct proc *p, uint32_t gen, int32_t done)
 		return;
 	kb->running = false;
 	kb->total = done < 0 ? 0 : (size_t)done > kb->n ? kb->n : (size_t)done;
+	if (kb->modeled) {
+		mbatch_end(e, p);
+		return;
+	}
 	kbatch_drain(e);
 	kb_settle(e, p);
 }
@@ -644,6 +726,11 @@ kbatch_gone(struct engine *e, struct proc *p)
 
 	if (kb == NULL)
 		return;
+	if (kb->modeled) {
+		kb_free(kb);
+		p->kb = NULL;
+		return;
+	}
 	if (kb->running) {
 		kb->running = false;
 		kb->total = LD(kb->shm->h.done);
@@ -678,6 +765,12 @@ engine_kbatch_info(struct engine *e, const char *name,
 	if ((p = proc_find(e, name)) == NULL || (kb = p->kb) == NULL)
 		return (false);
 	bi->n = kb->n;
+	if (kb->modeled) {
+		bi->started = kb->started;
+		bi->done = kb->drained;
+		bi->over = mbatch_over(p, &bi->inside);
+		return (true);
+	}
 	bi->done = kb->drained;
 	if (kb->running) {
 		cur = LD(kb->shm->h.cur);
@@ -705,8 +798,13 @@ engine_kbatch_stop(struct engine *e, const char *name)
 {
 	struct proc	*p;
 
-	if ((p = proc_find(e, name)) == NULL || p->kb == NULL ||
-	    !p->kb->running)
+	if ((p = proc_find(e, name)) == NULL || p->kb == NULL)
+		return;
+	if (p->kb->modeled) {
+		mbatch_stop(e, p);
+		return;
+	}
+	if (!p->kb->running)
 		return;
 	ST(p->kb->shm->h.stop, 1);
 	kbatch_drain(e);

@@ -296,9 +296,12 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 		return;
 	/* What batches did before this returned is told first (kbatch.c). */
 	if (kbatch_any(e)) {
+		struct kdone	d;
+
+		memcpy(&d, buf, sizeof(d));
 		held = xmemdup(buf, len);
 		buf = held;
-		kbatch_before(e, p);
+		kbatch_before(e, p, d.ns);
 		if (p->op != op) {
 			free(held);
 			return;
@@ -382,7 +385,14 @@ kchan_answer(struct engine *e, struct proc *p, const unsigned char *buf,
 		return;
 	}
 	memset(&ev, 0, sizeof(ev));
-	if (d.flags & KD_FILL) {
+	if (d.flags & KD_COUNTED) {
+		ev.fill = (size_t)d.inq;
+		ev.capacity = (long)d.cap;
+	} else if (d.err == 0 && !(d.flags & KD_EOF) &&
+	    kbatch_count(e, c, op->kind, op->kside, (size_t)d.n, &ev.fill,
+	    &ev.capacity))
+		;	/* a batch's events keep the count: this one too */
+	else if (d.flags & KD_FILL) {
 		ev.fill = (size_t)d.inq;
 		ev.capacity = (long)d.cap;
 		/* What a batch's events count from (kbatch.c). */

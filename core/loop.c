@@ -168,6 +168,7 @@ engine_step(struct engine *e, int timeout, bool sleeping)
 		e->interrupted = true;
 	engine_dispatch(e, e->pfds, n);
 	kbatch_drain(e);
+	mbatch_advance(e);
 	kchan_watch(e);
 }
 

@@ -101,6 +101,7 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 	size_t		 i;
 	int32_t		 code;
 	unsigned char	 *reply;
+	bool		 mb;
 
 	if (op == NULL)
 		return;
@@ -147,7 +148,8 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 	engine_event(e, ev);
 	engine_flush_later(e);
 	if (op->kind != OP_SIGNAL && op->kind != OP_MASK &&
-	    op->kind != OP_UNMASK && op->kind != OP_EXIT && !op->kernel) {
+	    op->kind != OP_UNMASK && op->kind != OP_EXIT && !op->kernel &&
+	    (!op->mb || op->mb_reply)) {
 		/* The answer to the agent: with what it received, if any. */
 		bool got = (op->kind == OP_RECV || op->kind == OP_CALL) &&
 		    ev->has_msg;
@@ -161,11 +163,14 @@ op_finish(struct engine *e, struct proc *p, enum op_status st,
 		    (got ? ev->len : 0));
 		free(reply);
 	}
+	mb = op->mb;
 	op_free(op);
 	p->op = NULL;
 	if (p->state != PS_EXITED)
 		p->state = PS_IDLE;
 	e->wfg_dirty = true;
+	if (mb)
+		mbatch_op_done(e, p, st);
 }
 
 void
@@ -246,6 +251,15 @@ op_block(struct engine *e, struct proc *p, const char *reason,
 			ev.forward = c->name;
 	}
 	op_blocked(e, p, &ev);
+	/* A batch's: said to the agent only if it waits long (mbatch.c). */
+	op->blocked_ms = now_ms();
+	if (op->mb) {
+		for (i = 0; i < op->nwaits; i++) {
+			if (op->waits[i] != NULL)
+				chan_mark(e, op->waits[i]->chan);
+		}
+		return;
+	}
 	snprintf(title, sizeof(title), "blocked %s %s", op_name(op->call ?
 	    OP_CALL : op->kind), c != NULL && op->kind == OP_SEND &&
 	    !op->atomic ? c->name : op->spec);

@@ -380,7 +380,7 @@ agent_main(const char *name, int fd, int wake, pid_t broker)
 			asleep = true;
 			break;
 		case WIRE_REPLY:
-			if (waiting)
+			if (waiting || asleep)
 				agent_title(name, NULL);
 			waiting = asleep = false;
 			break;
@@ -705,6 +705,12 @@ proc_read(struct engine *e, struct proc *p)
 		    (size_t)n : sizeof(v));
 		switch (h.type) {
 		case WIRE_REQ:
+			if (h.id & MB_REQ_BIT) {
+				/* A batch's, sent ahead (mbatch.c). */
+				mbatch_req(e, p, h.id, buf + sizeof(h),
+				    (size_t)n);
+				break;
+			}
 			if (p->pending > 0)
 				p->pending--;
 			if (p->op != NULL && p->op->id == h.id) {
