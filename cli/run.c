@@ -497,7 +497,8 @@ const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.help = "Let every process that runs a program go (P run NAME gives "
 	    "one).  Free: each goes at full speed, concurrently, on real "
-	    "CPUs; the interleaving is the machine's, and bursts are "
+	    "CPUs, its next sends and receives handed to its agent in "
+	    "batches; the interleaving is the machine's, and bursts are "
 	    "summarised (--json has every event).  --random SEED: one "
 	    "operation at a time, the next process chosen from SEED, the same "
 	    "every time (record keeps the schedule).  Until every program has "
