@@ -464,7 +464,7 @@ void	 kbatch_gone(struct engine *, struct proc *);
 bool	 kbatch_holds(const struct proc *, const struct chan *);
 bool	 kbatch_running(const struct proc *);
 bool	 kbatch_any(const struct engine *);
-void	 kbatch_before(struct engine *, struct proc *, uint64_t);
+void	 kbatch_before(struct engine *, struct proc *, uint64_t, uint64_t);
 bool	 kbatch_count(struct engine *, struct chan *, enum op_kind, int,
 	    size_t, size_t *, long *);
 void	 kbatch_free(struct proc *);
@@ -615,7 +615,7 @@ struct kdone {
 					   datagram's real length */
 	int64_t		 inq;		/* FIONREAD right after (KD_FILL) */
 	int64_t		 cap;
-	uint64_t	 ns;		/* when the syscall returned */
+	uint64_t	 ns0, ns;	/* when the syscall began, returned */
 };
 
 /* The control thread's question and answer (one descriptor). */

@@ -674,6 +674,7 @@ kagent_sys(const struct kop *k, const unsigned char *msg, size_t mlen,
 	int		 r;
 
 	memset(d, 0, sizeof(*d));
+	d->ns0 = now_ns();
 	if (k->mech == MECH_MQ) {
 		n = kmq(k, msg, mlen, out, &got);
 		goto result;
@@ -683,6 +684,7 @@ kagent_sys(const struct kop *k, const unsigned char *msg, size_t mlen,
 		    k->timeout_ms);
 		if (r == 0) {
 			d->err = ETIMEDOUT;
+			d->ns = now_ns();
 			return (0);
 		}
 		nb = true;

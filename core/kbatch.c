@@ -527,20 +527,22 @@ kb_emit(struct engine *e, struct proc *p, size_t i)
  * Tell the results the agents have written, in the order they happened,
  * up to the horizon; adopt an operation that has been under way long.
  */
-static void	kb_drain_to(struct engine *, uint64_t);
+static void	kb_drain_to(struct engine *, uint64_t, uint64_t);
 
 void
 kbatch_drain(struct engine *e)
 {
-	kb_drain_to(e, UINT64_MAX);
+	kb_drain_to(e, UINT64_MAX, UINT64_MAX);
 }
 
 /*
- * As kbatch_drain, told only up to limit: an operation made the usual
- * way returned then, and what the batches did after comes after it.
+ * As kbatch_drain, before an operation made the usual way whose syscall
+ * ran from t0 to t1 is told: a batch's send that began before t1 may
+ * have fed it, and comes first; what a batch saw end after t0 (a
+ * receive, a wait) may have been its doing, and comes after it.
  */
 static void
-kb_drain_to(struct engine *e, uint64_t limit)
+kb_drain_to(struct engine *e, uint64_t t0, uint64_t t1)
 {
 	static bool	 draining;
 	struct proc	*p, *best;
@@ -548,19 +550,21 @@ kb_drain_to(struct engine *e, uint64_t limit)
 	struct kb_res	*r;
 	uint64_t	 now, horizon, ns, best_ns = 0, cur_ns;
 	uint32_t	 cur;
-	bool		 any = false;
+	bool		 any = false, waited;
 
 	if (draining)
 		return;
 	draining = true;
 	now = now_ns();
-	horizon = limit < now ? limit : now;
+	horizon = now;
 	TAILQ_FOREACH(p, &e->procs, entry) {
-		/* A send made the usual way, not back yet, not blocked. */
-		if (p->op != NULL && p->op->kernel && p->op->kind == OP_SEND &&
-		    !p->op->blocked && p->op->kstart_ns != 0 &&
-		    p->op->kstart_ns < horizon)
-			horizon = p->op->kstart_ns;
+		/*
+		 * An operation made the usual way, not back yet, not blocked:
+		 * what ended after it began may be its doing.
+		 */
+		if (p->op != NULL && p->op->kernel && !p->op->blocked &&
+		    p->op->kstart_ns != 0 && p->op->kstart_ns < t0)
+			t0 = p->op->kstart_ns;
 		if ((kb = p->kb) == NULL || kb->modeled || !kb_busy(kb))
 			continue;
 		any = true;
@@ -584,9 +588,13 @@ kb_drain_to(struct engine *e, uint64_t limit)
 				continue;
 			r = &kb->shm->res[kb->drained];
 			/* Told blocked (when it began): now, when it ended. */
-			ns = kb->adopted == kb->drained + 1 && p->op != NULL &&
-			    p->op->blocked ? r->end_ns : r->ns;
-			if (ns > horizon)
+			waited = kb->adopted == kb->drained + 1 &&
+			    p->op != NULL && p->op->blocked;
+			ns = waited ? r->end_ns : r->ns;
+			/* A send is told when it began, the rest when done. */
+			if (ns > horizon || ns > (!waited &&
+			    kb->shm->ent[kb->drained].k.kind == OP_SEND ?
+			    t1 : t0))
 				continue;
 			if (best == NULL || ns < best_ns) {
 				best = p;
@@ -633,7 +641,7 @@ kbatch_any(const struct engine *e)
  * the order is the one it gets).
  */
 void
-kbatch_before(struct engine *e, struct proc *p, uint64_t ns)
+kbatch_before(struct engine *e, struct proc *p, uint64_t t0, uint64_t t1)
 {
 	struct proc	*q;
 	struct kbatch	*kb;
@@ -648,7 +656,9 @@ kbatch_before(struct engine *e, struct proc *p, uint64_t ns)
 		    now_ns() - LD(kb->shm->h.cur_ns) < KB_BEFORE_NS)
 			sched_yield();
 	}
-	kb_drain_to(e, ns != 0 ? ns : UINT64_MAX);
+	if (t0 == 0 || t1 == 0)
+		t0 = t1 = UINT64_MAX;
+	kb_drain_to(e, t0, t1);
 }
 
 /*

@@ -301,7 +301,7 @@ kchan_done(struct engine *e, struct proc *p, const unsigned char *buf,
 		memcpy(&d, buf, sizeof(d));
 		held = xmemdup(buf, len);
 		buf = held;
-		kbatch_before(e, p, d.ns);
+		kbatch_before(e, p, d.ns0, d.ns);
 		if (p->op != op) {
 			free(held);
 			return;
