@@ -665,7 +665,9 @@ op_make(struct proc *p, const struct op_request *rq)
 
 	op = xcalloc(1, sizeof(*op));
 	op->kind = rq->kind;
-	op->id = ++p->next_id;
+	/* Below 2^31: a batch's requests have that bit (mbatch.c). */
+	p->next_id = (p->next_id + 1) & 0x7fffffff;
+	op->id = p->next_id != 0 ? p->next_id : ++p->next_id;
 	op->nnames = rq->nchans;
 	op->names = xcalloc(rq->nchans + 1, sizeof(*op->names));
 	for (i = 0; i < rq->nchans; i++)

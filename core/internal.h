@@ -100,6 +100,7 @@ struct op {
 					   agent is answered only ... */
 	bool		 mb_reply;	/* ... once it was told it waits */
 	uint64_t	 blocked_ms;	/* when it began to wait */
+	bool		 ktold;		/* a batch's: its wait is told already */
 	size_t		 max;
 	int		 sig;
 	char		*target;
@@ -229,7 +230,8 @@ struct chan {
 	 * A batch's events (kbatch.c): each side's fill counted from them
 	 * where the sender cannot measure it, each side's capacity.
 	 */
-	size_t		 kest[2];
+	int64_t		 kest[2];	/* below 0 a moment: a receive told
+					   before the send it took from */
 	long		 kcap[2];
 	/*
 	 * For one deadlock check (cap_transit): who may yet gain the right
@@ -451,9 +453,13 @@ bool	 kchan_queued(const struct chan *, int, size_t *, bool *);
 bool	 kchan_inq(const struct chan *, int, size_t *, size_t *);
 void	 kchan_reason(struct engine *, struct chan *, struct op *, char *,
 	    size_t);
-void	 kchan_ev_fill(struct chan *, const struct op *, struct event *);
+void	 kchan_ev_fill(struct engine *, struct chan *, const struct op *,
+	    struct event *);
+void	 kchan_reason_of(const struct chan *, enum op_kind, size_t, long,
+	    char *, size_t);
 void	 kchan_answer(struct engine *, struct proc *, const unsigned char *,
 	    size_t);
+void	 kchan_await_exit(struct engine *, struct proc *);
 
 /* kbatch.c: a program's kernel operations, made by its agent alone */
 struct kbatch;
@@ -467,6 +473,7 @@ bool	 kbatch_any(const struct engine *);
 void	 kbatch_before(struct engine *, struct proc *, uint64_t, uint64_t);
 bool	 kbatch_count(struct engine *, struct chan *, enum op_kind, int,
 	    size_t, size_t *, long *);
+bool	 kbatch_counting(struct engine *, const struct chan *);
 void	 kbatch_free(struct proc *);
 void	 kbatch_engine_free(struct engine *);
 int	 kbatch_go(struct engine *, struct proc *, size_t);
@@ -646,6 +653,12 @@ struct kstat {
 #define KB_OUT		(1024 * 1024)	/* their messages, at most */
 #define KB_IN		(1024 * 1024)	/* what they received, at most */
 
+/* Plain stores and loads, ordered, on the memory an agent shares. */
+#define LD(field)	atomic_load_explicit((_Atomic __typeof__(field) *) \
+			    &(field), memory_order_acquire)
+#define ST(field, v)	atomic_store_explicit((_Atomic __typeof__(field) *) \
+			    &(field), (v), memory_order_release)
+
 struct kb_ent {
 	struct kop	 k;
 	uint32_t	 off, len;	/* the message, in the out area */
@@ -658,6 +671,7 @@ struct kb_res {
 	int64_t		 inq, cap;	/* KD_FILL */
 	uint64_t	 ns;		/* a send's start, a receive's end */
 	uint64_t	 end_ns;	/* its end */
+	uint64_t	 wait_ns;	/* when it found it must wait, or 0 */
 	uint32_t	 off, len;	/* what it received, in the in area */
 };
 
@@ -667,6 +681,8 @@ struct kb_head {
 	uint32_t	 done;		/* agent: results written */
 	uint32_t	 cur;		/* agent: 1 + the one under way, or 0 */
 	uint64_t	 cur_ns;	/* ... since then */
+	uint32_t	 waiting;	/* ... 1 + it, once it waits in it */
+	uint32_t	 pad2;
 	uint32_t	 gen;		/* the batch's number */
 	uint32_t	 modeled;	/* send the requests, make nothing */
 };
@@ -693,6 +709,9 @@ struct kbatch {
 	size_t		 total;		/* results written (at its end) */
 	size_t		 adopted;	/* 1 + the one p->op stands for */
 	size_t		 snap;		/* results written, at this look */
+	bool		 told_blocked;	/* the next result's wait is told */
+	bool		 wait_seen;	/* ... to be told, at this look */
+	bool		 broken;	/* the agent could not map it */
 	/* Modeled operations (mbatch.c): the broker makes them itself. */
 	bool		 modeled;
 	size_t		 started;	/* begun, from the first */
@@ -700,6 +719,7 @@ struct kbatch {
 					   or no step left */
 	bool		 mopen;		/* not over: one may yet begin, or one
 					   is under way */
+	bool		 mkept;		/* requests or bytes kept (mbatch.c) */
 	struct kb_op	 ops[KB_MAX];
 };
 

@@ -9,9 +9,9 @@
  * The broker reads that when it likes, and /proc when one seems asleep:
  * no message and no wait per operation, only one at the batch's end.
  *
- * The order of the stores is what the broker relies on: "under way
- * since T" before the syscall, the result before "done", "done" before
- * "none under way".
+ * The order of the stores is what the broker relies on: "under way",
+ * then "since T", before the syscall; "waiting" before a syscall that
+ * waits; the result before "done", "done" before "none under way".
  */
 
 #include <sys/ioctl.h>
@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,10 +29,6 @@
 static struct kb_shm	*kb;		/* the region, once mapped */
 static int64_t		*left;		/* the steps the run may still take */
 
-#define ST(field, v)	atomic_store_explicit((_Atomic __typeof__(field) *) \
-			    &(field), (v), memory_order_release)
-#define LD(field)	atomic_load_explicit((_Atomic __typeof__(field) *) \
-			    &(field), memory_order_acquire)
 
 /*
  * The fill a receive on a datagram socket left, as its end says it (the
@@ -75,6 +72,56 @@ kb_map(const int *fds, size_t *nfds)
 	return (kb != NULL && left != NULL);
 }
 
+/*
+ * May op i be tried without waiting first, the same operation whatever
+ * comes of it: a receive, a whole message, a write a pipe or a stream
+ * makes at once or not at all (PIPE_BUF).  Not one with -n or a
+ * deadline, which decide that themselves.
+ */
+static bool
+kb_try_first(const struct kop *k, size_t len)
+{
+	if (k->nonblock || k->timeout_ms >= 0)
+		return (false);
+	if (k->kind == OP_RECV || k->mech == MECH_MQ ||
+	    (k->mech == MECH_SOCKETPAIR && k->socktype != SOCK_STREAM))
+		return (true);
+	return (len <= PIPE_BUF);
+}
+
+/*
+ * One operation: without waiting, then, if it must wait, said (the
+ * title, and "waiting" for the broker) before the syscall that waits.
+ */
+static size_t
+kb_op(struct kb_ent *e, struct kb_res *r, size_t i, unsigned char *in,
+    size_t room, struct kdone *d, const char **title)
+{
+	struct kop	k = e->k;
+	size_t		got;
+
+	r->wait_ns = 0;
+	k.title[sizeof(k.title) - 1] = '\0';
+	if (kb_try_first(&k, e->len)) {
+		k.nonblock = 1;
+		got = kagent_sys(&k, kb->out + e->off, e->len, in, room, d,
+		    false);
+		if (d->err != EAGAIN)
+			return (got);
+		k.nonblock = 0;
+		r->wait_ns = now_ns();
+		ST(kb->h.waiting, (uint32_t)i + 1);
+	}
+	/* The title of the syscall it waits in, changed only when it does. */
+	if (!k.nonblock && strcmp(*title, e->k.title) != 0) {
+		agent_kernel_title(k.title);
+		*title = e->k.title;
+	}
+	got = kagent_sys(&k, kb->out + e->off, e->len, in, room, d, false);
+	ST(kb->h.waiting, 0);
+	return (got);
+}
+
 void
 kbagent_run(int sock, uint32_t id, const int *fds, size_t *nfds)
 {
@@ -87,6 +134,7 @@ kbagent_run(int sock, uint32_t id, const int *fds, size_t *nfds)
 	uint32_t	 done = 0;
 
 	if (!kb_map(fds, nfds)) {
+		done = UINT32_MAX;	/* no region: the broker stops asking */
 		(void)wire_send(sock, WIRE_KBEND, id, &done, sizeof(done));
 		return;
 	}
@@ -118,17 +166,16 @@ kbagent_run(int sock, uint32_t id, const int *fds, size_t *nfds)
 			(void)atomic_fetch_add((_Atomic int64_t *)left, 1);
 			break;
 		}
-		e->k.title[sizeof(e->k.title) - 1] = '\0';
-		/* The title of its last syscall, changed only when it does. */
-		if (!e->k.nonblock && strcmp(title, e->k.title) != 0) {
-			agent_kernel_title(e->k.title);
-			title = e->k.title;
-		}
+		/*
+		 * Under way, then since when: a broker that sees it under way
+		 * with the time of the one before has an earlier time, and
+		 * one that sees none under way looked before this began.
+		 */
+		ST(kb->h.cur, (uint32_t)i + 1);
 		t0 = now_ns();
 		ST(kb->h.cur_ns, t0);
-		ST(kb->h.cur, (uint32_t)i + 1);
-		r->len = (uint32_t)kagent_sys(&e->k, kb->out + e->off, e->len,
-		    kb->in + in, KB_IN - in, &d, false);
+		r->len = (uint32_t)kb_op(e, r, i, kb->in + in, KB_IN - in, &d,
+		    &title);
 		r->off = (uint32_t)in;
 		in += r->len;
 		r->err = d.err;

@@ -10,24 +10,31 @@
  * the data path nor in the way of it.
  *
  * Order.  Results of several agents are told in the order they happened:
- * a send at the moment it began, a receive when it returned (so the send
- * that fed a receive always comes first).  A result is held back while
- * another agent is inside a send that began before it: that send's
- * result, when it comes, belongs in front.
+ * a send that did not wait at the moment it began, so that whoever read
+ * its bytes comes after it; a receive, and the end of a wait, when it
+ * returned, so that the receive that made a writer's room comes first.
+ * A result is held back while another agent is inside an operation that
+ * began before it and does not wait: that one, when it comes, may belong
+ * in front.  A typed operation on a kernel channel that returns
+ * meanwhile is fitted in by its own times (kbatch_before).
  *
- * Blocking.  An agent found inside the same operation for KB_ADOPT_MS
- * (or at once when the batch is being stopped) may be asleep in it: that
- * operation becomes the process's own in-flight operation (p->op), as if
- * it had been submitted alone, and /proc decides whether it is blocked
- * (kwatch.c) -- so the "blocked" event, the wait-for graph and deadlock
- * detection are those of any kernel operation.  Its result, when it
- * comes, ends it as an agent's answer would (kchan_answer).
+ * Blocking.  The agent tries each operation without waiting first; one
+ * that would wait is marked so, and told "blocked" in its place, before
+ * the syscall that waits.  Such an operation, or one under way for
+ * KB_ADOPT_NS, or any when the batch is being stopped, becomes the
+ * process's own in-flight operation (p->op), as if submitted alone, and
+ * /proc decides whether it sleeps there (kwatch.c) -- so the wait-for
+ * graph and deadlock detection are those of any kernel operation.  Its
+ * result, when it comes, ends it as an agent's answer would
+ * (kchan_answer): an unblock.
  *
- * Fill.  The agent measures what its own end can say after each
- * operation (FIONREAD, mq_getattr).  The one it cannot is what a send on
- * a socket pair left at the other end: that is counted from the events,
- * from the last receive's measure there; the capacities come once per
- * batch from the control threads.
+ * Fill.  Counted from the events, bytes (a queue's messages) sent less
+ * received, from a measure when a batch on the channel begins with none
+ * other under way: a syscall after each operation would cost more than
+ * it.  A datagram socket's receive measures it (FIONREAD says the next
+ * datagram's size).  Told in this order, a send can come a moment before
+ * the receive that made its room: the fill shown stays between 0 and the
+ * capacity, the count goes on.
  */
 
 #include <sys/mman.h>
@@ -46,10 +53,6 @@
 #define KB_ADOPT_NS	(2 * 1000000ULL)	/* under way this long */
 #define KB_BEFORE_NS	(1000000ULL)	/* a send awaited, at most */
 
-#define LD(field)	atomic_load_explicit((_Atomic __typeof__(field) *) \
-			    &(field), memory_order_acquire)
-#define ST(field, v)	atomic_store_explicit((_Atomic __typeof__(field) *) \
-			    &(field), (v), memory_order_release)
 
 static bool
 kb_busy(const struct kbatch *kb)
@@ -64,16 +67,33 @@ kbatch_running(const struct proc *p)
 	return (kb_busy(p->kb));
 }
 
-/* Does p's batch still run, and does p hold an end of c? */
+/* Does p's batch still run, with an operation on c in it? */
 bool
 kbatch_holds(const struct proc *p, const struct chan *c)
 {
-	size_t	i;
+	const struct kbatch	*kb = p->kb;
+	size_t			 i;
 
-	if (!kb_busy(p->kb))
+	if (!kb_busy(kb) || kb->modeled)
 		return (false);
-	for (i = 0; i < c->nends; i++) {
-		if (c->ends[i].proc == p && c->ends[i].open)
+	for (i = 0; i < kb->n; i++) {
+		if (strcmp(kb->ops[i].chan, c->name) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/* Do a batch's events keep c's fill (kbatch_count)? */
+bool
+kbatch_counting(struct engine *e, const struct chan *c)
+{
+	struct proc	*q;
+
+	if (c->mech == MECH_SHM || (c->mech == MECH_SOCKETPAIR &&
+	    c->socktype == SOCK_DGRAM))
+		return (false);
+	TAILQ_FOREACH(q, &e->procs, entry) {
+		if (kbatch_holds(q, c))
 			return (true);
 	}
 	return (false);
@@ -169,7 +189,7 @@ kb_caps(struct engine *e, struct proc *p, struct chan *c)
 	for (side = 0; side < nside; side++) {
 		if (kchan_inq(c, side, &fill, &cap)) {
 			c->kcap[side] = (long)cap;
-			c->kest[side] = fill;
+			c->kest[side] = (int64_t)fill;
 		}
 	}
 }
@@ -264,7 +284,7 @@ engine_kbatch(struct engine *e, const char *name,
 
 	if (e->model || (p = proc_find(e, name)) == NULL ||
 	    p->state != PS_IDLE || p->dying || p->fd == -1 ||
-	    kb_busy(p->kb) || n == 0) {
+	    kb_busy(p->kb) || n == 0 || (p->kb != NULL && p->kb->broken)) {
 		xasprintf(cause, "%s cannot take a batch now", name);
 		return (-1);
 	}
@@ -368,26 +388,25 @@ kbatch_go(struct engine *e, struct proc *p, size_t n)
 static void
 kb_adopt(struct engine *e, struct proc *p, size_t i)
 {
-	struct kbatch	*kb = p->kb;
-	struct kb_ent	*ent = &kb->shm->ent[i];
-	struct chan	*c;
-	struct op	*op;
+	struct kbatch		*kb = p->kb;
+	struct kb_ent		*ent = &kb->shm->ent[i];
+	struct op_request	 rq;
+	struct chan		*c;
+	struct op		*op;
+	char			*name = kb->ops[i].chan;
 
-	if (p->op != NULL || (c = chan_find(e, kb->ops[i].chan)) == NULL)
+	if (p->op != NULL || (c = chan_find(e, name)) == NULL)
 		return;
-	op = xcalloc(1, sizeof(*op));
-	op->kind = ent->k.kind;
-	op->id = ++p->next_id;
-	op->nnames = 1;
-	op->names = xcalloc(2, sizeof(*op->names));
-	op->names[0] = xstrdup(kb->ops[i].chan);
-	op->spec = xstrdup(kb->ops[i].chan);
-	op->msg = xmemdup(op->kind == OP_SEND ? kb->shm->out + ent->off :
-	    (const unsigned char *)"", op->kind == OP_SEND ? ent->len : 0);
-	op->len = op->kind == OP_SEND ? ent->len : 0;
-	op->nonblock = ent->k.nonblock != 0;
-	op->timeout_ms = ent->k.timeout_ms;
-	op->max = ent->k.max;
+	memset(&rq, 0, sizeof(rq));
+	rq.kind = ent->k.kind;
+	rq.chans = &name;
+	rq.nchans = 1;
+	rq.msg = kb->shm->out + ent->off;
+	rq.len = ent->k.kind == OP_SEND ? ent->len : 0;
+	rq.nonblock = ent->k.nonblock != 0;
+	rq.timeout_ms = ent->k.timeout_ms;
+	rq.max = ent->k.max;
+	op = op_make(p, &rq);
 	op->kernel = op->kstarted = true;
 	op->chans = xcalloc(1, sizeof(*op->chans));
 	op->chans[0] = c;
@@ -399,6 +418,20 @@ kb_adopt(struct engine *e, struct proc *p, size_t i)
 	p->kseen_ms = now_ms();
 	p->pending++;		/* its answer */
 	kb->adopted = i + 1;
+}
+
+/* The adopted operation ended before it was called blocked: let it go. */
+static void
+kb_unadopt(struct proc *p)
+{
+	if (p->op != NULL) {
+		op_free(p->op);
+		p->op = NULL;
+		if (p->pending > 0)
+			p->pending--;
+		kchan_checked(p);
+	}
+	p->kb->adopted = 0;
 }
 
 /* Nothing left of the batch: p is idle, unless an operation remains. */
@@ -416,6 +449,8 @@ kb_settle(struct engine *e, struct proc *p)
  * The fill result i of p's batch leaves on c, counted from the events
  * (kb_fill says which an agent measures), and the side it is of.
  */
+static size_t	kb_shown(const struct chan *, int64_t, int);
+
 static size_t
 kb_count(struct kbatch *kb, struct chan *c, size_t i, int *sidep)
 {
@@ -431,14 +466,66 @@ kb_count(struct kbatch *kb, struct chan *c, size_t i, int *sidep)
 	/* Bytes, but for a queue's messages; a datagram's is the next's. */
 	unit = c->mech == MECH_MQ ? 1 : (size_t)res->n;
 	if (res->flags & KD_FILL)
-		c->kest[side] = (size_t)res->inq;
+		c->kest[side] = res->inq;
 	else if (c->mech == MECH_SOCKETPAIR && c->socktype == SOCK_DGRAM)
-		c->kest[side] = c->kest[side] > 0 ? c->kest[side] : unit;
+		c->kest[side] = c->kest[side] > 0 ? c->kest[side] :
+		    (int64_t)unit;
 	else if (ent->k.kind == OP_SEND)
-		c->kest[side] += unit;
+		c->kest[side] += (int64_t)unit;
 	else
-		c->kest[side] -= c->kest[side] < unit ? c->kest[side] : unit;
-	return (c->kest[side]);
+		c->kest[side] -= (int64_t)unit;
+	return (kb_shown(c, c->kest[side], side));
+}
+
+/*
+ * The wait result i of p's batch found (it was tried without waiting
+ * first): told as any blocked operation's, before its end.
+ */
+static void
+kb_tell_wait(struct engine *e, struct proc *p, struct chan *c, size_t i)
+{
+	struct kbatch	*kb = p->kb;
+	struct kb_ent	*ent = &kb->shm->ent[i];
+	struct event	 ev;
+	char		 reason[128];
+	int		 side = 0;
+
+	if (c->mech == MECH_SOCKETPAIR)
+		side = ent->k.kind == OP_SEND ? 1 - kb->ops[i].kside :
+		    kb->ops[i].kside;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = ent->k.kind == OP_SEND ? EV_SEND : EV_RECV;
+	ev.proc = p->name;
+	ev.op = ent->k.kind;
+	ev.chan = kb->ops[i].chan;
+	ev.status = ST_BLOCKED;
+	ev.timeout_ms = -1;
+	if (ent->k.kind == OP_SEND) {
+		ev.msg = kb->shm->out + ent->off;
+		ev.len = ent->len;
+		ev.has_msg = true;
+	}
+	ev.fill = kb_shown(c, c->kest[side], side);
+	ev.capacity = c->kcap[side];
+	kchan_reason_of(c, ent->k.kind, ev.fill, ev.capacity, reason,
+	    sizeof(reason));
+	ev.reason = reason;
+	engine_event(e, &ev);
+}
+
+/*
+ * The fill to show: the count, but never past the capacity.  A send is
+ * told when it began, and the receive that made its room a moment
+ * before may be told after it, when it returned.
+ */
+static size_t
+kb_shown(const struct chan *c, int64_t fill, int side)
+{
+	if (fill < 0)
+		return (0);
+	if (c->kcap[side] > 0 && fill > c->kcap[side])
+		return ((size_t)c->kcap[side]);
+	return ((size_t)fill);
 }
 
 /* An OK result, told as kchan_answer would tell it, without an op. */
@@ -454,13 +541,16 @@ kb_tell(struct engine *e, struct proc *p, struct chan *c, size_t i)
 	memset(&ev, 0, sizeof(ev));
 	ev.fill = kb_count(kb, c, i, &side);
 	ev.capacity = c->kcap[side];
-	ev.type = ent->k.kind == OP_SEND ? EV_SEND : EV_RECV;
+	ev.type = res->wait_ns != 0 ? EV_UNBLOCK : ent->k.kind == OP_SEND ?
+	    EV_SEND : EV_RECV;
 	ev.proc = p->name;
 	ev.op = ent->k.kind;
 	ev.chan = kb->ops[i].chan;
 	ev.status = ST_OK;
 	ev.has_msg = true;
 	ev.size = (size_t)res->n;
+	if (res->wait_ns != 0)
+		c->c_wakeups++;
 	if (ent->k.kind == OP_SEND) {
 		c->c_messages++;
 		c->c_bytes += (size_t)res->n;
@@ -480,34 +570,84 @@ kb_tell(struct engine *e, struct proc *p, struct chan *c, size_t i)
 	kchan_recheck(e, p);
 }
 
-/* Result i of p's batch: its event. */
+/* p waits in its operation i: that is told now, in its place. */
 static void
+kb_wait_told(struct engine *e, struct proc *p, size_t i)
+{
+	struct kbatch	*kb = p->kb;
+	struct chan	*c;
+
+	kb->wait_seen = false;
+	kb->told_blocked = true;
+	p->prog_line = kb->ops[i].line;
+	if ((c = chan_find(e, kb->ops[i].chan)) != NULL)
+		kb_tell_wait(e, p, c, i);
+}
+
+/* Is an end of result i's: a failure, the end of the channel? */
+static bool
+kb_failed(const struct kb_res *res)
+{
+	return (res->err != 0 || (res->flags & KD_EOF));
+}
+
+/*
+ * The next of p's results (i): told in one step, or two for one that
+ * waited -- its wait first.  True when it is all told.
+ */
+static bool
 kb_emit(struct engine *e, struct proc *p, size_t i)
 {
 	struct kbatch	*kb = p->kb;
 	struct kb_res	*res = &kb->shm->res[i];
 	struct chan	*c;
+	struct proc	*q;
 	unsigned char	*buf;
 	struct kdone	 d;
+	bool		 adopted = kb->adopted == i + 1 && p->op != NULL;
 
 	p->prog_line = kb->ops[i].line;
 	if ((c = chan_find(e, kb->ops[i].chan)) == NULL)
-		return;		/* kchan_close_busy keeps it: not here */
-	if (kb->adopted != i + 1 && res->err == 0 && !(res->flags & KD_EOF)) {
+		return (true);	/* kchan_close_busy keeps it: not here */
+	/* Adopted, and not (yet) called blocked: told here instead. */
+	if (adopted && !p->op->blocked) {
+		kb_unadopt(p);
+		adopted = false;
+	}
+	if (!adopted && res->wait_ns != 0 && !kb->told_blocked) {
+		kb_tell_wait(e, p, c, i);
+		kb->told_blocked = true;
+		return (false);
+	}
+	kb->told_blocked = false;
+	if (!adopted && !kb_failed(res)) {
 		kb_tell(e, p, c, i);
 		e->wfg_dirty = true;
-		return;
+		return (true);
+	}
+	/* A peer's death ended it: that is told first, as kchan_done does. */
+	if (kb_failed(res)) {
+		TAILQ_FOREACH(q, &e->procs, entry) {
+			if (q != p && q->dying && q->state != PS_EXITED)
+				kchan_await_exit(e, q);
+		}
+		if (p->kb == NULL || p->state == PS_EXITED)
+			return (true);
 	}
 	/* Adopted, or a failure: an operation's answer, with its words. */
-	if (kb->adopted != i + 1)
+	if (!adopted) {
 		kb_adopt(e, p, i);
+		/* It waited, and that was told: its end is an unblock. */
+		if (p->op != NULL && res->wait_ns != 0)
+			p->op->blocked = p->op->kwoken = true;
+	}
 	if (p->op == NULL)
-		return;
+		return (true);
 	memset(&d, 0, sizeof(d));
 	d.err = res->err;
 	d.flags = res->flags & ~KD_FILL;
 	d.n = res->n;
-	if (d.err == 0 && !(d.flags & KD_EOF)) {
+	if (!kb_failed(res)) {
 		int	side;
 
 		/* Its fill counted in its place, as the others'. */
@@ -521,12 +661,9 @@ kb_emit(struct engine *e, struct proc *p, size_t i)
 	kb->adopted = 0;
 	kchan_answer(e, p, buf, sizeof(d) + res->len);
 	free(buf);
+	return (true);
 }
 
-/*
- * Tell the results the agents have written, in the order they happened,
- * up to the horizon; adopt an operation that has been under way long.
- */
 static void	kb_drain_to(struct engine *, uint64_t, uint64_t);
 
 void
@@ -549,8 +686,8 @@ kb_drain_to(struct engine *e, uint64_t t0, uint64_t t1)
 	struct kbatch	*kb;
 	struct kb_res	*r;
 	uint64_t	 now, horizon, ns, best_ns = 0, cur_ns;
-	uint32_t	 cur;
-	bool		 any = false, waited;
+	uint32_t	 cur, done, waiting;
+	bool		 any = false, first;
 
 	if (draining)
 		return;
@@ -574,27 +711,62 @@ kb_drain_to(struct engine *e, uint64_t t0, uint64_t t1)
 		}
 		cur = LD(kb->shm->h.cur);
 		cur_ns = LD(kb->shm->h.cur_ns);
+		waiting = LD(kb->shm->h.waiting);
 		kb->snap = LD(kb->shm->h.done);
-		/* A send under way will be told at its start. */
-		if (cur != 0 && cur <= kb->n && kb->adopted != cur &&
-		    kb->shm->ent[cur - 1].k.kind == OP_SEND && cur_ns < horizon)
+		/*
+		 * One under way that does not wait will be told at a time
+		 * after its start: a send's bytes, a receive's room, may be
+		 * what the others' results came of.  Short: one that must
+		 * wait says so (and its wait is told in its place, below),
+		 * and one that does not say so is adopted after a while.
+		 */
+		if (cur != 0 && cur <= kb->n && cur_ns < horizon &&
+		    waiting != cur && !(kb->adopted == cur && p->op != NULL &&
+		    p->op->blocked))
 			horizon = cur_ns;
+		kb->wait_seen = cur != 0 && cur <= kb->n && waiting == cur &&
+		    cur - 1 == kb->drained && kb->snap < cur &&
+		    !kb->told_blocked;
 	}
 	for (; any; ) {
 		best = NULL;
 		TAILQ_FOREACH(p, &e->procs, entry) {
-			if ((kb = p->kb) == NULL || kb->modeled ||
-			    kb->drained >= kb->snap)
+			if ((kb = p->kb) == NULL || kb->modeled)
+				continue;
+			/* Waiting in its next: the wait, in its place. */
+			if (kb->wait_seen && kb->drained < kb->n) {
+				ns = kb->shm->res[kb->drained].wait_ns;
+				if (ns <= horizon && ns <= t1 &&
+				    (best == NULL || ns < best_ns)) {
+					best = p;
+					best_ns = ns;
+				}
+				continue;
+			}
+			if (kb->drained >= kb->snap)
 				continue;
 			r = &kb->shm->res[kb->drained];
-			/* Told blocked (when it began): now, when it ended. */
-			waited = kb->adopted == kb->drained + 1 &&
-			    p->op != NULL && p->op->blocked;
-			ns = waited ? r->end_ns : r->ns;
-			/* A send is told when it began, the rest when done. */
-			if (ns > horizon || ns > (!waited &&
-			    kb->shm->ent[kb->drained].k.kind == OP_SEND ?
-			    t1 : t0))
+			/*
+			 * Where it goes: a wait when it was found; a send that
+			 * did not wait when it began, as its bytes were there
+			 * from then on (whoever read them is told after); the
+			 * rest -- a receive, the end of a wait -- when done.
+			 */
+			if (r->wait_ns != 0 && !kb->told_blocked &&
+			    (kb->adopted != kb->drained + 1 || p->op == NULL ||
+			    !p->op->blocked)) {
+				ns = r->wait_ns;
+				first = true;
+			} else if (r->wait_ns == 0 && !(kb->adopted ==
+			    kb->drained + 1 && p->op != NULL && p->op->blocked) &&
+			    kb->shm->ent[kb->drained].k.kind == OP_SEND) {
+				ns = r->ns;
+				first = true;
+			} else {
+				ns = r->end_ns;
+				first = false;
+			}
+			if (ns > horizon || ns > (first ? t1 : t0))
 				continue;
 			if (best == NULL || ns < best_ns) {
 				best = p;
@@ -603,7 +775,12 @@ kb_drain_to(struct engine *e, uint64_t t0, uint64_t t1)
 		}
 		if (best == NULL)
 			break;
-		kb_emit(e, best, best->kb->drained++);
+		if (best->kb->wait_seen) {
+			kb_wait_told(e, best, best->kb->drained);
+			continue;
+		}
+		if (kb_emit(e, best, best->kb->drained) && best->kb != NULL)
+			best->kb->drained++;
 		if (best->kb != NULL && !kb_busy(best->kb))
 			kb_settle(e, best);
 	}
@@ -611,12 +788,21 @@ kb_drain_to(struct engine *e, uint64_t t0, uint64_t t1)
 		if ((kb = p->kb) == NULL || kb->modeled || !kb->running ||
 		    kb->adopted != 0 || p->op != NULL || p->state == PS_EXITED)
 			continue;
+		/*
+		 * Waiting in its syscall, under way long, or stopped: it may
+		 * sleep there, for /proc to tell (kwatch.c).
+		 */
 		cur = LD(kb->shm->h.cur);
 		cur_ns = LD(kb->shm->h.cur_ns);
+		done = LD(kb->shm->h.done);
+		now = now_ns();
 		if (cur != 0 && cur - 1 == kb->drained && cur <= kb->n &&
-		    (LD(kb->shm->h.stop) || now - cur_ns >= KB_ADOPT_NS) &&
-		    LD(kb->shm->h.done) < cur)
+		    done < cur && (kb->told_blocked || LD(kb->shm->h.stop) ||
+		    (now > cur_ns && now - cur_ns >= KB_ADOPT_NS))) {
 			kb_adopt(e, p, cur - 1);
+			if (p->op != NULL)
+				p->op->ktold = kb->told_blocked;
+		}
 	}
 	draining = false;
 }
@@ -645,15 +831,20 @@ kbatch_before(struct engine *e, struct proc *p, uint64_t t0, uint64_t t1)
 {
 	struct proc	*q;
 	struct kbatch	*kb;
-	uint32_t	 cur;
+	uint32_t	 cur, first;
+	uint64_t	 end = now_ns() + KB_BEFORE_NS;
 
 	TAILQ_FOREACH(q, &e->procs, entry) {
-		if (q == p || (kb = q->kb) == NULL || !kb->running)
+		if (q == p || (kb = q->kb) == NULL || kb->modeled ||
+		    !kb->running)
 			continue;
-		while ((cur = LD(kb->shm->h.cur)) != 0 && cur <= kb->n &&
-		    kb->adopted != cur && kb->shm->ent[cur - 1].k.kind ==
-		    OP_SEND && LD(kb->shm->h.done) < cur &&
-		    now_ns() - LD(kb->shm->h.cur_ns) < KB_BEFORE_NS)
+		/* The send under way now, not the ones after it. */
+		first = LD(kb->shm->h.cur);
+		while ((cur = LD(kb->shm->h.cur)) == first && cur != 0 &&
+		    cur <= kb->n && kb->adopted != cur &&
+		    kb->shm->ent[cur - 1].k.kind == OP_SEND &&
+		    LD(kb->shm->h.waiting) != cur &&
+		    LD(kb->shm->h.done) < cur && now_ns() < end)
 			sched_yield();
 	}
 	if (t0 == 0 || t1 == 0)
@@ -670,29 +861,21 @@ bool
 kbatch_count(struct engine *e, struct chan *c, enum op_kind kind, int kside,
     size_t n, size_t *fill, long *cap)
 {
-	struct proc	*q;
 	size_t		 unit = c->mech == MECH_MQ ? 1 : n;
 	int		 side = 0;
 
 	/* A datagram socket's fill is its next datagram's: measured. */
-	if (c->mech == MECH_SHM || (c->mech == MECH_SOCKETPAIR &&
-	    c->socktype == SOCK_DGRAM))
-		return (false);
-	TAILQ_FOREACH(q, &e->procs, entry) {
-		if (kbatch_holds(q, c))
-			break;
-	}
-	if (q == NULL)
+	if (!kbatch_counting(e, c))
 		return (false);
 	if (c->mech == MECH_SOCKETPAIR)
 		side = kind == OP_SEND ? 1 - kside : kside;
 	if (kind == OP_SEND)
-		c->kest[side] += unit;
+		c->kest[side] += (int64_t)unit;
 	else if (kind == OP_RECV)
-		c->kest[side] -= c->kest[side] < unit ? c->kest[side] : unit;
+		c->kest[side] -= (int64_t)unit;
 	else
 		return (false);
-	*fill = c->kest[side];
+	*fill = kb_shown(c, c->kest[side], side);
 	*cap = c->kcap[side];
 	return (true);
 }
@@ -719,6 +902,9 @@ kbatch_end(struct engine *e, struct proc *p, uint32_t gen, int32_t done)
 	if (kb == NULL || !kb->running || gen != kb->gen)
 		return;
 	kb->running = false;
+	/* -1: the agent could not map the region; no batch again. */
+	if (done == -1)
+		kb->broken = true;
 	kb->total = done < 0 ? 0 : (size_t)done > kb->n ? kb->n : (size_t)done;
 	if (kb->modeled) {
 		mbatch_end(e, p);
@@ -747,10 +933,15 @@ kbatch_gone(struct engine *e, struct proc *p)
 		if (kb->total > kb->n)
 			kb->total = kb->n;
 	}
-	kbatch_drain(e);
-	/* Held back by another's send: told now, nothing more comes. */
-	while (p->kb != NULL && kb->drained < kb->total)
-		kb_emit(e, p, kb->drained++);
+	/*
+	 * What it did before it died, told before its death (the others'
+	 * results wait for the loop: one of them may be what its death
+	 * caused, an end of channel, told after it).
+	 */
+	while (p->kb != NULL && kb->drained < kb->total) {
+		if (kb_emit(e, p, kb->drained))
+			kb->drained++;
+	}
 	kb_free(kb);
 	p->kb = NULL;
 }
@@ -783,9 +974,10 @@ engine_kbatch_info(struct engine *e, const char *name,
 	}
 	bi->done = kb->drained;
 	if (kb->running) {
+		/* cur before done: each counts the one under way once. */
 		cur = LD(kb->shm->h.cur);
 		done = LD(kb->shm->h.done);
-		bi->started = done + (cur != 0 ? 1 : 0);
+		bi->started = done > cur ? done : cur;
 	} else
 		bi->started = kb->total;
 	if (bi->started > kb->n)

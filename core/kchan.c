@@ -121,13 +121,20 @@ kchan_queued(const struct chan *c, int side, size_t *fill, bool *waiting)
 
 /* The fill an operation of op's kind on side sees, and the capacity. */
 void
-kchan_ev_fill(struct chan *c, const struct op *op, struct event *ev)
+kchan_ev_fill(struct engine *e, struct chan *c, const struct op *op,
+    struct event *ev)
 {
 	size_t	fill = 0, cap = c->capacity;
 	int	side = 0;
 
 	if (c->mech == MECH_SOCKETPAIR)
 		side = op->kind == OP_SEND ? 1 - op->kside : op->kside;
+	/* While a batch's events keep the count, that is the fill. */
+	if (kbatch_counting(e, c)) {
+		ev->fill = c->kest[side] > 0 ? (size_t)c->kest[side] : 0;
+		ev->capacity = c->kcap[side];
+		return;
+	}
 	(void)kchan_inq(c, side, &fill, &cap);
 	ev->fill = fill;
 	ev->capacity = (long)cap;
@@ -139,10 +146,21 @@ kchan_reason(struct engine *e, struct chan *c, struct op *op, char *buf,
 {
 	struct event	ev;
 
-	(void)e;
 	memset(&ev, 0, sizeof(ev));
-	kchan_ev_fill(c, op, &ev);
-	if (op->kind != OP_SEND)
+	kchan_ev_fill(e, c, op, &ev);
+	kchan_reason_of(c, op->kind, ev.fill, ev.capacity, buf, len);
+}
+
+/* Why an operation of kind on c waits, its fill and capacity fill, cap. */
+void
+kchan_reason_of(const struct chan *c, enum op_kind kind, size_t fill,
+    long cap, char *buf, size_t len)
+{
+	struct event	ev;
+
+	ev.fill = fill;
+	ev.capacity = cap;
+	if (kind != OP_SEND)
 		snprintf(buf, len, "empty");
 	else if (c->mech == MECH_MQ)
 		snprintf(buf, len, "full %zu/%ld messages", ev.fill,
@@ -264,7 +282,7 @@ void	kchan_answer(struct engine *, struct proc *,
 		    const unsigned char *, size_t);
 
 /* q is exiting: tell its exit (at most KCAUSE_WAIT_MS from now) first. */
-static void
+void
 kchan_await_exit(struct engine *e, struct proc *q)
 {
 	struct timespec	ts = { 0, 100000 };
@@ -396,9 +414,10 @@ kchan_answer(struct engine *e, struct proc *p, const unsigned char *buf,
 		ev.fill = (size_t)d.inq;
 		ev.capacity = (long)d.cap;
 		/* What a batch's events count from (kbatch.c). */
-		c->kest[c->mech == MECH_SOCKETPAIR ? op->kside : 0] = ev.fill;
+		c->kest[c->mech == MECH_SOCKETPAIR ? op->kside : 0] =
+		    (int64_t)ev.fill;
 	} else
-		kchan_ev_fill(c, op, &ev);
+		kchan_ev_fill(e, c, op, &ev);
 	eof = d.err == 0 && op->kind == OP_RECV && (d.flags & KD_EOF);
 	if (d.err == 0 && !eof) {
 		if (op->kind == OP_SEND) {

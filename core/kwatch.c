@@ -220,7 +220,7 @@ kchan_block(struct engine *e, struct proc *p)
 		else {
 			kchan_reason(e, c, op, reason, sizeof(reason));
 			ev.reason = reason;
-			kchan_ev_fill(c, op, &ev);
+			kchan_ev_fill(e, c, op, &ev);
 		}
 	}
 	if (p->pending > 0)

@@ -29,8 +29,6 @@
 
 #define MB_TITLE_MS	2	/* waiting this long: said to the agent */
 
-#define ST(field, v)	atomic_store_explicit((_Atomic __typeof__(field) *) \
-			    &(field), (v), memory_order_release)
 
 static struct op_request *
 rq_copy(const struct op_request *rq)
@@ -70,6 +68,9 @@ mbatch_clear(struct kbatch *kb)
 {
 	size_t	i;
 
+	if (!kb->mkept)
+		return;
+	kb->mkept = false;
 	for (i = 0; i < KB_MAX; i++) {
 		rq_free(kb->ops[i].rq);
 		kb->ops[i].rq = NULL;
@@ -128,6 +129,7 @@ mbatch_start(struct engine *e, struct proc *p,
 		    rqs[i]->chans[0] : "", sizeof(kb->ops[i].chan));
 		kb->ops[i].line = lines[i];
 		kb->ops[i].rq = rq_copy(rqs[i]);
+		kb->mkept = true;
 	}
 	if (i == 0) {
 		xasprintf(cause, "not an operation a batch may hold");
@@ -182,6 +184,8 @@ mb_advance(struct engine *e, struct proc *p)
 		p->state = PS_BUSY;
 		p->prog_line = kb->ops[i].line;
 		op_start(e, p);
+		/* Whom it freed or fed goes on first, as for one alone. */
+		chan_progress(e);
 		moved = true;
 		kb = p->kb;
 	}
@@ -204,6 +208,7 @@ mbatch_req(struct engine *e, struct proc *p, uint32_t id,
 	kb->ops[i].msg = xmemdup(data, len);
 	kb->ops[i].len = len;
 	kb->ops[i].came = true;
+	kb->mkept = true;
 	(void)mb_advance(e, p);
 }
 

@@ -229,7 +229,8 @@ op_blocked(struct engine *e, struct proc *p, struct event *ev)
 	p->state = PS_BLOCKED;
 	if (op->timeout_ms >= 0)
 		op->deadline = now_ms() + (uint64_t)op->timeout_ms;
-	engine_event(e, ev);
+	if (!op->ktold)		/* a batch's, told when it was found */
+		engine_event(e, ev);
 	e->wfg_dirty = true;
 }
 

@@ -762,6 +762,7 @@ proc_gone(struct engine *e, struct proc *p, int status)
 {
 	struct event	 ev;
 
+	p->dying = false;	/* reaped: nobody waits for it any more */
 	kbatch_gone(e, p);
 	proc_close(p);
 	if (p->op != NULL) {
