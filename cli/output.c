@@ -234,8 +234,10 @@ lines_add(struct linebuf *l, const char *line)
 		l->bytes -= strlen(l->v[drop]) + 1;
 		free(l->v[drop++]);
 	}
-	l->n -= drop;
-	l->v += drop;
+	if (drop > 0) {
+		l->n -= drop;
+		l->v += drop;
+	}
 	if (l->base == NULL)
 		l->v = l->base = xcalloc(2 * RECENT_MAX, sizeof(*l->v));
 	if (l->v + l->n == l->base + 2 * RECENT_MAX) {
