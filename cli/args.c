@@ -539,7 +539,7 @@ cmd_fail(struct ctx *ctx, const struct word *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (ctx->capture != NULL) {
+	if (ctx->capture) {
 		/* Only trying: the operation itself will say it. */
 		free(msg);
 		return (CMD_FAIL);

@@ -124,19 +124,9 @@ op_run(struct ctx *ctx, struct word *w, struct op_request *rq)
 {
 	char		*cause;
 	enum cmd_result	 r = CMD_OK;
-	struct op_request *cp = ctx->capture;
-
-	if (cp != NULL) {
-		*cp = *rq;
-		cp->chans = xcalloc(rq->nchans + 1, sizeof(*cp->chans));
-		for (size_t k = 0; k < rq->nchans; k++)
-			cp->chans[k] = xstrdup(rq->chans[k]);
-		cp->chanspec = rq->chanspec != NULL ? xstrdup(rq->chanspec) :
-		    NULL;
-		cp->msg = xmemdup(rq->msg != NULL ? rq->msg :
-		    (const unsigned char *)"", rq->len);
-		cp->target = cp->via = NULL;
-		ctx->captured = true;
+	if (ctx->capture) {
+		op_request_free(ctx->captured);
+		ctx->captured = op_request_dup(rq, true);
 		return (CMD_OK);
 	}
 	if (ctx->dry)

@@ -267,10 +267,10 @@ struct ctx {
 	struct play	*play;		/* programs (prog.h) */
 	struct msc	*msc;		/* the chart so far (msc.h) */
 	bool		 dry;		/* check an operation, do not run it */
-	struct op_request *capture;	/* make an operation's request, copied
-					   here, and neither run it nor say
-					   why not (runner-kernel.c) */
-	bool		 captured;
+	bool		 capture;	/* make an operation's request, copied
+					   into captured, and neither run it
+					   nor say why not (runner-kernel.c) */
+	struct op_request *captured;
 	bool		 nosettle;	/* submit an operation, do not wait */
 	bool		 in_program;	/* the operation is a program's */
 	bool		 no_files;	/* a fuzzer: no command writes a file */

@@ -43,7 +43,7 @@ rk_make(struct ctx *ctx, struct runner *ru, const struct ins *in,
 {
 	struct proc_info	 pi;
 	struct prog_vals	 vals;
-	struct op_request	 rq;
+	struct op_request	*rq;
 	struct rk_req		*r = NULL;
 	struct word		*w;
 	unsigned		 used, all = 0;
@@ -64,34 +64,30 @@ rk_make(struct ctx *ctx, struct runner *ru, const struct ins *in,
 		w[i + 1] = prog_expand(&in->w[i], &vals, &used);
 		all |= used;
 	}
-	memset(&rq, 0, sizeof(rq));
 	if ((all & (PV_MSG | PV_READY)) == 0) {
-		ctx->capture = &rq;
-		ctx->captured = false;
+		ctx->capture = true;
 		ctx->in_program = true;
 		res = cmd_run(ctx, w, n);
-		ctx->capture = NULL;
+		ctx->capture = false;
 		ctx->in_program = in_program;
-		if (res == CMD_OK && ctx->captured && rq.nchans == 1 &&
-		    strlen(rq.chans[0]) < sizeof(r->name) &&
-		    (kind = engine_kbatch_fits(ctx->e, ru->name, &rq)) != 0) {
-			r = xcalloc(1, sizeof(*r) + rq.len);
-			r->rq = rq;
+		rq = ctx->captured;
+		ctx->captured = NULL;
+		if (res == CMD_OK && rq != NULL && rq->nchans == 1 &&
+		    strlen(rq->chans[0]) < sizeof(r->name) &&
+		    (kind = engine_kbatch_fits(ctx->e, ru->name, rq)) != 0) {
+			/* One allocation: the request and what it points to. */
+			r = xcalloc(1, sizeof(*r) + rq->len);
+			r->rq = *rq;
 			r->kind = kind;
-			strlcpy(r->name, rq.chans[0], sizeof(r->name));
+			strlcpy(r->name, rq->chans[0], sizeof(r->name));
 			r->chans[0] = r->name;
 			r->rq.chans = r->chans;
 			r->rq.chanspec = r->name;
-			memcpy(r->msg, rq.msg, rq.len);
+			memcpy(r->msg, rq->msg, rq->len);
 			r->rq.msg = r->msg;
 			*each = (all & PV_I) != 0;
 		}
-		if (ctx->captured) {
-			strv_free(rq.chans, rq.nchans);
-			free((char *)(uintptr_t)rq.chanspec);
-			free((void *)(uintptr_t)rq.msg);
-		}
-		ctx->captured = false;
+		op_request_free(rq);
 	}
 	for (i = 0; i < n; i++)
 		free(w[i].s);

@@ -656,6 +656,42 @@ submit_refused(struct engine *e, struct proc *p, const struct op_request *rq,
  * hand the command to its agent.  The rest happens when the agent's
  * request arrives (op_start).
  */
+/* A copy of rq that owns its names (and, with msg, its bytes). */
+struct op_request *
+op_request_dup(const struct op_request *rq, bool msg)
+{
+	struct op_request	*c;
+	size_t			 i;
+
+	c = xcalloc(1, sizeof(*c));
+	*c = *rq;
+	c->chans = xcalloc(rq->nchans + 1, sizeof(*c->chans));
+	for (i = 0; i < rq->nchans; i++)
+		c->chans[i] = xstrdup(rq->chans[i]);
+	c->chanspec = rq->chanspec != NULL ? xstrdup(rq->chanspec) : NULL;
+	c->msg = msg ? xmemdup(rq->msg != NULL ? rq->msg :
+	    (const unsigned char *)"", rq->len) : NULL;
+	if (!msg)
+		c->len = 0;
+	c->target = c->via = NULL;	/* borrowed: a batch has none */
+	return (c);
+}
+
+void
+op_request_free(struct op_request *rq)
+{
+	size_t	i;
+
+	if (rq == NULL)
+		return;
+	for (i = 0; i < rq->nchans; i++)
+		free(rq->chans[i]);
+	free(rq->chans);
+	free((char *)(uintptr_t)rq->chanspec);
+	free((unsigned char *)(uintptr_t)rq->msg);
+	free(rq);
+}
+
 /* p's operation as rq asks it, its names and bytes copied. */
 struct op *
 op_make(struct proc *p, const struct op_request *rq)

@@ -377,6 +377,8 @@ int	 engine_channel(struct engine *, const char *,
 int	 engine_close(struct engine *, const char *, char **);
 int	 engine_submit(struct engine *, const char *,
 	    const struct op_request *, char **);
+struct op_request *op_request_dup(const struct op_request *, bool);
+void	 op_request_free(struct op_request *);
 
 /*
  * A program's kernel operations, made by its agent on its own, in a

@@ -30,38 +30,6 @@
 #define MB_TITLE_MS	2	/* waiting this long: said to the agent */
 
 
-static struct op_request *
-rq_copy(const struct op_request *rq)
-{
-	struct op_request	*c;
-	size_t			 i;
-
-	c = xcalloc(1, sizeof(*c));
-	*c = *rq;
-	c->chans = xcalloc(rq->nchans + 1, sizeof(*c->chans));
-	for (i = 0; i < rq->nchans; i++)
-		c->chans[i] = xstrdup(rq->chans[i]);
-	c->chanspec = rq->chanspec != NULL ? xstrdup(rq->chanspec) : NULL;
-	c->msg = NULL;		/* it comes from the agent */
-	c->len = 0;
-	c->target = c->via = NULL;
-	return (c);
-}
-
-static void
-rq_free(struct op_request *rq)
-{
-	size_t	i;
-
-	if (rq == NULL)
-		return;
-	for (i = 0; i < rq->nchans; i++)
-		free(rq->chans[i]);
-	free(rq->chans);
-	free((char *)(uintptr_t)rq->chanspec);
-	free(rq);
-}
-
 /* The requests a batch kept, and the bytes that came for them. */
 void
 mbatch_clear(struct kbatch *kb)
@@ -72,7 +40,7 @@ mbatch_clear(struct kbatch *kb)
 		return;
 	kb->mkept = false;
 	for (i = 0; i < KB_MAX; i++) {
-		rq_free(kb->ops[i].rq);
+		op_request_free(kb->ops[i].rq);
 		kb->ops[i].rq = NULL;
 		free(kb->ops[i].msg);
 		kb->ops[i].msg = NULL;
@@ -128,7 +96,8 @@ mbatch_start(struct engine *e, struct proc *p,
 		strlcpy(kb->ops[i].chan, rqs[i]->nchans > 0 ?
 		    rqs[i]->chans[0] : "", sizeof(kb->ops[i].chan));
 		kb->ops[i].line = lines[i];
-		kb->ops[i].rq = rq_copy(rqs[i]);
+		/* Its bytes come from the agent. */
+		kb->ops[i].rq = op_request_dup(rqs[i], false);
 		kb->mkept = true;
 	}
 	if (i == 0) {
