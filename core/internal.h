@@ -475,8 +475,11 @@ bool	 kbatch_count(struct engine *, struct chan *, enum op_kind, int,
 	    size_t, size_t *, long *);
 bool	 kbatch_counting(struct engine *, const struct chan *);
 void	 kbatch_free(struct proc *);
-void	 kbatch_engine_free(struct engine *);
 int	 kbatch_go(struct engine *, struct proc *, size_t);
+
+/* ksteps.c: the steps a free run may still take, shared */
+void	 kbatch_engine_free(struct engine *);
+bool	 kb_left_map(struct engine *, char **);
 
 /* mbatch.c: a batch of modeled operations */
 bool	 mbatch_fits(struct engine *, struct proc *,
