@@ -674,7 +674,6 @@ kagent_sys(const struct kop *k, const unsigned char *msg, size_t mlen,
 	int		 r;
 
 	memset(d, 0, sizeof(*d));
-	d->ns0 = now_ns();
 	if (k->mech == MECH_MQ) {
 		n = kmq(k, msg, mlen, out, &got);
 		goto result;
@@ -684,7 +683,6 @@ kagent_sys(const struct kop *k, const unsigned char *msg, size_t mlen,
 		    k->timeout_ms);
 		if (r == 0) {
 			d->err = ETIMEDOUT;
-			d->ns = now_ns();
 			return (0);
 		}
 		nb = true;
@@ -701,7 +699,6 @@ kagent_sys(const struct kop *k, const unsigned char *msg, size_t mlen,
 			got = (size_t)n < size ? (size_t)n : size;
 	}
 result:
-	d->ns = now_ns();
 	if (n == -1)
 		d->err = errno;
 	else
@@ -738,6 +735,7 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	struct kdone		 d;
 	const unsigned char	*msg;
 	size_t			 mlen, got;
+	uint64_t		 t0;
 
 	if (len < sizeof(k))
 		return;
@@ -760,8 +758,12 @@ kagent_op(int sock, uint32_t id, const unsigned char *body, size_t len)
 	if (!k.nonblock)
 		agent_kernel_title(k.title);
 	(void)wire_send(sock, WIRE_KSTART, id, NULL, 0);
+	t0 = now_ns();
 	got = kagent_sys(&k, msg, mlen, out + sizeof(d), MSG_LEN_MAX, &d,
 	    true);
+	/* When it ran, for the batches' results around it (kbatch.c). */
+	d.ns0 = t0;
+	d.ns = now_ns();
 	if (!k.nonblock)
 		agent_kernel_title(NULL);
 	memcpy(out, &d, sizeof(d));

@@ -73,17 +73,21 @@ kb_map(const int *fds, size_t *nfds)
 }
 
 /*
- * May op i be tried without waiting first, the same operation whatever
- * comes of it: a receive, a whole message, a write a pipe or a stream
- * makes at once or not at all (PIPE_BUF).  Not one with -n or a
- * deadline, which decide that themselves.
+ * Is a send tried without waiting first (then the same operation,
+ * whatever comes of it: a whole message, a write a pipe or a stream
+ * makes at once or not at all, PIPE_BUF)?  A send that waits for room
+ * is told "blocked" before the receive that makes it, so the fill the
+ * events count never passes the capacity.  Not a receive: one waits in
+ * most ping-pongs, and trying first would be a syscall more each time
+ * (a receive's long wait is seen as any syscall's, from /proc); not one
+ * with -n or a deadline, which decide that themselves.
  */
 static bool
 kb_try_first(const struct kop *k, size_t len)
 {
-	if (k->nonblock || k->timeout_ms >= 0)
+	if (k->kind != OP_SEND || k->nonblock || k->timeout_ms >= 0)
 		return (false);
-	if (k->kind == OP_RECV || k->mech == MECH_MQ ||
+	if (k->mech == MECH_MQ ||
 	    (k->mech == MECH_SOCKETPAIR && k->socktype != SOCK_STREAM))
 		return (true);
 	return (len <= PIPE_BUF);
