@@ -241,9 +241,13 @@ ins_exec(struct ctx *ctx, struct runner *ru, const struct ins *in,
 		ctx->in_program = false;
 		if (r != CMD_OK) {
 			ru->inflight = false;
-			/* Killed meanwhile (a free run races with that). */
+			/*
+			 * Killed meanwhile (a free run races with that), its
+			 * exit perhaps not told yet.
+			 */
 			if (!engine_proc_peek(ctx->e, ru->name, &pi) ||
-			    pi.state == PS_EXITED || pi.pid != ru->pid) {
+			    pi.state == PS_EXITED || pi.dying ||
+			    pi.pid != ru->pid) {
 				runner_end(ctx, ru, "its process has exited");
 				r = CMD_OK;
 				gone = true;

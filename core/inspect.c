@@ -88,6 +88,7 @@ proc_fill_info(struct proc *p, struct proc_info *pi, bool kernel)
 	}
 	pi->exit_code = p->exit_code;
 	pi->exit_sig = p->exit_sig;
+	pi->dying = p->dying && p->state != PS_EXITED;
 	pi->has_last = p->has_last;
 	pi->last = p->last;
 	pi->last_len = p->last_len;

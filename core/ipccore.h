@@ -297,6 +297,7 @@ struct proc_info {
 					   by name ("write"), or "" */
 	int		 exit_code;	/* -1 if killed */
 	int		 exit_sig;
+	bool		 dying;		/* gone, its exit not told yet */
 	bool		 has_last;
 	const unsigned char *last;	/* last completed receive */
 	size_t		 last_len;
