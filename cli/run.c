@@ -342,6 +342,8 @@ run_free(struct ctx *ctx, struct play *pl, long long for_ms,
 				end_failed(re, ru);
 				goto out;
 			}
+			if (r == SR_ENDED)	/* no operation: no step */
+				engine_kbatch_untake(ctx->e);
 			if (r != SR_ENDED) {
 				re->steps++;
 				busy++;

@@ -405,6 +405,7 @@ void	 engine_kbatch_stop(struct engine *, const char *);
 void	 engine_kbatch_limit(struct engine *, long long);
 long long engine_kbatch_left(struct engine *);
 bool	 engine_kbatch_take(struct engine *);
+void	 engine_kbatch_untake(struct engine *);
 int	 engine_tap(struct engine *, const char *, bool, char **);
 int	 engine_filter(struct engine *, const char *, const char *, char **);
 int	 engine_balance(struct engine *, const char *, char **, size_t,

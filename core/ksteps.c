@@ -76,6 +76,14 @@ engine_kbatch_take(struct engine *e)
 	return (false);
 }
 
+/* A step taken for an operation that did not happen, given back. */
+void
+engine_kbatch_untake(struct engine *e)
+{
+	if (e->kb_left != NULL)
+		(void)atomic_fetch_add((_Atomic int64_t *)e->kb_left, 1);
+}
+
 void
 kbatch_engine_free(struct engine *e)
 {
