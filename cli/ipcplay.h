@@ -269,7 +269,7 @@ struct ctx {
 	bool		 dry;		/* check an operation, do not run it */
 	bool		 capture;	/* make an operation's request, copied
 					   into captured, and neither run it
-					   nor say why not (runner-kernel.c) */
+					   nor say why not (runner-batch.c) */
 	struct op_request *captured;
 	bool		 nosettle;	/* submit an operation, do not wait */
 	bool		 in_program;	/* the operation is a program's */

@@ -62,10 +62,10 @@ struct runner {
 	char		*error;		/* its op failed: why */
 	bool		 failed;	/* ... after a wait: the run stops */
 	/*
-	 * A batch of its kernel operations its agent makes on its own in a
-	 * free run (runner-kernel.c): how many, how many counted as steps,
+	 * A batch of its operations its agent makes, or sends ahead, in a
+	 * free run (runner-batch.c): how many, how many counted as steps,
 	 * where ru is after each; and each instruction's request, made
-	 * once when it has no $ in it (rk_free frees them).
+	 * once when it has no $ in it (rk_cache_free frees them).
 	 */
 	bool		 kb;
 	size_t		 kb_n, kb_counted;
@@ -158,11 +158,10 @@ const struct ins *runner_next(const struct runner *, size_t *);
 const struct ins *runner_advance(struct runner *, bool *);
 void		 rk_cache_free(struct runner *);
 
-/* runner-kernel.c: a program's kernel operations, made by its agent. */
+/* runner-batch.c: a program's operations in a free run, in batches. */
 bool		 rk_start(struct ctx *, struct runner *);
 bool		 rk_poll(struct ctx *, struct runner *, uint64_t *, bool *);
 void		 rk_stop(struct ctx *, struct runner *);
-bool		 rk_blocked(struct ctx *, struct runner *);
 void		 rk_stop_all(struct ctx *, struct play *, uint64_t *);
 enum step_r	 runner_step(struct ctx *, struct runner *, bool);
 

@@ -1,15 +1,16 @@
 /*
- * A program's kernel operations in a free run, made by its agent on its
- * own (SPEC section 10: "on a kernel channel the agent makes the
- * syscalls directly and tells the broker only what it needs").  When a
- * program's next lines are sends and receives on kernel channels, the
- * runner hands up to RK_MAX of them over as one batch (core/kbatch.c)
- * and the agent goes through them at full speed; their events come as
- * the broker reads the results, and the runner moves through its
- * program by the count of those done.  Anything else -- a modeled
- * channel, a poll, a sleep, an expect, a line that uses $msg or $ready,
- * which only the broker knows -- ends the batch before it and goes the
- * usual way, one operation at a time (runner.c).
+ * A program's operations in a free run, in batches (SPEC section 10:
+ * "on a kernel channel the agent makes the syscalls directly and tells
+ * the broker only what it needs"; on a modeled one "batch the agent's
+ * requests, avoid a reply per message").  When a program's next lines
+ * are sends and receives, all on kernel channels or all on modeled ones,
+ * the runner hands up to RK_MAX of them over as one batch (core/kbatch.c,
+ * core/mbatch.c) and the agent goes through them at full speed; their
+ * events come as the broker reads the results (or makes the requests),
+ * and the runner moves through its program by the count of those done.
+ * Anything else -- a poll, a sleep, an expect, a line that uses $msg or
+ * $ready, which only the broker knows when it runs -- ends the batch
+ * before it and goes the usual way, one operation at a time (runner.c).
  *
  * Each line's request is made once, by the command's own parser with
  * the operation captured instead of run (ctx->capture), and kept; a
@@ -23,6 +24,8 @@
 #include "prog.h"
 
 #define RK_MAX	256
+
+static bool	rk_blocked(struct ctx *, struct runner *);
 
 /* A request and what it points to, in one allocation. */
 struct rk_req {
@@ -259,7 +262,7 @@ rk_stop_all(struct ctx *ctx, struct play *pl, uint64_t *steps)
 }
 
 /* Is ru's process blocked inside an operation of its batch? */
-bool
+static bool
 rk_blocked(struct ctx *ctx, struct runner *ru)
 {
 	struct proc_info	pi;
