@@ -347,29 +347,15 @@ runner_step(struct ctx *ctx, struct runner *ru, bool free_run)
 const struct ins *
 runner_next(const struct runner *ru, size_t *at)
 {
-	const struct program	*p = ru->prog;
-	size_t			 pc = ru->pc, guard;
-	long long		 turn = ru->turn;
+	struct runner		 peek = *ru;	/* moved, ru is not */
+	const struct ins	*in;
+	bool			 spins;
 
-	for (guard = 0; pc < p->n && guard <= 2 * p->n + 2; guard++) {
-		if (p->v[pc].kind == INS_LOOP) {
-			pc++;
-			continue;
-		}
-		if (p->v[pc].kind == INS_END) {
-			pc = p->v[pc].match + 1;
-			continue;
-		}
-		if (p->v[pc].repeat >= 0 && turn >= p->v[pc].repeat) {
-			turn = 0;
-			pc++;
-			continue;
-		}
-		*at = pc;
-		return (&p->v[pc]);
-	}
-	*at = pc < p->n ? SIZE_MAX : pc;	/* spins, or at its end */
-	return (NULL);
+	if ((in = runner_advance(&peek, &spins)) != NULL)
+		*at = peek.cur;
+	else
+		*at = spins ? SIZE_MAX : peek.pc;	/* spins, or its end */
+	return (in);
 }
 
 /*

@@ -381,29 +381,40 @@ kb_settle(struct engine *e, struct proc *p)
  */
 static size_t	kb_shown(const struct chan *, int64_t, int);
 
+/* The side of c whose fill an operation of kind on end kside moves. */
+static int
+kb_side(const struct chan *c, enum op_kind kind, int kside)
+{
+	if (c->mech != MECH_SOCKETPAIR)
+		return (0);
+	return (kind == OP_SEND ? 1 - kside : kside);
+}
+
+/* n bytes sent or received on side: the count moves (a queue's by one). */
+static void
+kb_add(struct chan *c, enum op_kind kind, int side, size_t n)
+{
+	int64_t	unit = c->mech == MECH_MQ ? 1 : (int64_t)n;
+
+	c->kest[side] += kind == OP_SEND ? unit : -unit;
+}
+
 static size_t
 kb_count(struct kbatch *kb, struct chan *c, size_t i, int *sidep)
 {
 	struct kb_ent	*ent = &kb->shm->ent[i];
 	struct kb_res	*res = &kb->shm->res[i];
-	size_t		 unit;
-	int		 side = 0;
+	int		 side;
 
-	if (c->mech == MECH_SOCKETPAIR)
-		side = ent->k.kind == OP_SEND ? 1 - kb->ops[i].kside :
-		    kb->ops[i].kside;
-	*sidep = side;
-	/* Bytes, but for a queue's messages; a datagram's is the next's. */
-	unit = c->mech == MECH_MQ ? 1 : (size_t)res->n;
+	side = *sidep = kb_side(c, ent->k.kind, kb->ops[i].kside);
+	/* A datagram's is the next one's: measured, or that one's size. */
 	if (res->flags & KD_FILL)
 		c->kest[side] = res->inq;
 	else if (c->mech == MECH_SOCKETPAIR && c->socktype == SOCK_DGRAM)
 		c->kest[side] = c->kest[side] > 0 ? c->kest[side] :
-		    (int64_t)unit;
-	else if (ent->k.kind == OP_SEND)
-		c->kest[side] += (int64_t)unit;
+		    (int64_t)res->n;
 	else
-		c->kest[side] -= (int64_t)unit;
+		kb_add(c, ent->k.kind, side, (size_t)res->n);
 	return (kb_shown(c, c->kest[side], side));
 }
 
@@ -418,11 +429,8 @@ kb_tell_wait(struct engine *e, struct proc *p, struct chan *c, size_t i)
 	struct kb_ent	*ent = &kb->shm->ent[i];
 	struct event	 ev;
 	char		 reason[128];
-	int		 side = 0;
+	int		 side = kb_side(c, ent->k.kind, kb->ops[i].kside);
 
-	if (c->mech == MECH_SOCKETPAIR)
-		side = ent->k.kind == OP_SEND ? 1 - kb->ops[i].kside :
-		    kb->ops[i].kside;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = ent->k.kind == OP_SEND ? EV_SEND : EV_RECV;
 	ev.proc = p->name;
@@ -791,20 +799,13 @@ bool
 kbatch_count(struct engine *e, struct chan *c, enum op_kind kind, int kside,
     size_t n, size_t *fill, long *cap)
 {
-	size_t		 unit = c->mech == MECH_MQ ? 1 : n;
-	int		 side = 0;
+	int		 side;
 
 	/* A datagram socket's fill is its next datagram's: measured. */
-	if (!kbatch_counting(e, c))
+	if ((kind != OP_SEND && kind != OP_RECV) || !kbatch_counting(e, c))
 		return (false);
-	if (c->mech == MECH_SOCKETPAIR)
-		side = kind == OP_SEND ? 1 - kside : kside;
-	if (kind == OP_SEND)
-		c->kest[side] += (int64_t)unit;
-	else if (kind == OP_RECV)
-		c->kest[side] -= (int64_t)unit;
-	else
-		return (false);
+	side = kb_side(c, kind, kside);
+	kb_add(c, kind, side, n);
 	*fill = kb_shown(c, c->kest[side], side);
 	*cap = c->kcap[side];
 	return (true);
